@@ -1,0 +1,38 @@
+# QMS — two commands on a fresh machine with Python 3.11: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test unit integration lint migrate bench clean token
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP) ## the whole system on embedded Postgres and broker; Ctrl-C stops it
+	$(BIN)/python -m shared.cli run
+
+test: $(STAMP) ## the whole suite, against the same embedded Postgres and broker
+	$(BIN)/python -m pytest
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit
+
+integration: $(STAMP)
+	$(BIN)/python -m pytest tests/integration
+
+lint: $(STAMP)
+	$(BIN)/ruff check shared services tests
+	$(BIN)/mypy shared services
+
+migrate: $(STAMP) ## schemas, roles, topics and every service's migrations
+	$(BIN)/python -m shared.cli migrate
+
+token: $(STAMP) ## make token ROLE=quality_manager
+	@$(BIN)/python -m shared.cli token --role $(ROLE)
+
+clean:
+	rm -rf .data

@@ -1,0 +1,15 @@
+"""Consumed events → incident service."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.classification.incidents import service
+from shared.consumer import Subscriptions
+from shared.events import Envelope
+from shared.events.intake import ComplaintReceivedV1
+
+subscriptions = Subscriptions()
+
+
+@subscriptions.on(ComplaintReceivedV1)
+async def on_complaint_received(session: AsyncSession, _: Envelope, complaint: ComplaintReceivedV1) -> None:
+    await service.open_for_complaint(session, complaint)

@@ -1,0 +1,71 @@
+"""Incident endpoints (HTTP only)."""
+
+import uuid
+from datetime import date, datetime
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.classification.incidents import repository, service
+from services.classification.incidents.schemas import IncidentOut, IncidentPage
+from shared.app import sessions_of
+from shared.auth import Principal, Role, require_roles
+from shared.http.pagination import decode_cursor, encode_cursor
+from shared.http.problems import Problem, not_found
+
+router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
+
+READERS = (Role.QUALITY_MANAGER, Role.INSPECTOR, Role.PRODUCTION, Role.ADMIN_DEPT, Role.OPS, Role.CUSTOMER_SERVICE)
+
+
+def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    values = decode_cursor(cursor)
+    if values is None:
+        return None
+    try:
+        return datetime.fromisoformat(values[0]), uuid.UUID(values[1])
+    except (IndexError, TypeError, ValueError):
+        raise Problem(400, "invalid_cursor", "Bad request", "the cursor is not one this API returned") from None
+
+
+@router.get("", response_model=IncidentPage)
+async def list_incidents(
+    level: str | None = Query(None, pattern="^(general|batch|major)$"),
+    model: str | None = Query(None, max_length=200),
+    production_date: date | None = None,
+    shipped_batch_no: str | None = Query(None, max_length=200),
+    source_id: str | None = Query(None, max_length=200),
+    cursor: str | None = Query(None, max_length=500),
+    limit: int = Query(50, ge=1, le=500),
+    _: Principal = Depends(require_roles(*READERS)),
+    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
+) -> IncidentPage:
+    async with sessions() as session:
+        incidents = await repository.search(
+            session,
+            level=level,
+            model=model,
+            production_date=production_date,
+            shipped_batch_no=shipped_batch_no,
+            source_id=source_id,
+            after=_after(cursor),
+            limit=limit + 1,
+        )
+        page, more = incidents[:limit], len(incidents) > limit
+        sources = await repository.sources_of(session, [incident.id for incident in page])
+    next_cursor = encode_cursor([page[-1].created_at.isoformat(), str(page[-1].id)]) if more else None
+    return IncidentPage(items=[service.to_out(i, sources[i.id]) for i in page], next_cursor=next_cursor)
+
+
+@router.get("/{incident_id}", response_model=IncidentOut)
+async def get_incident(
+    incident_id: uuid.UUID,
+    _: Principal = Depends(require_roles(*READERS)),
+    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
+) -> IncidentOut:
+    async with sessions() as session:
+        incident = await repository.get(session, incident_id)
+        if incident is None:
+            raise not_found("incident", str(incident_id))
+        sources = await repository.sources_of(session, [incident.id])
+    return service.to_out(incident, sources[incident.id])

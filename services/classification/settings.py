@@ -1,0 +1,5 @@
+from shared.settings import ServiceSettings
+
+
+class ClassificationSettings(ServiceSettings):
+    service: str = "classification"

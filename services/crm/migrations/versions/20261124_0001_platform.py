@@ -1,0 +1,27 @@
+"""platform tables
+
+Revision ID: 20261124_0001
+Revises:
+Create Date: 2026-11-24
+"""
+
+from alembic import op
+
+from shared.migrations import create_platform_tables
+
+revision = "20261124_0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+SCHEMA = "crm"
+
+
+def upgrade() -> None:
+    create_platform_tables(SCHEMA)
+
+
+def downgrade() -> None:
+    for table in ("idempotency_keys", "inbox", "outbox"):
+        op.drop_table(table, schema=SCHEMA)
+    op.execute(f"DROP FUNCTION IF EXISTS {SCHEMA}.notify_outbox()")

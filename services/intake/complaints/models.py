@@ -1,0 +1,61 @@
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.intake.models import Base
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    complaint_no: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    service_aspect: Mapped[str | None] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    complainant: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    product_model: Mapped[str | None] = mapped_column(String(200))
+    product_name: Mapped[str | None] = mapped_column(String(200))
+    product_quantity: Mapped[int | None] = mapped_column(Integer)
+    batch_no: Mapped[str | None] = mapped_column(String(200), index=True)
+    production_date: Mapped[date | None] = mapped_column(Date)
+    purchase_place: Mapped[str | None] = mapped_column(String(200))
+    circumstances: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    investigate_by: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reply_by: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    calendar_estimated: Mapped[bool]
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ComplaintHistory(Base):
+    """CMP-8: every change of a complaint, who and when."""
+
+    __tablename__ = "complaint_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    complaint_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("complaints.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+
+class ComplaintNumber(Base):
+    """Per-day counter behind ``TS-YYYYMMDD-NNNN``; the upsert makes numbers unique under concurrency."""
+
+    __tablename__ = "complaint_numbers"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,5 @@
+from shared.settings import ServiceSettings
+
+
+class IntakeSettings(ServiceSettings):
+    service: str = "intake"

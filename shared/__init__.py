@@ -1,0 +1,1 @@
+"""The QMS platform library: settings, database, events, outbox/inbox, HTTP, auth, observability."""

@@ -1,0 +1,105 @@
+"""Builds a service's FastAPI app: the lifespan owns every long-lived resource and its shutdown order."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, FastAPI, Request
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.auth import TokenVerifier
+from shared.consumer import ConsumerRunner, Subscriptions
+from shared.db import create_engine, make_sessionmaker
+from shared.http.middleware import RequestContextMiddleware
+from shared.http.problems import install_problem_handlers
+from shared.observability import configure_logging, health_router
+from shared.outbox import OutboxRelay
+from shared.settings import ServiceSettings
+
+log = logging.getLogger("qms.app")
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    title: str
+    settings_factory: Callable[[], ServiceSettings]
+    routers: list[APIRouter] = field(default_factory=list)
+    subscriptions: Subscriptions = field(default_factory=Subscriptions)
+
+
+async def broker_reachable(bootstrap_servers: str) -> None:
+    """A TCP connection to any bootstrap server; enough for readiness without joining anything."""
+    errors = []
+    for server in bootstrap_servers.split(","):
+        host, _, port = server.strip().rpartition(":")
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(host or "127.0.0.1", int(port)), 1.0)
+        except (OSError, TimeoutError, ValueError) as exc:
+            errors.append(f"{server}: {exc}")
+            continue
+        writer.close()
+        with contextlib.suppress(Exception):
+            await writer.wait_closed()
+        return
+    raise ConnectionError("; ".join(errors))
+
+
+def create_app(spec: ServiceSpec) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings = spec.settings_factory()
+        configure_logging(settings.log_level)
+        engine = create_engine(settings)
+        sessions = make_sessionmaker(engine, settings.service)
+        app.state.settings = settings
+        app.state.sessions = sessions
+        app.state.token_verifier = TokenVerifier(settings)
+
+        async def database_ready() -> None:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+
+        async def broker_ready() -> None:
+            await broker_reachable(settings.kafka_bootstrap_servers)
+
+        app.state.readiness = {"database": database_ready, "broker": broker_ready}
+        relay = OutboxRelay(settings, sessions) if settings.run_relay else None
+        consumer = (
+            ConsumerRunner(settings, sessions, spec.subscriptions)
+            if settings.run_consumers and spec.subscriptions.types()
+            else None
+        )
+        app.state.relay, app.state.consumer = relay, consumer
+        for worker in (relay, consumer):
+            if worker is not None:
+                await worker.start()
+        log.info("%s started (database %s)", spec.name, make_url(settings.database_url).render_as_string())
+        try:
+            yield
+        finally:
+            # Stop taking work first, then release what it used.
+            for worker in (consumer, relay):
+                if worker is not None:
+                    await worker.stop()
+            await engine.dispose()
+            log.info("%s stopped", spec.name)
+
+    app = FastAPI(title=spec.title, version="1.0.0", lifespan=lifespan)
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware, service=spec.name)
+
+    app.include_router(health_router(lambda: app.state.readiness))
+    for router in spec.routers:
+        app.include_router(router)
+    return app
+
+
+def sessions_of(request: Request) -> async_sessionmaker[AsyncSession]:
+    """Dependency: the service's sessionmaker; routes open their own transaction and commit in it."""
+    sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    return sessions

@@ -1,0 +1,90 @@
+"""JWT bearer authentication and role checks (SPEC §7).
+
+HS256 with a configured secret in development; a JWKS URL in production.
+"""
+
+import time
+from collections.abc import Callable, Coroutine
+from enum import StrEnum
+from typing import Any
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ValidationError
+
+from shared.http.problems import Problem
+from shared.settings import ServiceSettings
+
+
+class Role(StrEnum):
+    CUSTOMER_SERVICE = "customer_service"
+    SALES = "sales"
+    INSPECTOR = "inspector"
+    PRODUCTION = "production"
+    QUALITY_MANAGER = "quality_manager"
+    ADMIN_DEPT = "admin_dept"
+    FINANCE = "finance"
+    ERP = "erp"
+    OPS = "ops"
+
+
+class Principal(BaseModel):
+    sub: str
+    name: str = ""
+    department: str = ""
+    roles: list[str] = []
+
+    def has_any(self, roles: tuple[Role, ...]) -> bool:
+        return any(role.value in self.roles for role in roles)
+
+
+class TokenVerifier:
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.secret = settings.jwt_secret.get_secret_value()
+        self.audience = settings.jwt_audience
+        self.jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+
+    def verify(self, token: str) -> Principal:
+        options: jwt.types.Options = {"require": ["sub", "exp"], "verify_aud": self.audience is not None}
+        try:
+            if self.jwks is not None:
+                key = self.jwks.get_signing_key_from_jwt(token).key
+                claims = jwt.decode(token, key, algorithms=["RS256", "ES256"], audience=self.audience, options=options)
+            else:
+                claims = jwt.decode(token, self.secret, algorithms=["HS256"], audience=self.audience, options=options)
+            return Principal.model_validate(claims)
+        except (jwt.PyJWTError, ValidationError) as exc:
+            raise Problem(401, "invalid_token", "Unauthorized", f"bearer token rejected: {exc}") from None
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def current_principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Problem(401, "missing_token", "Unauthorized", "an Authorization: Bearer token is required")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return verifier.verify(credentials.credentials)
+
+
+def require_roles(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    """A dependency that admits a principal holding at least one of ``roles``."""
+
+    async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+        if not principal.has_any(roles):
+            allowed = ", ".join(role.value for role in roles)
+            raise Problem(403, "forbidden", "Forbidden", f"this action needs one of the roles: {allowed}")
+        return principal
+
+    return dependency
+
+
+def mint_token(
+    secret: str, sub: str, roles: list[str], name: str = "", department: str = "", ttl_s: int = 8 * 3600
+) -> str:
+    now = int(time.time())
+    claims = {"sub": sub, "name": name, "department": department, "roles": roles, "iat": now, "exp": now + ttl_s}
+    return jwt.encode(claims, secret, algorithm="HS256")

@@ -1,0 +1,318 @@
+"""Consumer runner with an inbox: each fetched batch is applied in one database transaction that also
+records every event id (inbox primary key ``(consumer, event_id)``), and offsets are committed only
+after that transaction — so a redelivered event changes nothing.
+
+A handler that keeps failing after bounded retries sends its message to ``<topic>.dlq`` with the
+error, and the consumer moves on. Rebalances and UNKNOWN_MEMBER_ID only make it rejoin, never die.
+"""
+
+import asyncio
+import contextlib
+import logging
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.abc import ConsumerRebalanceListener
+from pydantic import ValidationError
+from sqlalchemy import Row
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared import context
+from shared.events import REGISTRY, Envelope, EventData, parse_data, topics
+from shared.kafka import make_consumer, make_producer
+from shared.observability import (
+    CONSUMER_LAG,
+    EVENTS_CONSUMED,
+    EVENTS_DEAD_LETTERED,
+    EVENTS_DUPLICATE,
+    EVENTS_FAILED,
+)
+from shared.settings import ServiceSettings
+from shared.tables import platform_tables
+
+log = logging.getLogger("qms.consumer")
+
+Handler = Callable[[AsyncSession, Envelope, Any], Awaitable[None]]
+BatchHandler = Callable[[AsyncSession, list[tuple[Envelope, Any]]], Awaitable[None]]
+
+
+@dataclass
+class Incoming:
+    record: ConsumerRecord[bytes, bytes]
+    envelope: Envelope | None = None
+    data: EventData | None = None
+    error: str | None = None
+
+
+@dataclass
+class Subscriptions:
+    """What one consumer applies: a handler per event type, or a set-based handler for a whole batch."""
+
+    handlers: dict[str, Handler] = field(default_factory=dict)
+    batch_handlers: dict[str, BatchHandler] = field(default_factory=dict)
+
+    def on(self, event: type[EventData]) -> Callable[[Handler], Handler]:
+        def decorator(handler: Handler) -> Handler:
+            self.handlers[event.TYPE] = handler
+            return handler
+
+        return decorator
+
+    def on_batch(self, event: type[EventData]) -> Callable[[BatchHandler], BatchHandler]:
+        def decorator(handler: BatchHandler) -> BatchHandler:
+            self.batch_handlers[event.TYPE] = handler
+            return handler
+
+        return decorator
+
+    def include(self, other: "Subscriptions") -> None:
+        self.handlers.update(other.handlers)
+        self.batch_handlers.update(other.batch_handlers)
+
+    def types(self) -> set[str]:
+        return set(self.handlers) | set(self.batch_handlers)
+
+    def topics(self) -> list[str]:
+        return sorted({REGISTRY[event_type].TOPIC for event_type in self.types()})
+
+
+def decode(record: ConsumerRecord[bytes, bytes]) -> Incoming:
+    incoming = Incoming(record)
+    try:
+        incoming.envelope = Envelope.model_validate_json(record.value or b"")
+    except ValidationError as exc:
+        incoming.error = f"not a CloudEvents envelope: {exc.errors(include_url=False)[:3]}"
+        return incoming
+    if incoming.envelope.type not in REGISTRY:
+        return incoming
+    try:
+        incoming.data = parse_data(incoming.envelope)
+    except ValidationError as exc:
+        incoming.error = f"invalid data for {incoming.envelope.type}: {exc.errors(include_url=False)[:3]}"
+    return incoming
+
+
+class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, runner: "ConsumerRunner") -> None:
+        self.runner = runner
+
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        await self.runner.commit_finished(revoked)
+
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        return None
+
+
+class ConsumerRunner:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        sessions: async_sessionmaker[AsyncSession],
+        subscriptions: Subscriptions,
+        name: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.subscriptions = subscriptions
+        self.name = name or settings.service
+        self.inbox = platform_tables(settings.service).inbox
+        self._consumer: AIOKafkaConsumer | None = None
+        self._dlq_producer: AIOKafkaProducer | None = None
+        self._finished: dict[TopicPartition, int] = {}
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.assigned = asyncio.Event()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"consumer-{self.name}")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, timeout=15)
+        await self._close()
+
+    async def _run(self) -> None:
+        backoff = 0.2
+        while not self._stopping.is_set():
+            try:
+                await self._ensure_started()
+                await self._poll_once()
+                backoff = 0.2
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("consumer %s will retry: %s", self.name, exc)
+                await self._close()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), timeout=backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def _ensure_started(self) -> None:
+        if self._consumer is not None:
+            return
+        consumer = make_consumer(self.settings, group_id=f"qms.{self.name}", client_id=f"{self.name}-consumer")
+        consumer.subscribe(self.subscriptions.topics(), listener=_CommitOnRevoke(self))
+        producer = make_producer(self.settings, f"{self.name}-dlq")
+        try:
+            await consumer.start()
+            await producer.start()
+        except Exception:
+            await consumer.stop()
+            await producer.stop()
+            raise
+        self._consumer, self._dlq_producer = consumer, producer
+
+    async def _close(self) -> None:
+        consumer, self._consumer = self._consumer, None
+        producer, self._dlq_producer = self._dlq_producer, None
+        for client in (consumer, producer):
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(client.stop(), timeout=5)
+
+    async def _poll_once(self) -> None:
+        assert self._consumer is not None
+        batches = await self._consumer.getmany(timeout_ms=500)
+        if self._consumer.assignment():
+            self.assigned.set()
+        for tp, records in batches.items():
+            if self._stopping.is_set():
+                return
+            try:
+                await self.apply(tp, records)
+            except Exception:
+                # Nothing of this batch was kept: read it again from its first offset.
+                self._consumer.seek(tp, records[0].offset)
+                raise
+            self._finished[tp] = records[-1].offset + 1
+            await self.commit_finished([tp])
+            self._record_lag(tp, records[-1].offset + 1)
+
+    async def commit_finished(self, partitions: list[TopicPartition]) -> None:
+        offsets = {tp: self._finished.pop(tp) for tp in partitions if tp in self._finished}
+        if offsets and self._consumer is not None:
+            try:
+                await self._consumer.commit(offsets)
+            except Exception as exc:  # a rebalance took the partition: the inbox makes redelivery harmless
+                log.info("offset commit skipped for %s: %s", self.name, exc)
+
+    def _record_lag(self, tp: TopicPartition, next_offset: int) -> None:
+        assert self._consumer is not None
+        highwater = self._consumer.highwater(tp)
+        if highwater is not None:
+            CONSUMER_LAG.labels(self.name, tp.topic, str(tp.partition)).set(max(highwater - next_offset, 0))
+
+    async def apply(self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        """Applies one fetched batch of one partition in one transaction."""
+        incoming = [decode(record) for record in records]
+        for item in incoming:
+            if item.error is not None:
+                await self._dead_letter(item, item.error)
+        wanted = [
+            item
+            for item in incoming
+            if item.error is None and item.envelope is not None and item.envelope.type in self.subscriptions.types()
+        ]
+        if not wanted:
+            return
+        async with self.sessions() as session, session.begin():
+            fresh = await self._claim_in_inbox(session, wanted)
+            EVENTS_DUPLICATE.labels(self.name, tp.topic).inc(len(wanted) - len(fresh))
+            await self._apply_fresh(session, tp.topic, fresh)
+
+    async def _claim_in_inbox(self, session: AsyncSession, items: list[Incoming]) -> list[Incoming]:
+        """Records the batch's event ids; returns the items not seen before, in their order."""
+        by_id: dict[Any, Incoming] = {}
+        for item in items:
+            assert item.envelope is not None
+            by_id.setdefault(item.envelope.id, item)
+        rows: list[Row[Any]] = list(
+            await session.execute(
+                insert(self.inbox)
+                .values(
+                    [
+                        {"consumer": self.name, "event_id": event_id, "event_type": item.envelope.type}  # type: ignore[union-attr]
+                        for event_id, item in by_id.items()
+                    ]
+                )
+                .on_conflict_do_nothing()
+                .returning(self.inbox.c.event_id)
+            )
+        )
+        claimed = {row.event_id for row in rows}
+        return [item for event_id, item in by_id.items() if event_id in claimed]
+
+    async def _apply_fresh(self, session: AsyncSession, topic: str, fresh: list[Incoming]) -> None:
+        grouped: dict[str, list[Incoming]] = {}
+        for item in fresh:
+            assert item.envelope is not None
+            if item.envelope.type in self.subscriptions.batch_handlers:
+                grouped.setdefault(item.envelope.type, []).append(item)
+            else:
+                await self._apply_one(session, topic, item)
+        for event_type, items in grouped.items():
+            await self._apply_group(session, topic, event_type, items)
+
+    async def _apply_group(self, session: AsyncSession, topic: str, event_type: str, items: list[Incoming]) -> None:
+        handler = self.subscriptions.batch_handlers[event_type]
+        try:
+            async with session.begin_nested():
+                await handler(session, [(item.envelope, item.data) for item in items])  # type: ignore[misc]
+            EVENTS_CONSUMED.labels(self.name, topic).inc(len(items))
+        except Exception:
+            # One bad event must not stop the others: apply them one by one to find it.
+            log.warning("batch of %s failed; applying one by one", event_type, exc_info=True)
+            for item in items:
+                await self._apply_one(session, topic, item)
+
+    async def _apply_one(self, session: AsyncSession, topic: str, item: Incoming) -> None:
+        assert item.envelope is not None
+        envelope, data = item.envelope, item.data
+        handler = self.subscriptions.handlers.get(envelope.type)
+        error = ""
+        for _attempt in range(self.settings.consumer_max_retries):
+            tokens = (context.correlation_id.set(envelope.correlationid), context.causation_id.set(str(envelope.id)))
+            try:
+                async with session.begin_nested():
+                    if handler is not None:
+                        await handler(session, envelope, data)
+                    else:
+                        await self.subscriptions.batch_handlers[envelope.type](session, [(envelope, data)])
+                EVENTS_CONSUMED.labels(self.name, topic).inc()
+                return
+            except Exception as exc:
+                EVENTS_FAILED.labels(self.name, topic).inc()
+                error = "".join(traceback.format_exception_only(exc)).strip()
+                log.warning("handler for %s failed on %s: %s", envelope.type, envelope.id, error)
+            finally:
+                context.correlation_id.reset(tokens[0])
+                context.causation_id.reset(tokens[1])
+        await self._dead_letter(item, error)
+        await session.execute(
+            self.inbox.update()
+            .where(self.inbox.c.consumer == self.name, self.inbox.c.event_id == envelope.id)
+            .values(outcome="dead_lettered")
+        )
+
+    async def _dead_letter(self, item: Incoming, error: str) -> None:
+        assert self._dlq_producer is not None
+        record = item.record
+        headers = [
+            *(record.headers or ()),
+            ("dlq-error", error[:4000].encode()),
+            ("dlq-consumer", self.name.encode()),
+            ("dlq-original-topic", record.topic.encode()),
+            ("dlq-original-partition", str(record.partition).encode()),
+            ("dlq-original-offset", str(record.offset).encode()),
+        ]
+        await self._dlq_producer.send_and_wait(
+            topics.dlq(record.topic), key=record.key, value=record.value, headers=headers
+        )
+        EVENTS_DEAD_LETTERED.labels(self.name, record.topic).inc()
+        log.error("dead-lettered %s[%s]@%s: %s", record.topic, record.partition, record.offset, error)

@@ -1,0 +1,63 @@
+"""Database: one async engine per service, connected as the service's own role with its schema pinned."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import MetaData
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from shared.settings import ServiceSettings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def service_metadata(schema: str) -> MetaData:
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+def role_name(service: str) -> str:
+    return f"qms_{service}"
+
+
+def admin_url(database_url: str) -> URL:
+    return make_url(database_url).set(drivername="postgresql+asyncpg")
+
+
+def service_url(database_url: str, service: str, password: str) -> URL:
+    """The same server and database as ``database_url``, logged in as the service's own role."""
+    return admin_url(database_url).set(username=role_name(service), password=password)
+
+
+def create_engine(settings: ServiceSettings) -> AsyncEngine:
+    url = service_url(settings.database_url, settings.service, settings.db_password.get_secret_value())
+    return create_async_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_pre_ping=True,
+        pool_timeout=5,
+        connect_args={
+            "server_settings": {"search_path": settings.service, "timezone": "UTC"},
+            "timeout": 5,
+            "command_timeout": 30,
+        },
+    )
+
+
+def make_sessionmaker(engine: AsyncEngine, schema: str) -> async_sessionmaker[AsyncSession]:
+    """Sessions of one service; ``info["schema"]`` tells the platform code whose tables to use."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info={"schema": schema})
+
+
+@asynccontextmanager
+async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One unit of work: commits when the block ends normally, rolls back otherwise."""
+    async with sessions() as session, session.begin():
+        yield session

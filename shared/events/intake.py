@@ -1,0 +1,116 @@
+"""Events intake produces (SPEC §1)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import ClassVar
+
+from pydantic import BaseModel
+
+from shared.events import topics
+from shared.events.registry import EventData, register
+
+
+class ComplaintProduct(BaseModel):
+    model: str
+    name: str | None = None
+    quantity: int | None = None
+    batch_no: str | None = None
+    production_date: date | None = None
+    purchase_place: str | None = None
+
+
+@register
+class ComplaintReceivedV1(EventData):
+    TYPE: ClassVar[str] = "qms.intake.complaint.received.v1"
+    TOPIC: ClassVar[str] = topics.COMPLAINTS
+    SOURCE: ClassVar[str] = "intake"
+
+    complaint_id: str
+    complaint_no: str
+    kind: str
+    severity: str
+    channel: str
+    status: str
+    customer_id: str | None = None
+    service_aspect: str | None = None
+    product: ComplaintProduct | None = None
+    description: str
+    recorded_by: str
+    received_at: datetime
+    investigate_by: datetime
+    reply_by: datetime
+
+    def subject(self) -> str:
+        return self.complaint_id
+
+
+@register
+class ComplaintStatusChangedV1(EventData):
+    TYPE: ClassVar[str] = "qms.intake.complaint.status_changed.v1"
+    TOPIC: ClassVar[str] = topics.COMPLAINTS
+    SOURCE: ClassVar[str] = "intake"
+
+    complaint_id: str
+    complaint_no: str
+    customer_id: str | None = None
+    severity: str
+    from_status: str
+    to_status: str
+    changed_by: str
+    changed_at: datetime
+    reason: str | None = None
+
+    def subject(self) -> str:
+        return self.complaint_id
+
+
+@register
+class ReturnRecordedV1(EventData):
+    TYPE: ClassVar[str] = "qms.intake.return.recorded.v1"
+    TOPIC: ClassVar[str] = topics.RETURNS
+    SOURCE: ClassVar[str] = "intake"
+
+    line_id: str
+    model: str
+    production_date: date
+    batch_no: str
+    shipped_batch_no: str
+    quantity: int
+    customer_id: str | None = None
+    reason: str | None = None
+    returned_at: datetime | None = None
+
+    def subject(self) -> str:
+        return self.line_id
+
+    def key(self) -> str:
+        # CLS-2 counts per (model, production date): one partition sees all of them, in order.
+        return f"{self.model}|{self.production_date.isoformat()}"
+
+
+@register
+class IncidentReportFiledV1(EventData):
+    TYPE: ClassVar[str] = "qms.intake.incident_report.filed.v1"
+    TOPIC: ClassVar[str] = topics.INCIDENT_REPORTS
+    SOURCE: ClassVar[str] = "intake"
+
+    report_id: str
+    kind: str
+    model: str
+    quantity: int
+    production_line: str | None = None
+    shift: str | None = None
+    loss_amount: Decimal = Decimal("0.00")
+    personal_injury: bool = False
+    reputation_impact: bool = False
+    cause_category: str | None = None
+    description: str
+    reported_by: str
+    department: str | None = None
+    occurred_at: datetime
+    supplier: str | None = None
+    defect_class: str | None = None
+    defect_type: str | None = None
+
+    def subject(self) -> str:
+        return self.report_id

@@ -1,0 +1,114 @@
+"""RFC 9457 problem details for every error, with a machine-readable ``code`` (SPEC §7)."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("qms.http")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(Exception):
+    """Raise from any layer to answer with a problem response; nothing in the transaction is kept."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        title: str,
+        detail: str | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.extensions = extensions
+
+
+def not_found(what: str, identifier: str) -> Problem:
+    return Problem(404, "not_found", f"{what} not found", f"no {what} with id {identifier!r}")
+
+
+def conflict(code: str, detail: str, **extensions: Any) -> Problem:
+    return Problem(409, code, "Conflict", detail, **extensions)
+
+
+def unprocessable(code: str, detail: str, **extensions: Any) -> Problem:
+    return Problem(422, code, "Unprocessable content", detail, **extensions)
+
+
+def problem_response(
+    request: Request, status: int, code: str, title: str, detail: str | None, **extensions: Any
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"https://qms.example/problems/{code.replace('_', '-')}",
+        "title": title,
+        "status": status,
+        "code": code,
+        "instance": request.url.path,
+    }
+    if detail:
+        body["detail"] = detail
+    body.update(extensions)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _clean_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = []
+    for error in errors:
+        item = {"loc": list(error.get("loc", ())), "msg": error.get("msg"), "type": error.get("type")}
+        cleaned.append(item)
+    return cleaned
+
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(request, exc.status, exc.code, exc.title, exc.detail, **exc.extensions)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _clean_errors(list(exc.errors()))
+        malformed = any(e["type"] == "json_invalid" for e in errors)
+        return problem_response(
+            request,
+            400 if malformed else 422,
+            "malformed_json" if malformed else "validation_failed",
+            "Request body is not valid JSON" if malformed else "Request is not valid",
+            f"{len(errors)} error(s) in the request",
+            errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = STATUS_CODES.get(exc.status_code, "http_error")
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        return problem_response(request, exc.status_code, code, code.replace("_", " ").capitalize(), detail)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(request, 500, "internal_error", "Internal error", "the error was logged")

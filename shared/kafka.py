@@ -1,0 +1,60 @@
+"""Kafka client settings, in one place for every service (works with Apache Kafka and with Tansu).
+
+Tansu has no idempotent producer and no transactions: correctness comes from the outbox, the
+inbox and the keys, never from broker features.
+"""
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from shared.events import topics
+from shared.settings import KafkaSettings
+
+
+def make_producer(settings: KafkaSettings, client_id: str) -> AIOKafkaProducer:
+    return AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=False,
+        linger_ms=2,
+        max_batch_size=1024 * 1024,
+        request_timeout_ms=10_000,
+    )
+
+
+def make_consumer(settings: KafkaSettings, group_id: str, client_id: str) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=group_id,
+        client_id=client_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+        session_timeout_ms=settings.kafka_session_timeout_ms,
+        heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
+        max_poll_records=settings.kafka_max_poll_records,
+        rebalance_timeout_ms=settings.kafka_session_timeout_ms,
+        metadata_max_age_ms=5_000,
+    )
+
+
+async def ensure_topics(settings: KafkaSettings, names: list[str] | None = None) -> list[str]:
+    """Creates the SPEC §1 topics and their dead-letter twins; existing ones are left as they are."""
+    wanted = names or topics.all_with_dlq()
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers, client_id="qms-admin")
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [name for name in wanted if name not in existing]
+        if missing:
+            try:
+                await admin.create_topics(
+                    [NewTopic(name, settings.kafka_partitions, settings.kafka_replication_factor) for name in missing]
+                )
+            except TopicAlreadyExistsError:
+                pass
+        return missing
+    finally:
+        await admin.close()

@@ -1,0 +1,84 @@
+"""Metrics (Prometheus), JSON logs, and the health endpoints every service serves."""
+
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+
+from shared import context
+
+HTTP_REQUESTS = Counter("qms_http_requests_total", "HTTP requests handled", ["service", "method", "route", "status"])
+HTTP_LATENCY = Histogram(
+    "qms_http_request_duration_seconds",
+    "HTTP request latency",
+    ["service", "method", "route"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+EVENTS_PUBLISHED = Counter("qms_events_published_total", "Events published by the outbox relay", ["service", "topic"])
+EVENTS_CONSUMED = Counter("qms_events_consumed_total", "Events applied by a consumer", ["service", "topic"])
+EVENTS_DUPLICATE = Counter(
+    "qms_events_duplicate_total", "Redelivered events skipped by the inbox", ["service", "topic"]
+)
+EVENTS_FAILED = Counter("qms_events_failed_total", "Event processing attempts that failed", ["service", "topic"])
+EVENTS_DEAD_LETTERED = Counter(
+    "qms_events_dead_lettered_total", "Events sent to a dead-letter topic", ["service", "topic"]
+)
+OUTBOX_BACKLOG = Gauge("qms_outbox_backlog", "Outbox rows not yet published", ["service"])
+CONSUMER_LAG = Gauge("qms_consumer_lag", "Messages behind the end of the partition", ["service", "topic", "partition"])
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "correlation_id": context.correlation_id.get(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("aiokafka").setLevel(logging.ERROR)
+
+
+ReadinessCheck = Callable[[], Awaitable[None]]
+
+
+def health_router(checks: Callable[[], dict[str, ReadinessCheck]]) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz(response: Response) -> dict[str, object]:
+        results: dict[str, str] = {}
+        for name, check in checks().items():
+            try:
+                await check()
+                results[name] = "ok"
+            except Exception as exc:
+                results[name] = f"unavailable: {type(exc).__name__}"
+        ready = all(value == "ok" for value in results.values())
+        response.status_code = 200 if ready else 503
+        return {"status": "ready" if ready else "not_ready", "checks": results}
+
+    @router.get("/metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router

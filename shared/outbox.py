@@ -1,0 +1,197 @@
+"""Transactional outbox: events are rows written in the caller's transaction; a relay publishes them.
+
+The relay claims rows with ``FOR UPDATE SKIP LOCKED`` so replicas never publish the same row at the
+same time, marks them published only after the broker acknowledged, and wakes on ``LISTEN/NOTIFY``.
+When the broker is down the rows simply wait.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared import context
+from shared.bootstrap import asyncpg_kwargs
+from shared.db import service_url
+from shared.events.envelope import Envelope
+from shared.events.registry import EventData
+from shared.kafka import make_producer
+from shared.observability import EVENTS_PUBLISHED, OUTBOX_BACKLOG
+from shared.settings import ServiceSettings
+from shared.tables import outbox_channel, platform_tables, tables_of
+
+log = logging.getLogger("qms.outbox")
+
+
+def envelope_for(data: EventData, *, event_time: datetime | None = None) -> Envelope:
+    fields: dict[str, Any] = {
+        "source": data.SOURCE,
+        "type": data.TYPE,
+        "subject": data.subject(),
+        "correlationid": context.correlation_id.get(),
+        "causationid": context.causation_id.get(),
+        "data": data.model_dump(mode="json"),
+    }
+    if event_time is not None:
+        fields["time"] = event_time
+    return Envelope(**fields)
+
+
+def outbox_row(data: EventData) -> dict[str, Any]:
+    envelope = envelope_for(data)
+    return {
+        "event_id": envelope.id,
+        "topic": data.TOPIC,
+        "key": data.key(),
+        "event_type": data.TYPE,
+        "payload": envelope.model_dump(mode="json"),
+    }
+
+
+async def add_events(session: AsyncSession, events: list[EventData]) -> None:
+    """Writes events into the outbox inside the caller's transaction (never commits)."""
+    if events:
+        await session.execute(tables_of(session).outbox.insert(), [outbox_row(e) for e in events])
+
+
+async def add_event(session: AsyncSession, event: EventData) -> None:
+    await add_events(session, [event])
+
+
+class OutboxRelay:
+    def __init__(self, settings: ServiceSettings, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.table = platform_tables(settings.service).outbox
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._listener: asyncpg.Connection | None = None
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.settings.service}")
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._task, timeout=15)
+        await self._close_listener()
+        await self._close_producer()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        backoff = 0.2
+        while not self._stopping.is_set():
+            try:
+                await self._ensure_listener()
+                await self._ensure_producer()
+                published = await self.publish_batch()
+                backoff = 0.2
+                if published < self.settings.outbox_batch_size:
+                    await self._wait_for_work()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # broker or database away: the rows wait, we retry
+                log.warning("outbox relay cannot publish yet: %s", exc)
+                await self._close_producer()
+                await self._close_listener()
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def _wait_for_work(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=self.settings.outbox_poll_interval_s)
+        self._wake.clear()
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+    async def publish_batch(self) -> int:
+        """Publishes up to one batch; returns how many rows were published."""
+        assert self._producer is not None
+        async with self.sessions() as session, session.begin():
+            rows = (
+                await session.execute(
+                    select(self.table.c.id, self.table.c.topic, self.table.c.key, self.table.c.payload)
+                    .where(self.table.c.published_at.is_(None))
+                    .order_by(self.table.c.id)
+                    .limit(self.settings.outbox_batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                OUTBOX_BACKLOG.labels(self.settings.service).set(0)
+                return 0
+            await self._send_all(rows)
+            await session.execute(
+                update(self.table).where(self.table.c.id.in_([row.id for row in rows])).values(published_at=func.now())
+            )
+        for row in rows:
+            EVENTS_PUBLISHED.labels(self.settings.service, row.topic).inc()
+        await self._update_backlog()
+        return len(rows)
+
+    async def _send_all(self, rows: Sequence[Any]) -> None:
+        assert self._producer is not None
+        futures = [
+            await self._producer.send(
+                row.topic,
+                key=row.key.encode(),
+                value=json.dumps(row.payload, ensure_ascii=False).encode(),
+                headers=[("content-type", b"application/cloudevents+json")],
+            )
+            for row in rows
+        ]
+        await asyncio.gather(*futures)
+
+    async def _update_backlog(self) -> None:
+        async with self.sessions() as session:
+            backlog = await session.scalar(
+                select(func.count()).select_from(self.table).where(self.table.c.published_at.is_(None))
+            )
+        OUTBOX_BACKLOG.labels(self.settings.service).set(backlog or 0)
+
+    async def _ensure_producer(self) -> None:
+        if self._producer is None:
+            producer = make_producer(self.settings, f"{self.settings.service}-relay")
+            try:
+                await producer.start()
+            except Exception:
+                await producer.stop()
+                raise
+            self._producer = producer
+
+    async def _close_producer(self) -> None:
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(producer.stop(), timeout=5)
+
+    async def _ensure_listener(self) -> None:
+        if self._listener is None or self._listener.is_closed():
+            url = service_url(
+                self.settings.database_url, self.settings.service, self.settings.db_password.get_secret_value()
+            )
+            conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
+            await conn.add_listener(outbox_channel(self.settings.service), lambda *_: self._wake.set())
+            self._listener = conn
+
+    async def _close_listener(self) -> None:
+        if self._listener is not None:
+            listener, self._listener = self._listener, None
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(listener.close(), timeout=2)

@@ -1,0 +1,77 @@
+"""The platform's own tables, present in every service's schema: outbox, inbox, idempotency keys."""
+
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db import service_metadata
+
+
+@dataclass(frozen=True)
+class PlatformTables:
+    metadata: MetaData
+    outbox: Table
+    inbox: Table
+    idempotency: Table
+
+
+@cache
+def platform_tables(schema: str) -> PlatformTables:
+    metadata = service_metadata(schema)
+    outbox = Table(
+        "outbox",
+        metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+        Column("topic", String(200), nullable=False),
+        Column("key", String(500), nullable=False),
+        Column("event_type", String(200), nullable=False),
+        Column("payload", JSONB, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("published_at", DateTime(timezone=True)),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+    )
+    inbox = Table(
+        "inbox",
+        metadata,
+        Column("consumer", String(100), nullable=False),
+        Column("event_id", UUID(as_uuid=True), nullable=False),
+        Column("event_type", String(200), nullable=False),
+        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("outcome", String(20), nullable=False, server_default="applied"),
+        PrimaryKeyConstraint("consumer", "event_id"),
+    )
+    idempotency = Table(
+        "idempotency_keys",
+        metadata,
+        Column("scope", String(200), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("request_hash", String(64), nullable=False),
+        Column("status_code", Integer),
+        Column("response", JSONB),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        PrimaryKeyConstraint("scope", "key"),
+    )
+    return PlatformTables(metadata, outbox, inbox, idempotency)
+
+
+def tables_of(session: AsyncSession) -> PlatformTables:
+    """The platform tables of the service this session belongs to (set on its sessionmaker)."""
+    return platform_tables(session.info["schema"])
+
+
+def outbox_channel(schema: str) -> str:
+    return f"{schema}_outbox"

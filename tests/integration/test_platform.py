@@ -1,0 +1,168 @@
+"""Issue 2's proof: one complaint through intake, the outbox, the broker, and classification's inbox."""
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+import asyncpg
+import httpx
+import pytest
+
+from shared.bootstrap import asyncpg_kwargs
+from shared.db import service_url
+from shared.events import topics
+from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
+from shared.outbox import envelope_for
+from shared.stack import Stack
+from tests.integration.factories import product_complaint
+from tests.support import auth, eventually, produce, read_topic
+
+pytestmark = pytest.mark.integration
+
+
+async def incidents_for(classification: httpx.AsyncClient, source_id: str) -> list[dict[str, object]]:
+    response = await classification.get(
+        "/v1/incidents", params={"source_id": source_id}, headers=auth("quality_manager")
+    )
+    assert response.status_code == 200, response.text
+    items: list[dict[str, object]] = response.json()["items"]
+    return items
+
+
+def complaint_event(complaint_id: str) -> bytes:
+    data = ComplaintReceivedV1(
+        complaint_id=complaint_id,
+        complaint_no="TS-20261124-9999",
+        kind="product_quality",
+        severity="general",
+        channel="phone",
+        status="received",
+        product=ComplaintProduct(model="VX-200"),
+        description="redelivery probe",
+        recorded_by="E-01",
+        received_at=datetime.now(UTC),
+        investigate_by=datetime.now(UTC),
+        reply_by=datetime.now(UTC),
+    )
+    return envelope_for(data).model_dump_json().encode()
+
+
+async def test_posted_complaint_becomes_a_general_incident_on_classification(
+    intake: httpx.AsyncClient, classification: httpx.AsyncClient
+) -> None:
+    response = await intake.post("/v1/complaints", json=product_complaint(), headers=auth("customer_service"))
+    assert response.status_code == 201, response.text
+    complaint = response.json()
+    assert complaint["status"] == "received"
+    assert complaint["complaint_no"].startswith("TS-20261124-")
+    assert complaint["investigate_by"].startswith("2026-11-25")
+    assert complaint["reply_by"].startswith("2026-11-26")
+
+    items = await eventually(lambda: incidents_for(classification, complaint["id"]))
+
+    assert len(items) == 1
+    assert items[0]["level"] == "general"
+    assert items[0]["source_ids"] == [complaint["id"]]
+
+
+async def test_correlation_id_of_the_request_travels_in_the_event(stack: Stack, intake: httpx.AsyncClient) -> None:
+    correlation = f"corr-{uuid.uuid4()}"
+    headers = {**auth("customer_service"), "X-Correlation-ID": correlation}
+    response = await intake.post("/v1/complaints", json=product_complaint(), headers=headers)
+    assert response.headers["x-correlation-id"] == correlation
+
+    async def published() -> list[dict[str, object]]:
+        records = await read_topic(stack.kafka_bootstrap_servers or "", topics.COMPLAINTS)
+        return [e for e in (json.loads(r.value or b"{}") for r in records) if e.get("correlationid") == correlation]
+
+    events = await eventually(published)
+    assert events[0]["type"] == "qms.intake.complaint.received.v1"
+    assert events[0]["subject"] == response.json()["id"]
+
+
+async def test_same_event_delivered_twice_makes_one_incident(stack: Stack, classification: httpx.AsyncClient) -> None:
+    twice, marker = str(uuid.uuid4()), str(uuid.uuid4())
+    duplicate = complaint_event(twice)
+    key = b"same-partition"
+    await produce(
+        stack.kafka_bootstrap_servers or "",
+        topics.COMPLAINTS,
+        [(key, duplicate), (key, duplicate), (key, complaint_event(marker))],
+    )
+
+    await eventually(lambda: incidents_for(classification, marker))
+
+    assert len(await incidents_for(classification, twice)) == 1
+
+
+async def test_poison_message_is_dead_lettered_and_the_next_one_processed(
+    stack: Stack, classification: httpx.AsyncClient
+) -> None:
+    bootstrap = stack.kafka_bootstrap_servers or ""
+    after = str(uuid.uuid4())
+    poison = f"not json {uuid.uuid4()}".encode()
+    key = b"poison-partition"
+    await produce(bootstrap, topics.COMPLAINTS, [(key, poison), (key, complaint_event(after))])
+
+    await eventually(lambda: incidents_for(classification, after))
+
+    async def dead_lettered() -> list[dict[str, str]]:
+        records = await read_topic(bootstrap, topics.dlq(topics.COMPLAINTS))
+        return [dict((k, v.decode()) for k, v in r.headers) for r in records if r.value == poison]
+
+    headers = (await eventually(dead_lettered))[0]
+    assert headers["dlq-original-topic"] == topics.COMPLAINTS
+    assert "not a CloudEvents envelope" in headers["dlq-error"]
+
+
+async def test_event_with_invalid_data_is_dead_lettered(stack: Stack) -> None:
+    bootstrap = stack.kafka_bootstrap_servers or ""
+    envelope = json.loads(complaint_event(str(uuid.uuid4())))
+    del envelope["data"]["complaint_no"]
+    bad = json.dumps(envelope).encode()
+    await produce(bootstrap, topics.COMPLAINTS, [(b"bad-data", bad)])
+
+    async def dead_lettered() -> list[str]:
+        records = await read_topic(bootstrap, topics.dlq(topics.COMPLAINTS))
+        return [dict(r.headers)["dlq-error"].decode() for r in records if r.value == bad]
+
+    errors = await eventually(dead_lettered)
+    assert "complaint_no" in errors[0]
+
+
+@pytest.mark.parametrize(
+    "reader,foreign_table",
+    [
+        ("intake", "classification.incidents"),
+        ("classification", "intake.complaints"),
+        ("sanctions", "intake.outbox"),
+        ("crm", "classification.inbox"),
+    ],
+)
+async def test_service_role_cannot_read_another_schema(stack: Stack, reader: str, foreign_table: str) -> None:
+    url = service_url(stack.database_url or "", reader, stack.db_password)
+    conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
+    try:
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await conn.fetch(f"SELECT * FROM {foreign_table} LIMIT 1")
+    finally:
+        await conn.close()
+
+
+async def test_readiness_reports_database_and_broker(intake: httpx.AsyncClient) -> None:
+    response = await intake.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+
+
+async def test_metrics_expose_published_events(intake: httpx.AsyncClient) -> None:
+    await intake.post("/v1/complaints", json=product_complaint(), headers=auth("customer_service"))
+
+    async def published() -> bool:
+        text = (await intake.get("/metrics")).text
+        return 'qms_events_published_total{service="intake",topic="qms.intake.complaints"}' in text
+
+    await eventually(published)
+    text = (await intake.get("/metrics")).text
+    assert "qms_http_request_duration_seconds_bucket" in text
+    assert "qms_outbox_backlog" in text

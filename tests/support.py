@@ -1,0 +1,70 @@
+"""Helpers the tests share: tokens, polling, direct broker access."""
+
+import asyncio
+import time
+import warnings
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+
+from shared.auth import mint_token
+
+warnings.filterwarnings("ignore", message="The HMAC key is")
+
+DEV_SECRET = "dev-secret"
+T = TypeVar("T")
+
+
+def token(role: str, sub: str = "E-17", name: str = "李娜", department: str = "quality") -> str:
+    return mint_token(DEV_SECRET, sub, [role], name, department)
+
+
+def auth(role: str, sub: str = "E-17", department: str = "quality") -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(role, sub=sub, department=department)}"}
+
+
+async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 30.0, interval: float = 0.1) -> T:
+    """Polls ``probe`` until it returns something truthy; fails with the last value after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    last: T | None = None
+    while time.monotonic() < deadline:
+        last = await probe()
+        if last:
+            return last
+        await asyncio.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
+
+
+async def produce(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
+    await producer.start()
+    try:
+        for key, value in messages:
+            await producer.send_and_wait(topic, key=key, value=value)
+    finally:
+        await producer.stop()
+
+
+async def read_topic(bootstrap: str, topic: str, timeout: float = 5.0) -> list[ConsumerRecord[bytes, bytes]]:
+    """Everything on ``topic`` right now, read without a group."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        fetch_max_wait_ms=10,
+    )
+    await consumer.start()
+    records: list[ConsumerRecord[bytes, bytes]] = []
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=200)
+            if not batch and records:
+                break
+            for items in batch.values():
+                records.extend(items)
+    finally:
+        await consumer.stop()
+    return records

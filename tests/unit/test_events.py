@@ -1,0 +1,50 @@
+"""Events: one envelope, one class per (type, version), parsed through one registry (SPEC §1)."""
+
+from datetime import date
+
+import pytest
+
+from shared import context
+from shared.events import Envelope, UnknownEventType, parse_data
+from shared.events.intake import ReturnRecordedV1
+from shared.outbox import envelope_for, outbox_row
+
+
+def return_line() -> ReturnRecordedV1:
+    return ReturnRecordedV1(
+        line_id="ERP-000001",
+        model="VX-200",
+        production_date=date(2026, 11, 1),
+        batch_no="B1",
+        shipped_batch_no="S-7781",
+        quantity=10,
+    )
+
+
+def test_return_events_are_keyed_by_model_and_production_date() -> None:
+    assert outbox_row(return_line())["key"] == "VX-200|2026-11-01"
+
+
+def test_envelope_carries_cloudevents_attributes_and_correlation() -> None:
+    token = context.correlation_id.set("corr-1")
+    try:
+        envelope = envelope_for(return_line())
+    finally:
+        context.correlation_id.reset(token)
+    assert envelope.specversion == "1.0"
+    assert envelope.type == "qms.intake.return.recorded.v1"
+    assert envelope.source == "intake"
+    assert envelope.subject == "ERP-000001"
+    assert envelope.correlationid == "corr-1"
+    assert envelope.time.tzinfo is not None
+
+
+def test_registry_parses_data_back_into_its_class() -> None:
+    envelope = Envelope.model_validate_json(envelope_for(return_line()).model_dump_json())
+    assert parse_data(envelope) == return_line()
+
+
+def test_unknown_type_is_refused_by_the_registry() -> None:
+    envelope = Envelope(source="x", type="qms.x.unknown.v9", subject="1", data={})
+    with pytest.raises(UnknownEventType):
+        parse_data(envelope)

@@ -1,0 +1,86 @@
+"""Problem details, auth and cursors, exercised in memory through the ASGI interface."""
+
+import httpx
+import pytest
+from fastapi import Depends, FastAPI
+from pydantic import BaseModel
+
+from shared.auth import Principal, Role, TokenVerifier, require_roles
+from shared.http.pagination import decode_cursor, encode_cursor
+from shared.http.problems import Problem, install_problem_handlers
+from shared.settings import ServiceSettings
+from tests.support import auth
+
+
+class Body(BaseModel):
+    quantity: int
+
+
+def tiny_app() -> FastAPI:
+    app = FastAPI()
+    install_problem_handlers(app)
+    app.state.token_verifier = TokenVerifier(ServiceSettings())
+
+    @app.post("/things")
+    async def create(body: Body, _: Principal = Depends(require_roles(Role.QUALITY_MANAGER))) -> dict[str, int]:
+        return {"quantity": body.quantity}
+
+    @app.get("/conflict")
+    async def conflicting() -> None:
+        raise Problem(409, "invalid_transition", "Conflict", "closed", allowed=["reopen"])
+
+    return app
+
+
+@pytest.fixture
+def client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=tiny_app()), base_url="http://test")
+
+
+async def test_no_token_is_401_problem(client: httpx.AsyncClient) -> None:
+    response = await client.post("/things", json={"quantity": 1})
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "missing_token"
+
+
+async def test_wrong_role_is_403_problem(client: httpx.AsyncClient) -> None:
+    response = await client.post("/things", json={"quantity": 1}, headers=auth("sales"))
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+
+
+async def test_forged_token_is_401(client: httpx.AsyncClient) -> None:
+    headers = {"Authorization": "Bearer " + auth("quality_manager")["Authorization"].split()[1][:-4] + "abcd"}
+    response = await client.post("/things", json={"quantity": 1}, headers=headers)
+    assert response.status_code == 401
+
+
+async def test_validation_error_is_422_problem_listing_the_field(client: httpx.AsyncClient) -> None:
+    response = await client.post("/things", json={"quantity": "many"}, headers=auth("quality_manager"))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "quantity"]
+
+
+async def test_malformed_json_is_400_problem(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/things", content=b"{not json", headers={**auth("quality_manager"), "content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_json"
+
+
+async def test_domain_problem_keeps_its_extensions(client: httpx.AsyncClient) -> None:
+    response = await client.get("/conflict")
+    assert response.status_code == 409
+    assert response.json()["allowed"] == ["reopen"]
+
+
+def test_cursor_round_trips() -> None:
+    assert decode_cursor(encode_cursor(["2026-11-24T00:00:00+00:00", "abc"])) == ["2026-11-24T00:00:00+00:00", "abc"]
+
+
+def test_foreign_cursor_is_a_400_problem() -> None:
+    with pytest.raises(Problem) as raised:
+        decode_cursor("%%%")
+    assert raised.value.status == 400
