@@ -6,17 +6,22 @@ python -m shared.cli migrate
 """
 
 import argparse
+import asyncio
 import os
 import signal
 import sys
 import threading
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 from shared.auth import Role, mint_token
+from shared.bootstrap import SERVICES
+from shared.events import topics
 from shared.migrations import REPO_ROOT
+from shared.replay import replay_dead_letters, replay_outbox
 from shared.settings import ServiceSettings
-from shared.stack import Stack
+from shared.stack import EmbeddedPostgres, Stack
 
 DEV_PEOPLE = {
     Role.CUSTOMER_SERVICE: ("E-01", "张敏", "customer_service"),
@@ -67,6 +72,32 @@ def cmd_migrate(_: argparse.Namespace) -> None:
     finally:
         stack.stop()
     print("schemas, roles, topics and migrations are up to date")
+
+
+def cmd_replay_dlq(args: argparse.Namespace) -> None:
+    settings = _settings()
+    names = topics.ALL if args.topic == "all" else (args.topic,)
+    for topic in names:
+        count = asyncio.run(replay_dead_letters(settings, topic))
+        print(f"{topic}: {count} dead letter(s) re-published")
+
+
+def database_url_for_commands() -> str:
+    """The external server when one is configured, else the embedded one under .data/ (started if needed)."""
+    database_url, _ = external_servers()
+    return database_url or EmbeddedPostgres(REPO_ROOT / ".data" / "pg").start()
+
+
+def cmd_replay_outbox(args: argparse.Namespace) -> None:
+    settings = _settings()
+    database_url = database_url_for_commands()
+    since = datetime.fromisoformat(args.since)
+    if since.tzinfo is None:
+        raise SystemExit("--since needs an offset, e.g. 2026-11-24T00:00:00+08:00")
+    names = SERVICES if args.service == "all" else (args.service,)
+    for service in names:
+        count = asyncio.run(replay_outbox(database_url, service, settings.db_password.get_secret_value(), since))
+        print(f"{service}: {count} event(s) queued for re-publication")
 
 
 def print_banner(stack: Stack) -> None:
@@ -124,6 +155,13 @@ def main(argv: list[str] | None = None) -> None:
     token.set_defaults(func=cmd_token)
     migrate = commands.add_parser("migrate", help="create schemas, roles and topics; run every migration")
     migrate.set_defaults(func=cmd_migrate)
+    dlq = commands.add_parser("replay-dlq", help="re-publish dead letters to their original topic")
+    dlq.add_argument("--topic", default="all", choices=["all", *topics.ALL])
+    dlq.set_defaults(func=cmd_replay_dlq)
+    outbox = commands.add_parser("replay-outbox", help="re-publish a service's events since a time")
+    outbox.add_argument("--service", default="all", choices=["all", *SERVICES])
+    outbox.add_argument("--since", required=True, help="ISO 8601 time with offset")
+    outbox.set_defaults(func=cmd_replay_outbox)
     args = parser.parse_args(argv)
     args.func(args)
 

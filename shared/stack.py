@@ -66,6 +66,13 @@ class EmbeddedPostgres:
             self.server.stop()  # type: ignore[attr-defined]
             self.server = None
 
+    def restart(self) -> None:
+        """Stops the server and starts it again on the same data (the fault tests' Postgres restart)."""
+        server = self.server
+        assert server is not None
+        server.stop()  # type: ignore[attr-defined]
+        server.ensure_postgres_running()  # type: ignore[attr-defined]
+
 
 class EmbeddedBroker:
     """Tansu with memory storage: topics and messages live as long as the process."""
@@ -235,6 +242,16 @@ class Stack:
             service.start()
         for name in names:
             self.services[name].wait_healthy()
+
+    def start_replica(self, name: str, replica: str) -> ServiceProcess:
+        """Another instance of a service: same database, same consumer group, its own port."""
+        process = ServiceProcess(
+            name, free_port(), self.service_env(name), self.data_dir / "logs" / f"{name}-{replica}.log"
+        )
+        self.services[f"{name}-{replica}"] = process
+        process.start()
+        process.wait_healthy()
+        return process
 
     def restart_service(self, name: str, sig: int = signal.SIGTERM) -> None:
         service = self.services[name]

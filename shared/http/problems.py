@@ -3,9 +3,11 @@
 import logging
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("qms.http")
@@ -84,6 +86,28 @@ STATUS_CODES = {
 }
 
 
+# Connection failures, and Postgres refusing or ending sessions while it shuts down or starts (class 57).
+DATABASE_AWAY = (
+    OSError,
+    ConnectionError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.InterfaceError,
+)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database is away (restart, network): a 503 the client may retry, not a bug."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, (sa_exc.TimeoutError, sa_exc.DisconnectionError, sa_exc.InterfaceError)):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError) and isinstance(exc.orig, OSError | ConnectionError):
+        return True
+    cause = exc.__cause__ or exc.__context__
+    return isinstance(exc, DATABASE_AWAY) or (cause is not None and cause is not exc and database_unavailable(cause))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -110,5 +134,11 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if database_unavailable(exc):
+            response = problem_response(
+                request, 503, "database_unavailable", "Service unavailable", "the database is not reachable; retry"
+            )
+            response.headers["Retry-After"] = "2"
+            return response
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(request, 500, "internal_error", "Internal error", "the error was logged")

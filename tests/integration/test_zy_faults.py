@@ -1,0 +1,129 @@
+"""Faults survived (issue 7): consumers killed, Postgres restarted, replicas sharing a group,
+dead letters replayed. Every check counts exact effects in the database."""
+
+import asyncio
+import signal
+import uuid
+
+import asyncpg
+import httpx
+import pytest
+
+from shared.bootstrap import asyncpg_kwargs
+from shared.db import admin_url
+from shared.events import topics
+from shared.replay import replay_dead_letters
+from shared.stack import Stack
+from tests.integration.factories import product_complaint
+from tests.integration.test_platform import complaint_event, incidents_for
+from tests.support import auth, eventually, produce
+
+pytestmark = pytest.mark.integration
+
+
+async def incident_counts(stack: Stack, source_ids: list[str]) -> dict[str, int]:
+    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    try:
+        rows = await conn.fetch(
+            "SELECT source_id, count(*) AS n FROM classification.incident_sources "
+            "WHERE source_id = ANY($1::text[]) GROUP BY source_id",
+            source_ids,
+        )
+    finally:
+        await conn.close()
+    return {row["source_id"]: row["n"] for row in rows}
+
+
+async def produce_complaints(stack: Stack, count: int) -> list[str]:
+    ids = [str(uuid.uuid4()) for _ in range(count)]
+    await produce(
+        stack.kafka_bootstrap_servers or "", topics.COMPLAINTS, [(i.encode(), complaint_event(i)) for i in ids]
+    )
+    return ids
+
+
+async def all_applied_once(stack: Stack, ids: list[str]) -> dict[str, int]:
+    async def complete() -> dict[str, int] | None:
+        counts = await incident_counts(stack, ids)
+        return counts if len(counts) == len(ids) else None
+
+    return await eventually(complete, timeout=120, interval=0.5)
+
+
+async def test_consumer_killed_mid_stream_applies_every_event_exactly_once(stack: Stack) -> None:
+    ids = await produce_complaints(stack, 400)
+    await eventually(lambda: incident_counts(stack, ids), interval=0.02)
+
+    await asyncio.to_thread(stack.restart_service, "classification", signal.SIGKILL)
+
+    counts = await all_applied_once(stack, ids)
+    assert set(counts.values()) == {1}
+
+
+async def test_two_classification_instances_in_one_group_apply_each_event_once(stack: Stack) -> None:
+    replica = await asyncio.to_thread(stack.start_replica, "classification", "b")
+    try:
+        ids: list[str] = []
+
+        async def replica_consumed() -> bool:
+            ids.extend(await produce_complaints(stack, 50))
+            async with httpx.AsyncClient(base_url=replica.url) as client:
+                text = (await client.get("/metrics")).text
+            return 'qms_events_consumed_total{service="classification",topic="qms.intake.complaints"}' in text
+
+        await eventually(replica_consumed, timeout=90, interval=1.0)
+        counts = await all_applied_once(stack, ids)
+        assert set(counts.values()) == {1}
+    finally:
+        await asyncio.to_thread(replica.stop)
+        stack.services.pop("classification-b", None)
+
+
+async def test_postgres_restart_makes_services_not_ready_then_they_recover(
+    stack: Stack, intake: httpx.AsyncClient, classification: httpx.AsyncClient
+) -> None:
+    assert stack.postgres is not None
+    statuses: list[int] = []
+    stop = asyncio.Event()
+
+    async def keep_posting() -> None:
+        while not stop.is_set():
+            response = await intake.post("/v1/complaints", json=product_complaint(), headers=auth("customer_service"))
+            statuses.append(response.status_code)
+            await asyncio.sleep(0.02)
+
+    poster = asyncio.create_task(keep_posting())
+    await asyncio.sleep(0.3)
+    server = stack.postgres.server
+    await asyncio.to_thread(server.stop)  # type: ignore[union-attr]
+    not_ready = await intake.get("/readyz")
+    await asyncio.to_thread(server.ensure_postgres_running)  # type: ignore[union-attr]
+
+    async def ready() -> bool:
+        return (await intake.get("/readyz")).status_code == 200 and (
+            await classification.get("/readyz")
+        ).status_code == 200
+
+    await eventually(ready, timeout=60)
+    await asyncio.sleep(0.3)
+    stop.set()
+    await poster
+
+    assert not_ready.status_code == 503
+    assert not_ready.json()["checks"]["database"] != "ok"
+    assert set(statuses) <= {201, 503}, statuses
+    response = await intake.post("/v1/complaints", json=product_complaint(), headers=auth("customer_service"))
+    assert response.status_code == 201
+    await eventually(lambda: incidents_for(classification, response.json()["id"]), timeout=60)
+
+
+async def test_replayed_dead_letter_is_applied(stack: Stack, classification: httpx.AsyncClient) -> None:
+    complaint_id = str(uuid.uuid4())
+    bootstrap = stack.kafka_bootstrap_servers or ""
+    await produce(bootstrap, topics.dlq(topics.COMPLAINTS), [(complaint_id.encode(), complaint_event(complaint_id))])
+
+    replayed = await replay_dead_letters(stack.kafka_settings(), topics.COMPLAINTS)
+
+    assert replayed >= 1
+    items = await eventually(lambda: incidents_for(classification, complaint_id))
+    assert len(items) == 1
