@@ -79,6 +79,7 @@ def require_roles(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]
             raise Problem(403, "forbidden", "Forbidden", f"this action needs one of the roles: {allowed}")
         return principal
 
+    dependency.roles = roles  # type: ignore[attr-defined]  # read by the authorization tests
     return dependency
 
 

@@ -66,12 +66,6 @@ class EmbeddedPostgres:
             self.server.stop()  # type: ignore[attr-defined]
             self.server = None
 
-    def restart(self) -> None:
-        """Stops the server and starts it again on the same data (the fault tests' Postgres restart)."""
-        server = self.server
-        assert server is not None
-        server.stop()  # type: ignore[attr-defined]
-        server.ensure_postgres_running()  # type: ignore[attr-defined]
 
 
 class EmbeddedBroker:
