@@ -39,6 +39,11 @@ class ComplaintReceivedV1(EventData):
     received_at: datetime
     investigate_by: datetime
     reply_by: datetime
+    # CMP-5: serious complaints go to the decision level; why the complaint is serious.
+    escalated_to_decision_level: bool = False
+    severity_reason: str | None = None
+    calendar_estimated: bool = False
+    owner: str | None = None
 
     def subject(self) -> str:
         return self.complaint_id
@@ -59,6 +64,11 @@ class ComplaintStatusChangedV1(EventData):
     changed_by: str
     changed_at: datetime
     reason: str | None = None
+    # The CMP-4 step that caused the change (investigate, reply, return-visit, close, reject).
+    action: str | None = None
+    kind: str | None = None
+    escalated_to_decision_level: bool = False
+    satisfaction: int | None = None
 
     def subject(self) -> str:
         return self.complaint_id

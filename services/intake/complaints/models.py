@@ -35,6 +35,14 @@ class Complaint(Base):
     calendar_estimated: Mapped[bool]
     recorded_by: Mapped[str] = mapped_column(String(200))
     owner: Mapped[str] = mapped_column(String(200))
+    escalated_to_decision_level: Mapped[bool] = mapped_column(default=False)
+    severity_reason: Mapped[str | None] = mapped_column(String(100))
+    reply: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    return_visit: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
+    investigation_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -48,6 +56,7 @@ class ComplaintHistory(Base):
     complaint_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("complaints.id"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     actor: Mapped[str] = mapped_column(String(200))
+    actor_name: Mapped[str | None] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(50))
     changes: Mapped[dict[str, Any]] = mapped_column(JSONB)
 

@@ -1,14 +1,16 @@
 """All SQL of complaints."""
 
 import uuid
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.complaints.models import Complaint, ComplaintHistory, ComplaintNumber
+from services.intake.complaints.rules import OVERDUE_INVESTIGATION_STATUSES, OVERDUE_REPLY_STATUSES
 
 
 async def next_sequence(session: AsyncSession, day: date) -> int:
@@ -28,14 +30,143 @@ async def add(session: AsyncSession, complaint: Complaint) -> None:
 
 
 async def add_history(
-    session: AsyncSession, complaint_id: uuid.UUID, actor: str, action: str, changes: dict[str, Any]
+    session: AsyncSession,
+    complaint_id: uuid.UUID,
+    actor: str,
+    action: str,
+    changes: dict[str, Any],
+    actor_name: str | None = None,
 ) -> None:
-    session.add(ComplaintHistory(complaint_id=complaint_id, actor=actor, action=action, changes=changes))
+    session.add(
+        ComplaintHistory(
+            complaint_id=complaint_id, actor=actor, actor_name=actor_name or None, action=action, changes=changes
+        )
+    )
+    await session.flush()
 
 
 async def get(session: AsyncSession, complaint_id: uuid.UUID) -> Complaint | None:
     return await session.get(Complaint, complaint_id)
 
 
+async def get_for_update(session: AsyncSession, complaint_id: uuid.UUID) -> Complaint | None:
+    """Locks the row: two clerks acting at once see each other's step, never overwrite it."""
+    return await session.scalar(select(Complaint).where(Complaint.id == complaint_id).with_for_update())
+
+
 async def get_by_number(session: AsyncSession, complaint_no: str) -> Complaint | None:
     return await session.scalar(select(Complaint).where(Complaint.complaint_no == complaint_no))
+
+
+async def history(session: AsyncSession, complaint_id: uuid.UUID) -> list[ComplaintHistory]:
+    query = (
+        select(ComplaintHistory)
+        .where(ComplaintHistory.complaint_id == complaint_id)
+        .order_by(ComplaintHistory.at, ComplaintHistory.id)
+    )
+    return list((await session.scalars(query)).all())
+
+
+def overdue_condition(now: datetime) -> ColumnElement[bool]:
+    """CMP-3 in SQL, the same as ``rules.overdue_stages`` being non-empty."""
+    return or_(
+        and_(Complaint.status.in_(OVERDUE_INVESTIGATION_STATUSES), Complaint.investigate_by < now),
+        and_(Complaint.status.in_(OVERDUE_REPLY_STATUSES), Complaint.reply_by < now),
+    )
+
+
+@dataclass(frozen=True)
+class ComplaintFilter:
+    statuses: list[str]
+    kind: str | None = None
+    customer_id: str | None = None
+    severity: str | None = None
+    owner: str | None = None
+    received_from: datetime | None = None
+    received_to: datetime | None = None
+    overdue: bool | None = None
+    model: str | None = None
+    batch_no: str | None = None
+
+
+async def search(
+    session: AsyncSession,
+    where: ComplaintFilter,
+    now: datetime,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[Complaint]:
+    """Newest receipt first; keyset on (received_at, id)."""
+    query = select(Complaint)
+    if where.statuses:
+        query = query.where(Complaint.status.in_(where.statuses))
+    equalities: list[tuple[Any, Any]] = [
+        (Complaint.kind, where.kind),
+        (Complaint.customer_id, where.customer_id),
+        (Complaint.severity, where.severity),
+        (Complaint.owner, where.owner),
+        (Complaint.product_model, where.model),
+        (Complaint.batch_no, where.batch_no),
+    ]
+    for column, value in equalities:
+        if value is not None:
+            query = query.where(column == value)
+    if where.received_from is not None:
+        query = query.where(Complaint.received_at >= where.received_from)
+    if where.received_to is not None:
+        query = query.where(Complaint.received_at < where.received_to)
+    if where.overdue is True:
+        query = query.where(overdue_condition(now))
+    elif where.overdue is False:
+        query = query.where(~overdue_condition(now))
+    if after is not None:
+        query = query.where(tuple_(Complaint.received_at, Complaint.id) < tuple_(*after))
+    query = query.order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+async def count_overdue(session: AsyncSession, now: datetime) -> int:
+    count = await session.scalar(select(func.count()).select_from(Complaint).where(overdue_condition(now)))
+    return int(count or 0)
+
+
+def _compared_with(complaint: Complaint, window: tuple[datetime, datetime], same_batch: bool) -> ColumnElement[bool]:
+    """CMP-6: other complaints about this model in the window, of this batch or of the other batches."""
+    batch = (
+        Complaint.batch_no == complaint.batch_no
+        if same_batch
+        else or_(Complaint.batch_no.is_(None), Complaint.batch_no != complaint.batch_no)
+    )
+    return and_(
+        Complaint.product_model == complaint.product_model,
+        Complaint.id != complaint.id,
+        Complaint.received_at >= window[0],
+        Complaint.received_at <= window[1],
+        batch,
+    )
+
+
+async def compared(
+    session: AsyncSession, complaint: Complaint, window: tuple[datetime, datetime], same_batch: bool, limit: int
+) -> list[Complaint]:
+    query = (
+        select(Complaint)
+        .where(_compared_with(complaint, window, same_batch))
+        .order_by(Complaint.received_at.desc(), Complaint.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def compared_totals(
+    session: AsyncSession, complaint: Complaint, window: tuple[datetime, datetime], same_batch: bool
+) -> tuple[int, int]:
+    """How many compared complaints, and how many units they complain about."""
+    row = (
+        await session.execute(
+            select(func.count(), func.coalesce(func.sum(Complaint.product_quantity), 0)).where(
+                _compared_with(complaint, window, same_batch)
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1] or 0)

@@ -1,35 +1,64 @@
-"""Complaint endpoints (HTTP only)."""
+"""Complaint endpoints (HTTP only): CMP-1 … CMP-8 under SPEC §7 roles."""
 
 import uuid
+from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime, BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.intake.complaints import repository, service
-from services.intake.complaints.schemas import ComplaintIn, ComplaintOut
+from services.intake.complaints.repository import ComplaintFilter
+from services.intake.complaints.rules import Action
+from services.intake.complaints.schemas import (
+    CloseIn,
+    Comparison,
+    ComplaintIn,
+    ComplaintKind,
+    ComplaintOut,
+    ComplaintPage,
+    ComplaintStatus,
+    HandoverIn,
+    History,
+    InvestigateIn,
+    RejectIn,
+    ReplyIn,
+    ReturnVisitIn,
+    Severity,
+)
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
+from shared.calendar_store import load_calendar
 from shared.http.idempotency import IdempotencyKey, run_once
-from shared.http.problems import not_found
-from shared.workcalendar import WorkingCalendar
+from shared.http.pagination import decode_cursor, encode_cursor
+from shared.http.problems import Problem, not_found
 
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"])
 
 FILERS = (Role.CUSTOMER_SERVICE, Role.SALES, Role.QUALITY_MANAGER)
 READERS = (*FILERS, Role.ADMIN_DEPT, Role.OPS)
+# CMP-4: a reply (处理书面文件) is signed by the quality-department head.
+SIGNERS = (Role.QUALITY_MANAGER,)
+
+Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
+Short = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 
 @router.post("", status_code=201, response_model=ComplaintOut)
 async def create_complaint(
     payload: ComplaintIn,
     request: Request,
+    sessions: Sessions,
     principal: Principal = Depends(require_roles(*FILERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
     idempotency_key: str | None = IdempotencyKey,
 ) -> JSONResponse:
+    """CMP-1/2/3/5/7: records a complaint; its SLA deadlines come from the working-day calendar."""
+
     async def create() -> tuple[int, object]:
-        complaint = await service.receive_complaint(session, payload, principal, WorkingCalendar())
+        calendar = await load_calendar(session)
+        complaint = await service.receive_complaint(session, payload, principal, calendar)
         return 201, service.to_out(complaint).model_dump(mode="json")
 
     async with sessions() as session, session.begin():
@@ -39,14 +68,167 @@ async def create_complaint(
     return JSONResponse(body, status_code=status)
 
 
+def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    values = decode_cursor(cursor)
+    if values is None:
+        return None
+    try:
+        return datetime.fromisoformat(values[0]), uuid.UUID(values[1])
+    except (IndexError, TypeError, ValueError):
+        raise Problem(400, "invalid_cursor", "Bad request", "the cursor is not one this API returned") from None
+
+
+@router.get("", response_model=ComplaintPage)
+async def list_complaints(
+    sessions: Sessions,
+    status: Annotated[list[ComplaintStatus] | None, Query(max_length=6)] = None,
+    kind: ComplaintKind | None = None,
+    customer_id: Short = None,
+    severity: Severity | None = None,
+    owner: Short = None,
+    model: Short = None,
+    batch_no: Short = None,
+    received_from: AwareDatetime | None = None,
+    received_to: AwareDatetime | None = None,
+    overdue: bool | None = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    _: Principal = Depends(require_roles(*READERS)),
+) -> ComplaintPage:
+    """Newest first; ``overdue=true`` is the CMP-3 overdue listing."""
+    where = ComplaintFilter(
+        statuses=[s.value for s in status or []],
+        kind=kind.value if kind else None,
+        customer_id=customer_id,
+        severity=severity.value if severity else None,
+        owner=owner,
+        received_from=received_from,
+        received_to=received_to,
+        overdue=overdue,
+        model=model,
+        batch_no=batch_no,
+    )
+    now = datetime.now(UTC)
+    async with sessions() as session:
+        found = await repository.search(session, where, now, _after(cursor), limit + 1)
+    page, more = found[:limit], len(found) > limit
+    next_cursor = encode_cursor([page[-1].received_at.isoformat(), str(page[-1].id)]) if more else None
+    return ComplaintPage(items=[service.to_out(c, now) for c in page], next_cursor=next_cursor)
+
+
 @router.get("/{complaint_id}", response_model=ComplaintOut)
 async def get_complaint(
     complaint_id: uuid.UUID,
+    sessions: Sessions,
     _: Principal = Depends(require_roles(*READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> ComplaintOut:
     async with sessions() as session:
         complaint = await repository.get(session, complaint_id)
         if complaint is None:
             raise not_found("complaint", str(complaint_id))
         return service.to_out(complaint)
+
+
+@router.get("/{complaint_id}/history", response_model=History)
+async def complaint_history(
+    complaint_id: uuid.UUID,
+    sessions: Sessions,
+    _: Principal = Depends(require_roles(*READERS)),
+) -> History:
+    """CMP-8: who changed what and when, oldest first."""
+    async with sessions() as session:
+        if await repository.get(session, complaint_id) is None:
+            raise not_found("complaint", str(complaint_id))
+        return service.to_history(await repository.history(session, complaint_id))
+
+
+@router.get("/{complaint_id}/comparison", response_model=Comparison)
+async def complaint_comparison(
+    complaint_id: uuid.UUID,
+    sessions: Sessions,
+    _: Principal = Depends(require_roles(*READERS)),
+) -> Comparison:
+    """CMP-6: complaints about the same batch, and the same model, within 90 days."""
+    async with sessions() as session:
+        complaint = await repository.get(session, complaint_id)
+        if complaint is None:
+            raise not_found("complaint", str(complaint_id))
+        return await service.comparison(session, complaint)
+
+
+async def _step(
+    sessions: async_sessionmaker[AsyncSession],
+    complaint_id: uuid.UUID,
+    action: Action,
+    body: BaseModel,
+    principal: Principal,
+) -> ComplaintOut:
+    async with sessions() as session, session.begin():
+        complaint = await service.act(session, complaint_id, action, body, principal)
+        return service.to_out(complaint)
+
+
+@router.post("/{complaint_id}/investigate", response_model=ComplaintOut)
+async def investigate(
+    complaint_id: uuid.UUID,
+    sessions: Sessions,
+    body: InvestigateIn | None = None,
+    principal: Principal = Depends(require_roles(*FILERS)),
+) -> ComplaintOut:
+    """CMP-4 received → investigating (within 1 working day, CMP-3)."""
+    return await _step(sessions, complaint_id, Action.INVESTIGATE, body or InvestigateIn(), principal)
+
+
+@router.post("/{complaint_id}/reply", response_model=ComplaintOut)
+async def reply(
+    complaint_id: uuid.UUID,
+    body: ReplyIn,
+    sessions: Sessions,
+    principal: Principal = Depends(require_roles(*SIGNERS)),
+) -> ComplaintOut:
+    """CMP-4 investigating → replied: cause, resolution, improvement, signed by the quality head."""
+    return await _step(sessions, complaint_id, Action.REPLY, body, principal)
+
+
+@router.post("/{complaint_id}/return-visit", response_model=ComplaintOut)
+async def return_visit(
+    complaint_id: uuid.UUID,
+    body: ReturnVisitIn,
+    sessions: Sessions,
+    principal: Principal = Depends(require_roles(*FILERS)),
+) -> ComplaintOut:
+    """CMP-4 replied → visited: the customer's feedback and satisfaction 1–5."""
+    return await _step(sessions, complaint_id, Action.RETURN_VISIT, body, principal)
+
+
+@router.post("/{complaint_id}/close", response_model=ComplaintOut)
+async def close(
+    complaint_id: uuid.UUID,
+    sessions: Sessions,
+    body: CloseIn | None = None,
+    principal: Principal = Depends(require_roles(*FILERS)),
+) -> ComplaintOut:
+    """CMP-4 visited → closed."""
+    return await _step(sessions, complaint_id, Action.CLOSE, body or CloseIn(), principal)
+
+
+@router.post("/{complaint_id}/reject", response_model=ComplaintOut)
+async def reject(
+    complaint_id: uuid.UUID,
+    body: RejectIn,
+    sessions: Sessions,
+    principal: Principal = Depends(require_roles(*FILERS)),
+) -> ComplaintOut:
+    """CMP-4 投诉不成立, from received or investigating, with a reason."""
+    return await _step(sessions, complaint_id, Action.REJECT, body, principal)
+
+
+@router.post("/{complaint_id}/handover", response_model=ComplaintOut)
+async def handover(
+    complaint_id: uuid.UUID,
+    body: HandoverIn,
+    sessions: Sessions,
+    principal: Principal = Depends(require_roles(*FILERS)),
+) -> ComplaintOut:
+    """CMP-7: the owner (or the quality department) hands the complaint to a named colleague."""
+    return await _step(sessions, complaint_id, Action.HANDOVER, body, principal)

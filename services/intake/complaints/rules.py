@@ -1,7 +1,8 @@
-"""Complaint rules as pure code (CMP-2, CMP-3)."""
+"""Complaint rules as pure code (CMP-2, CMP-3, CMP-4, CMP-5, CMP-6)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from shared.workcalendar import WorkingCalendar
 
@@ -25,3 +26,106 @@ def sla_deadlines(received_at: datetime, calendar: WorkingCalendar) -> Deadlines
 def complaint_number(day: date, sequence: int) -> str:
     """CMP-2: the human-readable 备案编号, e.g. ``TS-20261124-0007``."""
     return f"TS-{day:%Y%m%d}-{sequence:04d}"
+
+
+class Action(StrEnum):
+    """CMP-4 steps (and CMP-7 hand-over) a client posts to ``/v1/complaints/{id}/{action}``."""
+
+    INVESTIGATE = "investigate"
+    REPLY = "reply"
+    RETURN_VISIT = "return-visit"
+    CLOSE = "close"
+    REJECT = "reject"
+    HANDOVER = "handover"
+
+
+# CMP-4: received → investigating → replied → visited → closed; rejected (投诉不成立) from the first two.
+# A value of None means the action keeps the status (the hand-over only changes the owner).
+TRANSITIONS: dict[str, dict[Action, str | None]] = {
+    "received": {Action.INVESTIGATE: "investigating", Action.REJECT: "rejected", Action.HANDOVER: None},
+    "investigating": {Action.REPLY: "replied", Action.REJECT: "rejected", Action.HANDOVER: None},
+    "replied": {Action.RETURN_VISIT: "visited", Action.HANDOVER: None},
+    "visited": {Action.CLOSE: "closed", Action.HANDOVER: None},
+    "closed": {},
+    "rejected": {},
+}
+
+
+class TransitionRefused(Exception):
+    def __init__(self, status: str, action: Action) -> None:
+        super().__init__(f"{action.value} is not allowed on a {status} complaint")
+        self.status = status
+        self.action = action
+        self.allowed = allowed_actions(status)
+
+
+def allowed_actions(status: str) -> list[str]:
+    return [action.value for action in TRANSITIONS.get(status, {})]
+
+
+def next_status(status: str, action: Action) -> str:
+    """CMP-4: the status after ``action``; skipping a step or acting on a closed complaint is refused."""
+    steps = TRANSITIONS.get(status, {})
+    if action not in steps:
+        raise TransitionRefused(status, action)
+    target = steps[action]
+    return status if target is None else target
+
+
+SERIOUS_BY_DEFAULT_TIERS = frozenset({"diamond", "platinum"})
+
+
+@dataclass(frozen=True)
+class SeverityDecision:
+    severity: str
+    reason: str | None
+
+    @property
+    def escalated_to_decision_level(self) -> bool:
+        """CMP-5: a serious complaint goes to the decision level (最高决策层), which decides on recall."""
+        return self.severity == "serious"
+
+
+def decide_severity(requested: str, customer_tier: str | None) -> SeverityDecision:
+    """CMP-5: what the desk asked for, raised to ``serious`` for Diamond and Platinum customers."""
+    if requested == "serious":
+        return SeverityDecision("serious", "recorded_as_serious")
+    if customer_tier in SERIOUS_BY_DEFAULT_TIERS:
+        return SeverityDecision("serious", f"customer_tier:{customer_tier}")
+    return SeverityDecision("general", None)
+
+
+def overdue_stages(status: str, investigate_by: datetime, reply_by: datetime, now: datetime) -> list[str]:
+    """CMP-3: which SLAs a complaint has missed and is still missing right now.
+
+    Investigation is late while the complaint is still only ``received`` past ``investigate_by``;
+    the reply is late while no reply exists (received or investigating) past ``reply_by``.
+    """
+    late = []
+    if status == "received" and now > investigate_by:
+        late.append("investigate")
+    if status in ("received", "investigating") and now > reply_by:
+        late.append("reply")
+    return late
+
+
+OVERDUE_INVESTIGATION_STATUSES = ("received",)
+OVERDUE_REPLY_STATUSES = ("received", "investigating")
+
+COMPARISON_WINDOW = timedelta(days=90)
+
+
+def comparison_window(received_at: datetime) -> tuple[datetime, datetime]:
+    """CMP-6: complaints received within 90 days either side are compared (同批/同类投诉对比)."""
+    return received_at - COMPARISON_WINDOW, received_at + COMPARISON_WINDOW
+
+
+QUALITY_HEAD_ROLE = "quality_manager"
+
+
+def may_act(action: Action, actor: str, roles: list[str], owner: str) -> bool:
+    """CMP-7 首问负责制: the owner works the complaint until handing it over; the quality department
+    may step in at any time. CMP-4: only the quality-department head signs a reply."""
+    if action is Action.REPLY:
+        return QUALITY_HEAD_ROLE in roles
+    return actor == owner or QUALITY_HEAD_ROLE in roles

@@ -1,9 +1,9 @@
-"""Complaint shapes of SPEC §8 (CMP-1, CMP-2, CMP-3)."""
+"""Complaint shapes of SPEC §8 (CMP-1 … CMP-8)."""
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -67,6 +67,11 @@ class Product(Strict):
     purchase_place: Short | None = None
 
 
+# A receipt time further ahead than this is a typo, not a clock difference between devices.
+FUTURE_TOLERANCE = timedelta(hours=24)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
 class ComplaintIn(Strict):
     kind: ComplaintKind
     service_aspect: ServiceAspect | None = None
@@ -93,6 +98,34 @@ class ComplaintIn(Strict):
             raise ValueError("service_aspect belongs to service complaints only")
         return self
 
+    @model_validator(mode="after")
+    def dates_are_possible(self) -> Self:
+        """CMP-2: a complaint cannot be received in the future, nor be about a product made after it."""
+        if self.received_at > datetime.now(UTC) + FUTURE_TOLERANCE:
+            raise ValueError("received_at lies in the future")
+        if self.received_at < EARLIEST:
+            raise ValueError("received_at is before 2000")
+        made = self.product.production_date if self.product else None
+        if made is not None and made > self.received_at.date() + timedelta(days=1):
+            raise ValueError("product.production_date is after the complaint was received")
+        return self
+
+
+class ReplyOut(BaseModel):
+    cause: str
+    resolution: str
+    improvement: str
+    signed_by: str
+    signed_by_name: str | None = None
+    replied_at: datetime
+
+
+class ReturnVisitOut(BaseModel):
+    feedback: str
+    satisfaction: int
+    visited_by: str
+    visited_at: datetime
+
 
 class ComplaintOut(BaseModel):
     id: uuid.UUID
@@ -113,4 +146,108 @@ class ComplaintOut(BaseModel):
     calendar_estimated: bool
     recorded_by: str
     owner: str
+    escalated_to_decision_level: bool
+    severity_reason: str | None
+    overdue: bool
+    overdue_stages: list[str]
+    allowed_actions: list[str]
+    reply: ReplyOut | None
+    return_visit: ReturnVisitOut | None
+    rejection_reason: str | None
+    investigation_started_at: datetime | None
+    replied_at: datetime | None
+    closed_at: datetime | None
     created_at: datetime
+    updated_at: datetime
+
+
+class ComplaintPage(BaseModel):
+    items: list[ComplaintOut]
+    next_cursor: str | None = None
+
+
+class ComplaintSummary(BaseModel):
+    """CMP-6: one compared complaint."""
+
+    id: uuid.UUID
+    complaint_no: str
+    status: ComplaintStatus
+    severity: Severity
+    customer_id: str | None
+    model: str | None
+    batch_no: str | None
+    production_date: date | None
+    quantity: int | None
+    description: str
+    received_at: datetime
+
+
+class Comparison(BaseModel):
+    """CMP-6 同批产品投诉对比 / 同类投诉对比 within 90 days of this complaint's receipt."""
+
+    complaint_id: uuid.UUID
+    model: str | None
+    batch_no: str | None
+    window_from: datetime
+    window_to: datetime
+    same_batch: list[ComplaintSummary]
+    same_batch_count: int
+    same_batch_quantity: int
+    same_model: list[ComplaintSummary]
+    same_model_count: int
+
+
+class HistoryEntry(BaseModel):
+    at: datetime
+    actor: str
+    actor_name: str | None
+    action: str
+    changes: dict[str, Any]
+
+
+class History(BaseModel):
+    """CMP-8: every change, oldest first."""
+
+    items: list[HistoryEntry]
+    next_cursor: str | None = None
+
+
+# Action bodies (CMP-4, CMP-7)
+
+
+class InvestigateIn(Strict):
+    note: Annotated[str, Field(max_length=4000)] | None = None
+
+
+class ReplyIn(Strict):
+    """CMP-4 处理书面文件: cause, resolution and improvement, signed by the quality-department head."""
+
+    cause: Text
+    resolution: Text
+    improvement: Text
+    signed_by: Short | None = None
+
+
+class ReturnVisitIn(Strict):
+    """CMP-4 回访: the customer's feedback and satisfaction 1–5."""
+
+    feedback: Text
+    satisfaction: Annotated[int, Field(strict=True, ge=1, le=5)]
+
+
+class CloseIn(Strict):
+    summary: Annotated[str, Field(max_length=4000)] | None = None
+
+
+class RejectIn(Strict):
+    """CMP-4 投诉不成立, with the reason given to the customer."""
+
+    reason: Text
+
+
+class HandoverIn(Strict):
+    """CMP-7 首问负责制: the owner hands the complaint to a named colleague."""
+
+    to: Short
+    to_name: Short | None = None
+    note: Annotated[str, Field(max_length=4000)] | None = None

@@ -1,32 +1,69 @@
 """Complaint decisions and their events (never commits: the route's transaction does)."""
 
+import uuid
 from datetime import UTC, datetime
+from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.complaints import repository
-from services.intake.complaints.models import Complaint
-from services.intake.complaints.rules import complaint_number, sla_deadlines
-from services.intake.complaints.schemas import ComplaintIn, ComplaintOut, ComplaintStatus
+from services.intake.complaints.models import Complaint, ComplaintHistory
+from services.intake.complaints.rules import (
+    Action,
+    TransitionRefused,
+    allowed_actions,
+    comparison_window,
+    complaint_number,
+    decide_severity,
+    may_act,
+    next_status,
+    overdue_stages,
+    sla_deadlines,
+)
+from services.intake.complaints.schemas import (
+    CloseIn,
+    Comparison,
+    ComplaintIn,
+    ComplaintOut,
+    ComplaintStatus,
+    ComplaintSummary,
+    HandoverIn,
+    History,
+    HistoryEntry,
+    InvestigateIn,
+    RejectIn,
+    ReplyIn,
+    ReturnVisitIn,
+)
+from services.intake.customers import service as customers
 from shared.auth import Principal
-from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
+from shared.events.intake import ComplaintProduct, ComplaintReceivedV1, ComplaintStatusChangedV1
+from shared.http.problems import Problem, conflict, not_found, unprocessable
 from shared.outbox import add_event
 from shared.workcalendar import WorkingCalendar
+
+COMPARED_LIMIT = 100
 
 
 async def receive_complaint(
     session: AsyncSession, payload: ComplaintIn, recorder: Principal, calendar: WorkingCalendar
 ) -> Complaint:
-    """CMP-2/CMP-3/CMP-7: records the complaint with its SLA deadlines; the recorder owns it."""
+    """CMP-2/CMP-3/CMP-5/CMP-7: records the complaint with its SLA deadlines and severity; the
+    recorder owns it."""
     deadlines = sla_deadlines(payload.received_at, calendar)
+    severity = decide_severity(payload.severity.value, await customers.tier_of(session, payload.customer_id))
     received_on = calendar.local_date(payload.received_at)
     number = complaint_number(received_on, await repository.next_sequence(session, received_on))
     product = payload.product
+    now = datetime.now(UTC)
     complaint = Complaint(
         complaint_no=number,
         kind=payload.kind.value,
         service_aspect=payload.service_aspect.value if payload.service_aspect else None,
-        severity=payload.severity.value,
+        severity=severity.severity,
+        severity_reason=severity.reason,
+        escalated_to_decision_level=severity.escalated_to_decision_level,
         channel=payload.channel.value,
         status=ComplaintStatus.RECEIVED.value,
         customer_id=payload.customer_id,
@@ -45,14 +82,119 @@ async def receive_complaint(
         calendar_estimated=deadlines.calendar_estimated,
         recorded_by=recorder.sub,
         owner=recorder.sub,
-        created_at=datetime.now(UTC),
+        created_at=now,
+        updated_at=now,
     )
     await repository.add(session, complaint)
     await repository.add_history(
-        session, complaint.id, recorder.sub, "received", {"status": complaint.status, "owner": complaint.owner}
+        session,
+        complaint.id,
+        recorder.sub,
+        "received",
+        {
+            "status": complaint.status,
+            "owner": complaint.owner,
+            "severity": complaint.severity,
+            "severity_reason": complaint.severity_reason,
+            "escalated_to_decision_level": complaint.escalated_to_decision_level,
+        },
+        recorder.name,
     )
     await add_event(session, received_event(complaint))
     return complaint
+
+
+async def act(
+    session: AsyncSession, complaint_id: uuid.UUID, action: Action, body: BaseModel, actor: Principal
+) -> Complaint:
+    """CMP-4/CMP-7: one step of the lifecycle, kept in the history (CMP-8), announced when the
+    status changes."""
+    complaint = await repository.get_for_update(session, complaint_id)
+    if complaint is None:
+        raise not_found("complaint", str(complaint_id))
+    if not may_act(action, actor.sub, actor.roles, complaint.owner):
+        raise _not_permitted(action, complaint)
+    try:
+        target = next_status(complaint.status, action)
+    except TransitionRefused as refused:
+        raise conflict(
+            "invalid_transition",
+            str(refused),
+            status=refused.status,
+            action=refused.action.value,
+            allowed=refused.allowed,
+        ) from None
+    now = datetime.now(UTC)
+    previous = complaint.status
+    changes = _apply(complaint, action, body, actor, now)
+    if target != previous:
+        complaint.status = target
+        changes["status"] = [previous, target]
+    complaint.updated_at = now
+    await session.flush()
+    await repository.add_history(session, complaint.id, actor.sub, action.value, changes, actor.name)
+    if target != previous:
+        await add_event(session, status_changed_event(complaint, previous, action, actor, now))
+    return complaint
+
+
+def _not_permitted(action: Action, complaint: Complaint) -> Problem:
+    if action is Action.REPLY:
+        return Problem(
+            403, "quality_head_signature_required", "Forbidden", "a reply is signed by the quality-department head"
+        )
+    return Problem(
+        403,
+        "not_owner",
+        "Forbidden",
+        f"complaint {complaint.complaint_no} is owned by {complaint.owner}; the owner hands it over first (CMP-7)",
+        owner=complaint.owner,
+    )
+
+
+def _apply(complaint: Complaint, action: Action, body: BaseModel, actor: Principal, now: datetime) -> dict[str, Any]:
+    """Writes the step's own facts on the complaint; returns what changed, for the history."""
+    if isinstance(body, InvestigateIn):
+        complaint.investigation_started_at = now
+        return {"note": body.note}
+    if isinstance(body, ReplyIn):
+        if body.signed_by is not None and body.signed_by not in (actor.sub, actor.name):
+            raise unprocessable("signer_mismatch", "signed_by must be the quality-department head who posts the reply")
+        complaint.reply = {
+            "cause": body.cause,
+            "resolution": body.resolution,
+            "improvement": body.improvement,
+            "signed_by": actor.sub,
+            "signed_by_name": actor.name or None,
+            "replied_at": now.isoformat(),
+        }
+        complaint.replied_at = now
+        return {"reply": complaint.reply}
+    if isinstance(body, ReturnVisitIn):
+        complaint.return_visit = {
+            "feedback": body.feedback,
+            "satisfaction": body.satisfaction,
+            "visited_by": actor.sub,
+            "visited_at": now.isoformat(),
+        }
+        return {"return_visit": complaint.return_visit}
+    if isinstance(body, CloseIn):
+        complaint.closed_at = now
+        return {"summary": body.summary}
+    if isinstance(body, RejectIn):
+        complaint.rejection_reason = body.reason
+        complaint.closed_at = now
+        return {"reason": body.reason}
+    assert isinstance(body, HandoverIn)
+    return _hand_over(complaint, body)
+
+
+def _hand_over(complaint: Complaint, body: HandoverIn) -> dict[str, Any]:
+    """CMP-7: an explicit hand-over to a named colleague."""
+    if body.to == complaint.owner:
+        raise unprocessable("same_owner", f"{body.to} already owns this complaint")
+    previous, complaint.owner = complaint.owner, body.to
+    return {"owner": [previous, body.to], "to_name": body.to_name, "note": body.note}
 
 
 def received_event(complaint: Complaint) -> ComplaintReceivedV1:
@@ -80,10 +222,95 @@ def received_event(complaint: Complaint) -> ComplaintReceivedV1:
         received_at=complaint.received_at,
         investigate_by=complaint.investigate_by,
         reply_by=complaint.reply_by,
+        escalated_to_decision_level=complaint.escalated_to_decision_level,
+        severity_reason=complaint.severity_reason,
+        calendar_estimated=complaint.calendar_estimated,
+        owner=complaint.owner,
     )
 
 
-def to_out(complaint: Complaint) -> ComplaintOut:
+def status_changed_event(
+    complaint: Complaint, previous: str, action: Action, actor: Principal, now: datetime
+) -> ComplaintStatusChangedV1:
+    return ComplaintStatusChangedV1(
+        complaint_id=str(complaint.id),
+        complaint_no=complaint.complaint_no,
+        customer_id=complaint.customer_id,
+        severity=complaint.severity,
+        from_status=previous,
+        to_status=complaint.status,
+        changed_by=actor.sub,
+        changed_at=now,
+        reason=complaint.rejection_reason if action is Action.REJECT else None,
+        action=action.value,
+        kind=complaint.kind,
+        escalated_to_decision_level=complaint.escalated_to_decision_level,
+        satisfaction=(complaint.return_visit or {}).get("satisfaction") if action is Action.RETURN_VISIT else None,
+    )
+
+
+async def comparison(session: AsyncSession, complaint: Complaint) -> Comparison:
+    """CMP-6 同批产品投诉对比 and 同类投诉对比: same model and batch, and same model other batches,
+    within 90 days of this complaint's receipt."""
+    window = comparison_window(complaint.received_at)
+    if complaint.product_model is None:
+        return Comparison(
+            complaint_id=complaint.id,
+            model=None,
+            batch_no=None,
+            window_from=window[0],
+            window_to=window[1],
+            same_batch=[],
+            same_batch_count=0,
+            same_batch_quantity=0,
+            same_model=[],
+            same_model_count=0,
+        )
+    same_batch = await repository.compared(session, complaint, window, True, COMPARED_LIMIT)
+    same_model = await repository.compared(session, complaint, window, False, COMPARED_LIMIT)
+    batch_count, batch_quantity = await repository.compared_totals(session, complaint, window, True)
+    model_count, _ = await repository.compared_totals(session, complaint, window, False)
+    return Comparison(
+        complaint_id=complaint.id,
+        model=complaint.product_model,
+        batch_no=complaint.batch_no,
+        window_from=window[0],
+        window_to=window[1],
+        same_batch=[to_summary(c) for c in same_batch],
+        same_batch_count=batch_count,
+        same_batch_quantity=batch_quantity,
+        same_model=[to_summary(c) for c in same_model],
+        same_model_count=model_count,
+    )
+
+
+def to_summary(complaint: Complaint) -> ComplaintSummary:
+    return ComplaintSummary(
+        id=complaint.id,
+        complaint_no=complaint.complaint_no,
+        status=ComplaintStatus(complaint.status),
+        severity=complaint.severity,  # type: ignore[arg-type]
+        customer_id=complaint.customer_id,
+        model=complaint.product_model,
+        batch_no=complaint.batch_no,
+        production_date=complaint.production_date,
+        quantity=complaint.product_quantity,
+        description=complaint.description,
+        received_at=complaint.received_at,
+    )
+
+
+def to_history(entries: list[ComplaintHistory]) -> History:
+    return History(
+        items=[
+            HistoryEntry(at=e.at, actor=e.actor, actor_name=e.actor_name, action=e.action, changes=e.changes)
+            for e in entries
+        ]
+    )
+
+
+def to_out(complaint: Complaint, now: datetime | None = None) -> ComplaintOut:
+    late = overdue_stages(complaint.status, complaint.investigate_by, complaint.reply_by, now or datetime.now(UTC))
     return ComplaintOut.model_validate(
         {
             "id": complaint.id,
@@ -113,6 +340,23 @@ def to_out(complaint: Complaint) -> ComplaintOut:
             "calendar_estimated": complaint.calendar_estimated,
             "recorded_by": complaint.recorded_by,
             "owner": complaint.owner,
+            "escalated_to_decision_level": complaint.escalated_to_decision_level,
+            "severity_reason": complaint.severity_reason,
+            "overdue": bool(late),
+            "overdue_stages": late,
+            "allowed_actions": allowed_actions(complaint.status),
+            "reply": complaint.reply,
+            "return_visit": complaint.return_visit,
+            "rejection_reason": complaint.rejection_reason,
+            "investigation_started_at": complaint.investigation_started_at,
+            "replied_at": complaint.replied_at,
+            "closed_at": complaint.closed_at,
             "created_at": complaint.created_at,
+            "updated_at": complaint.updated_at,
         }
     )
+
+
+async def overdue_count(session: AsyncSession) -> int:
+    """CMP-3: complaints past a deadline that are still waiting for that step."""
+    return await repository.count_overdue(session, datetime.now(UTC))

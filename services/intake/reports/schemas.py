@@ -1,0 +1,122 @@
+"""Shop-floor report shapes of SPEC §8 (REP-1, CLS-5, CLS-6)."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+
+from services.intake.reports.rules import ReportFacts, report_problems
+
+Short = Annotated[str, Field(min_length=1, max_length=200)]
+Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
+FUTURE_TOLERANCE = timedelta(hours=24)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class ReportKind(StrEnum):
+    SCRAP = "scrap"
+    REWORK = "rework"
+    NONCONFORMITY = "nonconformity"
+    SUPPLIER_MATERIAL = "supplier_material"
+    CUSTOMER_INJURY = "customer_injury"
+    REPUTATION = "reputation"
+
+
+class CauseCategory(StrEnum):
+    """CLS-5 人机料法环."""
+
+    MAN = "man"
+    MACHINE = "machine"
+    MATERIAL = "material"
+    METHOD = "method"
+    ENVIRONMENT = "environment"
+    OTHER = "other"
+
+
+class DefectClass(StrEnum):
+    """CLS-6: A critical, B important, C general characteristic."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class DefectType(StrEnum):
+    APPEARANCE = "appearance"
+    PERFORMANCE = "performance"
+
+
+class ReportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: ReportKind
+    model: Short
+    quantity: Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
+    production_line: Short | None = None
+    shift: Short | None = None
+    loss_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Decimal("0.00")
+    personal_injury: bool | None = None
+    reputation_impact: bool | None = None
+    cause_category: CauseCategory | None = None
+    description: Annotated[str, Field(min_length=1, max_length=4000)]
+    reported_by: Short | None = None
+    department: Short | None = None
+    occurred_at: AwareDatetime
+    supplier: Short | None = None
+    defect_class: DefectClass | None = None
+    defect_type: DefectType | None = None
+
+    @model_validator(mode="after")
+    def kind_fields_agree(self) -> Self:
+        problems = report_problems(
+            ReportFacts(
+                kind=self.kind.value,
+                quantity=self.quantity,
+                personal_injury=self.personal_injury,
+                reputation_impact=self.reputation_impact,
+                supplier=self.supplier,
+                defect_class=self.defect_class.value if self.defect_class else None,
+                defect_type=self.defect_type.value if self.defect_type else None,
+            )
+        )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def occurred_in_the_past(self) -> Self:
+        if self.occurred_at > datetime.now(UTC) + FUTURE_TOLERANCE:
+            raise ValueError("occurred_at lies in the future")
+        if self.occurred_at < EARLIEST:
+            raise ValueError("occurred_at is before 2000")
+        return self
+
+
+class ReportOut(BaseModel):
+    id: uuid.UUID
+    kind: ReportKind
+    model: str
+    quantity: int
+    production_line: str | None
+    shift: str | None
+    loss_amount: Money
+    personal_injury: bool
+    reputation_impact: bool
+    cause_category: CauseCategory | None
+    description: str
+    reported_by: str
+    department: str | None
+    occurred_at: datetime
+    supplier: str | None
+    defect_class: DefectClass | None
+    defect_type: DefectType | None
+    filed_by: str
+    created_at: datetime
+
+
+class ReportPage(BaseModel):
+    items: list[ReportOut]
+    next_cursor: str | None = None

@@ -1,0 +1,112 @@
+"""All SQL of ERP returns: set-based, one statement per batch whatever its size (RET-1, RET-2)."""
+
+import json
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, select, text, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.intake.returns.models import ReturnLine
+from services.intake.returns.schemas import ReturnLineIn
+from shared.tables import tables_of
+
+# Rows go in line-id order so two overlapping batches take their row locks in the same order and
+# wait for each other instead of deadlocking; ON CONFLICT makes the later one skip what the
+# earlier one committed (RET-2, even under concurrent pushes).
+INSERT_NEW_LINES = text(
+    f"""
+    INSERT INTO {cast(Table, ReturnLine.__table__).fullname}
+        (line_id, model, production_date, batch_no, shipped_batch_no, quantity, customer_id, reason,
+         returned_at, pushed_by)
+    SELECT u.line_id, u.model, u.production_date, u.batch_no, u.shipped_batch_no, u.quantity,
+           u.customer_id, u.reason, u.returned_at, :pushed_by
+    FROM unnest(
+        CAST(:line_ids AS varchar[]), CAST(:models AS varchar[]), CAST(:production_dates AS date[]),
+        CAST(:batch_nos AS varchar[]), CAST(:shipped_batch_nos AS varchar[]), CAST(:quantities AS integer[]),
+        CAST(:customer_ids AS varchar[]), CAST(:reasons AS text[]), CAST(:returned_ats AS timestamptz[])
+    ) AS u(line_id, model, production_date, batch_no, shipped_batch_no, quantity, customer_id, reason,
+           returned_at)
+    ORDER BY u.line_id
+    ON CONFLICT (line_id) DO NOTHING
+    RETURNING line_id
+    """
+)
+
+
+async def insert_new_lines(session: AsyncSession, lines: list[ReturnLineIn], pushed_by: str) -> set[str]:
+    """Inserts the lines not seen before; returns their line ids."""
+    if not lines:
+        return set()
+    result = await session.execute(
+        INSERT_NEW_LINES,
+        {
+            "pushed_by": pushed_by,
+            "line_ids": [line.line_id for line in lines],
+            "models": [line.model for line in lines],
+            "production_dates": [line.production_date for line in lines],
+            "batch_nos": [line.batch_no for line in lines],
+            "shipped_batch_nos": [line.shipped_batch_no for line in lines],
+            "quantities": [line.quantity for line in lines],
+            "customer_ids": [line.customer_id for line in lines],
+            "reasons": [line.reason for line in lines],
+            "returned_ats": [line.returned_at for line in lines],
+        },
+    )
+    return {row.line_id for row in result}
+
+
+async def add_outbox_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Many ``shared.outbox.outbox_row`` rows in one statement (the relay publishes them as usual)."""
+    if not rows:
+        return
+    outbox = tables_of(session).outbox
+    await session.execute(
+        text(
+            f"""
+            INSERT INTO {outbox.fullname} (event_id, topic, key, event_type, payload)
+            SELECT u.event_id, u.topic, u.key, u.event_type, CAST(u.payload AS jsonb)
+            FROM unnest(
+                CAST(:event_ids AS uuid[]), CAST(:topics AS varchar[]), CAST(:keys AS varchar[]),
+                CAST(:event_types AS varchar[]), CAST(:payloads AS text[])
+            ) WITH ORDINALITY AS u(event_id, topic, key, event_type, payload, position)
+            ORDER BY u.position
+            """
+        ),
+        {
+            "event_ids": [row["event_id"] for row in rows],
+            "topics": [row["topic"] for row in rows],
+            "keys": [row["key"] for row in rows],
+            "event_types": [row["event_type"] for row in rows],
+            "payloads": [json.dumps(row["payload"], ensure_ascii=False) for row in rows],
+        },
+    )
+
+
+async def get(session: AsyncSession, line_id: str) -> ReturnLine | None:
+    return await session.get(ReturnLine, line_id)
+
+
+async def search(
+    session: AsyncSession,
+    *,
+    model: str | None,
+    production_date: date | None,
+    shipped_batch_no: str | None,
+    customer_id: str | None,
+    after: tuple[datetime, str] | None,
+    limit: int,
+) -> list[ReturnLine]:
+    query = select(ReturnLine)
+    for column, value in (
+        (ReturnLine.model, model),
+        (ReturnLine.production_date, production_date),
+        (ReturnLine.shipped_batch_no, shipped_batch_no),
+        (ReturnLine.customer_id, customer_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if after is not None:
+        query = query.where(tuple_(ReturnLine.recorded_at, ReturnLine.line_id) < tuple_(*after))
+    query = query.order_by(ReturnLine.recorded_at.desc(), ReturnLine.line_id.desc()).limit(limit)
+    return list((await session.scalars(query)).all())

@@ -1,0 +1,145 @@
+"""ERP return endpoints (HTTP only): RET-1, RET-2 under SPEC §7 roles."""
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.intake.returns import repository, service
+from services.intake.returns.schemas import (
+    MAX_BODY_BYTES,
+    MAX_LINES,
+    BatchResult,
+    ReturnBatchEnvelope,
+    ReturnLineOut,
+    ReturnLinePage,
+    batch_request_schema,
+)
+from shared.app import sessions_of
+from shared.auth import Principal, Role, require_roles
+from shared.http.idempotency import IdempotencyKey, run_once
+from shared.http.pagination import decode_cursor, encode_cursor
+from shared.http.problems import Problem, not_found, unprocessable
+
+router = APIRouter(prefix="/v1/returns", tags=["returns"])
+BATCH_REQUEST_BODY = {"schema": batch_request_schema()}
+
+PUSHERS = (Role.ERP,)
+READERS = (Role.ERP, Role.QUALITY_MANAGER, Role.CUSTOMER_SERVICE, Role.ADMIN_DEPT, Role.OPS)
+
+Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
+Short = Annotated[str | None, Query(min_length=1, max_length=200)]
+
+
+def _too_large(detail: str) -> Problem:
+    return Problem(413, "payload_too_large", "Payload too large", detail)
+
+
+async def read_limited(request: Request) -> bytes:
+    """The body, refused with 413 as soon as it exceeds the limit (before it is all in memory)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large(f"a batch body is at most {MAX_BODY_BYTES} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _too_large(f"a batch body is at most {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_batch(body: bytes) -> list[Any]:
+    """The request's shape; each line's content is judged later, line by line (RET-2)."""
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise Problem(400, "malformed_json", "Request body is not valid JSON", "send a JSON object") from None
+    if isinstance(document, dict) and isinstance(document.get("lines"), list) and len(document["lines"]) > MAX_LINES:
+        raise _too_large(f"a batch has at most {MAX_LINES} lines; split it")
+    try:
+        envelope = ReturnBatchEnvelope.model_validate(document)
+    except ValidationError as exc:
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        raise unprocessable("validation_failed", f"{len(errors)} error(s) in the request", errors=errors) from None
+    return envelope.lines
+
+
+@router.post(
+    "/batches",
+    response_model=BatchResult,
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": batch_request_schema()}}}
+    },
+)
+async def push_batch(
+    request: Request,
+    sessions: Sessions,
+    principal: Principal = Depends(require_roles(*PUSHERS)),
+    idempotency_key: str | None = IdempotencyKey,
+) -> JSONResponse:
+    """RET-1/RET-2: up to 10,000 lines; bad lines rejected one by one, good lines kept, a line id
+    seen before counted as a duplicate and nowhere again."""
+    body = await read_limited(request)
+    lines = parse_batch(body)
+
+    async def create() -> tuple[int, object]:
+        result = await service.record_batch(session, lines, principal.sub)
+        return 200, result.model_dump(mode="json")
+
+    async with sessions() as session, session.begin():
+        status, response = await run_once(session, f"returns:{principal.sub}", idempotency_key, body, create)
+    return JSONResponse(response, status_code=status)
+
+
+def _after(cursor: str | None) -> tuple[datetime, str] | None:
+    values = decode_cursor(cursor)
+    if values is None:
+        return None
+    try:
+        return datetime.fromisoformat(values[0]), str(values[1])
+    except (IndexError, TypeError, ValueError):
+        raise Problem(400, "invalid_cursor", "Bad request", "the cursor is not one this API returned") from None
+
+
+@router.get("", response_model=ReturnLinePage)
+async def list_returns(
+    sessions: Sessions,
+    model: Short = None,
+    production_date: date | None = None,
+    shipped_batch_no: Short = None,
+    customer_id: Short = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    _: Principal = Depends(require_roles(*READERS)),
+) -> ReturnLinePage:
+    async with sessions() as session:
+        found = await repository.search(
+            session,
+            model=model,
+            production_date=production_date,
+            shipped_batch_no=shipped_batch_no,
+            customer_id=customer_id,
+            after=_after(cursor),
+            limit=limit + 1,
+        )
+    page, more = found[:limit], len(found) > limit
+    next_cursor = encode_cursor([page[-1].recorded_at.isoformat(), page[-1].line_id]) if more else None
+    return ReturnLinePage(items=[service.to_out(line) for line in page], next_cursor=next_cursor)
+
+
+@router.get("/lines/{line_id}", response_model=ReturnLineOut)
+async def get_return_line(
+    line_id: Annotated[str, Path(min_length=1, max_length=200)],
+    sessions: Sessions,
+    _: Principal = Depends(require_roles(*READERS)),
+) -> ReturnLineOut:
+    async with sessions() as session:
+        line = await repository.get(session, line_id)
+    if line is None:
+        raise not_found("return line", line_id)
+    return service.to_out(line)

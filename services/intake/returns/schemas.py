@@ -1,0 +1,97 @@
+"""ERP return shapes of SPEC §8 (RET-1, RET-2)."""
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Self
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+Short = Annotated[str, Field(min_length=1, max_length=200)]
+
+MAX_LINES = 10_000
+# Far above 10,000 well-formed lines (about 300 bytes each), far below what would hurt the service.
+MAX_BODY_BYTES = 16 * 1024 * 1024
+FUTURE_TOLERANCE = timedelta(hours=24)
+EARLIEST_PRODUCTION = date(2000, 1, 1)
+
+
+class ReturnLineIn(BaseModel):
+    """RET-1: one line as the ERP sends it; validated on its own so good lines are kept (RET-2)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    line_id: Short
+    model: Short
+    production_date: date
+    batch_no: Short
+    shipped_batch_no: Short
+    quantity: Annotated[int, Field(strict=True, gt=0, le=1_000_000)]
+    customer_id: Short | None = None
+    reason: Annotated[str, Field(max_length=2000)] | None = None
+    returned_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def dates_are_possible(self) -> Self:
+        now = datetime.now(UTC)
+        if self.production_date < EARLIEST_PRODUCTION:
+            raise ValueError("production_date is before 2000")
+        if self.production_date > (now + FUTURE_TOLERANCE).date():
+            raise ValueError("production_date lies in the future")
+        if self.returned_at is not None:
+            if self.returned_at > now + FUTURE_TOLERANCE:
+                raise ValueError("returned_at lies in the future")
+            if self.returned_at.date() < self.production_date - timedelta(days=1):
+                raise ValueError("returned_at is before production_date")
+        return self
+
+
+class ReturnBatchEnvelope(BaseModel):
+    """The request around the lines; the lines themselves are validated one by one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lines: Annotated[list[Any], Field(min_length=1, max_length=MAX_LINES)]
+
+
+class RejectedLine(BaseModel):
+    index: int
+    line_id: str | None
+    errors: list[str]
+
+
+class BatchResult(BaseModel):
+    """RET-2: exactly these three fields (SPEC §8)."""
+
+    accepted: int
+    duplicates: int
+    rejected: list[RejectedLine]
+
+
+class ReturnLineOut(BaseModel):
+    line_id: str
+    model: str
+    production_date: date
+    batch_no: str
+    shipped_batch_no: str
+    quantity: int
+    customer_id: str | None
+    reason: str | None
+    returned_at: datetime | None
+    pushed_by: str
+    recorded_at: datetime
+
+
+class ReturnLinePage(BaseModel):
+    items: list[ReturnLineOut]
+    next_cursor: str | None = None
+
+
+def batch_request_schema() -> dict[str, Any]:
+    """The request body for OpenAPI: the route reads the raw body to validate line by line."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["lines"],
+        "properties": {
+            "lines": {"type": "array", "minItems": 1, "maxItems": MAX_LINES, "items": ReturnLineIn.model_json_schema()}
+        },
+    }

@@ -1,0 +1,90 @@
+"""RET-1/RET-2: each line judged on its own; bad lines rejected with index and errors."""
+
+from typing import Any
+
+import pytest
+
+from services.intake.returns.rules import sort_lines
+from services.intake.returns.service import recorded_event
+from shared.outbox import outbox_row
+
+
+def line(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "line_id": "ERP-1",
+        "model": "VX-200",
+        "production_date": "2026-11-01",
+        "batch_no": "B20261101",
+        "shipped_batch_no": "S-7781",
+        "quantity": 10,
+        "customer_id": "C-1001",
+        "reason": "漏水",
+        "returned_at": "2026-11-20T10:00:00+08:00",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_ret1_good_line_is_kept() -> None:
+    result = sort_lines([line()])
+    assert [v.line_id for v in result.valid] == ["ERP-1"]
+    assert result.rejected == []
+
+
+def test_ret1_optional_fields_may_be_left_out() -> None:
+    minimal = {k: v for k, v in line().items() if k not in ("customer_id", "reason", "returned_at")}
+    assert len(sort_lines([minimal]).valid) == 1
+
+
+@pytest.mark.parametrize(
+    "overrides,field",
+    [
+        ({"quantity": 0}, "quantity"),
+        ({"quantity": -5}, "quantity"),
+        ({"quantity": "ten"}, "quantity"),
+        ({"quantity": 2.5}, "quantity"),
+        ({"production_date": "2026-02-30"}, "production_date"),
+        ({"production_date": "2099-01-01"}, "future"),
+        ({"returned_at": "2026-10-01T10:00:00+08:00"}, "before production_date"),
+        ({"returned_at": "2026-11-20T10:00:00"}, "returned_at"),
+        ({"model": ""}, "model"),
+        ({"model": "x" * 201}, "model"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_ret2_bad_line_is_rejected_with_its_errors(overrides: dict[str, Any], field: str) -> None:
+    result = sort_lines([line(line_id="ERP-0"), line(line_id="ERP-BAD", **overrides)])
+    assert [v.line_id for v in result.valid] == ["ERP-0"]
+    assert len(result.rejected) == 1
+    rejected = result.rejected[0]
+    assert (rejected.index, rejected.line_id) == (1, "ERP-BAD")
+    assert any(field in error for error in rejected.errors)
+
+
+def test_ret2_missing_fields_are_each_named() -> None:
+    result = sort_lines([{"line_id": "ERP-9"}])
+    errors = " ".join(result.rejected[0].errors)
+    for field in ("model", "production_date", "batch_no", "shipped_batch_no", "quantity"):
+        assert field in errors
+
+
+def test_ret2_a_line_that_is_not_an_object_is_rejected_without_id() -> None:
+    result = sort_lines([42])
+    assert result.rejected[0].line_id is None
+    assert result.rejected[0].index == 0
+
+
+def test_ret2_line_id_repeated_in_one_batch_counts_once() -> None:
+    result = sort_lines([line(), line(quantity=99)])
+    assert len(result.valid) == 1
+    assert result.valid[0].quantity == 10
+    assert result.repeated_in_batch == 1
+
+
+def test_ret1_recorded_event_is_keyed_by_model_and_production_date() -> None:
+    valid = sort_lines([line()]).valid[0]
+    row = outbox_row(recorded_event(valid))
+    assert row["key"] == "VX-200|2026-11-01"
+    assert row["topic"] == "qms.intake.returns"
+    assert row["payload"]["subject"] == "ERP-1"
+    assert row["payload"]["data"]["quantity"] == 10
