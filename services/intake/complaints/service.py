@@ -120,7 +120,7 @@ async def act(
         raise conflict(
             "invalid_transition",
             str(refused),
-            status=refused.status,
+            current_status=refused.status,
             action=refused.action.value,
             allowed=refused.allowed,
         ) from None
