@@ -79,11 +79,11 @@ def incident_report(**overrides: Any) -> dict[str, Any]:
 
 
 def supplier_material_report(**overrides: Any) -> dict[str, Any]:
-    return incident_report(
-        kind="supplier_material",
-        cause_category="material",
-        supplier="SUP-88",
-        defect_class="B",
-        defect_type="performance",
-        **overrides,
-    )
+    fields: dict[str, Any] = {
+        "kind": "supplier_material",
+        "cause_category": "material",
+        "supplier": "SUP-88",
+        "defect_class": "B",
+        "defect_type": "performance",
+    }
+    return incident_report(**{**fields, **overrides})

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from services.intake.schemas import ChinaTime
+
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -117,14 +119,14 @@ class ReplyOut(BaseModel):
     improvement: str
     signed_by: str
     signed_by_name: str | None = None
-    replied_at: datetime
+    replied_at: ChinaTime
 
 
 class ReturnVisitOut(BaseModel):
     feedback: str
     satisfaction: int
     visited_by: str
-    visited_at: datetime
+    visited_at: ChinaTime
 
 
 class ComplaintOut(BaseModel):
@@ -140,9 +142,9 @@ class ComplaintOut(BaseModel):
     product: Product | None
     circumstances: str | None
     description: str
-    received_at: datetime
-    investigate_by: datetime
-    reply_by: datetime
+    received_at: ChinaTime
+    investigate_by: ChinaTime
+    reply_by: ChinaTime
     calendar_estimated: bool
     recorded_by: str
     owner: str
@@ -154,11 +156,11 @@ class ComplaintOut(BaseModel):
     reply: ReplyOut | None
     return_visit: ReturnVisitOut | None
     rejection_reason: str | None
-    investigation_started_at: datetime | None
-    replied_at: datetime | None
-    closed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    investigation_started_at: ChinaTime | None
+    replied_at: ChinaTime | None
+    closed_at: ChinaTime | None
+    created_at: ChinaTime
+    updated_at: ChinaTime
 
 
 class ComplaintPage(BaseModel):
@@ -179,7 +181,7 @@ class ComplaintSummary(BaseModel):
     production_date: date | None
     quantity: int | None
     description: str
-    received_at: datetime
+    received_at: ChinaTime
 
 
 class Comparison(BaseModel):
@@ -188,8 +190,8 @@ class Comparison(BaseModel):
     complaint_id: uuid.UUID
     model: str | None
     batch_no: str | None
-    window_from: datetime
-    window_to: datetime
+    window_from: ChinaTime
+    window_to: ChinaTime
     same_batch: list[ComplaintSummary]
     same_batch_count: int
     same_batch_quantity: int
@@ -198,7 +200,7 @@ class Comparison(BaseModel):
 
 
 class HistoryEntry(BaseModel):
-    at: datetime
+    at: ChinaTime
     actor: str
     actor_name: str | None
     action: str

@@ -9,6 +9,7 @@ from typing import Annotated, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
 from services.intake.reports.rules import ReportFacts, report_problems
+from services.intake.schemas import ChinaTime
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
@@ -109,12 +110,12 @@ class ReportOut(BaseModel):
     description: str
     reported_by: str
     department: str | None
-    occurred_at: datetime
+    occurred_at: ChinaTime
     supplier: str | None
     defect_class: DefectClass | None
     defect_type: DefectType | None
     filed_by: str
-    created_at: datetime
+    created_at: ChinaTime
 
 
 class ReportPage(BaseModel):

@@ -5,6 +5,8 @@ from typing import Annotated, Any, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from services.intake.schemas import ChinaTime
+
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 
 MAX_LINES = 10_000
@@ -75,9 +77,9 @@ class ReturnLineOut(BaseModel):
     quantity: int
     customer_id: str | None
     reason: str | None
-    returned_at: datetime | None
+    returned_at: ChinaTime | None
     pushed_by: str
-    recorded_at: datetime
+    recorded_at: ChinaTime
 
 
 class ReturnLinePage(BaseModel):
