@@ -1,0 +1,114 @@
+"""docker-compose.yml and what it mounts from deploy/ (issue 7): checked statically, no Docker needed.
+
+The compose file is validated against the Compose Specification's JSON schema, vendored in
+deploy/schemas/compose-spec.json (from compose-spec/compose-spec, schema/compose-spec.json).
+"""
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from shared.bootstrap import SERVICES
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = REPO_ROOT / "deploy"
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_compose_file_follows_the_compose_specification(compose: dict[str, Any]) -> None:
+    schema = json.loads((DEPLOY / "schemas" / "compose-spec.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema)
+    errors = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(compose)]
+    assert not errors, "\n".join(errors)
+
+
+def test_spec1_the_four_services_run_from_the_one_dockerfile(compose: dict[str, Any]) -> None:
+    for name in SERVICES:
+        service = compose["services"][name]
+        assert service["build"] == {"context": ".", "dockerfile": "Dockerfile"}, name
+        assert service["environment"]["QMS_SERVICE"] == name
+        assert "/healthz" in " ".join(service["healthcheck"]["test"]), name
+
+
+def test_spec1_services_reach_postgres_and_kafka_through_the_settings(compose: dict[str, Any]) -> None:
+    for name in SERVICES:
+        environment = compose["services"][name]["environment"]
+        for variable in ("QMS_DATABASE_URL", "QMS_DB_PASSWORD", "QMS_KAFKA_BOOTSTRAP_SERVERS", "QMS_JWT_SECRET"):
+            assert environment.get(variable), f"{name} lacks {variable}"
+        assert environment["QMS_KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
+        assert "@postgres:" not in environment["QMS_DATABASE_URL"], "services log in as their own role, not the admin"
+
+
+def test_services_start_only_after_migrate_succeeded(compose: dict[str, Any]) -> None:
+    migrate = compose["services"]["migrate"]
+    assert migrate["command"] == ["python", "-m", "shared.cli", "migrate"]
+    assert set(migrate["environment"]) >= {"DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "QMS_DB_PASSWORD"}
+    for name in SERVICES:
+        assert compose["services"][name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+
+
+def test_kafka_runs_in_kraft_mode_without_zookeeper(compose: dict[str, Any]) -> None:
+    kafka = compose["services"]["kafka"]
+    assert kafka["image"].startswith("apache/kafka:")
+    assert set(kafka["environment"]["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert not any("zookeeper" in name for name in compose["services"])
+
+
+def test_spec1_postgres_init_gives_each_service_a_role_owning_only_its_schema(compose: dict[str, Any]) -> None:
+    mounts = compose["services"]["postgres"]["volumes"]
+    assert "./deploy/postgres/init:/docker-entrypoint-initdb.d:ro" in mounts
+    script = (DEPLOY / "postgres" / "init" / "10-qms-roles.sh").read_text(encoding="utf-8")
+    assert "REVOKE CREATE ON SCHEMA public FROM PUBLIC" in script
+    for name in SERVICES:
+        assert f"CREATE SCHEMA IF NOT EXISTS {name} AUTHORIZATION qms_{name};" in script
+        assert f"REVOKE ALL ON SCHEMA {name} FROM PUBLIC;" in script
+        assert f"ALTER ROLE qms_{name} SET search_path = {name};" in script
+
+
+def test_proxy_routes_each_service_prefix_to_that_service() -> None:
+    config = (DEPLOY / "nginx" / "default.conf").read_text(encoding="utf-8")
+    for name in SERVICES:
+        block = re.search(rf"location /{name}/ \{{(.*?)\}}", config, re.DOTALL)
+        assert block is not None, name
+        assert f"http://{name}:8000;" in block.group(1)
+        assert f"rewrite ^/{name}(/.*)$ $1 break;" in block.group(1)
+
+
+def test_prometheus_scrapes_every_service() -> None:
+    config = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text(encoding="utf-8"))
+    scraped = {
+        (job["job_name"], name, sd["port"])
+        for job in config["scrape_configs"]
+        for sd in job.get("dns_sd_configs", [])
+        for name in sd["names"]
+    }
+    assert {(name, name, 8000) for name in SERVICES} <= scraped
+
+
+def test_grafana_provisions_the_datasource_and_dashboards(compose: dict[str, Any]) -> None:
+    mounts = compose["services"]["grafana"]["volumes"]
+    assert "./deploy/grafana/provisioning:/etc/grafana/provisioning:ro" in mounts
+    dashboards = yaml.safe_load((DEPLOY / "grafana" / "provisioning" / "dashboards" / "qms.yml").read_text())
+    assert any(mount.endswith(f":{dashboards['providers'][0]['options']['path']}:ro") for mount in mounts)
+    datasource = yaml.safe_load((DEPLOY / "grafana" / "provisioning" / "datasources" / "prometheus.yml").read_text())
+    assert datasource["datasources"][0]["url"] == "http://prometheus:9090"
+
+
+def test_image_runs_as_non_root_with_a_healthcheck() -> None:
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert dockerfile.count("FROM python:3.11-slim") == 2
+    assert "pip install -c requirements.lock ." in dockerfile
+    final_stage = dockerfile.rsplit("FROM ", 1)[1]
+    assert re.search(r"^USER 10001:10001$", final_stage, re.MULTILINE)
+    assert "HEALTHCHECK" in final_stage and "/healthz" in final_stage
+    assert "services.${QMS_SERVICE" in final_stage

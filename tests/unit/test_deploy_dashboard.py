@@ -1,0 +1,118 @@
+"""The Grafana dashboard (deploy/grafana) asks only for metrics the services really export (issue 7).
+
+The exported names come from the services themselves: the Prometheus registry after importing every
+service's ``main`` (what ``/metrics`` serves), expanded to the series names PromQL sees
+(a counter ``x`` is queried as ``x_total``, a histogram as ``x_bucket`` / ``x_sum`` / ``x_count``).
+"""
+
+import importlib
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from prometheus_client import REGISTRY, generate_latest
+from prometheus_client.parser import text_string_to_metric_families
+
+from shared.bootstrap import SERVICES
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DASHBOARDS = REPO_ROOT / "deploy" / "grafana" / "dashboards"
+QMS_METRIC = re.compile(r"\b(qms_[a-zA-Z0-9_:]+)")
+
+SERIES_SUFFIXES = {
+    "counter": ("_total", "_created"),
+    "gauge": ("",),
+    "histogram": ("_bucket", "_count", "_sum", "_created"),
+    "summary": ("", "_count", "_sum", "_created"),
+    "info": ("_info",),
+    "stateset": ("",),
+    "gaugehistogram": ("_bucket", "_gcount", "_gsum"),
+    "unknown": ("",),
+}
+
+# What the operations views of issue 7 need, each by the series that carries it.
+REQUIRED_VIEWS = {
+    "request rates": "qms_http_requests_total",
+    "request latencies": "qms_http_request_duration_seconds_bucket",
+    "consumer lag": "qms_consumer_lag",
+    "outbox backlog": "qms_outbox_backlog",
+    "dead letters": "qms_events_dead_lettered_total",
+    "overdue complaints": "qms_complaints_overdue",
+    "open incidents by level": "qms_incidents_open",
+}
+
+
+def exported_series(exposition: str) -> set[str]:
+    """Series names PromQL can select, from a Prometheus text exposition (families without samples included)."""
+    names: set[str] = set()
+    for family in text_string_to_metric_families(exposition):
+        names.update(family.name + suffix for suffix in SERIES_SUFFIXES[family.type])
+        names.update(sample.name for sample in family.samples)
+    return names
+
+
+def dashboard_queries() -> list[tuple[str, str]]:
+    """(where, PromQL) for every panel target and every query variable of every dashboard."""
+    queries: list[tuple[str, str]] = []
+    for path in sorted(DASHBOARDS.glob("*.json")):
+        dashboard = json.loads(path.read_text(encoding="utf-8"))
+        for panel in dashboard.get("panels", []):
+            for target in panel.get("targets", []):
+                queries.append((f"{path.name}: panel {panel['title']!r}", target["expr"]))
+        for variable in dashboard.get("templating", {}).get("list", []):
+            query = variable.get("query")
+            text = query.get("query", "") if isinstance(query, dict) else str(query or "")
+            queries.append((f"{path.name}: variable ${variable['name']}", text))
+    return queries
+
+
+def dashboard_metrics() -> dict[str, list[str]]:
+    """Each qms_ series the dashboards select, with where it is used."""
+    used: dict[str, list[str]] = defaultdict(list)
+    for where, expr in dashboard_queries():
+        for name in QMS_METRIC.findall(expr):
+            used[name].append(where)
+    return used
+
+
+def missing_metrics_report(used: dict[str, list[str]], exported: set[str], source: str) -> str:
+    lines = [f"the dashboard queries metrics that {source} does not export:"]
+    for name in sorted(set(used) - exported):
+        lines.append(f"  {name}  (used by {', '.join(sorted(set(used[name])))})")
+    qms_exported = sorted(name for name in exported if name.startswith("qms_"))
+    lines.append(f"exported qms_ series: {', '.join(qms_exported)}")
+    return "\n".join(lines)
+
+
+def registry_series() -> set[str]:
+    for service in SERVICES:
+        importlib.import_module(f"services.{service}.main")
+    return exported_series(generate_latest(REGISTRY).decode())
+
+
+def test_dashboard_queries_only_metrics_the_services_export() -> None:
+    used = dashboard_metrics()
+    exported = registry_series()
+    assert set(used) <= exported, missing_metrics_report(used, exported, "services.*.main (Prometheus registry)")
+
+
+def test_dashboard_has_every_operations_view_of_issue_7() -> None:
+    used = dashboard_metrics()
+    missing = {view: series for view, series in REQUIRED_VIEWS.items() if series not in used}
+    assert not missing, f"views without a panel: {missing}"
+
+
+def test_open_incidents_are_shown_by_level() -> None:
+    exprs = [expr for _, expr in dashboard_queries() if "qms_incidents_open" in expr]
+    assert any(re.search(r"by\s*\(\s*level\s*\)", expr) for expr in exprs), exprs
+
+
+def test_every_panel_queries_the_provisioned_datasource() -> None:
+    provisioned = (REPO_ROOT / "deploy" / "grafana" / "provisioning" / "datasources" / "prometheus.yml").read_text()
+    uid = re.search(r"uid:\s*(\S+)", provisioned)
+    assert uid is not None
+    for path in sorted(DASHBOARDS.glob("*.json")):
+        for panel in json.loads(path.read_text(encoding="utf-8"))["panels"]:
+            if panel["type"] != "row":
+                assert panel["datasource"]["uid"] == uid.group(1), panel["title"]
