@@ -2,19 +2,25 @@
 
 from services.classification.incidents.handlers import subscriptions as incident_subscriptions
 from services.classification.incidents.router import router as incidents_router
+from services.classification.returns.handlers import subscriptions as returns_subscriptions
+from services.classification.returns.router import router as returns_router
+from services.classification.rules.router import router as rules_router
 from services.classification.settings import ClassificationSettings
+from services.classification.suppliers.router import router as suppliers_router
+from services.classification.zeroing.router import router as zeroing_router
 from shared.app import ServiceSpec, create_app
 from shared.consumer import Subscriptions
 
 subscriptions = Subscriptions()
 subscriptions.include(incident_subscriptions)
+subscriptions.include(returns_subscriptions)
 
 app = create_app(
     ServiceSpec(
         name="classification",
         title="QMS classification",
         settings_factory=ClassificationSettings,
-        routers=[incidents_router],
+        routers=[incidents_router, zeroing_router, suppliers_router, rules_router, returns_router],
         subscriptions=subscriptions,
     )
 )

@@ -26,6 +26,12 @@ class _IncidentEvent(EventData):
     # SAN-6 drafts 5.2.1.13 for this department's head.
     responsible_department: str | None = None
     responsible_head: str | None = None
+    # source_ids carries at most 1000 ids; source_count says how many the incident has in all.
+    source_count: int | None = None
+    origin: str | None = None
+    # CLS-7: the incident runs the major quality problem emergency plan.
+    emergency: bool = False
+    description: str | None = None
 
     def subject(self) -> str:
         return self.incident_id
@@ -52,6 +58,7 @@ class IncidentClosedV1(_IncidentEvent):
 
     closed_by: str
     closed_at: datetime
+    closing_summary: str | None = None
 
 
 @register
@@ -68,6 +75,8 @@ class SupplierDeductionRecordedV1(EventData):
     rate_per_hour: Decimal
     amount: Decimal
     occurred_at: datetime
+    defect_class: str | None = None
+    recorded_by: str | None = None
 
     def subject(self) -> str:
         return self.deduction_id

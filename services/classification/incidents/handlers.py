@@ -5,7 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.classification.incidents import service
 from shared.consumer import Subscriptions
 from shared.events import Envelope
-from shared.events.intake import ComplaintReceivedV1
+from shared.events.intake import ComplaintReceivedV1, IncidentReportFiledV1
 
 subscriptions = Subscriptions()
 
@@ -13,3 +13,8 @@ subscriptions = Subscriptions()
 @subscriptions.on(ComplaintReceivedV1)
 async def on_complaint_received(session: AsyncSession, _: Envelope, complaint: ComplaintReceivedV1) -> None:
     await service.open_for_complaint(session, complaint)
+
+
+@subscriptions.on(IncidentReportFiledV1)
+async def on_incident_report_filed(session: AsyncSession, _: Envelope, report: IncidentReportFiledV1) -> None:
+    await service.open_for_report(session, report)

@@ -1,8 +1,9 @@
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -22,6 +23,24 @@ class Incident(Base):
     production_date: Mapped[date | None] = mapped_column(Date)
     shipped_batch_no: Mapped[str | None] = mapped_column(String(200), index=True)
     description: Mapped[str | None] = mapped_column(Text)
+    problem_level: Mapped[str | None] = mapped_column(String(20))
+    cause_category: Mapped[str | None] = mapped_column(String(20))
+    responsible_department: Mapped[str | None] = mapped_column(String(200))
+    responsible_head: Mapped[str | None] = mapped_column(String(200))
+    rate_missing: Mapped[bool] = mapped_column(Boolean, default=False)
+    level_set_manually: Mapped[bool] = mapped_column(Boolean, default=False)
+    report_kind: Mapped[str | None] = mapped_column(String(30))
+    production_line: Mapped[str | None] = mapped_column(String(100))
+    quantity: Mapped[int | None] = mapped_column(Integer)
+    loss_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    personal_injury: Mapped[bool] = mapped_column(Boolean, default=False)
+    reputation_damage: Mapped[bool] = mapped_column(Boolean, default=False)
+    customer_id: Mapped[str | None] = mapped_column(String(200))
+    emergency: Mapped[bool] = mapped_column(Boolean, default=False)
+    emergency_triggers: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closing_summary: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -34,3 +53,26 @@ class IncidentSource(Base):
     incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
     source_id: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
     source_kind: Mapped[str] = mapped_column(String(30))
+
+
+class IncidentKey(Base):
+    """CLS-2: the unique key that makes "exactly one incident" hold under concurrency."""
+
+    __tablename__ = "incident_keys"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(500), primary_key=True)
+    incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id"), index=True)
+
+
+class IncidentHistory(Base):
+    """CLS-3: every change of an incident (who, when, what), reclassifications with their reason."""
+
+    __tablename__ = "incident_history"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id"), index=True)
+    action: Mapped[str] = mapped_column(String(50))
+    actor: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,24 +1,115 @@
-"""All SQL of incidents."""
+"""All SQL of incidents, their sources, keys and history."""
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import and_, or_, select, text, tuple_
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.classification.incidents.models import Incident, IncidentSource
+from services.classification.incidents.models import Incident, IncidentHistory, IncidentKey, IncidentSource
+from services.classification.returns.models import ReturnLine
 
 
 async def add(session: AsyncSession, incident: Incident, sources: list[tuple[str, str]]) -> None:
     session.add(incident)
     await session.flush()
-    session.add_all(
-        IncidentSource(incident_id=incident.id, source_id=source_id, source_kind=kind) for source_id, kind in sources
+    await add_sources(session, [(incident.id, source_id, kind) for source_id, kind in sources])
+
+
+async def add_sources(session: AsyncSession, sources: list[tuple[uuid.UUID, str, str]]) -> None:
+    """Links sources in one statement; a link that exists already is left as it is."""
+    if not sources:
+        return
+    ordered = sorted(set(sources))
+    await session.execute(
+        text(
+            "INSERT INTO classification.incident_sources (incident_id, source_id, source_kind) "
+            "SELECT * FROM unnest(CAST(:ids AS uuid[]), CAST(:sources AS text[]), CAST(:kinds AS text[])) "
+            "ON CONFLICT DO NOTHING"
+        ),
+        {
+            "ids": [incident_id for incident_id, _, _ in ordered],
+            "sources": [source for _, source, _ in ordered],
+            "kinds": [kind for _, _, kind in ordered],
+        },
     )
-    await session.flush()
 
 
-async def get(session: AsyncSession, incident_id: uuid.UUID) -> Incident | None:
+async def link_return_lines(session: AsyncSession, incident_id: uuid.UUID, condition: dict[str, Any]) -> None:
+    """Every return line of an aggregate becomes a source of the incident that aggregate opened (CLS-2)."""
+    if "shipped_batch_no" in condition:
+        where = "shipped_batch_no = :shipped_batch_no"
+    else:
+        where = "model = :model AND production_date = :production_date"
+    await session.execute(
+        text(
+            "INSERT INTO classification.incident_sources (incident_id, source_id, source_kind) "
+            f"SELECT :incident_id, line_id, 'return_line' FROM classification.return_lines WHERE {where} "
+            "ORDER BY line_id ON CONFLICT DO NOTHING"
+        ),
+        {"incident_id": incident_id, **condition},
+    )
+
+
+async def claim_key(session: AsyncSession, kind: str, key: str, incident_id: uuid.UUID) -> bool:
+    """The unique (kind, key) guard: False when another incident holds the key already."""
+    claimed = await session.scalar(
+        insert(IncidentKey)
+        .values(kind=kind, key=key, incident_id=incident_id)
+        .on_conflict_do_nothing()
+        .returning(IncidentKey.incident_id)
+    )
+    return claimed is not None
+
+
+async def incidents_by_keys(session: AsyncSession, kind: str, keys: Iterable[str]) -> dict[str, Incident]:
+    """The incidents holding these keys, locked for this transaction (in id order, so no deadlocks)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(IncidentKey.key, Incident)
+        .join(Incident, Incident.id == IncidentKey.incident_id)
+        .where(IncidentKey.kind == kind, IncidentKey.key.in_(wanted))
+        .order_by(Incident.id)
+        .with_for_update(of=Incident)
+    )
+    return {key: incident for key, incident in rows.tuples().all()}
+
+
+async def upgrade_candidates(session: AsyncSession, batch_keys: list[str]) -> list[Incident]:
+    """Open incidents holding one of these batch keys and no major key yet."""
+    if not batch_keys:
+        return []
+    majors = select(IncidentKey.incident_id).where(IncidentKey.kind == "major")
+    query = (
+        select(Incident)
+        .join(IncidentKey, IncidentKey.incident_id == Incident.id)
+        .where(
+            IncidentKey.kind == "batch",
+            IncidentKey.key.in_(batch_keys),
+            Incident.status == "open",
+            Incident.id.not_in(majors),
+        )
+        .order_by(Incident.id)
+        .with_for_update(of=Incident)
+    )
+    return list((await session.scalars(query)).unique().all())
+
+
+async def has_source(session: AsyncSession, source_id: str) -> bool:
+    found = await session.scalar(
+        select(IncidentSource.incident_id).where(IncidentSource.source_id == source_id).limit(1)
+    )
+    return found is not None
+
+
+async def get(session: AsyncSession, incident_id: uuid.UUID, for_update: bool = False) -> Incident | None:
+    if for_update:
+        return await session.scalar(select(Incident).where(Incident.id == incident_id).with_for_update())
     return await session.get(Incident, incident_id)
 
 
@@ -34,31 +125,59 @@ async def sources_of(session: AsyncSession, incident_ids: list[uuid.UUID]) -> di
     return found
 
 
+async def add_history(
+    session: AsyncSession, incident_id: uuid.UUID, action: str, actor: str, detail: dict[str, Any], at: datetime
+) -> None:
+    session.add(IncidentHistory(incident_id=incident_id, action=action, actor=actor, detail=detail, at=at))
+    await session.flush()
+
+
+async def history(session: AsyncSession, incident_id: uuid.UUID) -> list[IncidentHistory]:
+    query = select(IncidentHistory).where(IncidentHistory.incident_id == incident_id).order_by(IncidentHistory.id)
+    return list((await session.scalars(query)).all())
+
+
 async def search(
     session: AsyncSession,
     *,
     level: str | None,
+    status: str | None,
     model: str | None,
     production_date: date | None,
     shipped_batch_no: str | None,
     source_id: str | None,
+    emergency: bool | None = None,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[Incident]:
     query = select(Incident)
     if level is not None:
         query = query.where(Incident.level == level)
+    if status is not None:
+        query = query.where(Incident.status == status)
     if model is not None:
         query = query.where(Incident.model == model)
     if production_date is not None:
         query = query.where(Incident.production_date == production_date)
     if shipped_batch_no is not None:
-        query = query.where(Incident.shipped_batch_no == shipped_batch_no)
+        query = query.where(_concerns_shipped_batch(shipped_batch_no))
     if source_id is not None:
         query = query.where(
             Incident.id.in_(select(IncidentSource.incident_id).where(IncidentSource.source_id == source_id))
         )
+    if emergency is not None:
+        query = query.where(Incident.emergency == emergency)
     if after is not None:
         query = query.where(tuple_(Incident.created_at, Incident.id) < tuple_(*after))
     query = query.order_by(Incident.created_at.desc(), Incident.id.desc()).limit(limit)
     return list((await session.scalars(query)).all())
+
+
+def _concerns_shipped_batch(shipped_batch_no: str) -> Any:
+    """An incident concerns a shipped batch when it names it or one of its return lines came from it."""
+    from_lines = (
+        select(IncidentSource.incident_id)
+        .join(ReturnLine, ReturnLine.line_id == IncidentSource.source_id)
+        .where(and_(ReturnLine.shipped_batch_no == shipped_batch_no, IncidentSource.source_kind == "return_line"))
+    )
+    return or_(Incident.shipped_batch_no == shipped_batch_no, Incident.id.in_(from_lines))

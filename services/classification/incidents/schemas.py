@@ -1,11 +1,19 @@
+"""Incident shapes (SPEC §8) and the inputs of the quality department's decisions."""
+
 import uuid
 from datetime import date, datetime
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from services.classification.rules.rules import CauseCategory, Level, ProblemLevel
+
+Reason = Annotated[str, Field(min_length=1, max_length=4000)]
+MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
 
 
-class Reason(BaseModel):
+class ReasonOut(BaseModel):
     rule: str
     fact: str
     observed: Any
@@ -17,13 +25,32 @@ class IncidentOut(BaseModel):
     level: str
     status: str
     origin: str
-    reasons: list[Reason]
+    reasons: list[ReasonOut]
     source_ids: list[str]
     rule_version: int
+    rate_missing: bool
+    level_set_manually: bool
+    problem_level: str | None
+    cause_category: str | None
+    responsible_department: str | None
+    responsible_head: str | None
     model: str | None
     production_date: date | None
     shipped_batch_no: str | None
+    report_kind: str | None
+    production_line: str | None
+    quantity: int | None
+    loss_amount: MoneyOut | None
+    personal_injury: bool
+    reputation_damage: bool
+    customer_id: str | None
     description: str | None
+    emergency: bool
+    emergency_triggers: list[ReasonOut]
+    zeroing_required: bool
+    closed_by: str | None
+    closed_at: datetime | None
+    closing_summary: str | None
     created_at: datetime
     updated_at: datetime
 
@@ -31,3 +58,39 @@ class IncidentOut(BaseModel):
 class IncidentPage(BaseModel):
     items: list[IncidentOut]
     next_cursor: str | None = None
+
+
+class HistoryEntryOut(BaseModel):
+    action: str
+    actor: str
+    at: datetime
+    detail: dict[str, Any]
+
+
+class HistoryOut(BaseModel):
+    items: list[HistoryEntryOut]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ReclassifyIn(Strict):
+    """CLS-3: a manual reclassification always says why."""
+
+    level: Level
+    reason: Reason
+
+
+class ProblemLevelIn(Strict):
+    """CLS-4."""
+
+    problem_level: ProblemLevel
+    reason: Reason | None = None
+
+
+class CauseIn(Strict):
+    """CLS-5: the cause once found; the incident is routed to its department."""
+
+    cause_category: CauseCategory
+    reason: Reason | None = None

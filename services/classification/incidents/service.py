@@ -2,56 +2,238 @@
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.incidents import repository
 from services.classification.incidents.models import Incident
 from services.classification.incidents.schemas import IncidentOut
-from shared.events.classification import IncidentClassifiedV1
-from shared.events.intake import ComplaintReceivedV1
+from services.classification.metrics import INCIDENTS_OPENED
+from services.classification.rules import repository as rules_repository
+from services.classification.rules import service as rules_service
+from services.classification.rules.rules import Facts, Level, classify, is_escalation
+from services.classification.suppliers import service as suppliers_service
+from services.classification.zeroing.rules import zeroing_required
+from shared.auth import Principal
+from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1
+from shared.events.intake import ComplaintReceivedV1, IncidentReportFiledV1
+from shared.http.problems import conflict, not_found
 from shared.outbox import add_event
 
-DEFAULT_RULE_VERSION = 1
+SYSTEM = "system"
+# A Kafka message stays well below the broker's limit even for an aggregate of many return lines.
+EVENT_SOURCE_IDS = 1000
+RATED_KINDS = {"scrap", "rework"}
 
 
-async def open_for_complaint(session: AsyncSession, complaint: ComplaintReceivedV1) -> Incident:
-    """CLS-1: a complaint is a quality event; with no threshold crossed it is a general incident."""
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def open_for_complaint(session: AsyncSession, complaint: ComplaintReceivedV1) -> Incident | None:
+    """CLS-1: a product-quality complaint is a quality event; with no threshold crossed it is a general
+    incident. A service complaint (服务态度, 效率 …) is no product-quality event and opens none."""
+    if complaint.kind != "product_quality" or await repository.has_source(session, complaint.complaint_id):
+        return None
+    rule_set = await rules_service.rule_set_in_force(session)
     product = complaint.product
+    responsibility = await rules_service.responsibility_for(session, None)
+    at = now()
     incident = Incident(
         id=uuid.uuid4(),
-        level="general",
+        level=Level.GENERAL.value,
         status="open",
         origin="complaint",
         reasons=[],
-        rule_version=DEFAULT_RULE_VERSION,
+        rule_version=rule_set.version,
         model=product.model if product else None,
         production_date=product.production_date if product else None,
+        quantity=product.quantity if product else None,
+        customer_id=complaint.customer_id,
         description=complaint.description,
-        created_at=datetime.now(UTC),
-        updated_at=datetime.now(UTC),
+        responsible_department=responsibility.department,
+        responsible_head=responsibility.head,
+        created_at=at,
+        updated_at=at,
     )
     await repository.add(session, incident, [(complaint.complaint_id, "complaint")])
+    await repository.add_history(session, incident.id, "opened", SYSTEM, {"from": "complaint"}, at)
     await add_event(session, classified_event(incident, [complaint.complaint_id]))
+    INCIDENTS_OPENED.labels("complaint", incident.level).inc()
     return incident
 
 
+def report_facts(report: IncidentReportFiledV1, units_per_hour: Any) -> Facts:
+    """REP-1 → CLS-1 facts: scrap and rework are measured against the model's output per hour."""
+    return Facts(
+        scrap_quantity=report.quantity if report.kind == "scrap" else None,
+        rework_quantity=report.quantity if report.kind == "rework" else None,
+        units_per_hour=units_per_hour,
+        loss_amount=report.loss_amount,
+        personal_injury=report.personal_injury or report.kind == "customer_injury",
+        reputation_damage=report.reputation_impact or report.kind == "reputation",
+    )
+
+
+async def open_for_report(session: AsyncSession, report: IncidentReportFiledV1) -> Incident | None:
+    """CLS-1 on a shop-floor report, under the rule set in force; CLS-5 routes it by its cause.
+    A report already linked to an incident (published again) opens nothing more."""
+    if await repository.has_source(session, report.report_id):
+        return None
+    rule_set = await rules_service.rule_set_in_force(session)
+    rate = None
+    if report.kind in RATED_KINDS:
+        rate = await rules_repository.rate_for(session, report.model, report.production_line)
+    facts = report_facts(report, rate)
+    decided = classify(facts, rule_set.thresholds)
+    responsibility = await rules_service.responsibility_for(session, report.cause_category)
+    at = now()
+    incident = Incident(
+        id=uuid.uuid4(),
+        level=decided.level.value,
+        status="open",
+        origin="incident_report",
+        reasons=decided.reasons,
+        rule_version=rule_set.version,
+        rate_missing=decided.rate_missing,
+        report_kind=report.kind,
+        model=report.model,
+        production_line=report.production_line,
+        quantity=report.quantity,
+        loss_amount=report.loss_amount,
+        personal_injury=facts.personal_injury,
+        reputation_damage=facts.reputation_damage,
+        cause_category=report.cause_category,
+        responsible_department=responsibility.department,
+        responsible_head=responsibility.head,
+        description=report.description,
+        created_at=at,
+        updated_at=at,
+    )
+    await repository.add(session, incident, [(report.report_id, "incident_report")])
+    await repository.add_history(
+        session, incident.id, "opened", SYSTEM, {"from": "incident_report", "level": incident.level}, at
+    )
+    if report.kind == "supplier_material":
+        await suppliers_service.open_issue(session, incident.id, report)
+    await add_event(session, classified_event(incident, [report.report_id]))
+    INCIDENTS_OPENED.labels("incident_report", incident.level).inc()
+    return incident
+
+
+async def open_or_fail(session: AsyncSession, incident_id: uuid.UUID) -> Incident:
+    """The incident, locked for this decision; a closed incident takes no more decisions (409)."""
+    incident = await repository.get(session, incident_id, for_update=True)
+    if incident is None:
+        raise not_found("incident", str(incident_id))
+    if incident.status == "closed":
+        raise conflict("incident_closed", "the incident is closed; nothing about it can change any more")
+    return incident
+
+
+async def reclassify(
+    session: AsyncSession, incident_id: uuid.UUID, level: Level, reason: str, principal: Principal
+) -> Incident:
+    """CLS-3: the quality department may set the level by hand, with a reason kept in the history.
+    Returns later crossing a higher threshold still escalate it; nothing lowers it again by itself."""
+    incident = await open_or_fail(session, incident_id)
+    previous = incident.level
+    at = now()
+    incident.level = level.value
+    incident.level_set_manually = True
+    incident.updated_at = at
+    await repository.add_history(
+        session, incident.id, "reclassified", principal.sub, {"from": previous, "to": level.value, "reason": reason}, at
+    )
+    await publish_change(session, incident, previous)
+    return incident
+
+
+async def set_problem_level(
+    session: AsyncSession, incident_id: uuid.UUID, problem_level: str, reason: str | None, principal: Principal
+) -> Incident:
+    """CLS-4: minor, general or important; an important problem closes only through 归零 (CLS-8)."""
+    incident = await open_or_fail(session, incident_id)
+    previous = incident.problem_level
+    at = now()
+    incident.problem_level = problem_level
+    incident.updated_at = at
+    detail = {"from": previous, "to": problem_level, "reason": reason}
+    await repository.add_history(session, incident.id, "problem_level_set", principal.sub, detail, at)
+    await publish_change(session, incident, incident.level)
+    return incident
+
+
+async def set_cause(
+    session: AsyncSession, incident_id: uuid.UUID, cause: str, reason: str | None, principal: Principal
+) -> Incident:
+    """CLS-5: the cause category routes the incident to its department (and that department's head)."""
+    incident = await open_or_fail(session, incident_id)
+    responsibility = await rules_service.responsibility_for(session, cause)
+    detail = {
+        "from": incident.cause_category,
+        "to": cause,
+        "responsible_department": responsibility.department,
+        "reason": reason,
+    }
+    at = now()
+    incident.cause_category = cause
+    incident.responsible_department = responsibility.department
+    incident.responsible_head = responsibility.head
+    incident.updated_at = at
+    await repository.add_history(session, incident.id, "cause_set", principal.sub, detail, at)
+    await publish_change(session, incident, incident.level)
+    return incident
+
+
+async def publish_change(session: AsyncSession, incident: Incident, previous_level: str) -> None:
+    """A higher level is an escalation (IncidentEscalatedV1); anything else a new classification."""
+    sources = (await repository.sources_of(session, [incident.id]))[incident.id]
+    if is_escalation(previous_level, incident.level):
+        await add_event(session, escalated_event(incident, sources, previous_level))
+    else:
+        await add_event(session, classified_event(incident, sources))
+
+
+def event_fields(incident: Incident, source_ids: list[str]) -> dict[str, Any]:
+    return {
+        "incident_id": str(incident.id),
+        "level": incident.level,
+        "problem_level": incident.problem_level,
+        "status": incident.status,
+        "reasons": incident.reasons,
+        "source_ids": source_ids[:EVENT_SOURCE_IDS],
+        "source_count": len(source_ids),
+        "rule_version": incident.rule_version,
+        "model": incident.model,
+        "production_date": incident.production_date,
+        "shipped_batch_no": incident.shipped_batch_no,
+        "cause_category": incident.cause_category,
+        "responsible_department": incident.responsible_department,
+        "responsible_head": incident.responsible_head,
+        "origin": incident.origin,
+        "emergency": incident.emergency,
+        "description": incident.description,
+    }
+
+
 def classified_event(incident: Incident, source_ids: list[str]) -> IncidentClassifiedV1:
-    return IncidentClassifiedV1(
-        incident_id=str(incident.id),
-        level=incident.level,
-        status=incident.status,
-        reasons=incident.reasons,
-        source_ids=source_ids,
-        rule_version=incident.rule_version,
-        model=incident.model,
-        production_date=incident.production_date,
-        shipped_batch_no=incident.shipped_batch_no,
-        classified_at=incident.updated_at,
+    return IncidentClassifiedV1(**event_fields(incident, source_ids), classified_at=incident.updated_at)
+
+
+def escalated_event(incident: Incident, source_ids: list[str], previous_level: str) -> IncidentEscalatedV1:
+    return IncidentEscalatedV1(
+        **event_fields(incident, source_ids), previous_level=previous_level, escalated_at=incident.updated_at
     )
 
 
 def to_out(incident: Incident, source_ids: list[str]) -> IncidentOut:
+    fields = {c.key: getattr(incident, c.key) for c in Incident.__table__.columns}
     return IncidentOut.model_validate(
-        {**{c.key: getattr(incident, c.key) for c in Incident.__table__.columns}, "source_ids": source_ids}
+        {
+            **fields,
+            "source_ids": source_ids,
+            "zeroing_required": zeroing_required(incident.level, incident.problem_level),
+        }
     )

@@ -1,0 +1,114 @@
+"""Rule sets, production rates and cause routing: decisions (never commits)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.classification.rules import repository
+from services.classification.rules.models import CauseRoute, ProductionRate, RuleSetVersion
+from services.classification.rules.rules import PRESETS, Thresholds, routing_category
+from services.classification.rules.schemas import (
+    CauseRouteOut,
+    CauseRoutingIn,
+    ProductionRateIn,
+    ProductionRateOut,
+    RuleSetIn,
+    RuleSetOut,
+)
+from shared.auth import Principal
+
+
+@dataclass(frozen=True)
+class RuleSetInForce:
+    version: int
+    name: str
+    thresholds: Thresholds
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    department: str | None
+    head: str | None
+
+
+async def rule_set_in_force(session: AsyncSession) -> RuleSetInForce:
+    active = await repository.active_rule_set(session)
+    return RuleSetInForce(active.version, active.name, Thresholds.from_json(active.thresholds))
+
+
+async def new_version(session: AsyncSession, payload: RuleSetIn, principal: Principal) -> tuple[RuleSetVersion, bool]:
+    """CLS-3: a change is a new version, old versions stay as they were. The same content as the
+    version in force changes nothing (a repeated PUT); returns the version and whether it is new."""
+    if payload.thresholds is None:
+        thresholds = PRESETS[payload.name]
+    else:
+        thresholds = Thresholds.from_json(payload.thresholds.model_dump())
+    active = await repository.active_rule_set(session)
+    if active.name == payload.name and Thresholds.from_json(active.thresholds) == thresholds:
+        return active, False
+    version = RuleSetVersion(
+        name=payload.name,
+        thresholds=thresholds.to_json(),
+        note=payload.note,
+        created_by=principal.sub,
+        created_at=datetime.now(UTC),
+    )
+    return await repository.add_rule_set(session, version), True
+
+
+def rule_set_out(version: RuleSetVersion, active_version: int) -> RuleSetOut:
+    return RuleSetOut(
+        version=version.version,
+        name=version.name,
+        thresholds=version.thresholds,
+        note=version.note,
+        created_by=version.created_by,
+        created_at=version.created_at,
+        active=version.version == active_version,
+    )
+
+
+async def set_rate(
+    session: AsyncSession, model: str, payload: ProductionRateIn, principal: Principal
+) -> ProductionRate:
+    return await repository.upsert_rate(session, model, payload.production_line, payload.units_per_hour, principal.sub)
+
+
+def rate_out(rate: ProductionRate) -> ProductionRateOut:
+    return ProductionRateOut(
+        model=rate.model,
+        production_line=rate.production_line or None,
+        units_per_hour=rate.units_per_hour,
+        updated_by=rate.updated_by,
+        updated_at=rate.updated_at,
+    )
+
+
+async def responsibility_for(session: AsyncSession, cause: str | None) -> Responsibility:
+    """CLS-5: the department a cause category routes to; a cause not located yet routes as ``other``."""
+    found = await repository.route(session, routing_category(cause).value)
+    if found is None:
+        return Responsibility(None, None)
+    return Responsibility(found.department, found.head_id)
+
+
+async def replace_routing(session: AsyncSession, payload: CauseRoutingIn, principal: Principal) -> list[CauseRoute]:
+    now = datetime.now(UTC)
+    new_routes = [
+        CauseRoute(
+            cause_category=route.cause_category.value,
+            department=route.department,
+            head_id=route.head_id,
+            head_name=route.head_name,
+            updated_by=principal.sub,
+            updated_at=now,
+        )
+        for route in payload.routes
+    ]
+    await repository.replace_routes(session, new_routes)
+    return await repository.routes(session)
+
+
+def route_out(route: CauseRoute) -> CauseRouteOut:
+    return CauseRouteOut.model_validate(route, from_attributes=True)

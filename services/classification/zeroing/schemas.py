@@ -1,0 +1,72 @@
+"""CLS-7 emergency plan and CLS-8 归零 closure shapes."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from services.classification.zeroing.rules import EmergencyTrigger
+
+Note = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class TriggerIn(Strict):
+    trigger: EmergencyTrigger
+    pieces: Annotated[int, Field(ge=1, le=10_000_000)] | None = None
+    note: Note | None = None
+
+
+class EmergencyIn(Strict):
+    triggers: list[TriggerIn] = Field(min_length=1, max_length=len(EmergencyTrigger))
+    note: Note | None = None
+
+
+class StepIn(Strict):
+    note: Note
+    done_at: AwareDatetime | None = None
+
+
+class StepOut(BaseModel):
+    step: str
+    position: int
+    done: bool
+    done_by: str | None = None
+    done_by_name: str | None = None
+    done_at: datetime | None = None
+    note: str | None = None
+
+
+class EmergencyOut(BaseModel):
+    emergency: bool
+    triggers: list[dict[str, Any]]
+    steps: list[StepOut]
+    next_step: str | None
+
+
+class EvidenceIn(Strict):
+    evidence: Note
+    documents: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(default_factory=list, max_length=50)
+
+
+class ZeroingItemOut(BaseModel):
+    item: str
+    group: str
+    done: bool
+    evidence: str | None = None
+    documents: list[str] = []
+    recorded_by: str | None = None
+    recorded_at: datetime | None = None
+
+
+class ZeroingOut(BaseModel):
+    required: bool
+    items: list[ZeroingItemOut]
+    missing: dict[str, list[str]]
+
+
+class CloseIn(Strict):
+    summary: Note

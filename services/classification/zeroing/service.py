@@ -1,0 +1,201 @@
+"""CLS-7 emergency plan and CLS-8 归零 closure decisions (never commits)."""
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.classification.incidents import repository as incidents_repository
+from services.classification.incidents import service as incidents_service
+from services.classification.incidents.models import Incident
+from services.classification.zeroing import repository
+from services.classification.zeroing.models import EmergencyStep, ZeroingItem
+from services.classification.zeroing.rules import (
+    EMERGENCY_STEPS,
+    ZEROING_ITEMS,
+    TriggerClaim,
+    emergency_reasons,
+    missing_for_closure,
+    next_emergency_step,
+    zeroing_required,
+)
+from services.classification.zeroing.schemas import (
+    CloseIn,
+    EmergencyIn,
+    EmergencyOut,
+    EvidenceIn,
+    StepIn,
+    StepOut,
+    ZeroingItemOut,
+    ZeroingOut,
+)
+from shared.auth import Principal
+from shared.events.classification import IncidentClosedV1
+from shared.http.problems import conflict, not_found, unprocessable
+from shared.outbox import add_event
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def flag_emergency(session: AsyncSession, incident: Incident, payload: EmergencyIn, principal: Principal) -> None:
+    """CLS-7: the flag needs at least one trigger of 重大质量问题应急预案 §三 that holds."""
+    if incident.emergency:
+        raise conflict("emergency_already_flagged", "the emergency plan already runs for this incident")
+    reasons = emergency_reasons(TriggerClaim(t.trigger, t.pieces) for t in payload.triggers)
+    if not reasons:
+        raise unprocessable(
+            "emergency_not_warranted",
+            "no trigger holds: assembly failures count from 5 pieces of one product",
+            triggers=[t.model_dump(mode="json") for t in payload.triggers],
+        )
+    at = now()
+    incident.emergency = True
+    incident.emergency_triggers = reasons
+    incident.updated_at = at
+    detail = {"triggers": reasons, "note": payload.note}
+    await incidents_repository.add_history(session, incident.id, "emergency_flagged", principal.sub, detail, at)
+    await incidents_service.publish_change(session, incident, incident.level)
+
+
+async def complete_step(
+    session: AsyncSession, incident: Incident, step: str, payload: StepIn, principal: Principal
+) -> None:
+    """CLS-7: the steps run in order; each records who did it and when."""
+    if step not in EMERGENCY_STEPS:
+        raise not_found("emergency step", step)
+    if not incident.emergency:
+        raise conflict("emergency_not_flagged", "the emergency plan does not run for this incident")
+    done = [s.step for s in await repository.steps(session, incident.id)]
+    expected = next_emergency_step(done)
+    if step != expected:
+        raise conflict(
+            "emergency_step_out_of_order",
+            f"the next step is {expected}" if expected else "every step is done already",
+            next_step=expected,
+        )
+    at = payload.done_at or now()
+    await repository.add_step(
+        session,
+        EmergencyStep(
+            incident_id=incident.id,
+            step=step,
+            done_by=principal.sub,
+            done_by_name=principal.name or None,
+            done_at=at,
+            note=payload.note,
+        ),
+    )
+    incident.updated_at = now()
+    detail = {"step": step, "note": payload.note, "done_at": at.isoformat()}
+    await incidents_repository.add_history(session, incident.id, "emergency_step", principal.sub, detail, now())
+
+
+async def emergency_out(session: AsyncSession, incident: Incident) -> EmergencyOut:
+    recorded = {s.step: s for s in await repository.steps(session, incident.id)}
+    steps = []
+    for position, name in enumerate(EMERGENCY_STEPS, start=1):
+        found = recorded.get(name)
+        if found is None:
+            steps.append(StepOut(step=name, position=position, done=False))
+        else:
+            steps.append(
+                StepOut(
+                    step=name,
+                    position=position,
+                    done=True,
+                    done_by=found.done_by,
+                    done_by_name=found.done_by_name,
+                    done_at=found.done_at,
+                    note=found.note,
+                )
+            )
+    return EmergencyOut(
+        emergency=incident.emergency,
+        triggers=incident.emergency_triggers,
+        steps=steps,
+        next_step=next_emergency_step(recorded) if incident.emergency else None,
+    )
+
+
+async def record_evidence(
+    session: AsyncSession, incident: Incident, item: str, payload: EvidenceIn, principal: Principal
+) -> None:
+    """CLS-8: one of the technical five, management five or 四不放过, with its evidence."""
+    if item not in ZEROING_ITEMS:
+        raise not_found("归零 item", item)
+    at = now()
+    await repository.put_item(
+        session,
+        ZeroingItem(
+            incident_id=incident.id,
+            item=item,
+            evidence=payload.evidence,
+            documents=payload.documents,
+            recorded_by=principal.sub,
+            recorded_at=at,
+        ),
+    )
+    incident.updated_at = at
+    detail = {"item": item, "evidence": payload.evidence, "documents": payload.documents}
+    await incidents_repository.add_history(session, incident.id, "zeroing_evidence", principal.sub, detail, at)
+
+
+async def missing(session: AsyncSession, incident: Incident) -> dict[str, list[str]]:
+    items = [i.item for i in await repository.items(session, incident.id)]
+    steps = [s.step for s in await repository.steps(session, incident.id)]
+    return missing_for_closure(incident.level, incident.problem_level, incident.emergency, items, steps)
+
+
+async def zeroing_out(session: AsyncSession, incident: Incident) -> ZeroingOut:
+    recorded = {i.item: i for i in await repository.items(session, incident.id)}
+    items = []
+    for name, group in ZEROING_ITEMS.items():
+        found = recorded.get(name)
+        if found is None:
+            items.append(ZeroingItemOut(item=name, group=group.value, done=False))
+        else:
+            items.append(
+                ZeroingItemOut(
+                    item=name,
+                    group=group.value,
+                    done=True,
+                    evidence=found.evidence,
+                    documents=found.documents,
+                    recorded_by=found.recorded_by,
+                    recorded_at=found.recorded_at,
+                )
+            )
+    return ZeroingOut(
+        required=zeroing_required(incident.level, incident.problem_level),
+        items=items,
+        missing=await missing(session, incident),
+    )
+
+
+async def close(session: AsyncSession, incident_id: uuid.UUID, payload: CloseIn, principal: Principal) -> Incident:
+    """CLS-8: an incident that needs 归零 closes only when every item has its evidence, the 四不放过
+    checks hold and a running emergency plan is complete; otherwise 409 with exactly what is missing."""
+    incident = await incidents_service.open_or_fail(session, incident_id)
+    absent = await missing(session, incident)
+    if absent:
+        raise conflict("closure_incomplete", "the incident cannot close yet", missing=absent)
+    at = now()
+    incident.status = "closed"
+    incident.closed_by, incident.closed_at, incident.closing_summary = principal.sub, at, payload.summary
+    incident.updated_at = at
+    await incidents_repository.add_history(
+        session, incident.id, "closed", principal.sub, {"summary": payload.summary}, at
+    )
+    sources = (await incidents_repository.sources_of(session, [incident.id]))[incident.id]
+    await add_event(
+        session,
+        IncidentClosedV1(
+            **incidents_service.event_fields(incident, sources),
+            closed_by=principal.sub,
+            closed_at=at,
+            closing_summary=payload.summary,
+        ),
+    )
+    return incident

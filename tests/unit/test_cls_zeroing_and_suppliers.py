@@ -1,0 +1,95 @@
+"""CLS-4 problem levels in closure, CLS-6 concession deductions, CLS-7 emergency triggers, CLS-8 归零."""
+
+from decimal import Decimal
+
+import pytest
+
+from services.classification.suppliers.rules import (
+    ConcessionKind,
+    Disposition,
+    concession_deduction,
+    disposition_is_consistent,
+)
+from services.classification.zeroing.rules import (
+    EMERGENCY_STEPS,
+    FOUR_NOT_LET_GO,
+    MANAGEMENT,
+    TECHNICAL,
+    EmergencyTrigger,
+    TriggerClaim,
+    emergency_reasons,
+    missing_for_closure,
+    next_emergency_step,
+    zeroing_required,
+)
+
+EVERY_ITEM = [*TECHNICAL, *MANAGEMENT, *FOUR_NOT_LET_GO]
+
+
+@pytest.mark.parametrize(("hours", "amount"), [("1", "20.00"), ("2.5", "50.00"), ("0.01", "0.20")])
+def test_cls6_concession_deducts_20_cny_per_hour(hours: str, amount: str) -> None:
+    assert concession_deduction(Decimal(hours)) == Decimal(amount)
+
+
+def test_cls6_there_are_five_concession_kinds() -> None:
+    assert len(ConcessionKind) == 5
+
+
+def test_cls6_concession_needs_its_kind_and_return_has_none() -> None:
+    assert disposition_is_consistent(Disposition.CONCESSION, ConcessionKind.SORT)
+    assert not disposition_is_consistent(Disposition.CONCESSION, None)
+    assert not disposition_is_consistent(Disposition.RETURN, ConcessionKind.MACHINING)
+
+
+@pytest.mark.parametrize(("pieces", "holds"), [(4, False), (5, True)])
+def test_cls7_assembly_failures_count_from_5_pieces(pieces: int, holds: bool) -> None:
+    reasons = emergency_reasons([TriggerClaim(EmergencyTrigger.ASSEMBLY_FAILURES, pieces)])
+    assert bool(reasons) is holds
+
+
+def test_cls7_customer_punitive_measures_trigger_the_plan() -> None:
+    reasons = emergency_reasons([TriggerClaim(EmergencyTrigger.CUSTOMER_PUNITIVE_MEASURES)])
+    assert reasons == [{"rule": "CLS-7", "fact": "customer_punitive_measures", "observed": True, "threshold": True}]
+
+
+def test_cls7_steps_run_in_order() -> None:
+    assert next_emergency_step([]) == "report_to_leadership"
+    assert next_emergency_step(["report_to_leadership"]) == "meeting"
+    assert next_emergency_step(EMERGENCY_STEPS) is None
+
+
+@pytest.mark.parametrize(
+    ("level", "problem_level", "required"),
+    [("general", None, False), ("general", "minor", False), ("general", "important", True), ("batch", None, True)],
+)
+def test_cls8_zeroing_required_for_batch_major_or_important(
+    level: str, problem_level: str | None, required: bool
+) -> None:
+    assert zeroing_required(level, problem_level) is required
+
+
+def test_cls8_general_incident_closes_without_zeroing() -> None:
+    assert missing_for_closure("general", "minor", False, [], []) == {}
+
+
+def test_cls8_major_without_evidence_lists_every_missing_item_by_group() -> None:
+    missing = missing_for_closure("major", None, False, [], [])
+    assert missing == {
+        "technical": list(TECHNICAL),
+        "management": list(MANAGEMENT),
+        "four_not_let_go": list(FOUR_NOT_LET_GO),
+    }
+
+
+def test_cls8_lists_exactly_the_one_item_still_missing() -> None:
+    done = [item for item in EVERY_ITEM if item != "reproduced"]
+    assert missing_for_closure("batch", None, False, done, []) == {"technical": ["reproduced"]}
+
+
+def test_cls8_complete_zeroing_may_close() -> None:
+    assert missing_for_closure("major", "important", False, EVERY_ITEM, []) == {}
+
+
+def test_cls7_running_emergency_plan_must_be_complete_before_closing() -> None:
+    missing = missing_for_closure("major", None, True, EVERY_ITEM, EMERGENCY_STEPS[:4])
+    assert missing == {"emergency_steps": ["verification", "report"]}
