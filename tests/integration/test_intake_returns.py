@@ -1,19 +1,22 @@
 """Issue 3, ERP returns over HTTP: RET-1 and RET-2 with the real database, outbox and broker."""
 
 import asyncio
+import csv
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 
+from services.intake.returns.csv_import import import_file
 from shared.bootstrap import asyncpg_kwargs
 from shared.db import service_url
 from shared.stack import Stack
 from tests.integration.factories import return_line
-from tests.support import auth, eventually
+from tests.support import auth, eventually, token
 
 pytestmark = pytest.mark.integration
 
@@ -186,3 +189,24 @@ async def test_ret2_idempotency_key_replays_the_answer(intake: httpx.AsyncClient
 async def test_ret1_only_the_erp_pushes_returns(intake: httpx.AsyncClient) -> None:
     response = await push(intake, [return_line()], auth("quality_manager"))
     assert response.status_code == 403
+
+
+async def test_ret1_csv_import_posts_the_file_through_the_api(
+    stack: Stack, intake: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    model = f"CSV-{uuid.uuid4().hex[:8]}"
+    rows = [return_line(model=model) for _ in range(5)]
+    rows[2]["quantity"] = -1
+    path = tmp_path / "returns.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    url = stack.services["intake"].url
+
+    first = await asyncio.to_thread(import_file, path, url, token("erp"), 2)
+    again = await asyncio.to_thread(import_file, path, url, token("erp"), 2)
+
+    assert (first.accepted, first.duplicates) == (4, 0)
+    assert [(r["row"], r["line_id"]) for r in first.rejected] == [(4, rows[2]["line_id"])]
+    assert (again.accepted, again.duplicates) == (0, 4)
