@@ -1,6 +1,31 @@
 """CRM: customers, tiers, classes, visits, relationship fees (SPEC §6). The only wiring."""
 
+from services.crm.classes.router import router as classes_router
+from services.crm.complaints.handlers import subscriptions as complaint_subscriptions
+from services.crm.complaints.router import router as complaints_router
+from services.crm.customers.router import router as customers_router
+from services.crm.fees.router import router as fees_router
 from services.crm.settings import CrmSettings
+from services.crm.visits.router import router as visits_router
 from shared.app import ServiceSpec, create_app
+from shared.auth import Role
+from shared.calendar_store import calendar_router
+from shared.consumer import Subscriptions
 
-app = create_app(ServiceSpec(name="crm", title="QMS crm", settings_factory=CrmSettings))
+subscriptions = Subscriptions()
+subscriptions.include(complaint_subscriptions)
+
+calendar = calendar_router(
+    writers=(Role.ADMIN_DEPT, Role.FINANCE),
+    readers=(Role.SALES, Role.FINANCE, Role.ADMIN_DEPT, Role.QUALITY_MANAGER, Role.CUSTOMER_SERVICE),
+)
+
+app = create_app(
+    ServiceSpec(
+        name="crm",
+        title="QMS crm",
+        settings_factory=CrmSettings,
+        routers=[customers_router, complaints_router, classes_router, visits_router, fees_router, calendar],
+        subscriptions=subscriptions,
+    )
+)

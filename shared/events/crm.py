@@ -32,6 +32,10 @@ class CustomerUpsertedV1(EventData):
     provincial_designated: bool = False
     sales_owner: str | None = None
     updated_at: datetime
+    # Added for consumers that keep a fuller copy (CRM-1, CRM-4, CRM-5); all optional.
+    revenue_year: int | None = None
+    regional_sales_rep: str | None = None
+    customer_class: str | None = None
 
     def subject(self) -> str:
         return self.customer_id
@@ -49,6 +53,10 @@ class CustomerTierChangedV1(EventData):
     owner_level: str
     reason: str
     changed_at: datetime
+    # Added so a consumer can keep a readable copy from this event alone (CRM-3, CRM-7).
+    name: str | None = None
+    annual_revenue: Decimal | None = None
+    provincial_designated: bool | None = None
 
     def subject(self) -> str:
         return self.customer_id

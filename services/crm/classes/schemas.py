@@ -1,0 +1,44 @@
+"""The CRM-4 scoring table as it travels over HTTP."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from services.crm.schemas import Money, MoneyIn, Strict
+
+Points = Annotated[int, Field(ge=0, le=1000)]
+Option = Annotated[str, Field(min_length=1, max_length=50)]
+Options = Annotated[dict[Option, Points], Field(min_length=1, max_length=50)]
+
+
+class SalesBandIn(Strict):
+    min_revenue: MoneyIn
+    points: Points
+
+
+class ScoringTableIn(Strict):
+    nature: Options
+    scale: Options
+    trend: Options
+    sales_bands: list[SalesBandIn] = Field(min_length=1, max_length=20)
+    class_minimums: dict[Literal["A", "B", "C"], Points]
+    visit_interval_months: dict[Literal["A", "B", "C", "D"], Annotated[int, Field(ge=1, le=12)]]
+
+
+class SalesBandOut(BaseModel):
+    min_revenue: Money
+    points: int
+
+
+class ScoringTableOut(BaseModel):
+    version: int
+    nature: dict[str, int]
+    scale: dict[str, int]
+    trend: dict[str, int]
+    sales_bands: list[SalesBandOut]
+    class_minimums: dict[str, int]
+    visit_interval_months: dict[str, int]
+    set_by: str | None
+    set_at: datetime | None
+    reclassified: int | None = None

@@ -1,0 +1,20 @@
+"""Intake's complaint events → crm's copy per customer (CRM-7)."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.crm.complaints import service
+from shared.consumer import Subscriptions
+from shared.events import Envelope
+from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1
+
+subscriptions = Subscriptions()
+
+
+@subscriptions.on(ComplaintReceivedV1)
+async def on_complaint_received(session: AsyncSession, _: Envelope, complaint: ComplaintReceivedV1) -> None:
+    await service.record_received(session, complaint)
+
+
+@subscriptions.on(ComplaintStatusChangedV1)
+async def on_complaint_status_changed(session: AsyncSession, _: Envelope, change: ComplaintStatusChangedV1) -> None:
+    await service.record_status(session, change)

@@ -1,0 +1,29 @@
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class CustomerComplaintOut(BaseModel):
+    complaint_id: str
+    complaint_no: str
+    customer_id: str
+    kind: str | None
+    severity: str
+    status: str
+    description: str | None
+    received_at: datetime | None
+    status_changed_at: datetime | None
+
+
+class ComplaintSummary(BaseModel):
+    """CRM-7: what the customer view shows of the customer's complaints."""
+
+    total: int
+    open: int
+    serious: int
+    recent: list[CustomerComplaintOut]
+
+
+class CustomerComplaintPage(BaseModel):
+    items: list[CustomerComplaintOut]
+    next_cursor: str | None = None

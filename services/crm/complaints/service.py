@@ -1,0 +1,62 @@
+"""CRM-7: crm's copy of intake's complaints per customer (never commits)."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.crm.complaints import repository
+from services.crm.complaints.models import CustomerComplaint
+from services.crm.complaints.schemas import ComplaintSummary, CustomerComplaintOut
+from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1
+
+RECENT = 20
+
+
+async def record_received(session: AsyncSession, complaint: ComplaintReceivedV1) -> None:
+    if complaint.customer_id is None:
+        return  # a complaint of no known customer has no place in the customer view
+    await repository.upsert_received(
+        session,
+        {
+            "complaint_id": complaint.complaint_id,
+            "customer_id": complaint.customer_id,
+            "complaint_no": complaint.complaint_no,
+            "kind": complaint.kind,
+            "severity": complaint.severity,
+            "status": complaint.status,
+            "description": complaint.description,
+            "received_at": complaint.received_at,
+            "status_changed_at": None,
+            "updated_at": datetime.now(UTC),
+        },
+    )
+
+
+async def record_status(session: AsyncSession, change: ComplaintStatusChangedV1) -> None:
+    if change.customer_id is None:
+        return
+    await repository.upsert_status(
+        session,
+        {
+            "complaint_id": change.complaint_id,
+            "customer_id": change.customer_id,
+            "complaint_no": change.complaint_no,
+            "kind": None,
+            "severity": change.severity,
+            "status": change.to_status,
+            "description": None,
+            "received_at": None,
+            "status_changed_at": change.changed_at,
+            "updated_at": datetime.now(UTC),
+        },
+    )
+
+
+def to_out(complaint: CustomerComplaint) -> CustomerComplaintOut:
+    return CustomerComplaintOut.model_validate(complaint, from_attributes=True)
+
+
+async def summary_of(session: AsyncSession, customer_id: str) -> ComplaintSummary:
+    total, still_open, serious = await repository.counts_of_customer(session, customer_id)
+    recent = await repository.page_of_customer(session, customer_id, None, RECENT)
+    return ComplaintSummary(total=total, open=still_open, serious=serious, recent=[to_out(c) for c in recent])

@@ -1,0 +1,221 @@
+"""All SQL of relationship-maintenance fees (CRM-6)."""
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import extract, func, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.crm.fees.models import (
+    FeeAdvance,
+    FeeBudget,
+    FeeCollection,
+    FeePayout,
+    FeeStatement,
+    FeeStatementLine,
+    SalesRepAccount,
+    SignOff,
+    SpecialFeeRequest,
+)
+from services.crm.fees.rules import SIGN_OFF_ORDER
+
+
+async def put_budget(session: AsyncSession, product: str, year: int, amount: Decimal, by: str, at: datetime) -> None:
+    values = {"product": product, "year": year, "amount": amount, "set_by": by, "set_at": at}
+    statement = insert(FeeBudget).values(**values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[FeeBudget.product, FeeBudget.year], set_={"amount": amount, "set_by": by, "set_at": at}
+        )
+    )
+
+
+async def budgets(session: AsyncSession, year: int | None, products: set[str] | None = None) -> list[FeeBudget]:
+    query = select(FeeBudget).execution_options(populate_existing=True)
+    if year is not None:
+        query = query.where(FeeBudget.year == year)
+    if products is not None:
+        query = query.where(FeeBudget.product.in_(products))
+    return list((await session.scalars(query.order_by(FeeBudget.year, FeeBudget.product))).all())
+
+
+async def lock_budgets(session: AsyncSession, year: int, products: set[str]) -> dict[str, FeeBudget]:
+    """Locks the budgets a statement draws on, in a fixed order, so concurrent statements cannot overspend."""
+    rows = await session.scalars(
+        select(FeeBudget)
+        .where(FeeBudget.year == year, FeeBudget.product.in_(products))
+        .order_by(FeeBudget.product)
+        .with_for_update()
+    )
+    return {budget.product: budget for budget in rows}
+
+
+async def committed(session: AsyncSession, year: int, products: set[str], now: datetime) -> dict[str, Decimal]:
+    """Fees of the year's statements that are not void: all three signed, or still inside the window."""
+    signatures = select(func.count()).where(SignOff.document_id == FeeStatement.id).scalar_subquery()
+    rows = await session.execute(
+        select(FeeStatementLine.product, func.sum(FeeStatementLine.fee_amount))
+        .join(FeeStatement, FeeStatement.id == FeeStatementLine.statement_id)
+        .where(
+            extract("year", FeeStatement.month) == year,
+            FeeStatementLine.product.in_(products),
+            or_(signatures == len(SIGN_OFF_ORDER), FeeStatement.sign_off_by >= now),
+        )
+        .group_by(FeeStatementLine.product)
+    )
+    return {product: total for product, total in rows}
+
+
+async def lock_rep(session: AsyncSession, rep_id: str) -> SalesRepAccount:
+    """The rep's account row, created on first use and locked (SELECT … FOR UPDATE) until commit."""
+    await session.execute(
+        insert(SalesRepAccount).values(rep_id=rep_id, outstanding_advance=Decimal("0.00")).on_conflict_do_nothing()
+    )
+    account = await session.scalar(
+        select(SalesRepAccount)
+        .where(SalesRepAccount.rep_id == rep_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert account is not None
+    return account
+
+
+async def statement_of(session: AsyncSession, sales_rep: str, month: date) -> FeeStatement | None:
+    return await session.scalar(
+        select(FeeStatement).where(FeeStatement.sales_rep == sales_rep, FeeStatement.month == month)
+    )
+
+
+async def add(session: AsyncSession, *rows: object) -> None:
+    session.add_all(rows)
+    await session.flush()
+
+
+async def get_statement(session: AsyncSession, statement_id: uuid.UUID, lock: bool = False) -> FeeStatement | None:
+    query = select(FeeStatement).where(FeeStatement.id == statement_id)
+    if lock:
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+async def lines_of(session: AsyncSession, statement_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[FeeStatementLine]]:
+    found: dict[uuid.UUID, list[FeeStatementLine]] = {statement_id: [] for statement_id in statement_ids}
+    rows = await session.scalars(
+        select(FeeStatementLine).where(FeeStatementLine.statement_id.in_(statement_ids)).order_by(FeeStatementLine.id)
+    )
+    for line in rows:
+        found[line.statement_id].append(line)
+    return found
+
+
+async def sign_offs_of(session: AsyncSession, document_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[SignOff]]:
+    found: dict[uuid.UUID, list[SignOff]] = {document_id: [] for document_id in document_ids}
+    rows = await session.scalars(
+        select(SignOff).where(SignOff.document_id.in_(document_ids)).order_by(SignOff.signed_at)
+    )
+    for sign_off in rows:
+        found[sign_off.document_id].append(sign_off)
+    return found
+
+
+async def paid_on(session: AsyncSession, statement_ids: list[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
+    found = {statement_id: Decimal("0.00") for statement_id in statement_ids}
+    rows = await session.execute(
+        select(FeePayout.statement_id, func.sum(FeePayout.amount))
+        .where(FeePayout.statement_id.in_(statement_ids))
+        .group_by(FeePayout.statement_id)
+    )
+    for statement_id, total in rows:
+        found[statement_id] = total
+    return found
+
+
+async def collected(session: AsyncSession, pairs: set[tuple[str, date]]) -> dict[tuple[str, date], Decimal]:
+    """回款 per (customer, month of purchases)."""
+    if not pairs:
+        return {}
+    rows = await session.execute(
+        select(FeeCollection.customer_id, FeeCollection.month, func.sum(FeeCollection.amount))
+        .where(tuple_(FeeCollection.customer_id, FeeCollection.month).in_(list(pairs)))
+        .group_by(FeeCollection.customer_id, FeeCollection.month)
+    )
+    return {(customer_id, month): total for customer_id, month, total in rows}
+
+
+async def search_statements(
+    session: AsyncSession,
+    *,
+    sales_rep: str | None,
+    month: date | None,
+    after: tuple[date, uuid.UUID] | None,
+    limit: int,
+) -> list[FeeStatement]:
+    query = select(FeeStatement)
+    if sales_rep is not None:
+        query = query.where(FeeStatement.sales_rep == sales_rep)
+    if month is not None:
+        query = query.where(FeeStatement.month == month)
+    if after is not None:
+        query = query.where(tuple_(FeeStatement.month, FeeStatement.id) < tuple_(*after))
+    query = query.order_by(FeeStatement.month.desc(), FeeStatement.id.desc()).limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+async def get_advance(session: AsyncSession, advance_id: uuid.UUID, lock: bool = False) -> FeeAdvance | None:
+    query = select(FeeAdvance).where(FeeAdvance.id == advance_id)
+    if lock:
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+async def search_advances(
+    session: AsyncSession,
+    *,
+    sales_rep: str | None,
+    status: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[FeeAdvance]:
+    query = select(FeeAdvance)
+    if sales_rep is not None:
+        query = query.where(FeeAdvance.sales_rep == sales_rep)
+    if status is not None:
+        query = query.where(FeeAdvance.status == status)
+    if after is not None:
+        query = query.where(tuple_(FeeAdvance.requested_at, FeeAdvance.id) < tuple_(*after))
+    query = query.order_by(FeeAdvance.requested_at.desc(), FeeAdvance.id.desc()).limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+async def outstanding_of(session: AsyncSession, rep_id: str) -> Decimal:
+    amount = await session.scalar(select(SalesRepAccount.outstanding_advance).where(SalesRepAccount.rep_id == rep_id))
+    return amount if amount is not None else Decimal("0.00")
+
+
+async def get_special_fee(session: AsyncSession, request_id: uuid.UUID, lock: bool = False) -> SpecialFeeRequest | None:
+    query = select(SpecialFeeRequest).where(SpecialFeeRequest.id == request_id)
+    if lock:
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+async def search_special_fees(
+    session: AsyncSession,
+    *,
+    sales_rep: str | None,
+    customer_id: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[SpecialFeeRequest]:
+    query = select(SpecialFeeRequest)
+    if sales_rep is not None:
+        query = query.where(SpecialFeeRequest.sales_rep == sales_rep)
+    if customer_id is not None:
+        query = query.where(SpecialFeeRequest.customer_id == customer_id)
+    if after is not None:
+        query = query.where(tuple_(SpecialFeeRequest.requested_at, SpecialFeeRequest.id) < tuple_(*after))
+    query = query.order_by(SpecialFeeRequest.requested_at.desc(), SpecialFeeRequest.id.desc()).limit(limit)
+    return list((await session.scalars(query)).all())

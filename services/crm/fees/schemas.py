@@ -1,0 +1,193 @@
+"""Relationship-maintenance fee shapes (CRM-6; 客情关系维护费用管理制度)."""
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from services.crm.fees.rules import SignOffStep, StatementStatus
+from services.crm.schemas import Money, MoneyIn, Month, PositiveMoneyIn, Short, Strict, Text
+
+Purpose = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class FeePurpose(StrEnum):
+    """第一条 2: 使用范围及用途."""
+
+    BUYER = "buyer"  # ①客户采购员
+    PURCHASING_HEAD = "purchasing_head"  # ②客户采购部领导
+    EXECUTIVE = "executive"  # ③客户主管采购的公司领导
+    NEW_CUSTOMER = "new_customer"  # ④争取新客户而所需的特殊费用
+    EVENT = "event"  # ⑤客户的活动、推广会及各种联谊
+
+
+class BudgetIn(Strict):
+    amount: MoneyIn
+
+
+class BudgetOut(BaseModel):
+    product: str
+    year: int
+    amount: Money
+    committed: Money
+    remaining: Money
+    set_by: str
+    set_at: datetime
+
+
+class BudgetList(BaseModel):
+    items: list[BudgetOut]
+
+
+class DeadlinesOut(BaseModel):
+    month: str
+    submit_by: datetime
+    sign_off_by: datetime
+    payable_from: datetime
+    calendar_estimated: bool
+
+
+class StatementLineIn(Strict):
+    customer_id: Short
+    product: Short
+    purpose: FeePurpose
+    purchase_amount: MoneyIn
+    fee_amount: PositiveMoneyIn
+    note: Text | None = None
+
+
+class StatementIn(Strict):
+    month: Month
+    sales_rep: Short | None = Field(None, description="defaults to the caller")
+    lines: list[StatementLineIn] = Field(min_length=1, max_length=500)
+
+
+class StatementLineOut(BaseModel):
+    customer_id: str
+    product: str
+    purpose: str
+    purchase_amount: Money
+    fee_amount: Money
+    note: str | None
+
+
+class SignOffIn(Strict):
+    step: SignOffStep
+
+
+class SignOffOut(BaseModel):
+    step: SignOffStep
+    signer: str
+    signer_name: str | None
+    signed_at: datetime
+
+
+class StatementOut(BaseModel):
+    id: uuid.UUID
+    sales_rep: str
+    month: str
+    status: StatementStatus
+    submitted_at: datetime
+    submitted_by: str
+    submitted_late: bool
+    submit_by: datetime
+    sign_off_by: datetime
+    payable_from: datetime
+    calendar_estimated: bool
+    total_purchase: Money
+    total_fee: Money
+    payable: Money
+    paid: Money
+    lines: list[StatementLineOut]
+    sign_offs: list[SignOffOut]
+    next_sign_off: SignOffStep | None
+
+
+class StatementPage(BaseModel):
+    items: list[StatementOut]
+    next_cursor: str | None = None
+
+
+class CollectionIn(Strict):
+    customer_id: Short
+    month: Month = Field(description="the month of the purchases this payment settles")
+    amount: PositiveMoneyIn
+    reference: Short | None = None
+
+
+class CollectionOut(BaseModel):
+    id: uuid.UUID
+    customer_id: str
+    month: str
+    amount: Money
+    reference: str | None
+    recorded_by: str
+    recorded_at: datetime
+
+
+class PayoutOut(BaseModel):
+    id: uuid.UUID
+    statement_id: uuid.UUID
+    amount: Money
+    paid_by: str
+    paid_at: datetime
+
+
+class AdvanceStatus(StrEnum):
+    OUTSTANDING = "outstanding"
+    SETTLED = "settled"
+
+
+class AdvanceIn(Strict):
+    amount: PositiveMoneyIn
+    purpose: Purpose
+    sales_rep: Short | None = Field(None, description="defaults to the caller")
+    statement_id: uuid.UUID | None = Field(None, description="the verified statement this advance pays out")
+
+
+class AdvanceOut(BaseModel):
+    id: uuid.UUID
+    sales_rep: str
+    amount: Money
+    purpose: str
+    statement_id: uuid.UUID | None
+    status: AdvanceStatus
+    requested_by: str
+    requested_at: datetime
+    settled_by: str | None
+    settled_at: datetime | None
+    outstanding_after: Money | None = None
+
+
+class AdvancePage(BaseModel):
+    items: list[AdvanceOut]
+    outstanding: Money | None = Field(None, description="the rep's outstanding total when filtered by sales_rep")
+    next_cursor: str | None = None
+
+
+class SpecialFeeIn(Strict):
+    customer_id: Short
+    amount: PositiveMoneyIn
+    purpose: Purpose
+    product: Short | None = None
+
+
+class SpecialFeeOut(BaseModel):
+    id: uuid.UUID
+    customer_id: str
+    sales_rep: str
+    product: str | None
+    amount: Money
+    purpose: str
+    requested_on: date
+    requested_at: datetime
+    status: str
+    sign_offs: list[SignOffOut]
+    next_sign_off: SignOffStep | None
+
+
+class SpecialFeePage(BaseModel):
+    items: list[SpecialFeeOut]
+    next_cursor: str | None = None

@@ -1,0 +1,570 @@
+"""Relationship-maintenance fee decisions (CRM-6; never commits).
+
+Every decision that depends on time takes ``now`` so the rules can be exercised on any day.
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.crm.access import own_only
+from services.crm.customers import repository as customers
+from services.crm.fees import repository
+from services.crm.fees.models import (
+    FeeAdvance,
+    FeeCollection,
+    FeePayout,
+    FeeStatement,
+    FeeStatementLine,
+    SignOff,
+    SpecialFeeRequest,
+)
+from services.crm.fees.rules import (
+    SignOffStep,
+    StatementDeadlines,
+    StatementStatus,
+    advance_within_limit,
+    month_is_over,
+    next_sign_off,
+    payable_fee,
+    payable_now,
+    special_fee_allowed,
+    statement_deadlines,
+    statement_status,
+)
+from services.crm.fees.schemas import (
+    AdvanceIn,
+    AdvanceOut,
+    AdvanceStatus,
+    BudgetOut,
+    CollectionIn,
+    CollectionOut,
+    DeadlinesOut,
+    PayoutOut,
+    SignOffOut,
+    SpecialFeeIn,
+    SpecialFeeOut,
+    StatementIn,
+    StatementLineOut,
+    StatementOut,
+)
+from shared.auth import Principal, Role
+from shared.calendar_store import load_calendar
+from shared.http.problems import Problem, conflict, not_found, unprocessable
+from shared.workcalendar import CHINA
+
+ZERO = Decimal("0.00")
+
+
+def parse_month(month: str) -> date:
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+def acting_rep(principal: Principal, requested: str | None) -> str:
+    """Whose document this is: a sales rep acts only for themselves (SPEC §7 object-level rule)."""
+    rep = requested or principal.sub
+    restricted_to = own_only(principal)
+    if restricted_to is not None and rep != restricted_to:
+        raise Problem(403, "not_your_statement", "Forbidden", "a sales rep files fees only in their own name")
+    return rep
+
+
+def visible(principal: Principal, sales_rep: str) -> bool:
+    restricted_to = own_only(principal)
+    return restricted_to is None or restricted_to == sales_rep
+
+
+# --- budgets -------------------------------------------------------------------------------------------
+
+
+async def put_budget(
+    session: AsyncSession, product: str, year: int, amount: Decimal, principal: Principal, now: datetime
+) -> BudgetOut:
+    await repository.put_budget(session, product, year, amount, principal.sub, now)
+    return (await budget_overview(session, year, now, {product}))[0]
+
+
+async def budget_overview(
+    session: AsyncSession, year: int | None, now: datetime, products: set[str] | None = None
+) -> list[BudgetOut]:
+    budgets = await repository.budgets(session, year, products)
+    by_year: dict[int, set[str]] = defaultdict(set)
+    for budget in budgets:
+        by_year[budget.year].add(budget.product)
+    used = {y: await repository.committed(session, y, names, now) for y, names in by_year.items()}
+    return [
+        BudgetOut(
+            product=b.product,
+            year=b.year,
+            amount=b.amount,
+            committed=used[b.year].get(b.product, ZERO),
+            remaining=b.amount - used[b.year].get(b.product, ZERO),
+            set_by=b.set_by,
+            set_at=b.set_at,
+        )
+        for b in budgets
+    ]
+
+
+# --- statements ----------------------------------------------------------------------------------------
+
+
+async def deadlines_of(session: AsyncSession, month: str) -> DeadlinesOut:
+    deadlines = statement_deadlines(parse_month(month), await load_calendar(session))
+    return deadlines_out(month, deadlines)
+
+
+def deadlines_out(month: str, deadlines: StatementDeadlines) -> DeadlinesOut:
+    return DeadlinesOut(
+        month=month,
+        submit_by=deadlines.submit_by,
+        sign_off_by=deadlines.sign_off_by,
+        payable_from=deadlines.payable_from,
+        calendar_estimated=deadlines.calendar_estimated,
+    )
+
+
+async def check_lines_customers(session: AsyncSession, payload: StatementIn, rep: str) -> None:
+    """Fees are claimed only for the rep's own customers."""
+    wanted = {line.customer_id for line in payload.lines}
+    found = await customers.get_many(session, wanted)
+    unknown = sorted(wanted - set(found))
+    if unknown:
+        raise unprocessable("unknown_customer", f"no customer with id {unknown[0]!r}", customers=unknown)
+    foreign = sorted(c.id for c in found.values() if c.sales_owner != rep)
+    if foreign:
+        raise unprocessable(
+            "not_your_customer", f"customer {foreign[0]!r} is not a customer of sales rep {rep!r}", customers=foreign
+        )
+
+
+async def check_budgets(session: AsyncSession, payload: StatementIn, year: int, now: datetime) -> None:
+    """CRM-6: 针对每个产品制定不同标准的客情费 — a statement may not spend past a product's budget."""
+    wanted: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for line in payload.lines:
+        wanted[line.product] += line.fee_amount
+    locked = await repository.lock_budgets(session, year, set(wanted))
+    missing = sorted(set(wanted) - set(locked))
+    if missing:
+        raise unprocessable("no_fee_budget", f"product {missing[0]!r} has no fee budget for {year}", products=missing)
+    used = await repository.committed(session, year, set(wanted), now)
+    for product, amount in sorted(wanted.items()):
+        remaining = locked[product].amount - used.get(product, ZERO)
+        if amount > remaining:
+            raise conflict(
+                "fee_budget_exceeded",
+                f"fees of {amount:.2f} for {product!r} exceed the {remaining:.2f} left of its {year} budget",
+                product=product,
+                remaining=f"{remaining:.2f}",
+                requested=f"{amount:.2f}",
+            )
+
+
+async def submit_statement(
+    session: AsyncSession, payload: StatementIn, principal: Principal, now: datetime
+) -> FeeStatement:
+    """CRM-6: 每月第3个工作日下班前,销售代表填报上一月《月客户采购及客情费统计表》."""
+    month = parse_month(payload.month)
+    if not month_is_over(month, now):
+        raise unprocessable("month_not_over", f"the statement of {payload.month} is filed once the month is over")
+    rep = acting_rep(principal, payload.sales_rep)
+    await repository.lock_rep(session, rep)  # one statement per rep and month, even under concurrency
+    if await repository.statement_of(session, rep, month) is not None:
+        raise conflict("statement_exists", f"sales rep {rep!r} already filed the statement of {payload.month}")
+    await check_lines_customers(session, payload, rep)
+    await check_budgets(session, payload, month.year, now)
+    deadlines = statement_deadlines(month, await load_calendar(session))
+    statement = FeeStatement(
+        id=uuid.uuid4(),
+        sales_rep=rep,
+        month=month,
+        submitted_at=now,
+        submitted_by=principal.sub,
+        submitted_late=now > deadlines.submit_by,
+        submit_by=deadlines.submit_by,
+        sign_off_by=deadlines.sign_off_by,
+        payable_from=deadlines.payable_from,
+        calendar_estimated=deadlines.calendar_estimated,
+        total_purchase=sum((line.purchase_amount for line in payload.lines), ZERO),
+        total_fee=sum((line.fee_amount for line in payload.lines), ZERO),
+    )
+    await repository.add(session, statement)
+    await repository.add(
+        session,
+        *(
+            FeeStatementLine(
+                statement_id=statement.id,
+                customer_id=line.customer_id,
+                product=line.product,
+                purpose=line.purpose.value,
+                purchase_amount=line.purchase_amount,
+                fee_amount=line.fee_amount,
+                note=line.note,
+            )
+            for line in payload.lines
+        ),
+    )
+    return statement
+
+
+def signer_may_sign(principal: Principal, step: SignOffStep, owner: str, signatures: list[SignOff]) -> None:
+    """逐层检核: in order, each by a different person, none by the rep whose document it is."""
+    signed = {s.step for s in signatures}
+    expected = next_sign_off(signed)
+    if expected is None:
+        raise conflict("already_signed_off", "all three sign-offs are already there")
+    if step is not expected:
+        raise conflict("sign_off_out_of_order", f"the next sign-off is {expected.value}, not {step.value}")
+    needed = Role.FINANCE if step is SignOffStep.FINANCE else Role.SALES
+    if needed.value not in principal.roles:
+        raise Problem(403, "forbidden", "Forbidden", f"the {step.value} sign-off needs the role {needed.value}")
+    if principal.sub == owner:
+        raise Problem(403, "own_document", "Forbidden", "nobody signs off their own fees")
+    if any(s.signer == principal.sub for s in signatures):
+        raise conflict("signer_already_signed", "each sign-off is by a different person")
+
+
+async def sign_statement(
+    session: AsyncSession, statement_id: uuid.UUID, step: SignOffStep, principal: Principal, now: datetime
+) -> FeeStatement:
+    """CRM-6: three sign-offs by the 8th working day; after it an incomplete statement is void."""
+    statement = await repository.get_statement(session, statement_id, lock=True)
+    if statement is None:
+        raise not_found("fee statement", str(statement_id))
+    signatures = (await repository.sign_offs_of(session, [statement.id]))[statement.id]
+    signer_may_sign(principal, step, statement.sales_rep, signatures)
+    if now > statement.sign_off_by:
+        raise conflict(
+            "sign_off_deadline_passed",
+            f"sign-offs were due by {statement.sign_off_by.astimezone(CHINA):%Y-%m-%d %H:%M}; the statement is void",
+        )
+    await repository.add(
+        session,
+        SignOff(
+            document_id=statement.id,
+            step=step.value,
+            signer=principal.sub,
+            signer_name=principal.name or None,
+            signed_at=now,
+        ),
+    )
+    return statement
+
+
+async def payable_of(
+    session: AsyncSession, statements: list[FeeStatement], lines: dict[uuid.UUID, list[FeeStatementLine]]
+) -> dict[uuid.UUID, Decimal]:
+    """CRM-6: 必须实现纯销而且回款之后,才可兑现 — per customer, in proportion to what was collected."""
+    pairs = {(line.customer_id, s.month) for s in statements for line in lines[s.id]}
+    collected = await repository.collected(session, pairs)
+    payable: dict[uuid.UUID, Decimal] = {}
+    for statement in statements:
+        fee: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        purchase: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for line in lines[statement.id]:
+            fee[line.customer_id] += line.fee_amount
+            purchase[line.customer_id] += line.purchase_amount
+        payable[statement.id] = sum(
+            (payable_fee(fee[c], purchase[c], collected.get((c, statement.month), ZERO)) for c in fee), ZERO
+        )
+    return payable
+
+
+async def pay_out(session: AsyncSession, statement_id: uuid.UUID, principal: Principal, now: datetime) -> FeePayout:
+    """CRM-6: a verified statement is paid from the 9th working day, only what collections cover."""
+    statement = await repository.get_statement(session, statement_id, lock=True)
+    if statement is None:
+        raise not_found("fee statement", str(statement_id))
+    signatures = (await repository.sign_offs_of(session, [statement.id]))[statement.id]
+    status = statement_status({s.step for s in signatures}, statement.sign_off_by, now)
+    if status is not StatementStatus.VERIFIED:
+        raise conflict("statement_not_verified", f"the statement is {status.value}; only a verified one is paid")
+    if now < statement.payable_from:
+        raise conflict(
+            "not_payable_yet",
+            f"fees are paid from {statement.payable_from.astimezone(CHINA):%Y-%m-%d} (the 9th working day)",
+        )
+    lines = await repository.lines_of(session, [statement.id])
+    payable = (await payable_of(session, [statement], lines))[statement.id]
+    paid = (await repository.paid_on(session, [statement.id]))[statement.id]
+    if payable - paid <= 0:
+        raise conflict(
+            "nothing_payable",
+            "no collected payment covers an unpaid fee of this statement yet",
+            payable=f"{payable:.2f}",
+            paid=f"{paid:.2f}",
+        )
+    payout = FeePayout(
+        id=uuid.uuid4(), statement_id=statement.id, amount=payable - paid, paid_by=principal.sub, paid_at=now
+    )
+    await repository.add(session, payout)
+    return payout
+
+
+async def statements_out(session: AsyncSession, statements: list[FeeStatement], now: datetime) -> list[StatementOut]:
+    ids = [s.id for s in statements]
+    lines = await repository.lines_of(session, ids)
+    signatures = await repository.sign_offs_of(session, ids)
+    paid = await repository.paid_on(session, ids)
+    payable = await payable_of(session, statements, lines)
+    return [statement_out(s, lines[s.id], signatures[s.id], payable[s.id], paid[s.id], now) for s in statements]
+
+
+def statement_out(
+    statement: FeeStatement,
+    lines: list[FeeStatementLine],
+    signatures: list[SignOff],
+    payable: Decimal,
+    paid: Decimal,
+    now: datetime,
+) -> StatementOut:
+    signed = {s.step for s in signatures}
+    status = statement_status(signed, statement.sign_off_by, now)
+    return StatementOut(
+        id=statement.id,
+        sales_rep=statement.sales_rep,
+        month=f"{statement.month:%Y-%m}",
+        status=status,
+        submitted_at=statement.submitted_at,
+        submitted_by=statement.submitted_by,
+        submitted_late=statement.submitted_late,
+        submit_by=statement.submit_by,
+        sign_off_by=statement.sign_off_by,
+        payable_from=statement.payable_from,
+        calendar_estimated=statement.calendar_estimated,
+        total_purchase=statement.total_purchase,
+        total_fee=statement.total_fee,
+        payable=payable if status is StatementStatus.VERIFIED else ZERO,
+        paid=paid,
+        lines=[StatementLineOut.model_validate(line, from_attributes=True) for line in lines],
+        sign_offs=sign_offs_out(signatures),
+        next_sign_off=next_sign_off(signed) if status is StatementStatus.SUBMITTED else None,
+    )
+
+
+def sign_offs_out(signatures: Iterable[SignOff]) -> list[SignOffOut]:
+    return [
+        SignOffOut(step=SignOffStep(s.step), signer=s.signer, signer_name=s.signer_name, signed_at=s.signed_at)
+        for s in signatures
+    ]
+
+
+async def readable_statement(session: AsyncSession, statement_id: uuid.UUID, principal: Principal) -> FeeStatement:
+    statement = await repository.get_statement(session, statement_id)
+    if statement is None or not visible(principal, statement.sales_rep):
+        raise not_found("fee statement", str(statement_id))  # another rep's statement does not exist for you
+    return statement
+
+
+# --- collections ---------------------------------------------------------------------------------------
+
+
+async def record_collection(
+    session: AsyncSession, payload: CollectionIn, principal: Principal, now: datetime
+) -> FeeCollection:
+    if await customers.get(session, payload.customer_id) is None:
+        raise unprocessable("unknown_customer", f"no customer with id {payload.customer_id!r}")
+    collection = FeeCollection(
+        id=uuid.uuid4(),
+        customer_id=payload.customer_id,
+        month=parse_month(payload.month),
+        amount=payload.amount,
+        reference=payload.reference,
+        recorded_by=principal.sub,
+        recorded_at=now,
+    )
+    await repository.add(session, collection)
+    return collection
+
+
+def collection_out(collection: FeeCollection) -> CollectionOut:
+    return CollectionOut(
+        id=collection.id,
+        customer_id=collection.customer_id,
+        month=f"{collection.month:%Y-%m}",
+        amount=collection.amount,
+        reference=collection.reference,
+        recorded_by=collection.recorded_by,
+        recorded_at=collection.recorded_at,
+    )
+
+
+def payout_out(payout: FeePayout) -> PayoutOut:
+    return PayoutOut.model_validate(payout, from_attributes=True)
+
+
+# --- advances ------------------------------------------------------------------------------------------
+
+
+async def check_advance_statement(session: AsyncSession, statement_id: uuid.UUID, rep: str, now: datetime) -> None:
+    """An advance against a statement: the rep's own, verified, and from its 9th working day."""
+    statement = await repository.get_statement(session, statement_id)
+    if statement is None or statement.sales_rep != rep:
+        raise unprocessable("unknown_statement", f"sales rep {rep!r} has no statement {statement_id}")
+    signatures = (await repository.sign_offs_of(session, [statement.id]))[statement.id]
+    status = statement_status({s.step for s in signatures}, statement.sign_off_by, now)
+    if status is not StatementStatus.VERIFIED:
+        raise conflict("statement_not_verified", f"the statement is {status.value}; advances need a verified one")
+    if not payable_now(
+        StatementDeadlines(statement.submit_by, statement.sign_off_by, statement.payable_from, False), now
+    ):
+        raise conflict("not_payable_yet", "advances against a statement start on its 9th working day")
+
+
+async def request_advance(
+    session: AsyncSession, payload: AdvanceIn, principal: Principal, limit: Decimal, now: datetime
+) -> tuple[FeeAdvance, Decimal]:
+    """CRM-6: 每个销售代表借支限额3000元 — the rep's row is locked, so concurrent requests queue and
+    exactly those that fit under the limit are granted."""
+    rep = acting_rep(principal, payload.sales_rep)
+    if payload.statement_id is not None:
+        await check_advance_statement(session, payload.statement_id, rep, now)
+    account = await repository.lock_rep(session, rep)
+    if not advance_within_limit(account.outstanding_advance, payload.amount, limit):
+        raise conflict(
+            "advance_limit_exceeded",
+            f"sales rep {rep!r} has {account.outstanding_advance:.2f} outstanding; "
+            f"{payload.amount:.2f} more would pass the {limit:.2f} limit",
+            outstanding=f"{account.outstanding_advance:.2f}",
+            limit=f"{limit:.2f}",
+            requested=f"{payload.amount:.2f}",
+        )
+    account.outstanding_advance += payload.amount
+    advance = FeeAdvance(
+        id=uuid.uuid4(),
+        sales_rep=rep,
+        amount=payload.amount,
+        purpose=payload.purpose,
+        statement_id=payload.statement_id,
+        status=AdvanceStatus.OUTSTANDING.value,
+        requested_by=principal.sub,
+        requested_at=now,
+    )
+    await repository.add(session, advance)
+    return advance, account.outstanding_advance
+
+
+async def settle_advance(
+    session: AsyncSession, advance_id: uuid.UUID, principal: Principal, now: datetime
+) -> tuple[FeeAdvance, Decimal]:
+    """核销: finance clears the advance; the rep may draw again."""
+    advance = await repository.get_advance(session, advance_id)
+    if advance is None:
+        raise not_found("advance", str(advance_id))
+    account = await repository.lock_rep(session, advance.sales_rep)
+    advance = await repository.get_advance(session, advance_id, lock=True)
+    assert advance is not None
+    if advance.status != AdvanceStatus.OUTSTANDING.value:
+        raise conflict("advance_settled", f"advance {advance_id} was settled already")
+    account.outstanding_advance -= advance.amount
+    advance.status, advance.settled_by, advance.settled_at = AdvanceStatus.SETTLED.value, principal.sub, now
+    await session.flush()
+    return advance, account.outstanding_advance
+
+
+def advance_out(advance: FeeAdvance, outstanding_after: Decimal | None = None) -> AdvanceOut:
+    return AdvanceOut(
+        id=advance.id,
+        sales_rep=advance.sales_rep,
+        amount=advance.amount,
+        purpose=advance.purpose,
+        statement_id=advance.statement_id,
+        status=AdvanceStatus(advance.status),
+        requested_by=advance.requested_by,
+        requested_at=advance.requested_at,
+        settled_by=advance.settled_by,
+        settled_at=advance.settled_at,
+        outstanding_after=outstanding_after,
+    )
+
+
+# --- special fees for new customers --------------------------------------------------------------------
+
+
+async def request_special_fee(
+    session: AsyncSession, payload: SpecialFeeIn, principal: Principal, now: datetime
+) -> SpecialFeeRequest:
+    """CRM-6: 必须在签订合同前填写《新客户特殊费用申请表》… 签订合同后申请一律无效."""
+    customer = await customers.get(session, payload.customer_id)
+    if customer is None:
+        raise unprocessable("unknown_customer", f"no customer with id {payload.customer_id!r}")
+    restricted_to = own_only(principal)
+    if restricted_to is not None and customer.sales_owner not in (None, restricted_to):
+        raise unprocessable("not_your_customer", f"customer {customer.id!r} is not a customer of {restricted_to!r}")
+    rep = restricted_to or customer.sales_owner or principal.sub
+    requested_on = now.astimezone(CHINA).date()
+    if not special_fee_allowed(customer.contract_signed_on, requested_on):
+        raise conflict(
+            "contract_already_signed",
+            f"the contract with {customer.id!r} was signed on {customer.contract_signed_on}; "
+            "special fees are requested before signing",
+        )
+    request = SpecialFeeRequest(
+        id=uuid.uuid4(),
+        customer_id=customer.id,
+        sales_rep=rep,
+        product=payload.product,
+        amount=payload.amount,
+        purpose=payload.purpose,
+        requested_on=requested_on,
+        requested_at=now,
+    )
+    await repository.add(session, request)
+    return request
+
+
+async def sign_special_fee(
+    session: AsyncSession, request_id: uuid.UUID, step: SignOffStep, principal: Principal, now: datetime
+) -> SpecialFeeRequest:
+    """按程序书面逐级申请,检核签字后方可兑现."""
+    request = await repository.get_special_fee(session, request_id, lock=True)
+    if request is None:
+        raise not_found("special fee request", str(request_id))
+    signatures = (await repository.sign_offs_of(session, [request.id]))[request.id]
+    signer_may_sign(principal, step, request.sales_rep, signatures)
+    await repository.add(
+        session,
+        SignOff(
+            document_id=request.id,
+            step=step.value,
+            signer=principal.sub,
+            signer_name=principal.name or None,
+            signed_at=now,
+        ),
+    )
+    return request
+
+
+async def special_fees_out(session: AsyncSession, requests: list[SpecialFeeRequest]) -> list[SpecialFeeOut]:
+    signatures = await repository.sign_offs_of(session, [r.id for r in requests])
+    out = []
+    for request in requests:
+        signed = {s.step for s in signatures[request.id]}
+        following = next_sign_off(signed)
+        out.append(
+            SpecialFeeOut(
+                id=request.id,
+                customer_id=request.customer_id,
+                sales_rep=request.sales_rep,
+                product=request.product,
+                amount=request.amount,
+                purpose=request.purpose,
+                requested_on=request.requested_on,
+                requested_at=request.requested_at,
+                status="approved" if following is None else "requested",
+                sign_offs=sign_offs_out(signatures[request.id]),
+                next_sign_off=following,
+            )
+        )
+    return out
+
+
+async def readable_special_fee(session: AsyncSession, request_id: uuid.UUID, principal: Principal) -> SpecialFeeRequest:
+    request = await repository.get_special_fee(session, request_id)
+    if request is None or not visible(principal, request.sales_rep):
+        raise not_found("special fee request", str(request_id))
+    return request

@@ -1,0 +1,243 @@
+"""Visit decisions: plans from delivered projects and classes, who may visit, reports and roll-ups
+(CRM-5; never commits)."""
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.crm.classes import service as classes
+from services.crm.classes.rules import visit_interval_for_class
+from services.crm.customers import repository as customers
+from services.crm.visits import repository
+from services.crm.visits.models import Project, Visit, VisitPlan
+from services.crm.visits.rules import is_overdue, month_end, month_start, plan_for_month, visitor_may_visit
+from services.crm.visits.schemas import (
+    DailyReport,
+    GeneratedPlans,
+    MonthlyReport,
+    PlanFilter,
+    PlanStatus,
+    ProjectIn,
+    ProjectOut,
+    Remark,
+    VisitIn,
+    VisitorCount,
+    VisitorDay,
+    VisitOut,
+    VisitPlanOut,
+)
+from shared.auth import Principal
+from shared.http.problems import conflict, not_found, unprocessable
+from shared.workcalendar import CHINA
+
+# A report a few minutes "from the future" is clock skew of a phone, not a visit yet to happen.
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+def parse_month(month: str) -> date:
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+async def record_project(
+    session: AsyncSession, customer_id: str, project_id: str, payload: ProjectIn, principal: Principal
+) -> Project:
+    if await customers.get(session, customer_id) is None:
+        raise not_found("customer", customer_id)
+    return await repository.put_project(
+        session,
+        {
+            "customer_id": customer_id,
+            "project_id": project_id,
+            "name": payload.name,
+            "delivered_on": payload.delivered_on,
+            "recorded_by": principal.sub,
+            "recorded_at": datetime.now(UTC),
+        },
+    )
+
+
+async def generate_plans(session: AsyncSession, month: str, principal: Principal, today: date) -> GeneratedPlans:
+    """CRM-5: the month's visit plan (月份巡回访问计划); generating a month twice adds only what is new."""
+    period = parse_month(month)
+    _, table = await classes.table_in_force(session)
+    candidates = await repository.planning_candidates(session, before=period)
+    now = datetime.now(UTC)
+    wanted = []
+    for customer_id, latest_delivery, customer_class in candidates:
+        planned = plan_for_month(
+            period, latest_delivery, visit_interval_for_class(table, customer_class), customer_class
+        )
+        if planned is not None:
+            wanted.append(
+                {
+                    "id": uuid.uuid4(),
+                    "customer_id": customer_id,
+                    "period": planned.period,
+                    "due_on": planned.due_on,
+                    "interval_months": planned.interval_months,
+                    "basis": planned.basis,
+                    "status": PlanStatus.PLANNED.value,
+                    "created_by": principal.sub,
+                    "created_at": now,
+                }
+            )
+    created = await repository.add_plans(session, wanted)
+    return GeneratedPlans(
+        month=month,
+        created=len(created),
+        already_planned=len(wanted) - len(created),
+        items=[plan_out(plan, today) for plan in sorted(created, key=lambda p: p.customer_id)],
+    )
+
+
+async def list_plans(
+    session: AsyncSession,
+    *,
+    status: PlanFilter | None,
+    customer_id: str | None,
+    month: str | None,
+    today: date,
+    after: tuple[date, uuid.UUID] | None,
+    limit: int,
+) -> list[VisitPlan]:
+    """CRM-5: due = open, its month has begun and its end not passed; overdue = open past its due day."""
+    return await repository.search_plans(
+        session,
+        status=None if status is None else ("done" if status is PlanFilter.DONE else "planned"),
+        period_up_to=month_start(today) if status is PlanFilter.DUE else None,
+        due_from=today if status is PlanFilter.DUE else None,
+        due_before=today if status is PlanFilter.OVERDUE else None,
+        customer_id=customer_id,
+        period=parse_month(month) if month else None,
+        after=after,
+        limit=limit,
+    )
+
+
+def plan_out(plan: VisitPlan, today: date) -> VisitPlanOut:
+    return VisitPlanOut(
+        id=plan.id,
+        customer_id=plan.customer_id,
+        month=f"{plan.period:%Y-%m}",
+        due_on=plan.due_on,
+        interval_months=plan.interval_months,
+        basis=plan.basis,
+        status=PlanStatus(plan.status),
+        overdue=plan.status == PlanStatus.PLANNED.value and is_overdue(plan.due_on, today),
+        visit_id=plan.visit_id,
+    )
+
+
+async def plan_to_fulfil(session: AsyncSession, payload: VisitIn, visited_on: date) -> VisitPlan | None:
+    if payload.plan_id is None:
+        return await repository.oldest_open_plan(session, payload.customer_id, month_start(visited_on))
+    plan = await repository.get_plan(session, payload.plan_id, lock=True)
+    if plan is None or plan.customer_id != payload.customer_id:
+        raise unprocessable("unknown_visit_plan", f"customer {payload.customer_id!r} has no plan {payload.plan_id}")
+    if plan.status != PlanStatus.PLANNED.value:
+        raise conflict("visit_plan_done", f"plan {plan.id} was already fulfilled by visit {plan.visit_id}")
+    return plan
+
+
+async def record_visit(session: AsyncSession, payload: VisitIn, principal: Principal) -> Visit:
+    """CRM-5: a named visitor who is not the customer's regional sales rep; the report fills a plan."""
+    customer = await customers.get(session, payload.customer_id)
+    if customer is None:
+        raise unprocessable("unknown_customer", f"no customer with id {payload.customer_id!r}")
+    visitor_id = payload.visitor.id if payload.visitor else principal.sub
+    visitor_name = payload.visitor.name if payload.visitor else (principal.name or None)
+    if not visitor_may_visit(visitor_id, customer.regional_sales_rep):
+        raise unprocessable(
+            "visitor_is_regional_sales_rep",
+            f"{visitor_id!r} is the regional sales rep of customer {customer.id!r}; "
+            "visits are made by another named person (公司客户服务管理办法 第四条(2))",
+        )
+    now = datetime.now(UTC)
+    if payload.visited_at > now + CLOCK_SKEW:
+        raise unprocessable("visit_in_future", "a visit is reported after it took place")
+    visited_on = payload.visited_at.astimezone(CHINA).date()
+    plan = await plan_to_fulfil(session, payload, visited_on)
+    visit = Visit(
+        id=uuid.uuid4(),
+        customer_id=customer.id,
+        plan_id=plan.id if plan else None,
+        visitor_id=visitor_id,
+        visitor_name=visitor_name,
+        visited_at=payload.visited_at,
+        visited_on=visited_on,
+        opinions=payload.opinions,
+        market_information=payload.market_information,
+        competitor_moves=payload.competitor_moves,
+        results=payload.results,
+        handled_matters=payload.handled_matters,
+        other_matters=payload.other_matters,
+        urgent=payload.urgent,
+        recorded_by=principal.sub,
+        created_at=now,
+    )
+    await repository.add_visit(session, visit)
+    if plan is not None:
+        plan.status, plan.visit_id = PlanStatus.DONE.value, visit.id
+        await session.flush()
+    return visit
+
+
+def visit_out(visit: Visit) -> VisitOut:
+    return VisitOut.model_validate(visit, from_attributes=True)
+
+
+async def daily_report(session: AsyncSession, day: date, visitor_id: str | None) -> DailyReport:
+    """巡访日报表 (第九条)."""
+    visits = await repository.visits_between(session, day, day, visitor_id)
+    by_visitor: dict[str, list[Visit]] = {}
+    for visit in visits:
+        by_visitor.setdefault(visit.visitor_id, []).append(visit)
+    return DailyReport(
+        date=day,
+        total=len(visits),
+        visitors=[
+            VisitorDay(visitor_id=vid, visitor_name=items[0].visitor_name, visits=[visit_out(v) for v in items])
+            for vid, items in by_visitor.items()
+        ],
+    )
+
+
+async def monthly_report(session: AsyncSession, month: str, today: date) -> MonthlyReport:
+    """每月巡访情况报告书 (第十条): the month's plans against its visits, and what they brought back."""
+    period = parse_month(month)
+    planned, done, overdue = await repository.plan_counts(session, period, today)
+    visits = await repository.visits_between(session, period, month_end(period), None)
+    counts: dict[str, int] = {}
+    for visit in visits:
+        counts[visit.visitor_id] = counts.get(visit.visitor_id, 0) + 1
+    return MonthlyReport(
+        month=month,
+        planned=planned,
+        done=done,
+        open=planned - done,
+        overdue=overdue,
+        visits=len(visits),
+        by_visitor=[VisitorCount(visitor_id=vid, visits=n) for vid, n in sorted(counts.items())],
+        urgent=[visit_out(v) for v in visits if v.urgent],
+        competitor_moves=[
+            Remark(customer_id=v.customer_id, visited_on=v.visited_on, text=v.competitor_moves)
+            for v in visits
+            if v.competitor_moves
+        ],
+        market_information=[
+            Remark(customer_id=v.customer_id, visited_on=v.visited_on, text=v.market_information)
+            for v in visits
+            if v.market_information
+        ],
+    )
+
+
+def project_out(project: Project) -> ProjectOut:
+    return ProjectOut.model_validate(project, from_attributes=True)
+
+
+def require_visit(visit: Visit | None, visit_id: uuid.UUID) -> Visit:
+    if visit is None:
+        raise not_found("visit", str(visit_id))
+    return visit
