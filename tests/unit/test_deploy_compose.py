@@ -77,11 +77,20 @@ def test_spec1_postgres_init_gives_each_service_a_role_owning_only_its_schema(co
 
 def test_proxy_routes_each_service_prefix_to_that_service() -> None:
     config = (DEPLOY / "nginx" / "default.conf").read_text(encoding="utf-8")
-    for name in SERVICES:
-        block = re.search(rf"location /{name}/ \{{(.*?)\}}", config, re.DOTALL)
-        assert block is not None, name
-        assert f"http://{name}:8000;" in block.group(1)
-        assert f"rewrite ^/{name}(/.*)$ $1 break;" in block.group(1)
+    route = re.search(r"location ~ \^/\(\?<qms_service>([a-z|]+)\)/ \{\s*proxy_pass (\S+);", config)
+    assert route is not None
+    assert set(route.group(1).split("|")) == set(SERVICES)
+    assert route.group(2) == "http://$qms_service:8000$qms_upstream_uri"
+    prefix_strip = re.search(r"map \$request_uri \$qms_upstream_uri \{\s*\"~\^/\(\?:([a-z|]+)\)", config)
+    assert prefix_strip is not None
+    assert set(prefix_strip.group(1).split("|")) == set(SERVICES)
+
+
+def test_proxy_keeps_metrics_internal() -> None:
+    config = (DEPLOY / "nginx" / "default.conf").read_text(encoding="utf-8")
+    blocked = re.search(r"location ~ \^/\(([a-z|]+)\)/metrics\$ \{\s*return 404;", config)
+    assert blocked is not None
+    assert set(blocked.group(1).split("|")) == set(SERVICES)
 
 
 def test_prometheus_scrapes_every_service() -> None:
