@@ -51,10 +51,10 @@ async def create(intake: httpx.AsyncClient, headers: dict[str, str], **overrides
 
 async def test_cmp4_full_lifecycle_is_kept_in_history_and_announced(stack: Stack, intake: httpx.AsyncClient) -> None:
     owner, headers = clerk()
-    complaint = await create(intake, headers)
+    complaint = await create(intake, headers, received_at="2026-11-02T09:00:00+08:00")
     cid = complaint["id"]
     assert complaint["owner"] == owner
-    assert complaint["allowed_actions"] == ["investigate", "reject", "handover"]
+    assert complaint["allowed_actions"] == ["investigate", "reject", "handover", "escalate"]
 
     steps: list[tuple[str, dict[str, Any] | None, dict[str, str]]] = [
         ("investigate", None, headers),
@@ -78,6 +78,8 @@ async def test_cmp4_full_lifecycle_is_kept_in_history_and_announced(stack: Stack
     assert closed["status"] == "closed"
     assert closed["reply"]["signed_by"] == "Q-HEAD"
     assert closed["return_visit"]["satisfaction"] == 5
+    # Received weeks ago and worked only now: both steps came after their deadlines (CMP-3).
+    assert (closed["investigation_on_time"], closed["reply_on_time"]) == (False, False)
 
     history = (await intake.get(f"/v1/complaints/{cid}/history", headers=headers)).json()["items"]
     assert [entry["action"] for entry in history] == ["received", "investigate", "reply", "return-visit", "close"]
@@ -97,7 +99,7 @@ async def test_cmp4_skipping_a_step_is_a_409_naming_the_allowed_ones(intake: htt
     assert response.status_code == 409
     problem = response.json()
     assert problem["code"] == "invalid_transition"
-    assert problem["allowed"] == ["investigate", "reject", "handover"]
+    assert problem["allowed"] == ["investigate", "reject", "handover", "escalate"]
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
@@ -322,3 +324,27 @@ async def test_cmp3_calendar_year_is_loaded_by_the_quality_department_only(intak
     assert loaded.status_code == 200, loaded.text
     assert read.json()["source"] == "loaded"
     assert read.json()["makeup_workdays"] == ["2031-01-04"]
+
+
+async def test_cmp5_quality_department_escalates_an_open_complaint_to_the_decision_level(
+    intake: httpx.AsyncClient,
+) -> None:
+    _, headers = clerk()
+    customer = f"C-{uuid.uuid4().hex[:8]}"
+    complaint = await create(intake, headers, customer_id=customer)
+    assert complaint["escalated_to_decision_level"] is False
+
+    refused = await intake.post(
+        f"/v1/complaints/{complaint['id']}/escalate", json={"reason": "批量漏水"}, headers=headers
+    )
+    escalated = await intake.post(
+        f"/v1/complaints/{complaint['id']}/escalate", json={"reason": "批量漏水"}, headers=QUALITY
+    )
+    twice = await intake.post(f"/v1/complaints/{complaint['id']}/escalate", json={"reason": "再次"}, headers=QUALITY)
+
+    assert refused.status_code == 403
+    assert escalated.status_code == 200, escalated.text
+    assert (escalated.json()["severity"], escalated.json()["escalated_to_decision_level"]) == ("serious", True)
+    assert twice.status_code == 409
+    queue = await intake.get("/v1/complaints", params={"customer_id": customer, "escalated": "true"}, headers=QUALITY)
+    assert [item["id"] for item in queue.json()["items"]] == [complaint["id"]]

@@ -3,7 +3,7 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from services.intake.complaints.rules import complaint_number, overdue_stages, sla_deadlines
+from services.intake.complaints.rules import complaint_number, on_time, overdue_stages, sla_deadlines
 from shared.workcalendar import CHINA, WorkingCalendar, YearCalendar
 
 
@@ -107,3 +107,10 @@ def test_cmp3_replied_complaint_is_never_overdue() -> None:
     later = investigate_by + timedelta(days=30)
     for status in ("replied", "visited", "closed", "rejected"):
         assert overdue_stages(status, investigate_by, investigate_by, later) == []
+
+
+def test_cmp3_step_done_by_its_deadline_is_on_time() -> None:
+    due = datetime(2026, 11, 25, 23, 59, 59, tzinfo=CHINA)
+    assert on_time(due, due) is True
+    assert on_time(due + timedelta(seconds=1), due) is False
+    assert on_time(None, due) is None

@@ -38,13 +38,13 @@ def test_cmp4_reject_is_refused_after_investigation(status: str) -> None:
 def test_cmp4_skipping_investigation_is_refused_and_names_the_allowed_steps() -> None:
     with pytest.raises(TransitionRefused) as refused:
         next_status("received", Action.REPLY)
-    assert refused.value.allowed == ["investigate", "reject", "handover"]
+    assert refused.value.allowed == ["investigate", "reject", "handover", "escalate"]
 
 
 def test_cmp4_closing_before_the_return_visit_is_refused() -> None:
     with pytest.raises(TransitionRefused) as refused:
         next_status("replied", Action.CLOSE)
-    assert refused.value.allowed == ["return-visit", "handover"]
+    assert refused.value.allowed == ["return-visit", "handover", "escalate"]
 
 
 @pytest.mark.parametrize("action", list(Action))
@@ -78,3 +78,12 @@ def test_cmp7_a_colleague_cannot_take_over_without_a_handover() -> None:
 def test_cmp4_only_the_quality_head_signs_a_reply_even_as_owner() -> None:
     assert not may_act(Action.REPLY, "E-1", ["customer_service"], owner="E-1")
     assert may_act(Action.REPLY, "Q-1", ["quality_manager"], owner="E-1")
+
+
+def test_cmp5_only_the_quality_department_escalates() -> None:
+    assert not may_act(Action.ESCALATE, "E-1", ["customer_service"], owner="E-1")
+    assert may_act(Action.ESCALATE, "Q-1", ["quality_manager"], owner="E-1")
+
+
+def test_cmp5_escalation_keeps_the_status() -> None:
+    assert next_status("replied", Action.ESCALATE) == "replied"

@@ -85,6 +85,7 @@ class ComplaintFilter:
     received_from: datetime | None = None
     received_to: datetime | None = None
     overdue: bool | None = None
+    escalated: bool | None = None
     model: str | None = None
     batch_no: str | None = None
 
@@ -111,6 +112,8 @@ async def search(
     for column, value in equalities:
         if value is not None:
             query = query.where(column == value)
+    if where.escalated is not None:
+        query = query.where(Complaint.escalated_to_decision_level.is_(where.escalated))
     if where.received_from is not None:
         query = query.where(Complaint.received_at >= where.received_from)
     if where.received_to is not None:

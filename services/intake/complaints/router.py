@@ -20,6 +20,7 @@ from services.intake.complaints.schemas import (
     ComplaintOut,
     ComplaintPage,
     ComplaintStatus,
+    EscalateIn,
     HandoverIn,
     History,
     InvestigateIn,
@@ -39,7 +40,8 @@ router = APIRouter(prefix="/v1/complaints", tags=["complaints"])
 
 FILERS = (Role.CUSTOMER_SERVICE, Role.SALES, Role.QUALITY_MANAGER)
 READERS = (*FILERS, Role.ADMIN_DEPT, Role.OPS)
-# CMP-4: a reply (处理书面文件) is signed by the quality-department head.
+# CMP-4: a reply (处理书面文件) is signed by the quality-department head; CMP-5: the quality
+# department escalates.
 SIGNERS = (Role.QUALITY_MANAGER,)
 
 Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
@@ -91,11 +93,13 @@ async def list_complaints(
     received_from: AwareDatetime | None = None,
     received_to: AwareDatetime | None = None,
     overdue: bool | None = None,
+    escalated: bool | None = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> ComplaintPage:
-    """Newest first; ``overdue=true`` is the CMP-3 overdue listing."""
+    """Newest first; ``overdue=true`` is the CMP-3 overdue listing, ``escalated=true`` the decision
+    level's (CMP-5)."""
     where = ComplaintFilter(
         statuses=[s.value for s in status or []],
         kind=kind.value if kind else None,
@@ -105,6 +109,7 @@ async def list_complaints(
         received_from=received_from,
         received_to=received_to,
         overdue=overdue,
+        escalated=escalated,
         model=model,
         batch_no=batch_no,
     )
@@ -232,3 +237,14 @@ async def handover(
 ) -> ComplaintOut:
     """CMP-7: the owner (or the quality department) hands the complaint to a named colleague."""
     return await _step(sessions, complaint_id, Action.HANDOVER, body, principal)
+
+
+@router.post("/{complaint_id}/escalate", response_model=ComplaintOut)
+async def escalate(
+    complaint_id: uuid.UUID,
+    body: EscalateIn,
+    sessions: Sessions,
+    principal: Principal = Depends(require_roles(*SIGNERS)),
+) -> ComplaintOut:
+    """CMP-5: the quality department judges an open complaint serious; it goes to the decision level."""
+    return await _step(sessions, complaint_id, Action.ESCALATE, body, principal)

@@ -37,15 +37,18 @@ class Action(StrEnum):
     CLOSE = "close"
     REJECT = "reject"
     HANDOVER = "handover"
+    ESCALATE = "escalate"
 
 
 # CMP-4: received → investigating → replied → visited → closed; rejected (投诉不成立) from the first two.
 # A value of None means the action keeps the status (the hand-over only changes the owner).
+# CMP-5: the quality department may judge an open complaint serious at any step (危害分析).
+_KEEPING = {Action.HANDOVER: None, Action.ESCALATE: None}
 TRANSITIONS: dict[str, dict[Action, str | None]] = {
-    "received": {Action.INVESTIGATE: "investigating", Action.REJECT: "rejected", Action.HANDOVER: None},
-    "investigating": {Action.REPLY: "replied", Action.REJECT: "rejected", Action.HANDOVER: None},
-    "replied": {Action.RETURN_VISIT: "visited", Action.HANDOVER: None},
-    "visited": {Action.CLOSE: "closed", Action.HANDOVER: None},
+    "received": {Action.INVESTIGATE: "investigating", Action.REJECT: "rejected", **_KEEPING},
+    "investigating": {Action.REPLY: "replied", Action.REJECT: "rejected", **_KEEPING},
+    "replied": {Action.RETURN_VISIT: "visited", **_KEEPING},
+    "visited": {Action.CLOSE: "closed", **_KEEPING},
     "closed": {},
     "rejected": {},
 }
@@ -109,6 +112,11 @@ def overdue_stages(status: str, investigate_by: datetime, reply_by: datetime, no
     return late
 
 
+def on_time(done_at: datetime | None, due: datetime) -> bool | None:
+    """CMP-3 after the fact: was the step done by its deadline (None while it is not done)."""
+    return None if done_at is None else done_at <= due
+
+
 OVERDUE_INVESTIGATION_STATUSES = ("received",)
 OVERDUE_REPLY_STATUSES = ("received", "investigating")
 
@@ -125,7 +133,8 @@ QUALITY_HEAD_ROLE = "quality_manager"
 
 def may_act(action: Action, actor: str, roles: list[str], owner: str) -> bool:
     """CMP-7 首问负责制: the owner works the complaint until handing it over; the quality department
-    may step in at any time. CMP-4: only the quality-department head signs a reply."""
-    if action is Action.REPLY:
+    may step in at any time. CMP-4: only the quality-department head signs a reply; CMP-5: only the
+    quality department escalates a complaint to the decision level."""
+    if action in (Action.REPLY, Action.ESCALATE):
         return QUALITY_HEAD_ROLE in roles
     return actor == owner or QUALITY_HEAD_ROLE in roles

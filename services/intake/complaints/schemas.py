@@ -152,6 +152,8 @@ class ComplaintOut(BaseModel):
     severity_reason: str | None
     overdue: bool
     overdue_stages: list[str]
+    investigation_on_time: bool | None
+    reply_on_time: bool | None
     allowed_actions: list[str]
     reply: ReplyOut | None
     return_visit: ReturnVisitOut | None
@@ -243,6 +245,12 @@ class CloseIn(Strict):
 
 class RejectIn(Strict):
     """CMP-4 投诉不成立, with the reason given to the customer."""
+
+    reason: Text
+
+
+class EscalateIn(Strict):
+    """CMP-5: the quality department judges the complaint serious; the decision level decides on recall."""
 
     reason: Text
 

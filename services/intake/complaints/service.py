@@ -18,6 +18,7 @@ from services.intake.complaints.rules import (
     decide_severity,
     may_act,
     next_status,
+    on_time,
     overdue_stages,
     sla_deadlines,
 )
@@ -28,6 +29,7 @@ from services.intake.complaints.schemas import (
     ComplaintOut,
     ComplaintStatus,
     ComplaintSummary,
+    EscalateIn,
     HandoverIn,
     History,
     HistoryEntry,
@@ -143,6 +145,8 @@ def _not_permitted(action: Action, complaint: Complaint) -> Problem:
         return Problem(
             403, "quality_head_signature_required", "Forbidden", "a reply is signed by the quality-department head"
         )
+    if action is Action.ESCALATE:
+        return Problem(403, "forbidden", "Forbidden", "the quality department escalates complaints")
     return Problem(
         403,
         "not_owner",
@@ -181,12 +185,25 @@ def _apply(complaint: Complaint, action: Action, body: BaseModel, actor: Princip
     if isinstance(body, CloseIn):
         complaint.closed_at = now
         return {"summary": body.summary}
+    if isinstance(body, EscalateIn):
+        return _escalate(complaint, body)
     if isinstance(body, RejectIn):
         complaint.rejection_reason = body.reason
         complaint.closed_at = now
         return {"reason": body.reason}
     assert isinstance(body, HandoverIn)
     return _hand_over(complaint, body)
+
+
+def _escalate(complaint: Complaint, body: EscalateIn) -> dict[str, Any]:
+    """CMP-5: a complaint judged serious after receipt goes to the decision level too."""
+    if complaint.escalated_to_decision_level:
+        raise conflict("already_escalated", f"complaint {complaint.complaint_no} is already with the decision level")
+    previous = complaint.severity
+    complaint.severity = "serious"
+    complaint.severity_reason = "escalated_by_quality_department"
+    complaint.escalated_to_decision_level = True
+    return {"severity": [previous, "serious"], "escalated_to_decision_level": True, "reason": body.reason}
 
 
 def _hand_over(complaint: Complaint, body: HandoverIn) -> dict[str, Any]:
@@ -344,6 +361,8 @@ def to_out(complaint: Complaint, now: datetime | None = None) -> ComplaintOut:
             "severity_reason": complaint.severity_reason,
             "overdue": bool(late),
             "overdue_stages": late,
+            "investigation_on_time": on_time(complaint.investigation_started_at, complaint.investigate_by),
+            "reply_on_time": on_time(complaint.replied_at, complaint.reply_by),
             "allowed_actions": allowed_actions(complaint.status),
             "reply": complaint.reply,
             "return_visit": complaint.return_visit,
