@@ -1,6 +1,6 @@
 """Intake: complaints, ERP returns, shop-floor reports (SPEC §2, §3). The only wiring."""
 
-from services.intake.complaints.router import FILERS as COMPLAINT_FILERS
+from services.intake.complaints.router import CALENDAR_KEEPERS
 from services.intake.complaints.router import READERS as COMPLAINT_READERS
 from services.intake.complaints.router import router as complaints_router
 from services.intake.customers.handlers import subscriptions as customer_subscriptions
@@ -9,16 +9,11 @@ from services.intake.reports.router import router as reports_router
 from services.intake.returns.router import router as returns_router
 from services.intake.settings import IntakeSettings
 from shared.app import ServiceSpec, create_app
-from shared.auth import Role
 from shared.calendar_store import calendar_router
 from shared.consumer import Subscriptions
 
 subscriptions = Subscriptions()
 subscriptions.include(customer_subscriptions)
-
-# CMP-3: the State Council's holidays and make-up days for a year not yet in the library.
-CALENDAR_WRITERS = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
-CALENDAR_READERS = (*COMPLAINT_FILERS, *COMPLAINT_READERS)
 
 app = create_app(
     ServiceSpec(
@@ -29,7 +24,8 @@ app = create_app(
             complaints_router,
             returns_router,
             reports_router,
-            calendar_router(writers=CALENDAR_WRITERS, readers=tuple(dict.fromkeys(CALENDAR_READERS))),
+            # CMP-3: the State Council's holidays and make-up days for a year not yet in the library.
+            calendar_router(writers=CALENDAR_KEEPERS, readers=COMPLAINT_READERS),
         ],
         subscriptions=subscriptions,
     )

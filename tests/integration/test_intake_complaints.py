@@ -348,3 +348,32 @@ async def test_cmp5_quality_department_escalates_an_open_complaint_to_the_decisi
     assert twice.status_code == 409
     queue = await intake.get("/v1/complaints", params={"customer_id": customer, "escalated": "true"}, headers=QUALITY)
     assert [item["id"] for item in queue.json()["items"]] == [complaint["id"]]
+
+
+async def test_cmp3_recompute_gives_waiting_complaints_the_deadlines_of_the_loaded_calendar(
+    stack: Stack, intake: httpx.AsyncClient
+) -> None:
+    _, headers = clerk()
+    product = {"model": "VX-200", "quantity": 1, "batch_no": "B20260901", "production_date": "2026-09-01"}
+    complaint = await create(intake, headers, product=product, received_at="2026-09-30T10:00:00+08:00")
+    # As if it had been filed before the year's holidays were known: Monday–Friday, estimated.
+    url = service_url(stack.database_url or "", "intake", stack.db_password)
+    conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
+    try:
+        await conn.execute(
+            "UPDATE intake.complaints SET investigate_by = '2026-10-01T15:59:59Z', "
+            "reply_by = '2026-10-02T15:59:59Z', calendar_estimated = true WHERE id = $1",
+            uuid.UUID(complaint["id"]),
+        )
+    finally:
+        await conn.close()
+
+    response = await intake.post("/v1/complaints/deadlines/recompute", headers=QUALITY)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["recomputed"] >= 1
+    fixed = (await intake.get(f"/v1/complaints/{complaint['id']}", headers=headers)).json()
+    assert (fixed["investigate_by"][:10], fixed["reply_by"][:10]) == ("2026-10-08", "2026-10-09")
+    assert fixed["calendar_estimated"] is False
+    history = (await intake.get(f"/v1/complaints/{complaint['id']}/history", headers=headers)).json()["items"]
+    assert history[-1]["action"] == "deadlines_recomputed"

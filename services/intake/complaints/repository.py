@@ -128,6 +128,12 @@ async def search(
     return list((await session.scalars(query)).all())
 
 
+async def awaiting_deadlines(session: AsyncSession) -> list[Complaint]:
+    """Complaints whose CMP-3 deadlines still matter (no reply yet), locked for the recount."""
+    query = select(Complaint).where(Complaint.status.in_(OVERDUE_REPLY_STATUSES)).with_for_update()
+    return list((await session.scalars(query)).all())
+
+
 async def count_overdue(session: AsyncSession, now: datetime) -> int:
     count = await session.scalar(select(func.count()).select_from(Complaint).where(overdue_condition(now)))
     return int(count or 0)

@@ -24,6 +24,7 @@ from services.intake.complaints.schemas import (
     HandoverIn,
     History,
     InvestigateIn,
+    Recomputed,
     RejectIn,
     ReplyIn,
     ReturnVisitIn,
@@ -43,6 +44,8 @@ READERS = (*FILERS, Role.ADMIN_DEPT, Role.OPS)
 # CMP-4: a reply (处理书面文件) is signed by the quality-department head; CMP-5: the quality
 # department escalates.
 SIGNERS = (Role.QUALITY_MANAGER,)
+# Those who load the calendar (CMP-3) recompute the deadlines it changes.
+CALENDAR_KEEPERS = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
 
 Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
 Short = Annotated[str | None, Query(min_length=1, max_length=200)]
@@ -68,6 +71,18 @@ async def create_complaint(
             session, f"complaints:{principal.sub}", idempotency_key, await request.body(), create
         )
     return JSONResponse(body, status_code=status)
+
+
+@router.post("/deadlines/recompute", response_model=Recomputed)
+async def recompute_deadlines(
+    sessions: Sessions,
+    principal: Principal = Depends(require_roles(*CALENDAR_KEEPERS)),
+) -> Recomputed:
+    """CMP-3: once a year's holidays are loaded (PUT /v1/calendar/{year}), the complaints still
+    waiting for a reply are given the deadlines of that calendar."""
+    async with sessions() as session, session.begin():
+        calendar = await load_calendar(session)
+        return Recomputed(recomputed=await service.recompute_deadlines(session, calendar, principal))
 
 
 def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:

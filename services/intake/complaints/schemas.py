@@ -261,3 +261,9 @@ class HandoverIn(Strict):
     to: Short
     to_name: Short | None = None
     note: Annotated[str, Field(max_length=4000)] | None = None
+
+
+class Recomputed(BaseModel):
+    """How many waiting complaints got new CMP-3 deadlines."""
+
+    recomputed: int

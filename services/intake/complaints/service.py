@@ -379,3 +379,31 @@ def to_out(complaint: Complaint, now: datetime | None = None) -> ComplaintOut:
 async def overdue_count(session: AsyncSession) -> int:
     """CMP-3: complaints past a deadline that are still waiting for that step."""
     return await repository.count_overdue(session, datetime.now(UTC))
+
+
+async def recompute_deadlines(session: AsyncSession, calendar: WorkingCalendar, actor: Principal) -> int:
+    """CMP-3: after a year's holidays are loaded, the complaints still waiting for a reply get the
+    deadlines of the real calendar instead of the Monday–Friday estimate; each change is kept (CMP-8)."""
+    changed = 0
+    for complaint in await repository.awaiting_deadlines(session):
+        deadlines = sla_deadlines(complaint.received_at, calendar)
+        before = (complaint.investigate_by, complaint.reply_by, complaint.calendar_estimated)
+        after = (deadlines.investigate_by, deadlines.reply_by, deadlines.calendar_estimated)
+        if before == after:
+            continue
+        complaint.investigate_by, complaint.reply_by, complaint.calendar_estimated = after
+        complaint.updated_at = datetime.now(UTC)
+        await repository.add_history(
+            session,
+            complaint.id,
+            actor.sub,
+            "deadlines_recomputed",
+            {
+                "investigate_by": [before[0].isoformat(), after[0].isoformat()],
+                "reply_by": [before[1].isoformat(), after[1].isoformat()],
+                "calendar_estimated": [before[2], after[2]],
+            },
+            actor.name,
+        )
+        changed += 1
+    return changed
