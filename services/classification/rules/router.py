@@ -24,8 +24,6 @@ from shared.http.problems import Problem, not_found
 
 router = APIRouter(tags=["rules"])
 
-ModelPath = Path(min_length=1, max_length=200)
-
 
 @router.get("/v1/rules", response_model=RuleSetOut)
 async def get_rules(
@@ -100,7 +98,7 @@ async def get_version(
 @router.put("/v1/production-rates/{model}", response_model=ProductionRateOut)
 async def put_production_rate(
     payload: ProductionRateIn,
-    model: str = ModelPath,
+    model: str = Path(min_length=1, max_length=200),
     principal: Principal = Depends(require_roles(*WRITERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> ProductionRateOut:
@@ -112,7 +110,7 @@ async def put_production_rate(
 
 @router.get("/v1/production-rates/{model}", response_model=ProductionRates)
 async def get_production_rates(
-    model: str = ModelPath,
+    model: str = Path(min_length=1, max_length=200),
     _: Principal = Depends(require_roles(*READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> ProductionRates:

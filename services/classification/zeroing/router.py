@@ -18,8 +18,6 @@ from shared.http.problems import not_found
 
 router = APIRouter(prefix="/v1/incidents/{incident_id}", tags=["emergency plan and 归零"])
 
-NamePath = Path(min_length=1, max_length=40)
-
 
 async def _incident(session: AsyncSession, incident_id: uuid.UUID) -> Incident:
     incident = await incidents_repository.get(session, incident_id)
@@ -56,7 +54,7 @@ async def get_emergency(
 async def complete_emergency_step(
     incident_id: uuid.UUID,
     payload: StepIn,
-    step: str = NamePath,
+    step: str = Path(min_length=1, max_length=40),
     principal: Principal = Depends(require_roles(*WRITERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> EmergencyOut:
@@ -80,7 +78,7 @@ async def get_zeroing(
 async def record_zeroing_evidence(
     incident_id: uuid.UUID,
     payload: EvidenceIn,
-    item: str = NamePath,
+    item: str = Path(min_length=1, max_length=40),
     principal: Principal = Depends(require_roles(*WRITERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> ZeroingOut:

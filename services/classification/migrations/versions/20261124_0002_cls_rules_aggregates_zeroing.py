@@ -6,7 +6,6 @@ Revises: 20261124_0001
 Create Date: 2026-11-24
 """
 
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB, UUID
