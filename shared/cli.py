@@ -66,7 +66,12 @@ def external_servers() -> tuple[str | None, str | None]:
 
 def cmd_migrate(_: argparse.Namespace) -> None:
     database_url, kafka = external_servers()
-    stack = Stack(data_dir=REPO_ROOT / ".data", database_url=database_url, kafka_bootstrap_servers=kafka)
+    stack = Stack(
+        data_dir=REPO_ROOT / ".data",
+        database_url=database_url,
+        kafka_bootstrap_servers=kafka,
+        db_password=_settings().db_password.get_secret_value(),
+    )
     try:
         stack.start_infrastructure()
     finally:
@@ -119,6 +124,7 @@ def cmd_run(args: argparse.Namespace) -> None:
         data_dir=Path(args.data_dir).resolve(),
         database_url=database_url,
         kafka_bootstrap_servers=kafka,
+        db_password=_settings().db_password.get_secret_value(),
         extra_env={"QMS_LOG_LEVEL": os.environ.get("QMS_LOG_LEVEL", "INFO")},
     )
     stopped = threading.Event()
