@@ -1,9 +1,9 @@
 """Shapes every crm domain shares: money in and out, bounded strings, strict input models."""
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
 # Money travels as "200.00"; input may be a number or a string, at most two decimals (SPEC §8).
 MoneyIn = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
@@ -15,5 +15,27 @@ Text = Annotated[str, Field(max_length=4000)]
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 
+# Postgres text cannot hold NUL: refused as input instead of failing in the database.
+NO_NUL = r"^[^\x00]*$"
+IDENTIFIER = r"^[^\s/\x00]+$"
+
+
+def holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def no_nul_characters(cls, data: Any) -> Any:
+        if holds_nul(data):
+            raise ValueError("text may not contain NUL characters")
+        return data

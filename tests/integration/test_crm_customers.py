@@ -162,3 +162,18 @@ async def test_crm4_scoring_table_put_by_sales_is_forbidden(crm: httpx.AsyncClie
     body = {k: table[k] for k in ("nature", "scale", "trend", "sales_bands", "class_minimums", "visit_interval_months")}
     response = await crm.put("/v1/class-scoring", json=body, headers=auth("sales"))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/v1/customers?province=%00", 422),
+        ("/v1/customers/C%00X", 422),
+        ("/v1/customers?cursor=not-a-cursor", 400),
+        ("/v1/customers?tier=bronze", 422),
+    ],
+)
+async def test_bad_query_or_path_is_a_problem_never_a_500(crm: httpx.AsyncClient, path: str, status: int) -> None:
+    response = await crm.get(path, headers=auth("sales"))
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/problem+json")

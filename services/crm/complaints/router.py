@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.crm.complaints import repository, service
 from services.crm.complaints.schemas import CustomerComplaintPage
+from services.crm.schemas import IDENTIFIER, NO_NUL
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.http.pagination import decode_cursor, encode_cursor
@@ -29,8 +30,8 @@ def _after(cursor: str | None) -> tuple[datetime, str] | None:
 
 @router.get("/{customer_id}/complaints", response_model=CustomerComplaintPage)
 async def list_customer_complaints(
-    customer_id: str = Path(min_length=1, max_length=200),
-    cursor: str | None = Query(None, max_length=500),
+    customer_id: str = Path(min_length=1, max_length=200, pattern=IDENTIFIER),
+    cursor: str | None = Query(None, max_length=500, pattern=NO_NUL),
     limit: int = Query(50, ge=1, le=500),
     _: Principal = Depends(require_roles(*READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),

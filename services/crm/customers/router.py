@@ -9,6 +9,7 @@ from services.crm.complaints import service as complaints
 from services.crm.customers import repository, service
 from services.crm.customers.rules import OwnerLevel, Tier
 from services.crm.customers.schemas import CustomerIn, CustomerOut, CustomerPage, TierHistory
+from services.crm.schemas import IDENTIFIER, NO_NUL
 from services.crm.settings import CrmSettings, crm_settings
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/v1/customers", tags=["customers"])
 
 WRITERS = (Role.SALES, Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
 READERS = (*WRITERS, Role.CUSTOMER_SERVICE, Role.FINANCE)
-CustomerIdPath = Path(min_length=1, max_length=200, pattern=r"^[^\s/]+$")
+CustomerIdPath = Path(min_length=1, max_length=200, pattern=IDENTIFIER)
 
 
 @router.put("/{customer_id}", response_model=CustomerOut)
@@ -83,13 +84,13 @@ def _after(cursor: str | None) -> str | None:
 async def list_customers(
     tier: Tier | None = None,
     customer_class: str | None = Query(None, alias="class", pattern="^[ABCD]$"),
-    province: str | None = Query(None, max_length=100),
-    city: str | None = Query(None, max_length=100),
-    county: str | None = Query(None, max_length=100),
-    owner: str | None = Query(None, max_length=200, description="the sales owner (rep id)"),
+    province: str | None = Query(None, max_length=100, pattern=NO_NUL),
+    city: str | None = Query(None, max_length=100, pattern=NO_NUL),
+    county: str | None = Query(None, max_length=100, pattern=NO_NUL),
+    owner: str | None = Query(None, max_length=200, pattern=NO_NUL, description="the sales owner (rep id)"),
     owner_level: OwnerLevel | None = None,
-    q: str | None = Query(None, min_length=1, max_length=200, description="part of the name"),
-    cursor: str | None = Query(None, max_length=500),
+    q: str | None = Query(None, min_length=1, max_length=200, pattern=NO_NUL, description="part of the name"),
+    cursor: str | None = Query(None, max_length=500, pattern=NO_NUL),
     limit: int = Query(50, ge=1, le=500),
     _: Principal = Depends(require_roles(*READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),

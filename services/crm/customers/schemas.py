@@ -11,7 +11,6 @@ from services.crm.schemas import Money, MoneyIn, Short, Strict
 
 Place = Annotated[str, Field(min_length=1, max_length=100)]
 Factor = Annotated[str, Field(min_length=1, max_length=50)]
-CustomerId = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s/]+$")]
 
 
 class RegionIn(Strict):

@@ -29,7 +29,7 @@ from services.crm.fees.schemas import (
     StatementOut,
     StatementPage,
 )
-from services.crm.schemas import Month
+from services.crm.schemas import IDENTIFIER, NO_NUL, Month
 from services.crm.settings import CrmSettings, crm_settings
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
@@ -43,7 +43,7 @@ BUDGET_WRITERS = (Role.FINANCE, Role.ADMIN_DEPT)
 FEE_READERS = (Role.SALES, Role.FINANCE, Role.ADMIN_DEPT, Role.QUALITY_MANAGER)
 FILERS = (Role.SALES,)
 SIGNERS = (Role.SALES, Role.FINANCE)
-Product = Path(min_length=1, max_length=200)
+Product = Path(min_length=1, max_length=200, pattern=IDENTIFIER)
 Year = Path(ge=2000, le=2100)
 
 
@@ -147,9 +147,9 @@ async def post_statement(
 
 @router.get("/v1/fee-statements", response_model=StatementPage)
 async def list_statements(
-    sales_rep: str | None = Query(None, max_length=200),
+    sales_rep: str | None = Query(None, max_length=200, pattern=NO_NUL),
     month: Month | None = None,
-    cursor: str | None = Query(None, max_length=500),
+    cursor: str | None = Query(None, max_length=500, pattern=NO_NUL),
     limit: int = Query(50, ge=1, le=200),
     principal: Principal = Depends(require_roles(*FEE_READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
@@ -270,9 +270,9 @@ async def settle_advance(
 
 @router.get("/v1/fee-advances", response_model=AdvancePage)
 async def list_advances(
-    sales_rep: str | None = Query(None, max_length=200),
+    sales_rep: str | None = Query(None, max_length=200, pattern=NO_NUL),
     status: AdvanceStatus | None = None,
-    cursor: str | None = Query(None, max_length=500),
+    cursor: str | None = Query(None, max_length=500, pattern=NO_NUL),
     limit: int = Query(50, ge=1, le=500),
     principal: Principal = Depends(require_roles(*FEE_READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
@@ -315,9 +315,9 @@ async def post_special_fee(
 
 @router.get("/v1/special-fee-requests", response_model=SpecialFeePage)
 async def list_special_fees(
-    sales_rep: str | None = Query(None, max_length=200),
-    customer_id: str | None = Query(None, max_length=200),
-    cursor: str | None = Query(None, max_length=500),
+    sales_rep: str | None = Query(None, max_length=200, pattern=NO_NUL),
+    customer_id: str | None = Query(None, max_length=200, pattern=NO_NUL),
+    cursor: str | None = Query(None, max_length=500, pattern=NO_NUL),
     limit: int = Query(50, ge=1, le=500),
     principal: Principal = Depends(require_roles(*FEE_READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.crm.schemas import Month
+from services.crm.schemas import IDENTIFIER, NO_NUL, Month
 from services.crm.visits import repository, service
 from services.crm.visits.schemas import (
     DailyReport,
@@ -35,7 +35,7 @@ router = APIRouter(tags=["visits"])
 PLANNERS = (Role.SALES, Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
 VISITORS = (Role.SALES, Role.CUSTOMER_SERVICE, Role.QUALITY_MANAGER)
 READERS = (Role.SALES, Role.CUSTOMER_SERVICE, Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
-Identifier = Path(min_length=1, max_length=200, pattern=r"^[^\s/]+$")
+Identifier = Path(min_length=1, max_length=200, pattern=IDENTIFIER)
 
 
 def china_today() -> date:
@@ -95,10 +95,10 @@ def _plan_after(cursor: str | None) -> tuple[date, uuid.UUID] | None:
 @router.get("/v1/visit-plans", response_model=VisitPlanPage)
 async def list_visit_plans(
     status: PlanFilter | None = None,
-    customer_id: str | None = Query(None, max_length=200),
+    customer_id: str | None = Query(None, max_length=200, pattern=NO_NUL),
     month: Month | None = None,
     as_of: date | None = Query(None, description="the day 'due' and 'overdue' are judged on; today by default"),
-    cursor: str | None = Query(None, max_length=500),
+    cursor: str | None = Query(None, max_length=500, pattern=NO_NUL),
     limit: int = Query(50, ge=1, le=500),
     _: Principal = Depends(require_roles(*READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
@@ -142,7 +142,7 @@ async def post_visit(
 @router.get("/v1/visits/daily", response_model=DailyReport)
 async def get_daily_report(
     day: date = Query(alias="date"),
-    visitor: str | None = Query(None, max_length=200),
+    visitor: str | None = Query(None, max_length=200, pattern=NO_NUL),
     _: Principal = Depends(require_roles(*READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> DailyReport:
@@ -172,9 +172,9 @@ def _visit_after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
 
 @router.get("/v1/visits", response_model=VisitPage)
 async def list_visits(
-    customer_id: str | None = Query(None, max_length=200),
-    visitor: str | None = Query(None, max_length=200),
-    cursor: str | None = Query(None, max_length=500),
+    customer_id: str | None = Query(None, max_length=200, pattern=NO_NUL),
+    visitor: str | None = Query(None, max_length=200, pattern=NO_NUL),
+    cursor: str | None = Query(None, max_length=500, pattern=NO_NUL),
     limit: int = Query(50, ge=1, le=500),
     _: Principal = Depends(require_roles(*READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
