@@ -177,3 +177,16 @@ async def test_bad_query_or_path_is_a_problem_never_a_500(crm: httpx.AsyncClient
     response = await crm.get(path, headers=auth("sales"))
     assert response.status_code == status
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_crm4_scoring_table_round_trips_and_a_broken_one_is_refused(crm: httpx.AsyncClient) -> None:
+    table = (await crm.get("/v1/class-scoring", headers=auth("quality_manager"))).json()
+    body = {k: table[k] for k in ("nature", "scale", "trend", "sales_bands", "class_minimums", "visit_interval_months")}
+    saved = await crm.put("/v1/class-scoring", json=body, headers=auth("quality_manager"))
+    assert saved.status_code == 200, saved.text
+    assert (saved.json()["version"], saved.json()["reclassified"]) == (table["version"] + 1, 0)
+
+    broken = {**body, "class_minimums": {"A": 40, "B": 60, "C": 80}}
+    refused = await crm.put("/v1/class-scoring", json=broken, headers=auth("admin_dept"))
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "invalid_scoring_table"
