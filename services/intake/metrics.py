@@ -1,6 +1,7 @@
 """Intake's own metrics (CMP-3): the overdue-complaint gauge, refreshed from the database on every
 scrape of ``/metrics`` so it is never staler than the scrape itself."""
 
+import asyncio
 import logging
 
 from prometheus_client import Gauge
@@ -21,9 +22,13 @@ async def refresh_overdue(sessions: async_sessionmaker[AsyncSession]) -> None:
         COMPLAINTS_OVERDUE.set(await complaints.overdue_count(session))
 
 
+REFRESH_TIMEOUT_S = 1.5
+
+
 class RefreshOnScrape:
     """ASGI middleware: before ``GET /metrics`` is answered, the overdue gauge is recounted.
-    A database that is away leaves the last value in place; the scrape itself never fails."""
+    A database that is away or slow leaves the last value in place; the scrape itself never fails
+    and never waits long."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -33,7 +38,7 @@ class RefreshOnScrape:
             sessions = getattr(scope["app"].state, "sessions", None)
             if sessions is not None:
                 try:
-                    await refresh_overdue(sessions)
+                    await asyncio.wait_for(refresh_overdue(sessions), timeout=REFRESH_TIMEOUT_S)
                 except Exception as exc:
                     log.warning("overdue gauge not refreshed: %s", exc)
         await self.app(scope, receive, send)
