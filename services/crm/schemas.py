@@ -6,8 +6,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
 # Money travels as "200.00"; input may be a number or a string, at most two decimals (SPEC §8).
-MoneyIn = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), decimal_places=2)]
-PositiveMoneyIn = Annotated[Decimal, Field(gt=0, le=Decimal("999999999999.99"), decimal_places=2)]
+MAX_MONEY = Decimal("999999999999.99")  # Numeric(14, 2)
+MoneyIn = Annotated[Decimal, Field(ge=0, le=MAX_MONEY, decimal_places=2)]
+PositiveMoneyIn = Annotated[Decimal, Field(gt=0, le=MAX_MONEY, decimal_places=2)]
 Money = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str)]
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]

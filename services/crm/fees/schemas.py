@@ -3,12 +3,12 @@
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from services.crm.fees.rules import SignOffStep, StatementStatus
-from services.crm.schemas import Money, MoneyIn, Month, PositiveMoneyIn, Short, Strict, Text
+from services.crm.schemas import MAX_MONEY, Money, MoneyIn, Month, PositiveMoneyIn, Short, Strict, Text
 
 Purpose = Annotated[str, Field(min_length=1, max_length=2000)]
 
@@ -62,6 +62,14 @@ class StatementIn(Strict):
     month: Month
     sales_rep: Short | None = Field(None, description="defaults to the caller")
     lines: list[StatementLineIn] = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def totals_fit(self) -> Self:
+        """The statement's totals are stored as money too; a sum past the largest amount is refused."""
+        for name in ("purchase_amount", "fee_amount"):
+            if sum(getattr(line, name) for line in self.lines) > MAX_MONEY:
+                raise ValueError(f"the lines' total {name} exceeds {MAX_MONEY}")
+        return self
 
 
 class StatementLineOut(BaseModel):
