@@ -80,3 +80,16 @@ async def test_rep1_idempotency_key_files_the_report_once(intake: httpx.AsyncCli
 async def test_rep1_customer_service_cannot_file_shop_floor_reports(intake: httpx.AsyncClient) -> None:
     response = await intake.post("/v1/incident-reports", json=incident_report(), headers=auth("customer_service"))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["scrap", "rework", "nonconformity", "customer_injury", "reputation"])
+async def test_rep1_every_kind_is_filed(intake: httpx.AsyncClient, kind: str) -> None:
+    body = incident_report(kind=kind, personal_injury=None, reputation_impact=None)
+
+    response = await intake.post("/v1/incident-reports", json=body, headers=INSPECTOR)
+
+    assert response.status_code == 201, response.text
+    report = response.json()
+    assert report["kind"] == kind
+    assert report["personal_injury"] is (kind == "customer_injury")
+    assert report["reputation_impact"] is (kind == "reputation")

@@ -210,3 +210,15 @@ async def test_ret1_csv_import_posts_the_file_through_the_api(
     assert (first.accepted, first.duplicates) == (4, 0)
     assert [(r["row"], r["line_id"]) for r in first.rejected] == [(4, rows[2]["line_id"])]
     assert (again.accepted, again.duplicates) == (0, 4)
+
+
+async def test_ret1_good_line_inside_a_malformed_batch_is_not_written(intake: httpx.AsyncClient) -> None:
+    good = return_line()
+    body = json.dumps({"lines": [good], "sent_by": "ERP"}).encode()
+
+    response = await intake.post(
+        "/v1/returns/batches", content=body, headers={**ERP, "Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 422
+    assert (await intake.get(f"/v1/returns/lines/{good['line_id']}", headers=ERP)).status_code == 404
