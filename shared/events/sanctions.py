@@ -27,6 +27,9 @@ class NoticeIssuedV1(EventData):
     issued_by: str
     issued_at: datetime
     incident_id: str | None = None
+    # The case of the clause and the catalog version the amount was computed under (SAN-1).
+    variant: str | None = None
+    catalog_version: int | None = None
 
     def subject(self) -> str:
         return self.notice_id
@@ -44,6 +47,9 @@ class SummaryClosedV1(EventData):
     total_rewards: Decimal
     total_penalties: Decimal
     notice_count: int
+    # Losses borne by operators (5.2.3.2, 5.1.5.1), kept apart from the penalties (SAN-2).
+    total_compensation: Decimal = Decimal("0.00")
+    people: int = 0
 
     def subject(self) -> str:
         return self.month

@@ -1,0 +1,80 @@
+"""Catalog shapes (SAN-1). Money travels as a string with two decimals; input may be a number or a string."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from services.sanctions.clauses.rules import Kind, RuleKind, money
+
+MoneyIn = Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2)]
+MoneyOut = Annotated[Decimal, PlainSerializer(lambda value: str(money(value)), return_type=str)]
+ClauseCode = Annotated[str, Field(pattern=r"^\d{1,2}(\.\d{1,3}){1,5}$", max_length=20)]
+VariantName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class AmountRuleOut(BaseModel):
+    rule: RuleKind
+    amount: MoneyOut | None
+    min_amount: MoneyOut | None
+    max_amount: MoneyOut | None
+    shift_cap_pieces: int | None
+    shift_cap_amount: MoneyOut | None
+    aggravated_on_repeat: bool
+    compensation: bool
+
+
+class ClauseOut(AmountRuleOut):
+    """A clause with its default case flattened in, and every case under ``variants``."""
+
+    code: str
+    kind: Kind
+    target: str
+    summary: str
+    text: str
+    default_variant: str
+    variants: dict[str, AmountRuleOut]
+
+
+class CatalogOut(BaseModel):
+    version: int
+    aggravation_factor: MoneyOut
+    note: str | None
+    created_by: str
+    created_at: datetime
+    items: list[ClauseOut]
+
+
+class AmountRuleIn(Strict):
+    """Fields sent replace the case's fields; a new case must be complete."""
+
+    rule: RuleKind | None = None
+    amount: MoneyIn | None = None
+    min_amount: MoneyIn | None = None
+    max_amount: MoneyIn | None = None
+    shift_cap_pieces: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    shift_cap_amount: MoneyIn | None = None
+    aggravated_on_repeat: bool | None = None
+    compensation: bool | None = None
+
+
+class ClauseEdit(Strict):
+    """An amount change, or (§6.7) a new case added to the catalog with all its fields."""
+
+    code: ClauseCode
+    kind: Kind | None = None
+    target: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    summary: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    text: Annotated[str, Field(min_length=1, max_length=4000)] | None = None
+    variants: Annotated[dict[VariantName, AmountRuleIn], Field(max_length=10)] = {}
+
+
+class CatalogEdit(Strict):
+    note: Annotated[str, Field(max_length=2000)] | None = None
+    aggravation_factor: Annotated[Decimal, Field(ge=1, le=10, max_digits=6, decimal_places=2)] | None = None
+    clauses: Annotated[list[ClauseEdit], Field(max_length=200)] = []

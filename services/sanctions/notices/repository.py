@@ -1,0 +1,138 @@
+"""All SQL of violations and notices."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, select, text, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.sanctions.notices.models import IncidentDraft, Notice, NoticeStep, Violation
+from services.sanctions.notices.rules import Status
+
+# Notices that count as an offence for repeats, escalation and the shift cap (SAN-2).
+COUNTED = (Status.DRAFT, Status.ISSUED, Status.STAMPED, Status.SUMMARIZED)
+
+
+async def lock_employee(session: AsyncSession, employee_id: str) -> None:
+    """One person's violations take turns: SAN-3 acts, repeats and the shift cap see each other (SAN-2, SAN-3)."""
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended('sanctions:employee:' || :employee, 0))"),
+        {"employee": employee_id},
+    )
+
+
+async def earlier_offences(
+    session: AsyncSession, employee_id: str, clause: str, until: datetime, since: datetime | None, act_key: str | None
+) -> int:
+    query = select(func.count()).where(
+        Notice.employee_id == employee_id,
+        Notice.clause == clause,
+        Notice.status.in_(COUNTED),
+        Notice.occurred_at <= until,
+    )
+    if since is not None:
+        query = query.where(Notice.occurred_at >= since)
+    if act_key is not None:
+        query = query.where(Notice.act_key.is_distinct_from(act_key))
+    return int(await session.scalar(query) or 0)
+
+
+async def pieces_in_shift(session: AsyncSession, employee_id: str, clause: str, shift: str) -> int:
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Notice.pieces), 0)).where(
+            Notice.employee_id == employee_id,
+            Notice.clause == clause,
+            Notice.shift == shift,
+            Notice.status.in_(COUNTED),
+        )
+    )
+    return int(total or 0)
+
+
+async def add(session: AsyncSession, violation: Violation, notice: Notice) -> None:
+    session.add(violation)
+    await session.flush()
+    session.add(notice)
+    await session.flush()
+
+
+async def add_steps(session: AsyncSession, steps: list[NoticeStep]) -> None:
+    session.add_all(steps)
+    await session.flush()
+
+
+async def act_members(session: AsyncSession, employee_id: str, act_key: str) -> list[Notice]:
+    query = (
+        select(Notice)
+        .where(Notice.employee_id == employee_id, Notice.act_key == act_key)
+        .order_by(Notice.created_at, Notice.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def employee_of(session: AsyncSession, notice_id: uuid.UUID) -> str | None:
+    return await session.scalar(select(Notice.employee_id).where(Notice.id == notice_id))
+
+
+async def get(session: AsyncSession, notice_id: uuid.UUID, *, for_update: bool = False) -> Notice | None:
+    query = select(Notice).where(Notice.id == notice_id)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return await session.scalar(query)
+
+
+async def steps_of(session: AsyncSession, notice_id: uuid.UUID) -> list[NoticeStep]:
+    query = select(NoticeStep).where(NoticeStep.notice_id == notice_id).order_by(NoticeStep.id)
+    return list((await session.scalars(query)).all())
+
+
+async def search(
+    session: AsyncSession,
+    *,
+    employee_id: str | None,
+    month: str | None,
+    status: str | None,
+    clause: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[Notice]:
+    query = select(Notice)
+    if employee_id is not None:
+        query = query.where(Notice.employee_id == employee_id)
+    if month is not None:
+        query = query.where(Notice.month == month)
+    if status is not None:
+        query = query.where(Notice.status == status)
+    if clause is not None:
+        query = query.where(Notice.clause == clause)
+    if after is not None:
+        query = query.where(tuple_(Notice.created_at, Notice.id) < tuple_(*after))
+    query = query.order_by(Notice.created_at.desc(), Notice.id.desc()).limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+async def claim_incident_draft(session: AsyncSession, incident_id: str, clause: str, notice_id: uuid.UUID) -> bool:
+    """SAN-6: true only for the first claim of (incident, clause); later deliveries find it taken."""
+    claimed = await session.scalar(
+        insert(IncidentDraft)
+        .values(incident_id=incident_id, clause=clause, notice_id=notice_id)
+        .on_conflict_do_nothing()
+        .returning(IncidentDraft.notice_id)
+    )
+    return claimed is not None
+
+
+async def of_month(
+    session: AsyncSession, month: str, statuses: tuple[str, ...], *, for_update: bool = False
+) -> list[Notice]:
+    query = (
+        select(Notice)
+        .where(Notice.month == month, Notice.status.in_(statuses))
+        .order_by(Notice.employee_id, Notice.created_at)
+    )
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return list((await session.scalars(query)).all())

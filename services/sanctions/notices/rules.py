@@ -1,0 +1,122 @@
+"""SAN-3 and SAN-4 as pure code: which notice of one act is charged, and the steps a notice may take."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    ISSUED = "issued"
+    STAMPED = "stamped"
+    SUMMARIZED = "summarized"
+    WITHDRAWN = "withdrawn"
+    SUPERSEDED = "superseded"
+
+
+class DisputeStatus(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"
+    AMENDED = "amended"
+    WITHDRAWN = "withdrawn"
+
+
+class TransitionError(ValueError):
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+# SAN-4: draft → issued → stamped → summarized; withdrawn from any step before the summary.
+# `summarized` is reached only by closing the month (SAN-5); `superseded` only by SAN-3.
+STEPS: dict[str, tuple[frozenset[Status], Status]] = {
+    "issue": (frozenset({Status.DRAFT}), Status.ISSUED),
+    "stamp": (frozenset({Status.ISSUED}), Status.STAMPED),
+    "withdraw": (frozenset({Status.DRAFT, Status.ISSUED, Status.STAMPED, Status.SUPERSEDED}), Status.WITHDRAWN),
+}
+
+DISPUTABLE = frozenset({Status.ISSUED, Status.STAMPED})
+
+
+def next_status(action: str, current: Status) -> Status:
+    allowed, target = STEPS[action]
+    if current not in allowed:
+        raise TransitionError(
+            "invalid_transition", f"a {current} notice cannot be {target}; {action} needs one of {sorted(allowed)}"
+        )
+    return target
+
+
+def check_disputable(status: Status, dispute: DisputeStatus | None) -> None:
+    """§6.5: an issued notice can be disputed once at a time; administration decides."""
+    if status not in DISPUTABLE:
+        raise TransitionError("not_disputable", f"a {status} notice cannot be disputed")
+    if dispute is DisputeStatus.OPEN:
+        raise TransitionError("dispute_open", "this notice already has an open dispute")
+
+
+def check_decidable(dispute: DisputeStatus | None) -> None:
+    if dispute is not DisputeStatus.OPEN:
+        raise TransitionError("no_open_dispute", "this notice has no open dispute to decide")
+
+
+def act_key(act_id: str | None, incident_id: str | None) -> str | None:
+    """SAN-3: one act is an act_id, or else one incident, always for one person."""
+    if act_id is not None:
+        return f"act:{act_id}"
+    if incident_id is not None:
+        return f"incident:{incident_id}"
+    return None
+
+
+@dataclass(frozen=True)
+class ActMember:
+    id: uuid.UUID
+    kind: str
+    status: Status
+    amount: Decimal
+    dismissal: bool
+    created_at: datetime
+    superseded_by: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    id: uuid.UUID
+    status: Status
+    superseded_by: uuid.UUID | None
+
+
+# Penalties that take part in SAN-3; a withdrawn notice no longer counts, a superseded one may come back.
+CONTENDING = frozenset({Status.DRAFT, Status.ISSUED, Status.STAMPED, Status.SUPERSEDED, Status.SUMMARIZED})
+
+
+def severity_order(member: ActMember) -> tuple[bool, Decimal, datetime, str]:
+    """§6.1 按严重得条例处理: dismissal first, then the larger amount; ties go to the earliest notice."""
+    return (not member.dismissal, -member.amount, member.created_at, str(member.id))
+
+
+def resolve_act(members: list[ActMember]) -> tuple[uuid.UUID | None, list[Verdict]]:
+    """SAN-3: the charged penalty of one act and every change needed so the others point at it.
+
+    A summarized notice belongs to a closed month and never changes, so it keeps the charge.
+    """
+    penalties = [m for m in members if m.kind == "penalty" and m.status in CONTENDING]
+    if not penalties:
+        return None, []
+    summarized = [m for m in penalties if m.status is Status.SUMMARIZED]
+    charged = min(summarized or penalties, key=severity_order)
+    verdicts = []
+    for member in penalties:
+        if member.status is Status.SUMMARIZED:
+            continue
+        if member.id == charged.id:
+            if member.status is Status.SUPERSEDED:
+                # The notice that outranked it was withdrawn: it is charged again, as a draft to re-issue.
+                verdicts.append(Verdict(member.id, Status.DRAFT, None))
+        elif member.status is not Status.SUPERSEDED or member.superseded_by != charged.id:
+            verdicts.append(Verdict(member.id, Status.SUPERSEDED, charged.id))
+    return charged.id, verdicts

@@ -1,0 +1,129 @@
+"""Violation and notice shapes of SPEC §8 (SAN-2, SAN-3, SAN-4)."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+
+from services.sanctions.clauses.schemas import ClauseCode, MoneyIn, MoneyOut, Strict, VariantName
+from services.sanctions.notices.rules import DisputeStatus, Status
+
+Short = Annotated[str, Field(min_length=1, max_length=200)]
+Note = Annotated[str, Field(max_length=4000)]
+
+
+class Employee(Strict):
+    id: Annotated[str, Field(min_length=1, max_length=100)]
+    name: Short | None = None
+    department: Short | None = None
+
+
+class ViolationIn(Strict):
+    """POST /v1/violations; ``variant`` picks a case of clauses that have several (e.g. 5.3.2.1 reviewer)."""
+
+    clause: ClauseCode
+    variant: VariantName | None = None
+    employee: Employee
+    pieces: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    shift: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    occurred_at: AwareDatetime
+    act_id: Short | None = None
+    incident_id: Short | None = None
+    amount: MoneyIn | None = None
+    compensation: MoneyIn | None = None
+    aggravating: bool = False
+    note: Note | None = None
+
+
+class NoticeBrief(BaseModel):
+    id: uuid.UUID
+    clause: str
+    kind: str
+    amount: MoneyOut
+    dismissal: bool
+    status: Status
+    superseded_by: uuid.UUID | None = None
+
+
+class ActOut(BaseModel):
+    """SAN-3: the notices of one act, which one is charged and which are superseded."""
+
+    key: str
+    charged: uuid.UUID | None
+    notices: list[NoticeBrief]
+
+
+class NoticeOut(NoticeBrief):
+    violation_id: uuid.UUID
+    variant: str
+    catalog_version: int
+    employee: Employee
+    pieces: int | None
+    shift: str | None
+    occurred_at: datetime
+    act_key: str | None
+    incident_id: str | None
+    compensation: MoneyOut
+    amount_chosen: bool
+    aggravated: bool
+    basis: str
+    month: str
+    dispute_status: DisputeStatus | None
+    issued_by: str | None
+    issued_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class StepOut(BaseModel):
+    action: str
+    from_status: str | None
+    to_status: str
+    actor: str
+    at: datetime
+    detail: dict[str, Any]
+
+
+class NoticeDetail(NoticeOut):
+    history: list[StepOut]
+
+
+class NoticePage(BaseModel):
+    items: list[NoticeOut]
+    next_cursor: str | None = None
+
+
+class ViolationCreated(BaseModel):
+    id: uuid.UUID
+    notice: NoticeOut
+    act: ActOut | None = None
+
+
+class IssueIn(Strict):
+    """Issuing a range clause needs a chosen amount inside the range (SAN-2)."""
+
+    amount: MoneyIn | None = None
+    note: Note | None = None
+
+
+class StepIn(Strict):
+    note: Note | None = None
+
+
+class DisputeIn(Strict):
+    reason: Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class DecisionIn(Strict):
+    """§6.5: administration's decision on a dispute is final."""
+
+    outcome: Literal["upheld", "amended", "withdrawn"]
+    amount: MoneyIn | None = None
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def amount_only_when_amended(self) -> Self:
+        if (self.outcome == "amended") != (self.amount is not None):
+            raise ValueError("an amended decision carries the new amount; the others carry none")
+        return self

@@ -1,0 +1,428 @@
+"""Violation and notice decisions (SAN-2, SAN-3, SAN-4, SAN-6) and their events (never commits)."""
+
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.sanctions.clauses import service as catalog
+from services.sanctions.clauses.rules import (
+    AmountError,
+    AmountRule,
+    Kind,
+    Offence,
+    PriorRecord,
+    check_chosen,
+    twelve_months_before,
+)
+from services.sanctions.clauses.rules import charge as price
+from services.sanctions.notices import repository
+from services.sanctions.notices.models import Notice, NoticeStep, Violation
+from services.sanctions.notices.rules import (
+    ActMember,
+    DisputeStatus,
+    Status,
+    TransitionError,
+    act_key,
+    check_decidable,
+    check_disputable,
+    next_status,
+    resolve_act,
+)
+from services.sanctions.notices.schemas import (
+    ActOut,
+    DecisionIn,
+    DisputeIn,
+    Employee,
+    IssueIn,
+    NoticeBrief,
+    NoticeDetail,
+    NoticeOut,
+    StepOut,
+    ViolationIn,
+)
+from services.sanctions.summaries import repository as months
+from services.sanctions.summaries.rules import first_open_month, month_of
+from shared.auth import Principal, Role
+from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1
+from shared.events.sanctions import NoticeIssuedV1
+from shared.http.problems import Problem, conflict, not_found, unprocessable
+from shared.outbox import add_event
+
+log = logging.getLogger("qms.sanctions.notices")
+
+# §7: quality, administration and finance see every notice; anyone else only their own.
+SEE_ALL = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT, Role.FINANCE)
+LEADERSHIP_CLAUSE = "5.2.1.13"
+LEADERSHIP_LEVELS = frozenset({"batch", "major"})
+
+
+def can_see(principal: Principal, employee_id: str) -> bool:
+    return principal.has_any(SEE_ALL) or principal.sub == employee_id
+
+
+def _amount_problem(error: AmountError) -> Problem:
+    return unprocessable(error.code, error.detail, **error.extensions)
+
+
+def _step(notice: Notice, action: str, before: str | None, actor: str, at: datetime, **detail: Any) -> NoticeStep:
+    return NoticeStep(
+        notice_id=notice.id,
+        action=action,
+        from_status=before,
+        to_status=notice.status,
+        actor=actor,
+        at=at,
+        detail={key: value for key, value in detail.items() if value is not None},
+    )
+
+
+async def _open_month(session: AsyncSession, month: str) -> str:
+    return first_open_month(month, await months.closed_from(session, month))
+
+
+async def record_violation(
+    session: AsyncSession,
+    payload: ViolationIn,
+    recorded_by: str,
+    *,
+    source: str = "http",
+    notice_id: uuid.UUID | None = None,
+) -> tuple[Violation, Notice, ActOut | None]:
+    """SAN-2 prices the violation into a draft notice; SAN-3 then decides which notice of its act is charged."""
+    version, current = await catalog.current(session)
+    try:
+        clause = current.clause(payload.clause)
+        variant, rule = clause.variant(payload.variant)
+    except AmountError as exc:
+        raise _amount_problem(exc) from None
+    if rule.rule.value == "per_piece_with_shift_cap" and payload.shift is None:
+        raise unprocessable("shift_required", f"clause {clause.code} caps the amount per shift; send shift")
+    employee = payload.employee
+    key = act_key(payload.act_id, payload.incident_id)
+    await repository.lock_employee(session, employee.id)
+    prior = await _prior_record(session, clause.code, rule, payload, key)
+    offence = Offence(payload.pieces, payload.amount, payload.compensation, payload.aggravating)
+    try:
+        priced = price(clause.kind, rule, offence, prior, current.aggravation_factor)
+    except AmountError as exc:
+        raise _amount_problem(exc) from None
+    now = datetime.now(UTC)
+    violation = Violation(
+        id=uuid.uuid4(),
+        clause=clause.code,
+        variant=variant,
+        employee_id=employee.id,
+        employee_name=employee.name,
+        department=employee.department,
+        pieces=payload.pieces,
+        shift=payload.shift,
+        occurred_at=payload.occurred_at,
+        act_id=payload.act_id,
+        incident_id=payload.incident_id,
+        requested_amount=payload.amount,
+        compensation=payload.compensation,
+        aggravating=payload.aggravating,
+        note=payload.note,
+        source=source,
+        recorded_by=recorded_by,
+        created_at=now,
+    )
+    notice = Notice(
+        id=notice_id or uuid.uuid4(),
+        violation_id=violation.id,
+        clause=clause.code,
+        variant=variant,
+        catalog_version=version.version,
+        kind=clause.kind.value,
+        employee_id=employee.id,
+        employee_name=employee.name,
+        department=employee.department,
+        pieces=payload.pieces,
+        shift=payload.shift,
+        occurred_at=payload.occurred_at,
+        act_key=key,
+        incident_id=payload.incident_id,
+        amount=priced.amount,
+        compensation=priced.compensation,
+        dismissal=priced.dismissal,
+        amount_chosen=priced.amount_chosen,
+        aggravated=priced.aggravated,
+        basis=priced.basis,
+        status=Status.DRAFT.value,
+        month=await _open_month(session, month_of(payload.occurred_at)),
+        created_at=now,
+        updated_at=now,
+    )
+    await repository.add(session, violation, notice)
+    await repository.add_steps(session, [_step(notice, "drafted", None, recorded_by, now, source=source)])
+    act = await _settle_act(session, notice.employee_id, key, recorded_by, now)
+    return violation, notice, act
+
+
+async def _prior_record(
+    session: AsyncSession, clause: str, rule: AmountRule, payload: ViolationIn, key: str | None
+) -> PriorRecord:
+    employee_id, occurred_at = payload.employee.id, payload.occurred_at
+    earlier = await repository.earlier_offences(session, employee_id, clause, occurred_at, None, key)
+    recent = await repository.earlier_offences(
+        session, employee_id, clause, occurred_at, twelve_months_before(occurred_at), key
+    )
+    shift_pieces = (
+        await repository.pieces_in_shift(session, employee_id, clause, payload.shift)
+        if rule.rule.value == "per_piece_with_shift_cap" and payload.shift is not None
+        else 0
+    )
+    return PriorRecord(repeats_within_12_months=recent, earlier_offences=earlier, shift_pieces_before=shift_pieces)
+
+
+def _member(notice: Notice) -> ActMember:
+    return ActMember(
+        id=notice.id,
+        kind=notice.kind,
+        status=Status(notice.status),
+        amount=notice.amount,
+        dismissal=notice.dismissal,
+        created_at=notice.created_at,
+        superseded_by=notice.superseded_by,
+    )
+
+
+async def _settle_act(
+    session: AsyncSession, employee_id: str, key: str | None, actor: str, now: datetime
+) -> ActOut | None:
+    """SAN-3 (§6.1): only the most severe penalty of one act is charged, whatever the order of arrival."""
+    if key is None:
+        return None
+    members = await repository.act_members(session, employee_id, key)
+    charged, verdicts = resolve_act([_member(notice) for notice in members])
+    by_id = {notice.id: notice for notice in members}
+    steps = []
+    for verdict in verdicts:
+        notice = by_id[verdict.id]
+        before = notice.status
+        notice.status, notice.superseded_by, notice.updated_at = verdict.status.value, verdict.superseded_by, now
+        action = "superseded" if verdict.status is Status.SUPERSEDED else "restored"
+        steps.append(_step(notice, action, before, actor, now, charged=str(charged)))
+    await repository.add_steps(session, steps)
+    return ActOut(key=key, charged=charged, notices=[brief(notice) for notice in members])
+
+
+async def _locked(session: AsyncSession, notice_id: uuid.UUID) -> Notice:
+    """The person's lock first (as violations take it), then the notice row."""
+    employee_id = await repository.employee_of(session, notice_id)
+    if employee_id is None:
+        raise not_found("notice", str(notice_id))
+    await repository.lock_employee(session, employee_id)
+    notice = await repository.get(session, notice_id, for_update=True)
+    assert notice is not None
+    return notice
+
+
+def _advance(notice: Notice, action: str) -> str:
+    before = notice.status
+    try:
+        notice.status = next_status(action, Status(notice.status)).value
+    except TransitionError as exc:
+        raise conflict(exc.code, exc.detail, current_status=before) from None
+    return before
+
+
+async def issue(session: AsyncSession, notice_id: uuid.UUID, body: IssueIn, principal: Principal) -> Notice:
+    """SAN-4 (§6.2): only the quality department issues; a range amount must be chosen inside its range."""
+    notice = await _locked(session, notice_id)
+    before = _advance(notice, "issue")
+    await _choose_amount(session, notice, body)
+    await _check_still_charged(session, notice)
+    now = datetime.now(UTC)
+    await months.lock_months(session, exclusive=False)
+    notice.month = await _open_month(session, notice.month)
+    notice.issued_by, notice.issued_at, notice.updated_at = principal.sub, now, now
+    await repository.add_steps(
+        session, [_step(notice, "issued", before, principal.sub, now, amount=str(notice.amount), note=body.note)]
+    )
+    await add_event(session, issued_event(notice))
+    return notice
+
+
+async def _choose_amount(session: AsyncSession, notice: Notice, body: IssueIn) -> None:
+    _, priced_under = await catalog.at_version(session, notice.catalog_version)
+    try:
+        _, rule = priced_under.clause(notice.clause).variant(notice.variant)
+        if not rule.is_range:
+            if body.amount is not None:
+                raise AmountError("amount_not_choosable", f"a {rule.rule} amount is set by the catalog")
+            return
+        if body.amount is None:
+            if not notice.amount_chosen:
+                raise AmountError("amount_required", "issuing a range clause needs the chosen amount")
+            return
+        notice.amount = check_chosen(rule, notice.pieces, body.amount)
+    except AmountError as exc:
+        raise _amount_problem(exc) from None
+    notice.amount_chosen = True
+    notice.basis = "amount chosen within the range at issue"
+
+
+async def _check_still_charged(session: AsyncSession, notice: Notice) -> None:
+    """A chosen amount may not make the notice less severe than one it superseded (SAN-3)."""
+    if notice.act_key is None:
+        return
+    members = await repository.act_members(session, notice.employee_id, notice.act_key)
+    charged, _ = resolve_act([_member(member) for member in members])
+    if charged is not None and notice.kind == Kind.PENALTY.value and charged != notice.id:
+        raise conflict(
+            "less_severe_than_act",
+            "with this amount another violation of the same act is more severe; issue that one instead",
+            charged=str(charged),
+        )
+
+
+async def stamp(session: AsyncSession, notice_id: uuid.UUID, note: str | None, principal: Principal) -> Notice:
+    """§6.3: the stamped original goes to administration; it is summarized in its (open) month."""
+    notice = await _locked(session, notice_id)
+    before = _advance(notice, "stamp")
+    await months.lock_months(session, exclusive=False)
+    notice.month = await _open_month(session, notice.month)
+    now = datetime.now(UTC)
+    notice.updated_at = now
+    await repository.add_steps(session, [_step(notice, "stamped", before, principal.sub, now, note=note)])
+    return notice
+
+
+async def withdraw(session: AsyncSession, notice_id: uuid.UUID, note: str | None, principal: Principal) -> Notice:
+    notice = await _locked(session, notice_id)
+    before = _advance(notice, "withdraw")
+    now = datetime.now(UTC)
+    notice.superseded_by, notice.updated_at = None, now
+    await repository.add_steps(session, [_step(notice, "withdrawn", before, principal.sub, now, note=note)])
+    # A notice it outranked is charged again.
+    await _settle_act(session, notice.employee_id, notice.act_key, principal.sub, now)
+    return notice
+
+
+async def dispute(session: AsyncSession, notice_id: uuid.UUID, body: DisputeIn, principal: Principal) -> Notice:
+    """§6.5: the person (or quality/administration for them) disputes; administration decides."""
+    notice = await _locked(session, notice_id)
+    if not (principal.sub == notice.employee_id or principal.has_any((Role.QUALITY_MANAGER, Role.ADMIN_DEPT))):
+        raise not_found("notice", str(notice_id))
+    current = DisputeStatus(notice.dispute_status) if notice.dispute_status else None
+    try:
+        check_disputable(Status(notice.status), current)
+    except TransitionError as exc:
+        raise conflict(exc.code, exc.detail, current_status=notice.status) from None
+    now = datetime.now(UTC)
+    notice.dispute_status, notice.updated_at = DisputeStatus.OPEN.value, now
+    await repository.add_steps(
+        session, [_step(notice, "disputed", notice.status, principal.sub, now, reason=body.reason)]
+    )
+    return notice
+
+
+async def decide(session: AsyncSession, notice_id: uuid.UUID, body: DecisionIn, principal: Principal) -> Notice:
+    """§6.5: administration's decision is final: the notice stands, is amended, or is withdrawn."""
+    notice = await _locked(session, notice_id)
+    current = DisputeStatus(notice.dispute_status) if notice.dispute_status else None
+    try:
+        check_decidable(current)
+    except TransitionError as exc:
+        raise conflict(exc.code, exc.detail) from None
+    now = datetime.now(UTC)
+    before = notice.status
+    notice.dispute_status, notice.updated_at = body.outcome, now
+    if body.outcome == "amended":
+        assert body.amount is not None
+        notice.amount, notice.amount_chosen = body.amount, True
+        notice.basis = "amended by administration's dispute decision (§6.5)"
+    elif body.outcome == "withdrawn":
+        notice.status, notice.superseded_by = Status.WITHDRAWN.value, None
+    await repository.add_steps(
+        session,
+        [
+            _step(
+                notice,
+                "dispute_decided",
+                before,
+                principal.sub,
+                now,
+                outcome=body.outcome,
+                amount=str(body.amount) if body.amount is not None else None,
+                note=body.note,
+            )
+        ],
+    )
+    if body.outcome == "withdrawn":
+        await _settle_act(session, notice.employee_id, notice.act_key, principal.sub, now)
+    return notice
+
+
+async def draft_for_incident(session: AsyncSession, incident: IncidentClassifiedV1 | IncidentEscalatedV1) -> None:
+    """SAN-6: a batch or major incident drafts 5.2.1.13 for the responsible department's head, once."""
+    if incident.level not in LEADERSHIP_LEVELS:
+        return
+    if not incident.responsible_head:
+        log.warning("incident %s is %s but names no responsible head; no draft", incident.incident_id, incident.level)
+        return
+    notice_id = uuid.uuid4()
+    if not await repository.claim_incident_draft(session, incident.incident_id, LEADERSHIP_CLAUSE, notice_id):
+        return
+    occurred_at = incident.escalated_at if isinstance(incident, IncidentEscalatedV1) else incident.classified_at
+    payload = ViolationIn(
+        clause=LEADERSHIP_CLAUSE,
+        employee=Employee(id=incident.responsible_head, department=incident.responsible_department),
+        occurred_at=occurred_at,
+        incident_id=incident.incident_id,
+        note=f"{incident.level} incident {incident.incident_id}: leadership responsibility",
+    )
+    await record_violation(session, payload, "classification", source="incident", notice_id=notice_id)
+
+
+def issued_event(notice: Notice) -> NoticeIssuedV1:
+    assert notice.issued_by is not None and notice.issued_at is not None
+    return NoticeIssuedV1(
+        notice_id=str(notice.id),
+        clause=notice.clause,
+        kind=notice.kind,
+        employee_id=notice.employee_id,
+        employee_name=notice.employee_name,
+        department=notice.department,
+        amount=notice.amount,
+        compensation=notice.compensation,
+        dismissal=notice.dismissal,
+        month=notice.month,
+        issued_by=notice.issued_by,
+        issued_at=notice.issued_at,
+        incident_id=notice.incident_id,
+        variant=notice.variant,
+        catalog_version=notice.catalog_version,
+    )
+
+
+def brief(notice: Notice) -> NoticeBrief:
+    return NoticeBrief(
+        id=notice.id,
+        clause=notice.clause,
+        kind=notice.kind,
+        amount=notice.amount,
+        dismissal=notice.dismissal,
+        status=Status(notice.status),
+        superseded_by=notice.superseded_by,
+    )
+
+
+def to_out(notice: Notice) -> NoticeOut:
+    fields = {column.key: getattr(notice, column.key) for column in Notice.__table__.columns}
+    employee = Employee(id=notice.employee_id, name=notice.employee_name, department=notice.department)
+    return NoticeOut.model_validate({**fields, "employee": employee})
+
+
+def to_detail(notice: Notice, steps: list[NoticeStep]) -> NoticeDetail:
+    history = [
+        StepOut(
+            action=s.action, from_status=s.from_status, to_status=s.to_status, actor=s.actor, at=s.at, detail=s.detail
+        )
+        for s in steps
+    ]
+    return NoticeDetail.model_validate({**to_out(notice).model_dump(), "history": history})

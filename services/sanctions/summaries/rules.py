@@ -1,0 +1,203 @@
+"""SAN-5 as pure code: which month a notice belongs to, the per-person and per-department totals, and the
+CSV and XLSX files finance receives (§4.9, §6.3)."""
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from services.sanctions.clauses.rules import money
+
+CHINA = ZoneInfo("Asia/Shanghai")
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class MonthError(ValueError):
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+def check_month(month: str) -> str:
+    if not re.fullmatch(MONTH_PATTERN, month):
+        raise MonthError("invalid_month", f"{month!r} is not a month in the form YYYY-MM")
+    return month
+
+
+def month_of(moment: datetime) -> str:
+    """The payroll month of a moment is its month in China time."""
+    return moment.astimezone(CHINA).strftime("%Y-%m")
+
+
+def next_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:])
+    return f"{year + 1}-01" if number == 12 else f"{year}-{number + 1:02d}"
+
+
+def first_open_month(month: str, closed: Iterable[str]) -> str:
+    """SAN-5: a notice of a closed month falls into the next month that is still open."""
+    closed_set = set(closed)
+    while month in closed_set:
+        month = next_month(month)
+    return month
+
+
+def check_closable(month: str, today: date) -> None:
+    """A month can be closed from its first day on (administration closes on the last working day)."""
+    check_month(month)
+    if month > today.strftime("%Y-%m"):
+        raise MonthError("month_not_started", f"{month} has not started yet")
+
+
+@dataclass(frozen=True)
+class NoticeFacts:
+    employee_id: str
+    employee_name: str | None
+    department: str | None
+    kind: str
+    amount: Decimal
+    compensation: Decimal
+    dismissal: bool
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    employee_id: str
+    employee_name: str | None
+    department: str | None
+    rewards: Decimal
+    penalties: Decimal
+    compensation: Decimal
+    net: Decimal
+    dismissals: int
+    notice_count: int
+
+
+@dataclass(frozen=True)
+class DepartmentTotal:
+    department: str
+    rewards: Decimal
+    penalties: Decimal
+    compensation: Decimal
+    net: Decimal
+    people: int
+
+
+def summarize(notices: Iterable[NoticeFacts]) -> list[PersonLine]:
+    """Per person: rewards, penalties, the net (rewards − penalties) and the borne losses apart.
+
+    Name and department are the ones of the person's latest notice of the month.
+    """
+    by_person: dict[str, list[NoticeFacts]] = {}
+    for notice in notices:
+        by_person.setdefault(notice.employee_id, []).append(notice)
+    lines = []
+    for employee_id, items in sorted(by_person.items()):
+        latest = max(items, key=lambda n: n.occurred_at)
+        rewards = money(sum((n.amount for n in items if n.kind == "reward"), Decimal(0)))
+        penalties = money(sum((n.amount for n in items if n.kind == "penalty"), Decimal(0)))
+        lines.append(
+            PersonLine(
+                employee_id=employee_id,
+                employee_name=latest.employee_name,
+                department=latest.department,
+                rewards=rewards,
+                penalties=penalties,
+                compensation=money(sum((n.compensation for n in items), Decimal(0))),
+                net=money(rewards - penalties),
+                dismissals=sum(1 for n in items if n.dismissal),
+                notice_count=len(items),
+            )
+        )
+    return lines
+
+
+NO_DEPARTMENT = "(未填部门)"
+
+
+def department_totals(lines: Iterable[PersonLine]) -> list[DepartmentTotal]:
+    grouped: dict[str, list[PersonLine]] = {}
+    for line in lines:
+        grouped.setdefault(line.department or NO_DEPARTMENT, []).append(line)
+    return [
+        DepartmentTotal(
+            department=department,
+            rewards=money(sum((line.rewards for line in items), Decimal(0))),
+            penalties=money(sum((line.penalties for line in items), Decimal(0))),
+            compensation=money(sum((line.compensation for line in items), Decimal(0))),
+            net=money(sum((line.net for line in items), Decimal(0))),
+            people=len(items),
+        )
+        for department, items in sorted(grouped.items())
+    ]
+
+
+PERSON_HEADER = ("工号", "姓名", "部门", "奖励(元)", "罚款(元)", "赔偿(元)", "净额(元)", "开除", "通知单数")
+DEPARTMENT_HEADER = ("部门", "奖励(元)", "罚款(元)", "赔偿(元)", "净额(元)", "人数")
+
+
+def _person_row(line: PersonLine) -> tuple[object, ...]:
+    return (
+        line.employee_id,
+        line.employee_name or "",
+        line.department or "",
+        line.rewards,
+        line.penalties,
+        line.compensation,
+        line.net,
+        line.dismissals,
+        line.notice_count,
+    )
+
+
+def _department_row(total: DepartmentTotal) -> tuple[object, ...]:
+    return (total.department, total.rewards, total.penalties, total.compensation, total.net, total.people)
+
+
+def to_csv(month: str, lines: list[PersonLine], departments: list[DepartmentTotal]) -> bytes:
+    """UTF-8 with a BOM, so Excel and WPS open the Chinese text cleanly; people first, then departments."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow((f"{month} 奖惩汇总",))
+    writer.writerow(PERSON_HEADER)
+    writer.writerows(_person_row(line) for line in lines)
+    writer.writerow(())
+    writer.writerow(DEPARTMENT_HEADER)
+    writer.writerows(_department_row(total) for total in departments)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(month: str, lines: list[PersonLine], departments: list[DepartmentTotal]) -> bytes:
+    """Two sheets, amounts as numbers with two decimals so finance can add them up."""
+    workbook = Workbook()
+    people = workbook.active
+    assert isinstance(people, Worksheet)
+    people.title = "个人汇总"
+    _fill(people, PERSON_HEADER, [_person_row(line) for line in lines], money_columns=range(4, 8))
+    sheet = workbook.create_sheet("部门合计")
+    _fill(sheet, DEPARTMENT_HEADER, [_department_row(total) for total in departments], money_columns=range(2, 6))
+    workbook.properties.title = f"{month} 奖惩汇总"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(sheet: Worksheet, header: tuple[str, ...], rows: list[tuple[object, ...]], money_columns: range) -> None:
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for column in money_columns:
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = "0.00"

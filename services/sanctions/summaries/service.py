@@ -1,0 +1,167 @@
+"""Monthly close decisions (SAN-5) and their event (never commits)."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.sanctions.clauses.rules import money
+from services.sanctions.notices import repository as notices
+from services.sanctions.notices.models import Notice, NoticeStep
+from services.sanctions.notices.rules import DisputeStatus, Status
+from services.sanctions.summaries import repository
+from services.sanctions.summaries.models import ClosedMonth, SummaryLine
+from services.sanctions.summaries.rules import (
+    CHINA,
+    MonthError,
+    NoticeFacts,
+    PersonLine,
+    check_closable,
+    check_month,
+    department_totals,
+    first_open_month,
+    next_month,
+    summarize,
+)
+from services.sanctions.summaries.schemas import DepartmentTotalOut, PersonLineOut, SummaryOut, TotalsOut
+from shared.auth import Principal
+from shared.events.sanctions import SummaryClosedV1
+from shared.http.problems import conflict, unprocessable
+from shared.outbox import add_event
+
+# What is still moving on when its month closes; it falls into the next open month.
+CARRIED_OVER = (Status.DRAFT.value, Status.ISSUED.value, Status.STAMPED.value, Status.SUPERSEDED.value)
+
+
+def valid_month(month: str) -> str:
+    try:
+        return check_month(month)
+    except MonthError as exc:
+        raise unprocessable(exc.code, exc.detail) from None
+
+
+def _facts(notice: Notice) -> NoticeFacts:
+    return NoticeFacts(
+        employee_id=notice.employee_id,
+        employee_name=notice.employee_name,
+        department=notice.department,
+        kind=notice.kind,
+        amount=notice.amount,
+        compensation=notice.compensation,
+        dismissal=notice.dismissal,
+        occurred_at=notice.occurred_at,
+    )
+
+
+def summarizable(notice: Notice) -> bool:
+    """§6.3: stamped originals are summarized; one under an open dispute waits for administration's decision."""
+    return notice.status == Status.STAMPED.value and notice.dispute_status != DisputeStatus.OPEN.value
+
+
+async def close(session: AsyncSession, month: str, principal: Principal) -> SummaryOut:
+    """SAN-5: fixes the month's lines; its stamped notices become summarized, the rest move on a month."""
+    try:
+        check_closable(month, datetime.now(CHINA).date())
+    except MonthError as exc:
+        raise unprocessable(exc.code, exc.detail) from None
+    await repository.lock_months(session, exclusive=True)
+    if await repository.get_closed(session, month) is not None:
+        raise conflict("month_closed", f"{month} is already closed; a closed month is immutable")
+    in_month = await notices.of_month(session, month, CARRIED_OVER, for_update=True)
+    charged = [notice for notice in in_month if summarizable(notice)]
+    lines = summarize(_facts(notice) for notice in charged)
+    now = datetime.now(UTC)
+    closed = ClosedMonth(
+        month=month,
+        closed_by=principal.sub,
+        closed_at=now,
+        total_rewards=money(sum((line.rewards for line in lines), Decimal(0))),
+        total_penalties=money(sum((line.penalties for line in lines), Decimal(0))),
+        total_compensation=money(sum((line.compensation for line in lines), Decimal(0))),
+        notice_count=len(charged),
+    )
+    await repository.add_closed(session, closed, [_line_row(month, line) for line in lines])
+    following = first_open_month(next_month(month), await repository.closed_from(session, month))
+    await notices.add_steps(session, [_settle(notice, month, following, principal.sub, now) for notice in in_month])
+    await add_event(
+        session,
+        SummaryClosedV1(
+            month=month,
+            closed_by=principal.sub,
+            closed_at=now,
+            total_rewards=closed.total_rewards,
+            total_penalties=closed.total_penalties,
+            total_compensation=closed.total_compensation,
+            notice_count=closed.notice_count,
+            people=len(lines),
+        ),
+    )
+    return view(month, lines, closed)
+
+
+def _settle(notice: Notice, month: str, following: str, actor: str, now: datetime) -> NoticeStep:
+    before = notice.status
+    if summarizable(notice):
+        notice.status, action, detail = Status.SUMMARIZED.value, "summarized", {"month": month}
+    else:
+        notice.month, action, detail = following, "carried_over", {"from_month": month, "to_month": following}
+    notice.updated_at = now
+    return NoticeStep(
+        notice_id=notice.id,
+        action=action,
+        from_status=before,
+        to_status=notice.status,
+        actor=actor,
+        at=now,
+        detail=detail,
+    )
+
+
+def _line_row(month: str, line: PersonLine) -> SummaryLine:
+    return SummaryLine(month=month, **line.__dict__)
+
+
+def _line_of(row: SummaryLine) -> PersonLine:
+    return PersonLine(
+        employee_id=row.employee_id,
+        employee_name=row.employee_name,
+        department=row.department,
+        rewards=row.rewards,
+        penalties=row.penalties,
+        compensation=row.compensation,
+        net=row.net,
+        dismissals=row.dismissals,
+        notice_count=row.notice_count,
+    )
+
+
+async def summary(session: AsyncSession, month: str) -> tuple[list[PersonLine], SummaryOut]:
+    """A closed month's fixed lines, or an open month's preview from its stamped notices."""
+    valid_month(month)
+    closed = await repository.get_closed(session, month)
+    if closed is not None:
+        lines = [_line_of(row) for row in await repository.lines_of(session, month)]
+    else:
+        in_month = await notices.of_month(session, month, (Status.STAMPED.value,))
+        lines = summarize(_facts(notice) for notice in in_month if summarizable(notice))
+    return lines, view(month, lines, closed)
+
+
+def view(month: str, lines: list[PersonLine], closed: ClosedMonth | None) -> SummaryOut:
+    departments = department_totals(lines)
+    return SummaryOut(
+        month=month,
+        status="closed" if closed else "open",
+        closed_by=closed.closed_by if closed else None,
+        closed_at=closed.closed_at if closed else None,
+        people=[PersonLineOut.model_validate(line.__dict__) for line in lines],
+        departments=[DepartmentTotalOut.model_validate(total.__dict__) for total in departments],
+        totals=TotalsOut(
+            rewards=money(sum((line.rewards for line in lines), Decimal(0))),
+            penalties=money(sum((line.penalties for line in lines), Decimal(0))),
+            compensation=money(sum((line.compensation for line in lines), Decimal(0))),
+            net=money(sum((line.net for line in lines), Decimal(0))),
+            people=len(lines),
+            notice_count=sum(line.notice_count for line in lines),
+        ),
+    )
