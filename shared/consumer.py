@@ -9,6 +9,7 @@ error, and the consumer moves on. Rebalances and UNKNOWN_MEMBER_ID only make it 
 import asyncio
 import contextlib
 import logging
+import time
 import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -96,6 +97,14 @@ def decode(record: ConsumerRecord[bytes, bytes]) -> Incoming:
     return incoming
 
 
+STALL_WINDOW_S = 10.0
+START_TIMEOUT_S = 30.0
+
+
+class ConsumerStalled(RuntimeError):
+    pass
+
+
 class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, runner: "ConsumerRunner") -> None:
         self.runner = runner
@@ -125,6 +134,8 @@ class ConsumerRunner:
         self._finished: dict[TopicPartition, int] = {}
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._last_progress = time.monotonic()
+        self._last_stall_check = 0.0
         self.assigned = asyncio.Event()
 
     async def start(self) -> None:
@@ -158,15 +169,27 @@ class ConsumerRunner:
             return
         consumer = make_consumer(self.settings, group_id=f"qms.{self.name}", client_id=f"{self.name}-consumer")
         consumer.subscribe(self.subscriptions.topics(), listener=_CommitOnRevoke(self))
-        producer = make_producer(self.settings, f"{self.name}-dlq")
         try:
-            await consumer.start()
-            await producer.start()
-        except Exception:
-            await consumer.stop()
-            await producer.stop()
+            await asyncio.wait_for(consumer.start(), timeout=START_TIMEOUT_S)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(consumer.stop(), timeout=5)
             raise
-        self._consumer, self._dlq_producer = consumer, producer
+        self._consumer = consumer
+        self._last_progress = time.monotonic()
+
+    async def _dlq(self) -> AIOKafkaProducer:
+        """The dead-letter producer, started on first use so a broker hiccup at start-up cannot block polling."""
+        if self._dlq_producer is None:
+            producer = make_producer(self.settings, f"{self.name}-dlq")
+            try:
+                await asyncio.wait_for(producer.start(), timeout=START_TIMEOUT_S)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(producer.stop(), timeout=5)
+                raise
+            self._dlq_producer = producer
+        return self._dlq_producer
 
     async def _close(self) -> None:
         consumer, self._consumer = self._consumer, None
@@ -181,6 +204,10 @@ class ConsumerRunner:
         batches = await self._consumer.getmany(timeout_ms=500)
         if self._consumer.assignment():
             self.assigned.set()
+        if batches:
+            self._last_progress = time.monotonic()
+        else:
+            await self._check_not_stalled()
         for tp, records in batches.items():
             if self._stopping.is_set():
                 return
@@ -201,6 +228,23 @@ class ConsumerRunner:
                 await self._consumer.commit(offsets)
             except Exception as exc:  # a rebalance took the partition: the inbox makes redelivery harmless
                 log.info("offset commit skipped for %s: %s", self.name, exc)
+
+    async def _check_not_stalled(self) -> None:
+        """After a broker restart a fetcher can sit on assigned partitions that have records, receiving
+        nothing. Idle with records waiting for a whole window means stalled: start a fresh consumer."""
+        now = time.monotonic()
+        if now - self._last_progress < STALL_WINDOW_S or now - self._last_stall_check < STALL_WINDOW_S:
+            return
+        self._last_stall_check = now
+        assert self._consumer is not None
+        assigned = list(self._consumer.assignment())
+        if not assigned:
+            return
+        ends = await self._consumer.end_offsets(assigned)
+        behind = [tp for tp in assigned if ends.get(tp, 0) > await self._consumer.position(tp)]
+        if behind:
+            raise ConsumerStalled(f"no records for {STALL_WINDOW_S}s while {len(behind)} partition(s) have some")
+        self._last_progress = now
 
     def _record_lag(self, tp: TopicPartition, next_offset: int) -> None:
         assert self._consumer is not None
@@ -301,7 +345,7 @@ class ConsumerRunner:
         )
 
     async def _dead_letter(self, item: Incoming, error: str) -> None:
-        assert self._dlq_producer is not None
+        producer = await self._dlq()
         record = item.record
         headers = [
             *(record.headers or ()),
@@ -311,8 +355,6 @@ class ConsumerRunner:
             ("dlq-original-partition", str(record.partition).encode()),
             ("dlq-original-offset", str(record.offset).encode()),
         ]
-        await self._dlq_producer.send_and_wait(
-            topics.dlq(record.topic), key=record.key, value=record.value, headers=headers
-        )
+        await producer.send_and_wait(topics.dlq(record.topic), key=record.key, value=record.value, headers=headers)
         EVENTS_DEAD_LETTERED.labels(self.name, record.topic).inc()
         log.error("dead-lettered %s[%s]@%s: %s", record.topic, record.partition, record.offset, error)
