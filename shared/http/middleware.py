@@ -1,8 +1,10 @@
 """One plain ASGI middleware: correlation id in and out, request metrics."""
 
+import json
 import time
 import uuid
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import context
@@ -18,10 +20,45 @@ def _correlation_from(scope: Scope) -> str:
     return str(uuid.uuid4())
 
 
+class BodyTooLarge(HTTPException):
+    """Raised while the app reads the body, so FastAPI's handlers answer with a 413 problem."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request bodies are limited to {limit} bytes")
+
+
+def declared_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def send_problem(send: Send, status: int, code: str, detail: str) -> None:
+    body = json.dumps(
+        {
+            "type": f"https://qms.example/problems/{code.replace('_', '-')}",
+            "title": "Payload too large",
+            "status": status,
+            "code": code,
+            "detail": detail,
+        }
+    ).encode()
+    headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, service: str) -> None:
+    """Correlation id, request metrics, and a cap on request bodies (nothing huge is read into memory)."""
+
+    def __init__(self, app: ASGIApp, service: str, max_body_bytes: int = 32 * 1024 * 1024) -> None:
         self.app = app
         self.service = service
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -39,8 +76,23 @@ class RequestContextMiddleware:
                 message["headers"] = [*message.get("headers", []), (CORRELATION_HEADER, correlation.encode())]
             await send(message)
 
+        limit = self.max_body_bytes
+        received = 0
+
+        async def receive_capped() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
         try:
-            await self.app(scope, receive, send_with_header)
+            if (declared_length(scope) or 0) > limit:
+                await send_problem(send_with_header, 413, "payload_too_large", BodyTooLarge(limit).detail)
+                return
+            await self.app(scope, receive_capped, send_with_header)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
             method = scope["method"]
