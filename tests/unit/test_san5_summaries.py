@@ -1,0 +1,126 @@
+"""SAN-5: payroll months, per-person and per-department totals, and the files finance opens."""
+
+import csv
+import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from services.sanctions.summaries.rules import (
+    MonthError,
+    NoticeFacts,
+    check_closable,
+    check_month,
+    department_totals,
+    first_open_month,
+    month_of,
+    next_month,
+    summarize,
+    to_csv,
+    to_xlsx,
+)
+
+AT = datetime(2026, 11, 10, tzinfo=UTC)
+
+
+def notice(employee: str, kind: str, amount: str, department: str | None = "质量部", **extra: object) -> NoticeFacts:
+    fields: dict[str, object] = {
+        "employee_id": employee,
+        "employee_name": "李娜",
+        "department": department,
+        "kind": kind,
+        "amount": Decimal(amount),
+        "compensation": Decimal("0.00"),
+        "dismissal": False,
+        "occurred_at": AT,
+    }
+    fields.update(extra)
+    return NoticeFacts(**fields)  # type: ignore[arg-type]
+
+
+def test_san5_the_month_of_a_notice_is_its_month_in_china_time() -> None:
+    assert month_of(datetime(2026, 11, 30, 16, 30, tzinfo=UTC)) == "2026-12"
+    assert month_of(datetime(2026, 11, 30, 15, 59, tzinfo=UTC)) == "2026-11"
+
+
+def test_san5_next_month_rolls_over_the_year() -> None:
+    assert (next_month("2026-11"), next_month("2026-12")) == ("2026-12", "2027-01")
+
+
+def test_san5_a_notice_of_a_closed_month_falls_into_the_next_open_month() -> None:
+    assert first_open_month("2026-10", {"2026-10", "2026-11"}) == "2026-12"
+    assert first_open_month("2026-10", {"2026-11"}) == "2026-10"
+
+
+@pytest.mark.parametrize("month", ["2026-13", "2026-1", "26-11", "2026-11-01", ""])
+def test_san5_a_month_is_yyyy_mm(month: str) -> None:
+    with pytest.raises(MonthError):
+        check_month(month)
+
+
+def test_san5_a_month_can_be_closed_from_its_first_day_but_not_before() -> None:
+    check_closable("2026-11", date(2026, 11, 1))
+    with pytest.raises(MonthError):
+        check_closable("2026-12", date(2026, 11, 30))
+
+
+def test_san5_per_person_rewards_penalties_and_net() -> None:
+    lines = summarize([notice("E-1", "penalty", "200"), notice("E-1", "reward", "50"), notice("E-1", "penalty", "20")])
+
+    (line,) = lines
+    assert (line.rewards, line.penalties, line.net, line.notice_count) == (
+        Decimal("50.00"),
+        Decimal("220.00"),
+        Decimal("-170.00"),
+        3,
+    )
+
+
+def test_san5_borne_losses_and_dismissals_are_kept_apart_from_the_net() -> None:
+    lines = summarize(
+        [notice("E-1", "penalty", "10", compensation=Decimal("300.5")), notice("E-1", "penalty", "200", dismissal=True)]
+    )
+    assert (lines[0].net, lines[0].compensation, lines[0].dismissals) == (Decimal("-210.00"), Decimal("300.50"), 1)
+
+
+def test_san5_a_person_is_listed_under_the_department_of_their_latest_notice() -> None:
+    earlier = notice("E-1", "penalty", "10", department="机加部", occurred_at=datetime(2026, 11, 1, tzinfo=UTC))
+    later = notice("E-1", "penalty", "10", department="铸造部", occurred_at=datetime(2026, 11, 20, tzinfo=UTC))
+    assert summarize([later, earlier])[0].department == "铸造部"
+
+
+def test_san5_department_totals_add_up_their_people() -> None:
+    lines = summarize(
+        [
+            notice("E-1", "penalty", "100", department="机加部"),
+            notice("E-2", "reward", "50", department="机加部"),
+            notice("E-3", "penalty", "20", department=None),
+        ]
+    )
+    totals = {t.department: t for t in department_totals(lines)}
+    assert (totals["机加部"].net, totals["机加部"].people) == (Decimal("-50.00"), 2)
+    assert totals["(未填部门)"].penalties == Decimal("20.00")
+
+
+def test_san5_csv_is_utf8_with_a_bom_so_excel_and_wps_read_the_chinese() -> None:
+    lines = summarize([notice("E-1", "penalty", "200")])
+    content = to_csv("2026-11", lines, department_totals(lines))
+
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[1][:4] == ["工号", "姓名", "部门", "奖励(元)"]
+    assert rows[2] == ["E-1", "李娜", "质量部", "0.00", "200.00", "0.00", "-200.00", "0", "1"]
+    assert rows[-1] == ["质量部", "0.00", "200.00", "0.00", "-200.00", "1"]
+
+
+def test_san5_xlsx_has_people_and_departments_with_numeric_amounts() -> None:
+    lines = summarize([notice("E-1", "penalty", "200.5"), notice("E-2", "reward", "20")])
+    workbook = load_workbook(io.BytesIO(to_xlsx("2026-11", lines, department_totals(lines))))
+
+    people = list(workbook["个人汇总"].iter_rows(values_only=True))
+    departments = list(workbook["部门合计"].iter_rows(values_only=True))
+    assert people[1] == ("E-1", "李娜", "质量部", 0, 200.5, 0, -200.5, 0, 1)
+    assert departments[1] == ("质量部", 20, 200.5, 0, -180.5, 2)
+    assert workbook["个人汇总"]["E2"].number_format == "0.00"
