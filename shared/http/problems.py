@@ -108,6 +108,21 @@ def database_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, DATABASE_AWAY) or (cause is not None and cause is not exc and database_unavailable(cause))
 
 
+def invalid_text(exc: BaseException) -> bool:
+    """Input the database cannot store as text (NUL characters, lone surrogates): the client's fault."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, UnicodeEncodeError | asyncpg.CharacterNotInRepertoireError):
+            return True
+        if isinstance(current, asyncpg.UntranslatableCharacterError):
+            return True
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else current.__cause__ or current.__context__
+    return False
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -132,13 +147,24 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else None
         return problem_response(request, exc.status_code, code, code.replace("_", " ").capitalize(), detail)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _infrastructure(request: Request, exc: Exception) -> JSONResponse:
+        if invalid_text(exc):
+            return problem_response(
+                request, 422, "invalid_text", "Request is not valid", "text contains characters that cannot be stored"
+            )
         if database_unavailable(exc):
             response = problem_response(
                 request, 503, "database_unavailable", "Service unavailable", "the database is not reachable; retry"
             )
             response.headers["Retry-After"] = "2"
             return response
+        return await _unexpected(request, exc)
+
+    # Registered by class so the answer passes through the middleware (metrics see the real status).
+    for error in (sa_exc.SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError, UnicodeError, OSError):
+        app.add_exception_handler(error, _infrastructure)  # type: ignore[arg-type]
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(request, 500, "internal_error", "Internal error", "the error was logged")

@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import Depends, FastAPI
@@ -125,3 +126,32 @@ async def test_body_under_the_cap_passes_and_carries_a_correlation_id() -> None:
         response = await client.post("/echo", json={"text": "短"}, headers={"X-Correlation-ID": "c-1"})
     assert response.status_code == 200
     assert response.headers["x-correlation-id"] == "c-1"
+
+
+def failing_app(error: Exception) -> FastAPI:
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.get("/fail")
+    async def fail() -> None:
+        raise error
+
+    return app
+
+
+async def test_text_the_database_cannot_store_is_a_422_problem() -> None:
+    error = asyncpg.CharacterNotInRepertoireError("invalid byte sequence for encoding UTF8: 0x00")
+    transport = httpx.ASGITransport(app=failing_app(error), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/fail")
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_text"
+
+
+async def test_database_shutting_down_is_a_503_problem_to_retry() -> None:
+    error = asyncpg.CannotConnectNowError("the database system is shutting down")
+    transport = httpx.ASGITransport(app=failing_app(error), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/fail")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "2"
