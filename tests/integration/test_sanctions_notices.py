@@ -253,3 +253,18 @@ async def test_san4_roles_guard_violations(sanctions: httpx.AsyncClient) -> None
     assert (await sanctions.post("/v1/violations", json=body)).status_code == 401
     assert (await sanctions.post("/v1/violations", json=body, headers=auth("finance"))).status_code == 403
     assert (await sanctions.post("/v1/violations", json=body, headers=auth("inspector"))).status_code == 201
+
+
+async def test_san4_a_repeated_idempotency_key_records_the_violation_once(sanctions: httpx.AsyncClient) -> None:
+    person = employee()
+    headers = {**QM, "Idempotency-Key": str(uuid.uuid4())}
+    body = violation("5.2.1.7", person)
+
+    first = await sanctions.post("/v1/violations", json=body, headers=headers)
+    again = await sanctions.post("/v1/violations", json=body, headers=headers)
+    other_body = await sanctions.post("/v1/violations", json=violation("5.2.1.8", person), headers=headers)
+
+    assert (first.status_code, again.status_code, other_body.status_code) == (201, 201, 409)
+    assert again.json() == first.json()
+    listed = await sanctions.get("/v1/notices", params={"employee_id": person}, headers=QM)
+    assert len(listed.json()["items"]) == 1
