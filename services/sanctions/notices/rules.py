@@ -63,6 +63,15 @@ def check_decidable(dispute: DisputeStatus | None) -> None:
         raise TransitionError("no_open_dispute", "this notice has no open dispute to decide")
 
 
+LEADERSHIP_CLAUSE = "5.2.1.13"
+LEADERSHIP_LEVELS = frozenset({"batch", "major"})
+
+
+def needs_leadership_draft(level: str, responsible_head: str | None) -> bool:
+    """SAN-6: a batch or major incident makes its responsible department's head answer under 5.2.1.13."""
+    return level in LEADERSHIP_LEVELS and bool(responsible_head)
+
+
 def act_key(act_id: str | None, incident_id: str | None) -> str | None:
     """SAN-3: one act is an act_id, or else one incident, always for one person."""
     if act_id is not None:

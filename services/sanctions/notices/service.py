@@ -21,6 +21,8 @@ from services.sanctions.clauses.rules import charge as price
 from services.sanctions.notices import repository
 from services.sanctions.notices.models import Notice, NoticeStep, Violation
 from services.sanctions.notices.rules import (
+    LEADERSHIP_CLAUSE,
+    LEADERSHIP_LEVELS,
     ActMember,
     DisputeStatus,
     Status,
@@ -28,6 +30,7 @@ from services.sanctions.notices.rules import (
     act_key,
     check_decidable,
     check_disputable,
+    needs_leadership_draft,
     next_status,
     resolve_act,
 )
@@ -55,8 +58,6 @@ log = logging.getLogger("qms.sanctions.notices")
 
 # §7: quality, administration and finance see every notice; anyone else only their own.
 SEE_ALL = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT, Role.FINANCE)
-LEADERSHIP_CLAUSE = "5.2.1.13"
-LEADERSHIP_LEVELS = frozenset({"batch", "major"})
 
 
 def can_see(principal: Principal, employee_id: str) -> bool:
@@ -360,11 +361,11 @@ async def decide(session: AsyncSession, notice_id: uuid.UUID, body: DecisionIn, 
 
 async def draft_for_incident(session: AsyncSession, incident: IncidentClassifiedV1 | IncidentEscalatedV1) -> None:
     """SAN-6: a batch or major incident drafts 5.2.1.13 for the responsible department's head, once."""
-    if incident.level not in LEADERSHIP_LEVELS:
+    if not needs_leadership_draft(incident.level, incident.responsible_head):
+        if incident.level in LEADERSHIP_LEVELS:
+            log.warning("%s incident %s names no responsible head; no draft", incident.level, incident.incident_id)
         return
-    if not incident.responsible_head:
-        log.warning("incident %s is %s but names no responsible head; no draft", incident.incident_id, incident.level)
-        return
+    assert incident.responsible_head is not None
     notice_id = uuid.uuid4()
     if not await repository.claim_incident_draft(session, incident.incident_id, LEADERSHIP_CLAUSE, notice_id):
         return
