@@ -63,6 +63,10 @@ class IncidentKey(Base):
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     key: Mapped[str] = mapped_column(String(500), primary_key=True)
     incident_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("incidents.id"), index=True)
+    # What the key aggregates: the return lines matching it are the incident's sources.
+    model: Mapped[str | None] = mapped_column(String(200))
+    production_date: Mapped[date | None] = mapped_column(Date)
+    shipped_batch_no: Mapped[str | None] = mapped_column(String(200))
 
 
 class IncidentHistory(Base):

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, text, tuple_
+from sqlalchemy import and_, or_, select, text, tuple_, union
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,27 +38,12 @@ async def add_sources(session: AsyncSession, sources: list[tuple[uuid.UUID, str,
     )
 
 
-async def link_return_lines(session: AsyncSession, incident_id: uuid.UUID, condition: dict[str, Any]) -> None:
-    """Every return line of an aggregate becomes a source of the incident that aggregate opened (CLS-2)."""
-    if "shipped_batch_no" in condition:
-        where = "shipped_batch_no = :shipped_batch_no"
-    else:
-        where = "model = :model AND production_date = :production_date"
-    await session.execute(
-        text(
-            "INSERT INTO classification.incident_sources (incident_id, source_id, source_kind) "
-            f"SELECT :incident_id, line_id, 'return_line' FROM classification.return_lines WHERE {where} "
-            "ORDER BY line_id ON CONFLICT DO NOTHING"
-        ),
-        {"incident_id": incident_id, **condition},
-    )
-
-
-async def claim_key(session: AsyncSession, kind: str, key: str, incident_id: uuid.UUID) -> bool:
-    """The unique (kind, key) guard: False when another incident holds the key already."""
+async def claim_key(session: AsyncSession, kind: str, key: str, incident_id: uuid.UUID, **aggregate: Any) -> bool:
+    """The unique (kind, key) guard: False when another incident holds the key already. ``aggregate``
+    (model and production_date, or shipped_batch_no) says which return lines the key stands for."""
     claimed = await session.scalar(
         insert(IncidentKey)
-        .values(kind=kind, key=key, incident_id=incident_id)
+        .values(kind=kind, key=key, incident_id=incident_id, **aggregate)
         .on_conflict_do_nothing()
         .returning(IncidentKey.incident_id)
     )
@@ -114,15 +99,32 @@ async def get(session: AsyncSession, incident_id: uuid.UUID, for_update: bool = 
 
 
 async def sources_of(session: AsyncSession, incident_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-    rows = await session.execute(
-        select(IncidentSource.incident_id, IncidentSource.source_id)
-        .where(IncidentSource.incident_id.in_(incident_ids))
-        .order_by(IncidentSource.source_id)
+    """Complaints and reports linked one by one, and for an aggregate incident every return line of its
+    keys (CLS-2: the sources grow with the aggregate without a write per line)."""
+    explicit = select(IncidentSource.incident_id, IncidentSource.source_id).where(
+        IncidentSource.incident_id.in_(incident_ids)
     )
+    lines = (
+        select(IncidentKey.incident_id, ReturnLine.line_id)
+        .join(ReturnLine, _key_matches_line())
+        .where(IncidentKey.incident_id.in_(incident_ids))
+    )
+    rows = await session.execute(union(explicit, lines).order_by("source_id"))
     found: dict[uuid.UUID, list[str]] = {incident_id: [] for incident_id in incident_ids}
-    for incident_id, source_id in rows:
+    for incident_id, source_id in rows.tuples():
         found[incident_id].append(source_id)
     return found
+
+
+def _key_matches_line() -> Any:
+    return or_(
+        and_(
+            IncidentKey.kind == "batch",
+            ReturnLine.model == IncidentKey.model,
+            ReturnLine.production_date == IncidentKey.production_date,
+        ),
+        and_(IncidentKey.kind == "major", ReturnLine.shipped_batch_no == IncidentKey.shipped_batch_no),
+    )
 
 
 async def add_history(
@@ -162,9 +164,7 @@ async def search(
     if shipped_batch_no is not None:
         query = query.where(_concerns_shipped_batch(shipped_batch_no))
     if source_id is not None:
-        query = query.where(
-            Incident.id.in_(select(IncidentSource.incident_id).where(IncidentSource.source_id == source_id))
-        )
+        query = query.where(_has_source(source_id))
     if emergency is not None:
         query = query.where(Incident.emergency == emergency)
     if after is not None:
@@ -173,11 +173,19 @@ async def search(
     return list((await session.scalars(query)).all())
 
 
-def _concerns_shipped_batch(shipped_batch_no: str) -> Any:
-    """An incident concerns a shipped batch when it names it or one of its return lines came from it."""
-    from_lines = (
-        select(IncidentSource.incident_id)
-        .join(ReturnLine, ReturnLine.line_id == IncidentSource.source_id)
-        .where(and_(ReturnLine.shipped_batch_no == shipped_batch_no, IncidentSource.source_kind == "return_line"))
+def _has_source(source_id: str) -> Any:
+    linked = select(IncidentSource.incident_id).where(IncidentSource.source_id == source_id)
+    by_line = (
+        select(IncidentKey.incident_id).join(ReturnLine, _key_matches_line()).where(ReturnLine.line_id == source_id)
     )
-    return or_(Incident.shipped_batch_no == shipped_batch_no, Incident.id.in_(from_lines))
+    return or_(Incident.id.in_(linked), Incident.id.in_(by_line))
+
+
+def _concerns_shipped_batch(shipped_batch_no: str) -> Any:
+    """An incident concerns a shipped batch when it names it, or aggregates return lines from it."""
+    by_line = (
+        select(IncidentKey.incident_id)
+        .join(ReturnLine, _key_matches_line())
+        .where(ReturnLine.shipped_batch_no == shipped_batch_no)
+    )
+    return or_(Incident.shipped_batch_no == shipped_batch_no, Incident.id.in_(by_line))

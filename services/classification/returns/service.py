@@ -40,10 +40,6 @@ class _Batch:
         self.fresh = fresh
         self.at = datetime.now(UTC)
         self.events: list[EventData] = []
-        self.links: list[tuple[uuid.UUID, str, str]] = []
-
-    def link(self, incident: Incident, lines: list[ReturnRecordedV1]) -> None:
-        self.links.extend((incident.id, line.line_id, "return_line") for line in lines)
 
 
 async def record_returns(session: AsyncSession, lines: list[ReturnRecordedV1]) -> None:
@@ -59,7 +55,6 @@ async def record_returns(session: AsyncSession, lines: list[ReturnRecordedV1]) -
     batch = _Batch(await rules_service.rule_set_in_force(session), fresh)
     await _batch_incidents(session, batch, by_model_date)
     await _major_incidents(session, batch, by_shipped_batch)
-    await incidents_repository.add_sources(session, batch.links)
     await add_events(session, batch.events)
 
 
@@ -74,12 +69,11 @@ async def _batch_incidents(session: AsyncSession, batch: _Batch, totals: dict[tu
         observed = reason("returns_same_model_date", total, threshold)
         incident = existing.get(key)
         if incident is None:
-            incident = await _open(session, batch, BATCH, key, observed, model=model, production_date=day)
-            await incidents_repository.link_return_lines(session, incident.id, {"model": model, "production_date": day})
+            aggregate = {"model": model, "production_date": day}
+            incident = await _open(session, batch, BATCH, key, observed, aggregate, aggregate)
             await _publish(session, batch, incident, None)
         else:
             _update_observed(incident, observed, batch.at)
-            batch.link(incident, [line for line in batch.fresh if (line.model, line.production_date) == (model, day)])
 
 
 async def _major_incidents(session: AsyncSession, batch: _Batch, totals: dict[str, int]) -> None:
@@ -95,7 +89,6 @@ async def _major_incidents(session: AsyncSession, batch: _Batch, totals: dict[st
         incident = existing.get(shipped)
         if incident is not None:
             _update_observed(incident, observed, batch.at)
-            batch.link(incident, [line for line in batch.fresh if line.shipped_batch_no == shipped])
             continue
         model_dates = await repository.model_dates_of_shipped_batch(session, shipped)
         candidates = await incidents_repository.upgrade_candidates(
@@ -112,16 +105,24 @@ async def _major_incidents(session: AsyncSession, batch: _Batch, totals: dict[st
                 MAJOR,
                 shipped,
                 observed,
-                model=next(iter(models)) if len(models) == 1 else None,
-                production_date=next(iter(days)) if len(days) == 1 else None,
-                shipped_batch_no=shipped,
+                {"shipped_batch_no": shipped},
+                {
+                    "model": next(iter(models)) if len(models) == 1 else None,
+                    "production_date": next(iter(days)) if len(days) == 1 else None,
+                    "shipped_batch_no": shipped,
+                },
             )
-            await incidents_repository.link_return_lines(session, incident.id, {"shipped_batch_no": shipped})
             await _publish(session, batch, incident, None)
 
 
 async def _open(
-    session: AsyncSession, batch: _Batch, kind: str, key: str, observed: dict[str, Any], **facts: Any
+    session: AsyncSession,
+    batch: _Batch,
+    kind: str,
+    key: str,
+    observed: dict[str, Any],
+    aggregate: dict[str, Any],
+    facts: dict[str, Any],
 ) -> Incident:
     responsibility = await rules_service.responsibility_for(session, None)
     incident = Incident(
@@ -140,7 +141,7 @@ async def _open(
     )
     session.add(incident)
     await session.flush()
-    if not await incidents_repository.claim_key(session, kind, key, incident.id):
+    if not await incidents_repository.claim_key(session, kind, key, incident.id, **aggregate):
         # The aggregate row is locked by this transaction, so nobody else can hold the key: a bug if so.
         raise RuntimeError(f"incident key ({kind}, {key}) is taken although its aggregate is locked")
     await incidents_repository.add_history(
@@ -158,9 +159,8 @@ async def _upgrade(
     incident.reasons = with_updated_reason(incident.reasons, observed)
     incident.shipped_batch_no = shipped
     incident.updated_at = batch.at
-    if not await incidents_repository.claim_key(session, MAJOR, shipped, incident.id):
+    if not await incidents_repository.claim_key(session, MAJOR, shipped, incident.id, shipped_batch_no=shipped):
         raise RuntimeError(f"incident key ({MAJOR}, {shipped}) is taken although its aggregate is locked")
-    await incidents_repository.link_return_lines(session, incident.id, {"shipped_batch_no": shipped})
     detail = {"from": previous, "to": incident.level, "shipped_batch_no": shipped, "reason": observed}
     await incidents_repository.add_history(
         session, incident.id, "escalated", incidents_service.SYSTEM, detail, batch.at

@@ -113,14 +113,19 @@ def upgrade() -> None:
     op.create_index("ix_incidents_created_at_id", "incidents", ["created_at", "id"], schema=SCHEMA)
 
     # CLS-2: one incident per aggregate key, whoever gets there first; ('batch', 'VX-200|2026-11-01'),
-    # ('major', 'S-7781'). An upgraded incident holds both.
+    # ('major', 'S-7781'). An upgraded incident holds both. The key's return lines are its sources.
     op.create_table(
         "incident_keys",
         sa.Column("kind", sa.String(20), primary_key=True),
         sa.Column("key", sa.String(500), primary_key=True),
         sa.Column("incident_id", UUID(as_uuid=True), _incident_fk(), nullable=False, index=True),
+        sa.Column("model", sa.String(200)),
+        sa.Column("production_date", sa.Date),
+        sa.Column("shipped_batch_no", sa.String(200)),
         schema=SCHEMA,
     )
+    op.create_index("ix_incident_keys_model_date", "incident_keys", ["model", "production_date"], schema=SCHEMA)
+    op.create_index("ix_incident_keys_shipped_batch_no", "incident_keys", ["shipped_batch_no"], schema=SCHEMA)
     op.create_table(
         "incident_history",
         sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
