@@ -235,6 +235,10 @@ async def test_san4_notice_list_pages_with_a_cursor(sanctions: httpx.AsyncClient
         ({"clause": "5.3.2.1", "variant": "author"}, "unknown_variant"),
         ({"occurred_at": "2026-11-24T10:00:00"}, "validation_failed"),
         ({"surprise": 1}, "validation_failed"),
+        ({"occurred_at": "9999-12-31T23:00:00-05:00"}, "validation_failed"),
+        ({"note": "a\u0000b"}, "validation_failed"),
+        ({"clause": "5.2.1.2", "pieces": 1_000_000, "aggravating": True}, "amount_too_large"),
+        ({"clause": "5.2.1.7", "aggravating": True}, "not_aggravatable"),
     ],
 )
 async def test_san2_bad_violations_are_422_problems(
@@ -268,3 +272,9 @@ async def test_san4_a_repeated_idempotency_key_records_the_violation_once(sancti
     assert again.json() == first.json()
     listed = await sanctions.get("/v1/notices", params={"employee_id": person}, headers=QM)
     assert len(listed.json()["items"]) == 1
+
+
+async def test_san4_a_cursor_this_api_did_not_return_is_a_400(sanctions: httpx.AsyncClient) -> None:
+    response = await sanctions.get("/v1/notices", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=QM)
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_cursor")

@@ -180,3 +180,7 @@ def test_san2_twelve_months_before_a_leap_day_is_the_28th() -> None:
 def test_san2_an_aggravation_factor_outside_1_to_10_is_refused(factor: str) -> None:
     with pytest.raises(AmountError):
         check_factor(Decimal(factor))
+
+
+def test_san2_an_amount_larger_than_any_notice_is_refused() -> None:
+    assert refused(per_piece(10_000, aggravated=True), Offence(pieces=1_000, aggravating=True)) == "amount_too_large"

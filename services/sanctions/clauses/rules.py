@@ -12,6 +12,8 @@ from typing import Any
 
 CENT = Decimal("0.01")
 DEFAULT_AGGRAVATION_FACTOR = Decimal("2")
+# No single notice is larger; beyond it a request is a typo, not a penalty.
+MAX_AMOUNT = Decimal("10000000.00")
 
 
 def money(value: Decimal | int | str) -> Decimal:
@@ -565,6 +567,8 @@ def charge(kind: Kind, rule: AmountRule, offence: Offence, prior: PriorRecord, f
     aggravate = _aggravates(kind, rule, offence, prior)
     if aggravate:
         base = replace(base, amount=money(base.amount * factor), aggravated=True, basis=f"{base.basis} × {factor}")
+    if base.amount > MAX_AMOUNT:
+        raise AmountError("amount_too_large", f"{base.amount} is more than one notice may carry ({MAX_AMOUNT})")
     return replace(base, compensation=compensation)
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
 
 from services.sanctions.clauses.rules import Kind, RuleKind, money
 
@@ -16,6 +16,14 @@ VariantName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_nul_characters(cls, value: object) -> object:
+        """Postgres text cannot hold NUL; refuse it here rather than fail in the database."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL characters are not allowed")
+        return value
 
 
 class AmountRuleOut(BaseModel):

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
 
 from services.sanctions.clauses.schemas import ClauseCode, MoneyIn, MoneyOut, Strict, VariantName
 from services.sanctions.notices.rules import DisputeStatus, Status
@@ -34,6 +34,14 @@ class ViolationIn(Strict):
     compensation: MoneyIn | None = None
     aggravating: bool = False
     note: Note | None = None
+
+    @field_validator("occurred_at")
+    @classmethod
+    def occurred_in_this_era(cls, value: datetime) -> datetime:
+        """Keeps month and 12-month arithmetic far from the calendar's ends."""
+        if not 2000 <= value.year <= 2100:
+            raise ValueError("occurred_at must lie between the years 2000 and 2100")
+        return value
 
 
 class NoticeBrief(BaseModel):
