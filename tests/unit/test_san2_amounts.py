@@ -93,13 +93,13 @@ def test_san2_piece_rules_need_pieces(rule: AmountRule, pieces: int | None) -> N
 )
 def test_san2_5_2_1_11_ten_per_piece_and_200_for_more_than_ten_in_a_shift(pieces: int, amount: str) -> None:
     assert shift_amount(SHIFT_CAP, pieces) == Decimal(amount)
-    assert penalty(SHIFT_CAP, Offence(pieces=pieces)) == Decimal(amount)
+    assert penalty(SHIFT_CAP, Offence(pieces=pieces, shift="2026-11-24-A")) == Decimal(amount)
 
 
 def test_san2_5_2_1_11_later_reports_of_one_shift_add_only_up_to_the_shift_amount() -> None:
-    first = penalty(SHIFT_CAP, Offence(pieces=5))
-    second = penalty(SHIFT_CAP, Offence(pieces=7), PriorRecord(shift_pieces_before=5))
-    third = penalty(SHIFT_CAP, Offence(pieces=3), PriorRecord(shift_pieces_before=12))
+    first = penalty(SHIFT_CAP, Offence(pieces=5, shift="A"))
+    second = penalty(SHIFT_CAP, Offence(pieces=7, shift="A"), PriorRecord(shift_pieces_before=5))
+    third = penalty(SHIFT_CAP, Offence(pieces=3, shift="A"), PriorRecord(shift_pieces_before=12))
 
     assert (first, second, third) == (Decimal("50.00"), Decimal("150.00"), Decimal("0.00"))
     assert first + second + third == shift_amount(SHIFT_CAP, 15)
@@ -184,3 +184,7 @@ def test_san2_an_aggravation_factor_outside_1_to_10_is_refused(factor: str) -> N
 
 def test_san2_an_amount_larger_than_any_notice_is_refused() -> None:
     assert refused(per_piece(10_000, aggravated=True), Offence(pieces=1_000, aggravating=True)) == "amount_too_large"
+
+
+def test_san2_5_2_1_11_needs_the_shift() -> None:
+    assert refused(SHIFT_CAP, Offence(pieces=3)) == "shift_required"

@@ -70,7 +70,7 @@ def test_san1_each_clause_prices_a_first_offence_as_the_spec_table_says(code: st
     clause = CATALOG[code]
     _, rule = clause.variant(None)
 
-    priced = charge(clause.kind, rule, Offence(pieces=pieces), PriorRecord(), DEFAULT_AGGRAVATION_FACTOR)
+    priced = charge(clause.kind, rule, Offence(pieces=pieces, shift="A"), PriorRecord(), DEFAULT_AGGRAVATION_FACTOR)
 
     assert (clause.kind.value, rule.rule.value, priced.amount) == (kind, rule_kind, Decimal(amount))
     assert priced.dismissal is False

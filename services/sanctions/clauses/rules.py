@@ -530,6 +530,7 @@ class Offence:
     chosen_amount: Decimal | None = None
     compensation: Decimal | None = None
     aggravating: bool = False
+    shift: str | None = None
 
 
 @dataclass(frozen=True)
@@ -554,6 +555,8 @@ class Charge:
 def charge(kind: Kind, rule: AmountRule, offence: Offence, prior: PriorRecord, factor: Decimal) -> Charge:
     """SAN-2: the amount of one notice under ``rule``."""
     _check_pieces(rule, offence.pieces)
+    if rule.rule is RuleKind.PER_PIECE_WITH_SHIFT_CAP and offence.shift is None:
+        raise AmountError("shift_required", "this clause caps the amount per shift; send shift")
     compensation = _compensation(rule, offence.compensation)
     if rule.is_range:
         base = _ranged(rule, offence)

@@ -14,6 +14,7 @@ from services.sanctions.clauses.rules import (
     Kind,
     Offence,
     PriorRecord,
+    RuleKind,
     check_chosen,
     twelve_months_before,
 )
@@ -99,13 +100,11 @@ async def record_violation(
         variant, rule = clause.variant(payload.variant)
     except AmountError as exc:
         raise _amount_problem(exc) from None
-    if rule.rule.value == "per_piece_with_shift_cap" and payload.shift is None:
-        raise unprocessable("shift_required", f"clause {clause.code} caps the amount per shift; send shift")
     employee = payload.employee
     key = act_key(payload.act_id, payload.incident_id)
     await repository.lock_employee(session, employee.id)
     prior = await _prior_record(session, clause.code, rule, payload, key)
-    offence = Offence(payload.pieces, payload.amount, payload.compensation, payload.aggravating)
+    offence = Offence(payload.pieces, payload.amount, payload.compensation, payload.aggravating, payload.shift)
     try:
         priced = price(clause.kind, rule, offence, prior, current.aggravation_factor)
     except AmountError as exc:
@@ -173,7 +172,7 @@ async def _prior_record(
     )
     shift_pieces = (
         await repository.pieces_in_shift(session, employee_id, clause, payload.shift)
-        if rule.rule.value == "per_piece_with_shift_cap" and payload.shift is not None
+        if rule.rule is RuleKind.PER_PIECE_WITH_SHIFT_CAP and payload.shift is not None
         else 0
     )
     return PriorRecord(repeats_within_12_months=recent, earlier_offences=earlier, shift_pieces_before=shift_pieces)
