@@ -196,6 +196,50 @@ async def test_cls2_many_concurrent_pushes_count_exactly(
     assert reason(majors[0], "returns_shipped_batch")["observed"] == 1280
 
 
+async def returns_consumed_by(url: str) -> float:
+    async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+        text = (await client.get("/metrics")).text
+    prefix = f'qms_events_consumed_total{{service="classification",topic="{topics.RETURNS}"}} '
+    return sum(float(line.removeprefix(prefix)) for line in text.splitlines() if line.startswith(prefix))
+
+
+async def test_cls2_two_instances_sharing_a_shipped_batch_count_exactly(
+    stack: Stack, intake: httpx.AsyncClient, classification: httpx.AsyncClient
+) -> None:
+    model, shipped = unique("M"), unique("S")
+    replica = await asyncio.to_thread(stack.start_replica, "classification", "scale-out")
+    try:
+        # Lines of many dates spread over every partition until the second instance has taken its share.
+        warm_up = 0
+
+        async def replica_works() -> bool:
+            nonlocal warm_up
+            await push(
+                intake, [lines(1, model, shipped, DAY - timedelta(days=100 + warm_up * 10 + n))[0] for n in range(10)]
+            )
+            warm_up += 1
+            return await returns_consumed_by(replica.url) > 0
+
+        await eventually(replica_works, timeout=90, interval=0.5)
+        days = [DAY - timedelta(days=n) for n in range(6)]
+        batches = [lines(100, model, shipped, day) for day in days for _ in range(2)]
+        await asyncio.gather(*(push(intake, batch) for batch in batches))
+
+        await reaches(lambda: shipped_total(classification, shipped), 1200 + warm_up * 10)
+        for day in days:
+            assert await model_date_total(classification, model, day) == 200
+        majors = await incidents(classification, shipped_batch_no=shipped, level="major")
+        assert len(majors) == 1
+        assert reason(majors[0], "returns_shipped_batch")["observed"] == 1200 + warm_up * 10
+        batch_days = [
+            i["production_date"] for i in await incidents(classification, model=model) if i["production_date"]
+        ]
+        assert sorted(batch_days) == sorted(day.isoformat() for day in days)
+    finally:
+        await asyncio.to_thread(replica.stop)
+        stack.services.pop("classification-scale-out", None)
+
+
 async def test_cls2_consumer_killed_mid_stream_counts_exactly(
     stack: Stack, intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:

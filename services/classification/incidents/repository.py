@@ -1,7 +1,6 @@
 """All SQL of incidents, their sources, keys and history."""
 
 import uuid
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -50,28 +49,28 @@ async def claim_key(session: AsyncSession, kind: str, key: str, incident_id: uui
     return claimed is not None
 
 
-async def incidents_by_keys(session: AsyncSession, kind: str, keys: Iterable[str]) -> dict[str, Incident]:
-    """The incidents holding these keys, locked for this transaction (in id order, so no deadlocks)."""
-    wanted = sorted(set(keys))
+async def key_holders(
+    session: AsyncSession, batch_keys: list[str], shipped_batches: list[str]
+) -> dict[tuple[str, str], uuid.UUID]:
+    """Which incident holds each of these keys (not locked: ``lock`` does that, all at once)."""
+    wanted = [("batch", key) for key in batch_keys] + [("major", key) for key in shipped_batches]
     if not wanted:
         return {}
     rows = await session.execute(
-        select(IncidentKey.key, Incident)
-        .join(Incident, Incident.id == IncidentKey.incident_id)
-        .where(IncidentKey.kind == kind, IncidentKey.key.in_(wanted))
-        .order_by(Incident.id)
-        .with_for_update(of=Incident)
+        select(IncidentKey.kind, IncidentKey.key, IncidentKey.incident_id).where(
+            tuple_(IncidentKey.kind, IncidentKey.key).in_(wanted)
+        )
     )
-    return {key: incident for key, incident in rows.tuples().all()}
+    return {(kind, key): incident_id for kind, key, incident_id in rows.tuples()}
 
 
-async def upgrade_candidates(session: AsyncSession, batch_keys: list[str]) -> list[Incident]:
-    """Open incidents holding one of these batch keys and no major key yet."""
+async def upgrade_candidates(session: AsyncSession, batch_keys: list[str]) -> list[uuid.UUID]:
+    """Open incidents holding one of these batch keys and no major key yet (checked again once locked)."""
     if not batch_keys:
         return []
     majors = select(IncidentKey.incident_id).where(IncidentKey.kind == "major")
     query = (
-        select(Incident)
+        select(Incident.id)
         .join(IncidentKey, IncidentKey.incident_id == Incident.id)
         .where(
             IncidentKey.kind == "batch",
@@ -79,10 +78,32 @@ async def upgrade_candidates(session: AsyncSession, batch_keys: list[str]) -> li
             Incident.status == "open",
             Incident.id.not_in(majors),
         )
-        .order_by(Incident.id)
-        .with_for_update(of=Incident)
+        .distinct()
     )
-    return list((await session.scalars(query)).unique().all())
+    return list((await session.scalars(query)).all())
+
+
+async def holding_major_keys(session: AsyncSession, incident_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    if not incident_ids:
+        return set()
+    query = select(IncidentKey.incident_id).where(
+        IncidentKey.kind == "major", IncidentKey.incident_id.in_(incident_ids)
+    )
+    return set((await session.scalars(query)).all())
+
+
+async def lock(session: AsyncSession, incident_ids: set[uuid.UUID]) -> dict[uuid.UUID, Incident]:
+    """Locks the incidents in one statement, in id order: whoever locks this way never deadlocks."""
+    if not incident_ids:
+        return {}
+    query = (
+        select(Incident)
+        .where(Incident.id.in_(sorted(incident_ids)))
+        .order_by(Incident.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {incident.id: incident for incident in (await session.scalars(query)).all()}
 
 
 async def has_source(session: AsyncSession, source_id: str) -> bool:

@@ -33,13 +33,26 @@ BATCH, MAJOR = "batch", "major"
 
 
 class _Batch:
-    """What one fetched batch decides: the rule set in force, the fresh lines, the events to publish."""
+    """What one fetched batch decides: the rule set in force, the fresh lines, the events to publish, and
+    the incidents it works on, all locked by one statement in id order (so two consumers sharing a
+    shipped batch wait for each other, never deadlock)."""
 
     def __init__(self, rule_set: rules_service.RuleSetInForce, fresh: list[ReturnRecordedV1]) -> None:
         self.rule_set = rule_set
         self.fresh = fresh
         self.at = datetime.now(UTC)
         self.events: list[EventData] = []
+        self.batch_keys: dict[str, tuple[tuple[str, date], int]] = {}
+        self.majors: dict[str, int] = {}
+        self.model_dates: dict[str, list[tuple[str, date]]] = {}
+        self.opened: set[uuid.UUID] = set()
+        self.held: dict[tuple[str, str], uuid.UUID] = {}
+        self.candidates: dict[str, list[uuid.UUID]] = {}
+        self.locked: dict[uuid.UUID, Incident] = {}
+
+    def holder(self, kind: str, key: str) -> Incident | None:
+        incident_id = self.held.get((kind, key))
+        return self.locked.get(incident_id) if incident_id is not None else None
 
 
 async def record_returns(session: AsyncSession, lines: list[ReturnRecordedV1]) -> None:
@@ -53,66 +66,104 @@ async def record_returns(session: AsyncSession, lines: list[ReturnRecordedV1]) -
     by_model_date = await repository.add_to_model_dates(session, sums_by_model_date(fresh))
     by_shipped_batch = await repository.add_to_shipped_batches(session, sums_by_shipped_batch(fresh))
     batch = _Batch(await rules_service.rule_set_in_force(session), fresh)
-    await _batch_incidents(session, batch, by_model_date)
-    await _major_incidents(session, batch, by_shipped_batch)
+    _over_thresholds(batch, by_model_date, by_shipped_batch)
+    if not batch.batch_keys and not batch.majors:
+        return
+    await _lock_incidents(session, batch)
+    await _batch_incidents(session, batch)
+    await _major_incidents(session, batch)
     await add_events(session, batch.events)
 
 
-async def _batch_incidents(session: AsyncSession, batch: _Batch, totals: dict[tuple[str, date], int]) -> None:
+def _over_thresholds(batch: _Batch, by_model_date: dict[tuple[str, date], int], by_shipped: dict[str, int]) -> None:
+    thresholds = batch.rule_set.thresholds
+    if thresholds.batch_returns_same_model_date is not None:
+        batch.batch_keys = {
+            model_date_key(*key): (key, total)
+            for key, total in by_model_date.items()
+            if total >= thresholds.batch_returns_same_model_date
+        }
+    if thresholds.major_returns_shipped_batch is not None:
+        batch.majors = {
+            shipped: total for shipped, total in by_shipped.items() if total >= thresholds.major_returns_shipped_batch
+        }
+
+
+async def _lock_incidents(session: AsyncSession, batch: _Batch) -> None:
+    """Finds every incident this batch may touch, then locks them all at once."""
+    batch.held = await incidents_repository.key_holders(session, list(batch.batch_keys), list(batch.majors))
+    for shipped in batch.majors:
+        if (MAJOR, shipped) in batch.held:
+            continue
+        model_dates = await repository.model_dates_of_shipped_batch(session, shipped)
+        batch.model_dates[shipped] = model_dates
+        keys = [model_date_key(model, day) for model, day in model_dates]
+        batch.candidates[shipped] = await incidents_repository.upgrade_candidates(session, keys)
+    wanted = {*batch.held.values(), *(i for ids in batch.candidates.values() for i in ids)}
+    batch.locked = await incidents_repository.lock(session, wanted)
+
+
+async def _batch_incidents(session: AsyncSession, batch: _Batch) -> None:
     """CLS-1/2: returns of one model and production date ≥ 50 → one batch incident, updated afterwards."""
     threshold = batch.rule_set.thresholds.batch_returns_same_model_date
-    if threshold is None:
-        return
-    over = {model_date_key(*key): (key, total) for key, total in totals.items() if total >= threshold}
-    existing = await incidents_repository.incidents_by_keys(session, BATCH, over)
-    for key, ((model, day), total) in sorted(over.items()):
+    for key, ((model, day), total) in sorted(batch.batch_keys.items()):
         observed = reason("returns_same_model_date", total, threshold)
-        incident = existing.get(key)
+        incident = batch.holder(BATCH, key)
         if incident is None:
             aggregate = {"model": model, "production_date": day}
             incident = await _open(session, batch, BATCH, key, observed, aggregate, aggregate)
+            batch.held[(BATCH, key)] = incident.id
+            batch.locked[incident.id] = incident
+            batch.opened.add(incident.id)
             await _publish(session, batch, incident, None)
         else:
             _update_observed(incident, observed, batch.at)
 
 
-async def _major_incidents(session: AsyncSession, batch: _Batch, totals: dict[str, int]) -> None:
+async def _major_incidents(session: AsyncSession, batch: _Batch) -> None:
     """CLS-1/2: returns of one shipped batch ≥ 500 → opens a major incident, or upgrades the one batch
     incident of that shipped batch's returns; later lines update it."""
     threshold = batch.rule_set.thresholds.major_returns_shipped_batch
-    if threshold is None:
-        return
-    over = {shipped: total for shipped, total in totals.items() if total >= threshold}
-    existing = await incidents_repository.incidents_by_keys(session, MAJOR, over)
-    for shipped, total in sorted(over.items()):
+    for shipped, total in sorted(batch.majors.items()):
         observed = reason("returns_shipped_batch", total, threshold)
-        incident = existing.get(shipped)
+        incident = batch.holder(MAJOR, shipped)
         if incident is not None:
             _update_observed(incident, observed, batch.at)
             continue
-        model_dates = await repository.model_dates_of_shipped_batch(session, shipped)
-        candidates = await incidents_repository.upgrade_candidates(
-            session, [model_date_key(model, day) for model, day in model_dates]
-        )
+        candidates = await _still_candidates(session, batch, shipped)
         if len(candidates) == 1:
-            await _upgrade(session, batch, candidates[0], shipped, observed)
+            incident = candidates[0]
+            await _upgrade(session, batch, incident, shipped, observed)
         else:
-            models = {model for model, _ in model_dates}
-            days = {day for _, day in model_dates}
-            incident = await _open(
-                session,
-                batch,
-                MAJOR,
-                shipped,
-                observed,
-                {"shipped_batch_no": shipped},
-                {
-                    "model": next(iter(models)) if len(models) == 1 else None,
-                    "production_date": next(iter(days)) if len(days) == 1 else None,
-                    "shipped_batch_no": shipped,
-                },
-            )
-            await _publish(session, batch, incident, None)
+            incident = await _open_major(session, batch, shipped, observed)
+        batch.held[(MAJOR, shipped)] = incident.id
+
+
+async def _still_candidates(session: AsyncSession, batch: _Batch, shipped: str) -> list[Incident]:
+    """The batch incidents of the shipped batch's (model, date)s, open and not yet major for another
+    shipped batch, now that they are locked; with those this very batch opened."""
+    locked = [batch.locked[i] for i in batch.candidates.get(shipped, []) if i in batch.locked]
+    majors = await incidents_repository.holding_major_keys(session, [i.id for i in locked])
+    found = {i.id: i for i in locked if i.status == "open" and i.id not in majors}
+    for model, day in batch.model_dates.get(shipped, []):
+        opened = batch.holder(BATCH, model_date_key(model, day))
+        if opened is not None and opened.id in batch.opened:
+            found[opened.id] = opened
+    return sorted(found.values(), key=lambda i: i.id)
+
+
+async def _open_major(session: AsyncSession, batch: _Batch, shipped: str, observed: dict[str, Any]) -> Incident:
+    model_dates = batch.model_dates.get(shipped, [])
+    models = {model for model, _ in model_dates}
+    days = {day for _, day in model_dates}
+    facts = {
+        "model": next(iter(models)) if len(models) == 1 else None,
+        "production_date": next(iter(days)) if len(days) == 1 else None,
+        "shipped_batch_no": shipped,
+    }
+    incident = await _open(session, batch, MAJOR, shipped, observed, {"shipped_batch_no": shipped}, facts)
+    await _publish(session, batch, incident, None)
+    return incident
 
 
 async def _open(
