@@ -8,11 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.incidents import repository
 from services.classification.incidents.models import Incident
+from services.classification.incidents.rules import RATED_KINDS, report_facts
 from services.classification.incidents.schemas import IncidentOut
 from services.classification.metrics import INCIDENTS_OPENED
 from services.classification.rules import repository as rules_repository
 from services.classification.rules import service as rules_service
-from services.classification.rules.rules import Facts, Level, classify, is_escalation
+from services.classification.rules.rules import Level, classify, is_escalation
 from services.classification.suppliers import service as suppliers_service
 from services.classification.zeroing.rules import zeroing_required
 from shared.auth import Principal
@@ -24,7 +25,6 @@ from shared.outbox import add_event
 SYSTEM = "system"
 # A Kafka message stays well below the broker's limit even for an aggregate of many return lines.
 EVENT_SOURCE_IDS = 1000
-RATED_KINDS = {"scrap", "rework"}
 
 
 def now() -> datetime:
@@ -62,18 +62,6 @@ async def open_for_complaint(session: AsyncSession, complaint: ComplaintReceived
     await add_event(session, classified_event(incident, [complaint.complaint_id]))
     INCIDENTS_OPENED.labels("complaint", incident.level).inc()
     return incident
-
-
-def report_facts(report: IncidentReportFiledV1, units_per_hour: Any) -> Facts:
-    """REP-1 → CLS-1 facts: scrap and rework are measured against the model's output per hour."""
-    return Facts(
-        scrap_quantity=report.quantity if report.kind == "scrap" else None,
-        rework_quantity=report.quantity if report.kind == "rework" else None,
-        units_per_hour=units_per_hour,
-        loss_amount=report.loss_amount,
-        personal_injury=report.personal_injury or report.kind == "customer_injury",
-        reputation_damage=report.reputation_impact or report.kind == "reputation",
-    )
 
 
 async def open_for_report(session: AsyncSession, report: IncidentReportFiledV1) -> Incident | None:
