@@ -278,3 +278,22 @@ async def test_san4_a_cursor_this_api_did_not_return_is_a_400(sanctions: httpx.A
     response = await sanctions.get("/v1/notices", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=QM)
 
     assert (response.status_code, response.json()["code"]) == (400, "invalid_cursor")
+
+
+async def test_san3_a_chosen_amount_cannot_make_the_charged_notice_less_severe_than_its_act(
+    sanctions: httpx.AsyncClient,
+) -> None:
+    person, act = employee(), f"ACT-{uuid.uuid4()}"
+    leadership = await post(sanctions, violation("5.2.1.13", person, act_id=act, amount="600"))
+    purchasing = await post(sanctions, violation("5.1.3.1", person, act_id=act))
+    assert purchasing["notice"]["superseded_by"] == leadership["notice"]["id"]
+
+    lower = await sanctions.post(f"/v1/notices/{leadership['notice']['id']}/issue", json={"amount": 100}, headers=QM)
+
+    assert (lower.status_code, lower.json()["code"]) == (409, "less_severe_than_act")
+    kept = (await sanctions.get(f"/v1/notices/{leadership['notice']['id']}", headers=QM)).json()
+    assert (kept["status"], kept["amount"]) == ("draft", "600.00")
+    higher = await sanctions.post(f"/v1/notices/{leadership['notice']['id']}/issue", json={"amount": 550}, headers=QM)
+    issued = (await sanctions.get(f"/v1/notices/{leadership['notice']['id']}", headers=QM)).json()
+    assert higher.status_code == 200
+    assert (issued["status"], issued["amount"]) == ("issued", "550.00")

@@ -117,3 +117,25 @@ async def test_san5_only_administration_closes_and_a_future_month_cannot_close(s
     assert (future.status_code, future.json()["code"]) == (422, "month_not_started")
     assert malformed.status_code == 422
     assert employee_view.status_code == 403
+
+
+async def test_san5_a_notice_under_an_open_dispute_waits_for_the_decision_in_the_next_month(
+    sanctions: httpx.AsyncClient,
+) -> None:
+    month, person = "2025-07", employee()
+    disputed = await charged(sanctions, violation("5.2.1.6", person, occurred_at="2025-07-08T10:00:00+08:00"))
+    url = f"/v1/notices/{disputed['id']}"
+    assert (await sanctions.post(f"{url}/dispute", json={"reason": "数据无误"}, headers=QM)).status_code == 200
+
+    closed = (await sanctions.post(f"/v1/summaries/{month}/close", headers=ADMIN)).json()
+    decided = await sanctions.post(f"{url}/decide", json={"outcome": "upheld"}, headers=ADMIN)
+
+    assert person not in [line["employee_id"] for line in closed["people"]]
+    assert (decided.json()["month"], decided.json()["status"], decided.json()["dispute_status"]) == (
+        "2025-08",
+        "stamped",
+        "upheld",
+    )
+    preview = (await sanctions.get("/v1/summaries/2025-08", headers=FINANCE)).json()
+    assert preview["status"] == "open"
+    assert [line["penalties"] for line in preview["people"] if line["employee_id"] == person] == ["50.00"]

@@ -63,6 +63,8 @@ async def add_steps(session: AsyncSession, steps: list[NoticeStep]) -> None:
 
 
 async def act_members(session: AsyncSession, employee_id: str, act_key: str) -> list[Notice]:
+    """The act's notices, locked; pending changes are written first so the reload cannot undo them."""
+    await session.flush()
     query = (
         select(Notice)
         .where(Notice.employee_id == employee_id, Notice.act_key == act_key)
@@ -134,5 +136,6 @@ async def of_month(
         .order_by(Notice.employee_id, Notice.created_at)
     )
     if for_update:
+        await session.flush()
         query = query.with_for_update().execution_options(populate_existing=True)
     return list((await session.scalars(query)).all())
