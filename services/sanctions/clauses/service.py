@@ -54,7 +54,7 @@ async def edit(session: AsyncSession, changes: CatalogEdit, principal: Principal
         for change in changes.clauses:
             clauses[change.code] = _edited(clauses.get(change.code), change)
     except AmountError as exc:
-        raise unprocessable(exc.code, exc.detail, **exc.extensions) from None
+        raise amount_problem(exc) from None
     problems = [problem for clause in clauses.values() for problem in clause.problems()]
     if problems:
         raise unprocessable("invalid_catalog", "the edited catalog is not consistent", problems=problems)
@@ -140,5 +140,6 @@ def to_out(version: CatalogVersion, catalog: Catalog) -> CatalogOut:
     )
 
 
-def problem_of(error: AmountError) -> Problem:
+def amount_problem(error: AmountError) -> Problem:
+    """What the amount rules refused, as a 422 problem with the rule's own code."""
     return unprocessable(error.code, error.detail, **error.extensions)

@@ -52,7 +52,7 @@ from services.sanctions.summaries.rules import first_open_month, month_of
 from shared.auth import Principal, Role
 from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1
 from shared.events.sanctions import NoticeIssuedV1
-from shared.http.problems import Problem, conflict, not_found, unprocessable
+from shared.http.problems import conflict, not_found
 from shared.outbox import add_event
 
 log = logging.getLogger("qms.sanctions.notices")
@@ -63,10 +63,6 @@ SEE_ALL = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT, Role.FINANCE)
 
 def can_see(principal: Principal, employee_id: str) -> bool:
     return principal.has_any(SEE_ALL) or principal.sub == employee_id
-
-
-def _amount_problem(error: AmountError) -> Problem:
-    return unprocessable(error.code, error.detail, **error.extensions)
 
 
 def _step(notice: Notice, action: str, before: str | None, actor: str, at: datetime, **detail: Any) -> NoticeStep:
@@ -99,7 +95,7 @@ async def record_violation(
         clause = current.clause(payload.clause)
         variant, rule = clause.variant(payload.variant)
     except AmountError as exc:
-        raise _amount_problem(exc) from None
+        raise catalog.amount_problem(exc) from None
     employee = payload.employee
     key = act_key(payload.act_id, payload.incident_id)
     await repository.lock_employee(session, employee.id)
@@ -108,7 +104,7 @@ async def record_violation(
     try:
         priced = price(clause.kind, rule, offence, prior, current.aggravation_factor)
     except AmountError as exc:
-        raise _amount_problem(exc) from None
+        raise catalog.amount_problem(exc) from None
     now = datetime.now(UTC)
     violation = Violation(
         id=uuid.uuid4(),
@@ -211,7 +207,9 @@ async def _settle_act(
 
 
 async def _locked(session: AsyncSession, notice_id: uuid.UUID) -> Notice:
-    """The person's lock first (as violations take it), then the notice row."""
+    """Locks in one order for every step: the months (shared; a close takes it alone), the person (as
+    violations take it), then the notice row — so a step and a month close never wait on each other."""
+    await months.lock_months(session, exclusive=False)
     employee_id = await repository.employee_of(session, notice_id)
     if employee_id is None:
         raise not_found("notice", str(notice_id))
@@ -237,7 +235,6 @@ async def issue(session: AsyncSession, notice_id: uuid.UUID, body: IssueIn, prin
     await _choose_amount(session, notice, body)
     await _check_still_charged(session, notice)
     now = datetime.now(UTC)
-    await months.lock_months(session, exclusive=False)
     notice.month = await _open_month(session, notice.month)
     notice.issued_by, notice.issued_at, notice.updated_at = principal.sub, now, now
     await repository.add_steps(
@@ -261,7 +258,7 @@ async def _choose_amount(session: AsyncSession, notice: Notice, body: IssueIn) -
             return
         notice.amount = check_chosen(rule, notice.pieces, body.amount)
     except AmountError as exc:
-        raise _amount_problem(exc) from None
+        raise catalog.amount_problem(exc) from None
     notice.amount_chosen = True
     notice.basis = "amount chosen within the range at issue"
 
@@ -284,7 +281,6 @@ async def stamp(session: AsyncSession, notice_id: uuid.UUID, note: str | None, p
     """§6.3: the stamped original goes to administration; it is summarized in its (open) month."""
     notice = await _locked(session, notice_id)
     before = _advance(notice, "stamp")
-    await months.lock_months(session, exclusive=False)
     notice.month = await _open_month(session, notice.month)
     now = datetime.now(UTC)
     notice.updated_at = now
