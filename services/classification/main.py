@@ -2,6 +2,7 @@
 
 from services.classification.incidents.handlers import subscriptions as incident_subscriptions
 from services.classification.incidents.router import router as incidents_router
+from services.classification.metrics import RefreshOnScrape
 from services.classification.returns.handlers import subscriptions as returns_subscriptions
 from services.classification.returns.router import router as returns_router
 from services.classification.rules.router import router as rules_router
@@ -24,3 +25,4 @@ app = create_app(
         subscriptions=subscriptions,
     )
 )
+app.add_middleware(RefreshOnScrape)

@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, text, tuple_, union
+from sqlalchemy import and_, func, or_, select, text, tuple_, union
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -104,6 +104,13 @@ async def lock(session: AsyncSession, incident_ids: set[uuid.UUID]) -> dict[uuid
         .execution_options(populate_existing=True)
     )
     return {incident.id: incident for incident in (await session.scalars(query)).all()}
+
+
+async def open_counts_by_level(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(
+        select(Incident.level, func.count()).where(Incident.status == "open").group_by(Incident.level)
+    )
+    return dict(rows.tuples().all())
 
 
 async def has_source(session: AsyncSession, source_id: str) -> bool:
