@@ -1,5 +1,6 @@
 """SAN-5 over HTTP: administration closes a month; finance downloads CSV and XLSX."""
 
+import asyncio
 import io
 import json
 import uuid
@@ -139,3 +140,11 @@ async def test_san5_a_notice_under_an_open_dispute_waits_for_the_decision_in_the
     preview = (await sanctions.get("/v1/summaries/2025-08", headers=FINANCE)).json()
     assert preview["status"] == "open"
     assert [line["penalties"] for line in preview["people"] if line["employee_id"] == person] == ["50.00"]
+
+
+async def test_san5_two_administrators_closing_one_month_at_once_close_it_once(sanctions: httpx.AsyncClient) -> None:
+    await charged(sanctions, violation("5.2.1.5", employee(), occurred_at="2025-09-09T10:00:00+08:00"))
+
+    responses = await asyncio.gather(*(sanctions.post("/v1/summaries/2025-09/close", headers=ADMIN) for _ in range(3)))
+
+    assert sorted(r.status_code for r in responses) == [200, 409, 409]
