@@ -1,5 +1,6 @@
 """Shapes every crm domain shares: money in and out, bounded strings, strict input models."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -13,7 +14,13 @@ Money = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=4000)]
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+# Years this business can have records for; year 0 would not even be a date.
+Month = Annotated[str, Field(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")]
+
+
+def parse_month(month: str) -> date:
+    """The first day of a validated ``YYYY-MM`` month."""
+    return date(int(month[:4]), int(month[5:7]), 1)
 
 
 # Postgres text cannot hold NUL: refused as input instead of failing in the database.

@@ -29,7 +29,7 @@ from services.crm.fees.schemas import (
     StatementOut,
     StatementPage,
 )
-from services.crm.schemas import IDENTIFIER, NO_NUL, Month
+from services.crm.schemas import IDENTIFIER, NO_NUL, Month, parse_month
 from services.crm.settings import CrmSettings, crm_settings
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
@@ -160,7 +160,7 @@ async def list_statements(
         statements = await repository.search_statements(
             session,
             sales_rep=scope_to_self(principal, sales_rep),
-            month=service.parse_month(month) if month else None,
+            month=parse_month(month) if month else None,
             after=_after_date(cursor),
             limit=limit + 1,
         )

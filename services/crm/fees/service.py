@@ -6,7 +6,7 @@ Every decision that depends on time takes ``now`` so the rules can be exercised 
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,16 +52,13 @@ from services.crm.fees.schemas import (
     StatementLineOut,
     StatementOut,
 )
+from services.crm.schemas import parse_month
 from shared.auth import Principal, Role
 from shared.calendar_store import load_calendar
 from shared.http.problems import Problem, conflict, not_found, unprocessable
 from shared.workcalendar import CHINA
 
 ZERO = Decimal("0.00")
-
-
-def parse_month(month: str) -> date:
-    return date(int(month[:4]), int(month[5:7]), 1)
 
 
 def acting_rep(principal: Principal, requested: str | None) -> str:

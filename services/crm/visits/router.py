@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import UTC, date, datetime
+from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -35,7 +36,11 @@ router = APIRouter(tags=["visits"])
 PLANNERS = (Role.SALES, Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
 VISITORS = (Role.SALES, Role.CUSTOMER_SERVICE, Role.QUALITY_MANAGER)
 READERS = (Role.SALES, Role.CUSTOMER_SERVICE, Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
-Identifier = Path(min_length=1, max_length=200, pattern=IDENTIFIER)
+
+
+def identifier() -> Any:
+    """A fresh Path() per parameter: FastAPI documents only one of two parameters sharing one instance."""
+    return Path(min_length=1, max_length=200, pattern=IDENTIFIER)
 
 
 def china_today() -> date:
@@ -49,8 +54,8 @@ def bad_cursor() -> Problem:
 @router.put("/v1/customers/{customer_id}/projects/{project_id}", response_model=ProjectOut)
 async def put_project(
     payload: ProjectIn,
-    customer_id: str = Identifier,
-    project_id: str = Identifier,
+    customer_id: str = identifier(),
+    project_id: str = identifier(),
     principal: Principal = Depends(require_roles(*PLANNERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> ProjectOut:
@@ -62,7 +67,7 @@ async def put_project(
 
 @router.get("/v1/customers/{customer_id}/projects", response_model=ProjectList)
 async def list_projects(
-    customer_id: str = Identifier,
+    customer_id: str = identifier(),
     _: Principal = Depends(require_roles(*READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> ProjectList:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.crm.classes import service as classes
 from services.crm.classes.rules import visit_interval_for_class
 from services.crm.customers import repository as customers
+from services.crm.schemas import parse_month
 from services.crm.visits import repository
 from services.crm.visits.models import Project, Visit, VisitPlan
 from services.crm.visits.rules import is_overdue, month_end, month_start, plan_for_month, visitor_may_visit
@@ -33,10 +34,6 @@ from shared.workcalendar import CHINA
 
 # A report a few minutes "from the future" is clock skew of a phone, not a visit yet to happen.
 CLOCK_SKEW = timedelta(minutes=10)
-
-
-def parse_month(month: str) -> date:
-    return date(int(month[:4]), int(month[5:7]), 1)
 
 
 async def record_project(
