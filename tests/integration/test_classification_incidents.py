@@ -68,6 +68,26 @@ async def test_cls1_scrap_against_half_an_hour_of_output(
         assert incident["reasons"] == [{"rule": "CLS-1", "fact": "scrap_quantity", "observed": 100, "threshold": 100}]
 
 
+async def test_cls1_a_production_line_with_its_own_rate_is_measured_by_it(
+    intake: httpx.AsyncClient, classification: httpx.AsyncClient
+) -> None:
+    model = unique_model()
+    await set_rate(classification, model, 200)
+    slow_line = {"units_per_hour": 50, "production_line": "L2"}
+    assert (await classification.put(f"/v1/production-rates/{model}", json=slow_line, headers=QM)).status_code == 200
+
+    on_l2 = await incident_of(
+        classification, await file_report(intake, incident_report(model=model, quantity=25, production_line="L2"))
+    )
+    on_l1 = await incident_of(
+        classification, await file_report(intake, incident_report(model=model, quantity=25, production_line="L1"))
+    )
+
+    assert (on_l2["level"], on_l1["level"]) == ("batch", "general")
+    rates = (await classification.get(f"/v1/production-rates/{model}", headers=INSPECTOR)).json()["items"]
+    assert {(r["production_line"], r["units_per_hour"]) for r in rates} == {(None, 200), ("L2", 50)}
+
+
 async def test_cls1_rework_of_a_model_without_rate_is_flagged_rate_missing(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:

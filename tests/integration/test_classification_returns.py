@@ -14,7 +14,7 @@ from shared.events.intake import ReturnRecordedV1
 from shared.outbox import envelope_for
 from shared.stack import Stack
 from tests.integration.factories import return_line
-from tests.support import auth, eventually, produce
+from tests.support import auth, eventually, produce, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -130,6 +130,30 @@ async def test_cls2_the_same_lines_again_change_nothing(
     assert [i["id"] for i in found] == [incident["id"]]
     assert reason(found[0], "returns_same_model_date")["observed"] == 61
     assert len(found[0]["source_ids"]) == 61
+
+
+async def test_cls2_a_line_without_positive_quantity_is_dead_lettered_and_the_others_count(
+    stack: Stack, classification: httpx.AsyncClient
+) -> None:
+    model, shipped = unique("M"), unique("S")
+    good = [ReturnRecordedV1.model_validate(line) for line in lines(3, model, shipped, quantity=4)]
+    bad = ReturnRecordedV1.model_validate(lines(1, model, shipped)[0]).model_copy(update={"quantity": -40})
+    envelopes = [envelope_for(line) for line in [good[0], bad, *good[1:]]]
+    await produce(
+        stack.kafka_bootstrap_servers or "",
+        topics.RETURNS,
+        [(good[0].key().encode(), envelope.model_dump_json().encode()) for envelope in envelopes],
+    )
+
+    await reaches(lambda: model_date_total(classification, model), 12)
+
+    async def dead_lettered() -> list[str]:
+        records = await read_topic(stack.kafka_bootstrap_servers or "", topics.dlq(topics.RETURNS))
+        return [
+            dict(r.headers)["dlq-error"].decode() for r in records if str(envelopes[1].id).encode() in (r.value or b"")
+        ]
+
+    assert bad.line_id in (await eventually(dead_lettered))[0]
 
 
 async def test_cls1_500_from_one_shipped_batch_over_many_dates_is_one_major(

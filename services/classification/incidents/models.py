@@ -30,7 +30,7 @@ class Incident(Base):
     rate_missing: Mapped[bool] = mapped_column(Boolean, default=False)
     level_set_manually: Mapped[bool] = mapped_column(Boolean, default=False)
     report_kind: Mapped[str | None] = mapped_column(String(30))
-    production_line: Mapped[str | None] = mapped_column(String(100))
+    production_line: Mapped[str | None] = mapped_column(String(200))
     quantity: Mapped[int | None] = mapped_column(Integer)
     loss_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     personal_injury: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -56,6 +56,10 @@ class _Batch:
 
 
 async def record_returns(session: AsyncSession, lines: list[ReturnRecordedV1]) -> None:
+    not_positive = [line.line_id for line in lines if line.quantity <= 0]
+    if not_positive:
+        # RET-1 quantities are > 0; failing lets the consumer dead-letter exactly these lines, one by one.
+        raise ValueError(f"return lines with a quantity of 0 or less: {not_positive[:10]}")
     unique = first_of_each_line(lines)
     stored = await repository.insert_new_lines(session, unique)
     fresh = [line for line in unique if line.line_id in stored]

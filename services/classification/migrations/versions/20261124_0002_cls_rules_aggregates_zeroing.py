@@ -96,7 +96,7 @@ def upgrade() -> None:
         sa.Column("rate_missing", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("level_set_manually", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("report_kind", sa.String(30)),
-        sa.Column("production_line", sa.String(100)),
+        sa.Column("production_line", sa.String(200)),
         sa.Column("quantity", sa.Integer),
         sa.Column("loss_amount", sa.Numeric(14, 2)),
         sa.Column("personal_injury", sa.Boolean, nullable=False, server_default=sa.false()),
