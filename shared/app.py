@@ -90,6 +90,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             log.info("%s stopped", spec.name)
 
     app = FastAPI(title=spec.title, version="1.0.0", lifespan=lifespan)
+    app.state.spec = spec
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=spec.name)
 
