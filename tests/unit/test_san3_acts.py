@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.sanctions.notices.rules import ActMember, Status, Verdict, act_key, needs_leadership_draft, resolve_act
+from services.sanctions.notices.rules import ActMember, Status, Verdict, act_key, resolve_act
 
 T0 = datetime(2026, 11, 24, tzinfo=UTC)
 
@@ -104,19 +104,3 @@ def test_san3_an_act_is_the_act_id_or_else_the_incident() -> None:
     assert act_key("A-1", "I-1") == "act:A-1"
     assert act_key(None, "I-1") == "incident:I-1"
     assert act_key(None, None) is None
-
-
-@pytest.mark.parametrize(
-    ("level", "head", "drafted"),
-    [
-        ("batch", "H-1", True),
-        ("major", "H-1", True),
-        ("general", "H-1", False),
-        ("major", None, False),
-        ("batch", "", False),
-    ],
-)
-def test_san6_batch_and_major_incidents_draft_5_2_1_13_for_a_named_head(
-    level: str, head: str | None, drafted: bool
-) -> None:
-    assert needs_leadership_draft(level, head) is drafted

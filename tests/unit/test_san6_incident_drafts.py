@@ -1,0 +1,41 @@
+"""SAN-6: which incidents make the responsible department's head answer under 5.2.1.13."""
+
+from decimal import Decimal
+
+import pytest
+
+from services.sanctions.clauses.rules import (
+    DEFAULT_AGGRAVATION_FACTOR,
+    DEFAULT_CATALOG,
+    Kind,
+    Offence,
+    PriorRecord,
+    charge,
+)
+from services.sanctions.notices.rules import LEADERSHIP_CLAUSE, needs_leadership_draft
+
+
+@pytest.mark.parametrize(
+    ("level", "head", "drafted"),
+    [
+        ("batch", "H-1", True),
+        ("major", "H-1", True),
+        ("general", "H-1", False),
+        ("major", None, False),
+        ("batch", "", False),
+    ],
+)
+def test_san6_batch_and_major_incidents_draft_5_2_1_13_for_a_named_head(
+    level: str, head: str | None, drafted: bool
+) -> None:
+    assert needs_leadership_draft(level, head) is drafted
+
+
+def test_san6_the_leadership_draft_is_a_50_to_1000_penalty_proposing_50() -> None:
+    clause = next(c for c in DEFAULT_CATALOG if c.code == LEADERSHIP_CLAUSE)
+    _, rule = clause.variant(None)
+
+    priced = charge(clause.kind, rule, Offence(), PriorRecord(), DEFAULT_AGGRAVATION_FACTOR)
+
+    assert (clause.kind, rule.min_amount, rule.max_amount) == (Kind.PENALTY, Decimal("50.00"), Decimal("1000.00"))
+    assert (priced.amount, priced.amount_chosen) == (Decimal("50.00"), False)
