@@ -10,7 +10,7 @@ import pytest
 from services.classification.zeroing.rules import EMERGENCY_STEPS, FOUR_NOT_LET_GO, MANAGEMENT, TECHNICAL
 from shared.events import topics
 from shared.stack import Stack
-from tests.integration.factories import incident_report, supplier_material_report
+from tests.integration.factories import incident_report, product_complaint, supplier_material_report
 from tests.support import auth, eventually, read_topic
 
 pytestmark = pytest.mark.integration
@@ -314,3 +314,24 @@ async def test_incident_search_pages_with_a_cursor(
             break
 
     assert sorted(seen) == sorted(ids)
+
+
+async def test_rejected_complaint_closes_its_general_incident(
+    intake: httpx.AsyncClient, classification: httpx.AsyncClient
+) -> None:
+    filed = await intake.post("/v1/complaints", json=product_complaint(), headers=auth("customer_service"))
+    assert filed.status_code == 201, filed.text
+    complaint_id = filed.json()["id"]
+    incident = await incident_of(classification, complaint_id)
+    assert incident["status"] == "open"
+
+    rejected = await intake.post(
+        f"/v1/complaints/{complaint_id}/reject", json={"reason": "用户安装错误"}, headers=auth("customer_service")
+    )
+    assert rejected.status_code == 200, rejected.text
+
+    async def closed() -> dict[str, Any] | None:
+        found = await incident_of(classification, complaint_id)
+        return found if found["status"] == "closed" else None
+
+    assert "用户安装错误" in (await eventually(closed))["closing_summary"]

@@ -5,7 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.classification.incidents import service
 from shared.consumer import Subscriptions
 from shared.events import Envelope
-from shared.events.intake import ComplaintReceivedV1, IncidentReportFiledV1
+from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1, IncidentReportFiledV1
 
 subscriptions = Subscriptions()
 
@@ -18,3 +18,8 @@ async def on_complaint_received(session: AsyncSession, _: Envelope, complaint: C
 @subscriptions.on(IncidentReportFiledV1)
 async def on_incident_report_filed(session: AsyncSession, _: Envelope, report: IncidentReportFiledV1) -> None:
     await service.open_for_report(session, report)
+
+
+@subscriptions.on(ComplaintStatusChangedV1)
+async def on_complaint_status_changed(session: AsyncSession, _: Envelope, change: ComplaintStatusChangedV1) -> None:
+    await service.close_for_rejected_complaint(session, change)

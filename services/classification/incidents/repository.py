@@ -113,6 +113,12 @@ async def open_counts_by_level(session: AsyncSession) -> dict[str, int]:
     return dict(rows.tuples().all())
 
 
+async def open_incidents_of_source(session: AsyncSession, source_id: str) -> list[Incident]:
+    linked = select(IncidentSource.incident_id).where(IncidentSource.source_id == source_id)
+    query = select(Incident).where(Incident.id.in_(linked), Incident.status == "open").with_for_update()
+    return list((await session.scalars(query)).all())
+
+
 async def has_source(session: AsyncSession, source_id: str) -> bool:
     found = await session.scalar(
         select(IncidentSource.incident_id).where(IncidentSource.source_id == source_id).limit(1)

@@ -17,8 +17,8 @@ from services.classification.rules.rules import Level, classify, is_escalation
 from services.classification.suppliers import service as suppliers_service
 from services.classification.zeroing.rules import zeroing_required
 from shared.auth import Principal
-from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1
-from shared.events.intake import ComplaintReceivedV1, IncidentReportFiledV1
+from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
+from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1, IncidentReportFiledV1
 from shared.http.problems import conflict, not_found
 from shared.outbox import add_event
 
@@ -62,6 +62,33 @@ async def open_for_complaint(session: AsyncSession, complaint: ComplaintReceived
     await add_event(session, classified_event(incident, [complaint.complaint_id]))
     INCIDENTS_OPENED.labels("complaint", incident.level).inc()
     return incident
+
+
+async def close_for_rejected_complaint(session: AsyncSession, change: ComplaintStatusChangedV1) -> None:
+    """A complaint found not to hold (投诉不成立, CMP-4) closes the general incident it opened. An incident
+    the quality department raised to batch or major, or judged important, stays for its 归零 (CLS-8)."""
+    if change.to_status != "rejected":
+        return
+    for incident in await repository.open_incidents_of_source(session, change.complaint_id):
+        detail = {"complaint_id": change.complaint_id, "reason": change.reason}
+        if zeroing_required(incident.level, incident.problem_level):
+            await repository.add_history(session, incident.id, "complaint_rejected", change.changed_by, detail, now())
+            continue
+        summary = f"投诉不成立 (complaint rejected): {change.reason or ''}".strip()
+        incident.status = "closed"
+        incident.closed_by, incident.closed_at, incident.closing_summary = change.changed_by, change.changed_at, summary
+        incident.updated_at = now()
+        await repository.add_history(session, incident.id, "closed", change.changed_by, detail, incident.updated_at)
+        sources = (await repository.sources_of(session, [incident.id]))[incident.id]
+        await add_event(
+            session,
+            IncidentClosedV1(
+                **event_fields(incident, sources),
+                closed_by=change.changed_by,
+                closed_at=change.changed_at,
+                closing_summary=summary,
+            ),
+        )
 
 
 async def open_for_report(session: AsyncSession, report: IncidentReportFiledV1) -> Incident | None:
