@@ -76,8 +76,9 @@ class Connection:
 class Client:
     """A pool of kept-alive connections to one base URL."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, max_connections: int = 200) -> None:
         parts = urlsplit(base_url)
+        self._slots = asyncio.Semaphore(max_connections)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.authority = f"{self.host}:{self.port}"
         self._idle: list[Connection] = []
@@ -89,6 +90,12 @@ class Client:
         return encode_request(method, self.authority, target, headers, body)
 
     async def send(self, request: bytes) -> tuple[int, bytes]:
+        """One request on an idle connection, or a new one while fewer than ``max_connections`` are
+        open; otherwise it queues (an open-loop caller still counts that wait in its latency)."""
+        async with self._slots:
+            return await self._send(request)
+
+    async def _send(self, request: bytes) -> tuple[int, bytes]:
         if self._idle:
             connection = self._idle.pop()
             try:
