@@ -3,14 +3,19 @@
 import httpx
 import pytest
 
-from tests.integration.test_sanctions_notices import QM, employee, post, violation
+from tests.integration.test_sanctions_notices import QM, employee, post, restore_spec_catalog, violation
 from tests.support import auth
 
 pytestmark = pytest.mark.integration
 
 
+@pytest.fixture(scope="module", autouse=True)
+async def spec_catalog(sanctions: httpx.AsyncClient) -> None:
+    await restore_spec_catalog(sanctions)
+
+
 async def test_san1_catalog_lists_the_37_clauses_with_their_chinese_text(sanctions: httpx.AsyncClient) -> None:
-    response = await sanctions.get("/v1/clauses", headers=auth("production"))
+    response = await sanctions.get("/v1/clauses", params={"version": 1}, headers=auth("production"))
 
     assert response.status_code == 200
     items = {item["code"]: item for item in response.json()["items"]}

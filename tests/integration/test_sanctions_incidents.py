@@ -12,10 +12,15 @@ from shared.events import EventData, topics
 from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1, SupplierDeductionRecordedV1
 from shared.outbox import envelope_for
 from shared.stack import Stack
-from tests.integration.test_sanctions_notices import QM
+from tests.integration.test_sanctions_notices import QM, restore_spec_catalog
 from tests.support import auth, eventually, produce
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def spec_catalog(sanctions: httpx.AsyncClient) -> None:
+    await restore_spec_catalog(sanctions)
 
 
 def message(key: str, data: EventData) -> tuple[bytes, bytes]:

@@ -2,12 +2,15 @@
 
 import asyncio
 import json
+import random
 import uuid
 from typing import Any
 
 import httpx
 import pytest
 
+from services.sanctions.clauses.rules import DEFAULT_AGGRAVATION_FACTOR, DEFAULT_CATALOG
+from services.sanctions.summaries.rules import next_month
 from shared.events import topics
 from shared.stack import Stack
 from tests.support import auth, eventually, read_topic
@@ -16,6 +19,39 @@ pytestmark = pytest.mark.integration
 
 QM = auth("quality_manager", sub="QM-1")
 ADMIN = auth("admin_dept", sub="AD-1", department="administration")
+
+
+async def restore_spec_catalog(sanctions: httpx.AsyncClient) -> None:
+    """Puts the SPEC table back as the current catalog version: other suites (the OpenAPI fuzzer) edit it."""
+    clauses = [
+        {
+            "code": clause.code,
+            "kind": clause.kind.value,
+            "target": clause.target,
+            "summary": clause.summary,
+            "text": clause.text,
+            "variants": {name: rule.to_json() for name, rule in clause.variants.items()},
+        }
+        for clause in DEFAULT_CATALOG
+    ]
+    body = {"note": "SPEC table", "aggravation_factor": str(DEFAULT_AGGRAVATION_FACTOR), "clauses": clauses}
+    response = await sanctions.put("/v1/clauses", json=body, headers=QM)
+    assert response.status_code == 200, response.text
+
+
+async def open_months(sanctions: httpx.AsyncClient) -> tuple[str, str]:
+    """A month and the one after it, both still open: other suites close months too."""
+    while True:
+        month = f"{random.randint(2001, 2024)}-{random.randint(1, 12):02d}"
+        following = next_month(month)
+        views = [(await sanctions.get(f"/v1/summaries/{m}", headers=QM)).json() for m in (month, following)]
+        if all(view["status"] == "open" and not view["people"] for view in views):
+            return month, following
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def spec_catalog(sanctions: httpx.AsyncClient) -> None:
+    await restore_spec_catalog(sanctions)
 
 
 def violation(clause: str, employee_id: str, **overrides: Any) -> dict[str, Any]:

@@ -12,10 +12,24 @@ from openpyxl import load_workbook
 
 from shared.events import topics
 from shared.stack import Stack
-from tests.integration.test_sanctions_notices import ADMIN, QM, employee, post, violation
+from tests.integration.test_sanctions_notices import (
+    ADMIN,
+    QM,
+    employee,
+    open_months,
+    post,
+    restore_spec_catalog,
+    violation,
+)
 from tests.support import auth, eventually, read_topic
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def spec_catalog(sanctions: httpx.AsyncClient) -> None:
+    await restore_spec_catalog(sanctions)
+
 
 FINANCE = auth("finance", sub="FI-1", department="finance")
 
@@ -31,7 +45,8 @@ async def charged(sanctions: httpx.AsyncClient, body: dict[str, Any], *, stamp: 
 async def test_san5_closing_a_month_sums_people_and_departments_and_exports_them(
     stack: Stack, sanctions: httpx.AsyncClient
 ) -> None:
-    month, at = "2025-03", "2025-03-15T10:00:00+08:00"
+    month, _ = await open_months(sanctions)
+    at = f"{month}-15T10:00:00+08:00"
     wang, zhao = employee(), employee()
     await charged(
         sanctions,
@@ -88,7 +103,8 @@ async def test_san5_closing_a_month_sums_people_and_departments_and_exports_them
 async def test_san5_a_closed_month_is_immutable_and_later_notices_fall_into_the_next_open_month(
     sanctions: httpx.AsyncClient,
 ) -> None:
-    month, at = "2025-05", "2025-05-20T10:00:00+08:00"
+    month, following = await open_months(sanctions)
+    at = f"{month}-20T10:00:00+08:00"
     person = employee()
     stamped = await charged(sanctions, violation("5.2.1.7", person, occurred_at=at))
     unstamped = await charged(sanctions, violation("5.2.1.8", person, occurred_at=at), stamp=False)
@@ -101,8 +117,8 @@ async def test_san5_a_closed_month_is_immutable_and_later_notices_fall_into_the_
 
     assert (again.status_code, again.json()["code"]) == (409, "month_closed")
     assert (withdraw.status_code, withdraw.json()["code"]) == (409, "invalid_transition")
-    assert late["month"] == "2025-06"
-    assert (carried["month"], carried["status"]) == ("2025-06", "issued")
+    assert late["month"] == following
+    assert (carried["month"], carried["status"]) == (following, "issued")
     summary = (await sanctions.get(f"/v1/summaries/{month}", headers=QM)).json()
     assert [line["employee_id"] for line in summary["people"]] == [person]
     assert summary["people"][0]["penalties"] == "50.00"
@@ -123,8 +139,8 @@ async def test_san5_only_administration_closes_and_a_future_month_cannot_close(s
 async def test_san5_a_notice_under_an_open_dispute_waits_for_the_decision_in_the_next_month(
     sanctions: httpx.AsyncClient,
 ) -> None:
-    month, person = "2025-07", employee()
-    disputed = await charged(sanctions, violation("5.2.1.6", person, occurred_at="2025-07-08T10:00:00+08:00"))
+    (month, following), person = await open_months(sanctions), employee()
+    disputed = await charged(sanctions, violation("5.2.1.6", person, occurred_at=f"{month}-08T10:00:00+08:00"))
     url = f"/v1/notices/{disputed['id']}"
     assert (await sanctions.post(f"{url}/dispute", json={"reason": "数据无误"}, headers=QM)).status_code == 200
 
@@ -133,18 +149,19 @@ async def test_san5_a_notice_under_an_open_dispute_waits_for_the_decision_in_the
 
     assert person not in [line["employee_id"] for line in closed["people"]]
     assert (decided.json()["month"], decided.json()["status"], decided.json()["dispute_status"]) == (
-        "2025-08",
+        following,
         "stamped",
         "upheld",
     )
-    preview = (await sanctions.get("/v1/summaries/2025-08", headers=FINANCE)).json()
+    preview = (await sanctions.get(f"/v1/summaries/{following}", headers=FINANCE)).json()
     assert preview["status"] == "open"
     assert [line["penalties"] for line in preview["people"] if line["employee_id"] == person] == ["50.00"]
 
 
 async def test_san5_two_administrators_closing_one_month_at_once_close_it_once(sanctions: httpx.AsyncClient) -> None:
-    await charged(sanctions, violation("5.2.1.5", employee(), occurred_at="2025-09-09T10:00:00+08:00"))
+    month, _ = await open_months(sanctions)
+    await charged(sanctions, violation("5.2.1.5", employee(), occurred_at=f"{month}-09T10:00:00+08:00"))
 
-    responses = await asyncio.gather(*(sanctions.post("/v1/summaries/2025-09/close", headers=ADMIN) for _ in range(3)))
+    responses = await asyncio.gather(*(sanctions.post(f"/v1/summaries/{month}/close", headers=ADMIN) for _ in range(3)))
 
     assert sorted(r.status_code for r in responses) == [200, 409, 409]
