@@ -168,18 +168,26 @@ async def closed_loop(
     return result
 
 
-async def open_loop(rate_per_s: float, duration_s: float, fire: Callable[[float], Coroutine[Any, Any, None]]) -> int:
+async def open_loop(
+    rate_per_s: float,
+    duration_s: float,
+    fire: Callable[[float], Coroutine[Any, Any, None]],
+    saturated: Callable[[], bool] = lambda: False,
+) -> int:
     """Calls ``fire(scheduled_time)`` at a steady ``rate_per_s`` for ``duration_s`` (each call a task of
-    its own, so a slow one never delays the next); returns how many were fired."""
+    its own, so a slow one never delays the next), or until ``saturated()`` says the system under test
+    has fallen too far behind to go on; returns how many were fired."""
     interval = 1.0 / rate_per_s
     start = time.perf_counter()
     tasks: list[asyncio.Task[None]] = []
     count = int(rate_per_s * duration_s)
     for i in range(count):
+        if saturated():
+            break
         scheduled = start + i * interval
         delay = scheduled - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(fire(scheduled)))
     await asyncio.gather(*tasks)
-    return count
+    return len(tasks)

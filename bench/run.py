@@ -149,6 +149,12 @@ async def bench_e2e(env: BenchEnv, p: Params, results: Results) -> None:
         figures = await e2e.complaint_e2e(env, p.e2e_rate, p.e2e_seconds)
         results.add("e2e_p50_ms", figures["p50_ms"])
         results.add("e2e_p99_ms", figures["p99_ms"])
+        results.add("e2e_accepted_per_s", figures["accepted_per_s"])
+        if figures["saturated"]:
+            results.notes["e2e_p50_ms"] = (
+                f"round {r + 1}: intake could not take {p.e2e_rate:g} complaints/s on this machine; firing stopped "
+                f"after {figures['sent']} with more than 2 s of them unanswered (latencies of those sent)"
+            )
         if figures["lost"]:
             results.notes["e2e_p99_ms"] = f"round {r + 1}: {figures['lost']} of {figures['sent']} never became visible"
         log.info("e2e round %d: p50 %.1f ms, p99 %.1f ms", r + 1, figures["p50_ms"], figures["p99_ms"])
