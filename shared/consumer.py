@@ -18,8 +18,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
 from pydantic import ValidationError
-from sqlalchemy import Row
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared import context
@@ -276,17 +275,20 @@ class ConsumerRunner:
         for item in items:
             assert item.envelope is not None
             by_id.setdefault(item.envelope.id, item)
+        # Two array parameters instead of a placeholder per event: the claim stays one cheap statement.
         rows: list[Row[Any]] = list(
             await session.execute(
-                insert(self.inbox)
-                .values(
-                    [
-                        {"consumer": self.name, "event_id": event_id, "event_type": item.envelope.type}  # type: ignore[union-attr]
-                        for event_id, item in by_id.items()
-                    ]
-                )
-                .on_conflict_do_nothing()
-                .returning(self.inbox.c.event_id)
+                text(
+                    f"INSERT INTO {self.settings.service}.inbox (consumer, event_id, event_type) "
+                    "SELECT :consumer, ids.event_id, ids.event_type "
+                    "FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[])) AS ids(event_id, event_type) "
+                    "ON CONFLICT DO NOTHING RETURNING event_id"
+                ),
+                {
+                    "consumer": self.name,
+                    "ids": list(by_id),
+                    "types": [item.envelope.type for item in by_id.values()],  # type: ignore[union-attr]
+                },
             )
         )
         claimed = {row.event_id for row in rows}

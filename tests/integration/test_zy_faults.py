@@ -16,6 +16,7 @@ from shared.replay import replay_dead_letters
 from shared.stack import Stack
 from tests.integration.factories import product_complaint
 from tests.integration.test_platform import complaint_event, incidents_for
+from tests.integration.test_sanctions_incidents import classified, message
 from tests.support import auth, eventually, produce
 
 pytestmark = pytest.mark.integration
@@ -127,3 +128,45 @@ async def test_replayed_dead_letter_is_applied(stack: Stack, classification: htt
     assert replayed >= 1
     items = await eventually(lambda: incidents_for(classification, complaint_id))
     assert len(items) == 1
+
+
+async def draft_counts(stack: Stack, incident_ids: list[str]) -> dict[str, int]:
+    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    try:
+        rows = await conn.fetch(
+            "SELECT incident_id, count(*) AS n FROM sanctions.notices "
+            "WHERE incident_id = ANY($1::text[]) AND clause = '5.2.1.13' GROUP BY incident_id",
+            incident_ids,
+        )
+    finally:
+        await conn.close()
+    return {row["incident_id"]: row["n"] for row in rows}
+
+
+async def test_two_sanctions_instances_draft_one_notice_per_incident(stack: Stack) -> None:
+    replica = await asyncio.to_thread(stack.start_replica, "sanctions", "b")
+    bootstrap = stack.kafka_bootstrap_servers or ""
+    try:
+        incidents: list[str] = []
+
+        async def replica_consumed() -> bool:
+            batch = [str(uuid.uuid4()) for _ in range(30)]
+            incidents.extend(batch)
+            # Every event twice, as a redelivery across a rebalance would bring it.
+            messages = [message(i, classified(i, f"H-{i[:8]}")) for i in batch]
+            await produce(bootstrap, topics.INCIDENTS, messages + messages)
+            async with httpx.AsyncClient(base_url=replica.url) as client:
+                text = (await client.get("/metrics")).text
+            return 'qms_events_consumed_total{service="sanctions",topic="qms.classification.incidents"}' in text
+
+        await eventually(replica_consumed, timeout=90, interval=1.0)
+
+        async def all_drafted() -> dict[str, int] | None:
+            counts = await draft_counts(stack, incidents)
+            return counts if len(counts) == len(incidents) else None
+
+        counts = await eventually(all_drafted, timeout=120, interval=0.5)
+        assert set(counts.values()) == {1}
+    finally:
+        await asyncio.to_thread(replica.stop)
+        stack.services.pop("sanctions-b", None)
