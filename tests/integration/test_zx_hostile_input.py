@@ -1,6 +1,8 @@
 """Hostile input (issue 7): Schemathesis generates requests from each service's OpenAPI document and
 sends them to the running service. No answer may be a 5xx, and every documented answer must match
-its schema. The caller holds every role, so authorization never hides a handler from the fuzzer."""
+its schema. The caller holds every role, so authorization never hides a handler from the fuzzer.
+
+Named to run after the domain tests: the fuzzer also edits rule sets and the clause catalog."""
 
 from typing import Any
 
