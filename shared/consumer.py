@@ -97,6 +97,7 @@ def decode(record: ConsumerRecord[bytes, bytes]) -> Incoming:
 
 
 STALL_WINDOW_S = 10.0
+UNASSIGNED_WINDOW_S = 60.0
 START_TIMEOUT_S = 30.0
 
 
@@ -135,6 +136,7 @@ class ConsumerRunner:
         self._task: asyncio.Task[None] | None = None
         self._last_progress = time.monotonic()
         self._last_stall_check = 0.0
+        self._last_assigned = time.monotonic()
         self.assigned = asyncio.Event()
 
     async def start(self) -> None:
@@ -175,7 +177,7 @@ class ConsumerRunner:
                 await asyncio.wait_for(consumer.stop(), timeout=5)
             raise
         self._consumer = consumer
-        self._last_progress = time.monotonic()
+        self._last_progress = self._last_assigned = time.monotonic()
 
     async def _dlq(self) -> AIOKafkaProducer:
         """The dead-letter producer, started on first use so a broker hiccup at start-up cannot block polling."""
@@ -203,6 +205,7 @@ class ConsumerRunner:
         batches = await self._consumer.getmany(timeout_ms=500)
         if self._consumer.assignment():
             self.assigned.set()
+            self._last_assigned = time.monotonic()
         if batches:
             self._last_progress = time.monotonic()
         else:
@@ -238,9 +241,14 @@ class ConsumerRunner:
         assert self._consumer is not None
         assigned = list(self._consumer.assignment())
         if not assigned:
+            # A group stuck rejoining after a broker restart never assigns; a replica beyond the
+            # partition count would also sit here, so the window is long.
+            if now - self._last_assigned > UNASSIGNED_WINDOW_S:
+                raise ConsumerStalled(f"no partitions assigned for {UNASSIGNED_WINDOW_S}s")
             return
-        ends = await self._consumer.end_offsets(assigned)
-        behind = [tp for tp in assigned if ends.get(tp, 0) > await self._consumer.position(tp)]
+        ends = await asyncio.wait_for(self._consumer.end_offsets(assigned), timeout=STALL_WINDOW_S)
+        positions = {tp: await asyncio.wait_for(self._consumer.position(tp), STALL_WINDOW_S) for tp in assigned}
+        behind = [tp for tp in assigned if ends.get(tp, 0) > positions[tp]]
         if behind:
             raise ConsumerStalled(f"no records for {STALL_WINDOW_S}s while {len(behind)} partition(s) have some")
         self._last_progress = now

@@ -30,6 +30,8 @@ from shared.tables import outbox_channel, platform_tables, tables_of
 
 log = logging.getLogger("qms.outbox")
 
+SEND_TIMEOUT_S = 30.0
+
 
 def envelope_for(data: EventData, *, event_time: datetime | None = None) -> Envelope:
     fields: dict[str, Any] = {
@@ -136,7 +138,8 @@ class OutboxRelay:
             if not rows:
                 OUTBOX_BACKLOG.labels(self.settings.service).set(0)
                 return 0
-            await self._send_all(rows)
+            # A broker that vanished mid-send must not hold the claimed rows forever.
+            await asyncio.wait_for(self._send_all(rows), timeout=SEND_TIMEOUT_S)
             await session.execute(
                 update(self.table).where(self.table.c.id.in_([row.id for row in rows])).values(published_at=func.now())
             )
