@@ -20,20 +20,14 @@ from services.classification.incidents.schemas import (
 from services.classification.roles import READERS, WRITERS
 from shared.app import sessions_of
 from shared.auth import Principal, require_roles
-from shared.http.pagination import decode_cursor, encode_cursor
-from shared.http.problems import Problem, not_found
+from shared.http.pagination import decode_keyset, encode_cursor
+from shared.http.problems import not_found
 
 router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 
 
 def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    values = decode_cursor(cursor)
-    if values is None:
-        return None
-    try:
-        return datetime.fromisoformat(values[0]), uuid.UUID(values[1])
-    except (IndexError, TypeError, ValueError):
-        raise Problem(400, "invalid_cursor", "Bad request", "the cursor is not one this API returned") from None
+    return decode_keyset(cursor, datetime.fromisoformat, uuid.UUID)
 
 
 @router.get("", response_model=IncidentPage)

@@ -10,8 +10,7 @@ from services.crm.complaints.schemas import CustomerComplaintPage
 from services.crm.schemas import IDENTIFIER, NO_NUL
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
-from shared.http.pagination import decode_cursor, encode_cursor
-from shared.http.problems import Problem
+from shared.http.pagination import decode_keyset, encode_cursor
 
 router = APIRouter(prefix="/v1/customers", tags=["complaints"])
 
@@ -19,13 +18,7 @@ READERS = (Role.SALES, Role.QUALITY_MANAGER, Role.ADMIN_DEPT, Role.CUSTOMER_SERV
 
 
 def _after(cursor: str | None) -> tuple[datetime, str] | None:
-    values = decode_cursor(cursor)
-    if values is None:
-        return None
-    try:
-        return datetime.fromisoformat(values[0]), str(values[1])
-    except (IndexError, TypeError, ValueError):
-        raise Problem(400, "invalid_cursor", "Bad request", "the cursor is not one this API returned") from None
+    return decode_keyset(cursor, datetime.fromisoformat, str)
 
 
 @router.get("/{customer_id}/complaints", response_model=CustomerComplaintPage)

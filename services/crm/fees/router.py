@@ -34,8 +34,7 @@ from services.crm.settings import CrmSettings, crm_settings
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, run_once
-from shared.http.pagination import decode_cursor, encode_cursor
-from shared.http.problems import Problem
+from shared.http.pagination import decode_cursor, encode_cursor, invalid_cursor
 
 router = APIRouter(tags=["fees"])
 
@@ -51,10 +50,6 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def bad_cursor() -> Problem:
-    return Problem(400, "invalid_cursor", "Bad request", "the cursor is not one this API returned")
-
-
 def _after_date(cursor: str | None) -> tuple[date, uuid.UUID] | None:
     values = decode_cursor(cursor)
     if values is None:
@@ -62,7 +57,7 @@ def _after_date(cursor: str | None) -> tuple[date, uuid.UUID] | None:
     try:
         return date.fromisoformat(values[0]), uuid.UUID(values[1])
     except (IndexError, TypeError, ValueError):
-        raise bad_cursor() from None
+        raise invalid_cursor() from None
 
 
 def _after_time(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
@@ -72,7 +67,7 @@ def _after_time(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
     try:
         return datetime.fromisoformat(values[0]), uuid.UUID(values[1])
     except (IndexError, TypeError, ValueError):
-        raise bad_cursor() from None
+        raise invalid_cursor() from None
 
 
 def scope_to_self(principal: Principal, sales_rep: str | None) -> str | None:

@@ -27,8 +27,7 @@ from services.crm.visits.schemas import (
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, run_once
-from shared.http.pagination import decode_cursor, encode_cursor
-from shared.http.problems import Problem
+from shared.http.pagination import decode_cursor, encode_cursor, invalid_cursor
 from shared.workcalendar import CHINA
 
 router = APIRouter(tags=["visits"])
@@ -45,10 +44,6 @@ def identifier() -> Any:
 
 def china_today() -> date:
     return datetime.now(UTC).astimezone(CHINA).date()
-
-
-def bad_cursor() -> Problem:
-    return Problem(400, "invalid_cursor", "Bad request", "the cursor is not one this API returned")
 
 
 @router.put("/v1/customers/{customer_id}/projects/{project_id}", response_model=ProjectOut)
@@ -94,7 +89,7 @@ def _plan_after(cursor: str | None) -> tuple[date, uuid.UUID] | None:
     try:
         return date.fromisoformat(values[0]), uuid.UUID(values[1])
     except (IndexError, TypeError, ValueError):
-        raise bad_cursor() from None
+        raise invalid_cursor() from None
 
 
 @router.get("/v1/visit-plans", response_model=VisitPlanPage)
@@ -172,7 +167,7 @@ def _visit_after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
     try:
         return datetime.fromisoformat(values[0]), uuid.UUID(values[1])
     except (IndexError, TypeError, ValueError):
-        raise bad_cursor() from None
+        raise invalid_cursor() from None
 
 
 @router.get("/v1/visits", response_model=VisitPage)

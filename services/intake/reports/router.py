@@ -15,8 +15,8 @@ from services.intake.reports.schemas import ReportIn, ReportKind, ReportOut, Rep
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, run_once
-from shared.http.pagination import decode_cursor, encode_cursor
-from shared.http.problems import Problem, not_found
+from shared.http.pagination import decode_keyset, encode_cursor
+from shared.http.problems import not_found
 
 router = APIRouter(prefix="/v1/incident-reports", tags=["incident reports"])
 
@@ -49,13 +49,7 @@ async def file_report(
 
 
 def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    values = decode_cursor(cursor)
-    if values is None:
-        return None
-    try:
-        return datetime.fromisoformat(values[0]), uuid.UUID(values[1])
-    except (IndexError, TypeError, ValueError):
-        raise Problem(400, "invalid_cursor", "Bad request", "the cursor is not one this API returned") from None
+    return decode_keyset(cursor, datetime.fromisoformat, uuid.UUID)
 
 
 @router.get("", response_model=ReportPage)

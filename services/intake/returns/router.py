@@ -22,7 +22,7 @@ from services.intake.returns.schemas import (
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, run_once
-from shared.http.pagination import decode_cursor, encode_cursor
+from shared.http.pagination import decode_keyset, encode_cursor
 from shared.http.problems import Problem, not_found, unprocessable
 
 router = APIRouter(prefix="/v1/returns", tags=["returns"])
@@ -97,13 +97,7 @@ async def push_batch(
 
 
 def _after(cursor: str | None) -> tuple[datetime, str] | None:
-    values = decode_cursor(cursor)
-    if values is None:
-        return None
-    try:
-        return datetime.fromisoformat(values[0]), str(values[1])
-    except (IndexError, TypeError, ValueError):
-        raise Problem(400, "invalid_cursor", "Bad request", "the cursor is not one this API returned") from None
+    return decode_keyset(cursor, datetime.fromisoformat, str)
 
 
 @router.get("", response_model=ReturnLinePage)
