@@ -50,6 +50,9 @@ class Results:
     def add(self, key: str, value: float) -> None:
         self.rounds.setdefault(key, []).append(value)
 
+    def note(self, key: str, text: str) -> None:
+        self.notes[key] = f"{self.notes[key]}; {text}" if key in self.notes else text
+
     def value(self, key: str) -> float | None:
         values = [v for v in self.rounds.get(key, []) if not math.isnan(v)]
         return round(median(values), 4) if values else None
@@ -151,12 +154,13 @@ async def bench_e2e(env: BenchEnv, p: Params, results: Results) -> None:
         results.add("e2e_p99_ms", figures["p99_ms"])
         results.add("e2e_accepted_per_s", figures["accepted_per_s"])
         if figures["saturated"]:
-            results.notes["e2e_p50_ms"] = (
+            results.note(
+                "e2e_p50_ms",
                 f"round {r + 1}: intake could not take {p.e2e_rate:g} complaints/s on this machine; firing stopped "
-                f"after {figures['sent']} with more than 2 s of them unanswered (latencies of those sent)"
+                f"after {figures['sent']} with more than 2 s of them unanswered (latencies of those sent)",
             )
         if figures["lost"]:
-            results.notes["e2e_p99_ms"] = f"round {r + 1}: {figures['lost']} of {figures['sent']} never became visible"
+            results.note("e2e_p99_ms", f"round {r + 1}: {figures['lost']} of {figures['sent']} never became visible")
         log.info("e2e round %d: p50 %.1f ms, p99 %.1f ms", r + 1, figures["p50_ms"], figures["p99_ms"])
         await env.settle()
 
