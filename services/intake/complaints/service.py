@@ -43,20 +43,26 @@ from shared.auth import Principal
 from shared.events.intake import ComplaintProduct, ComplaintReceivedV1, ComplaintStatusChangedV1
 from shared.http.problems import Problem, conflict, not_found, unprocessable
 from shared.outbox import add_event
-from shared.workcalendar import WorkingCalendar
+from shared.workcalendar import CHINA, WorkingCalendar
 
 COMPARED_LIMIT = 100
 
 
+async def reserve_complaint_number(session: AsyncSession, received_at: datetime) -> str:
+    """CMP-2: the next 备案编号 of the day of receipt (China time). Reserved in a transaction of its
+    own, so the day's counter row is locked for one statement, not for a whole complaint; a
+    rolled-back complaint leaves a gap, never a duplicate."""
+    received_on = received_at.astimezone(CHINA).date()
+    return complaint_number(received_on, await repository.next_sequence(session, received_on))
+
+
 async def receive_complaint(
-    session: AsyncSession, payload: ComplaintIn, recorder: Principal, calendar: WorkingCalendar
+    session: AsyncSession, payload: ComplaintIn, number: str, recorder: Principal, calendar: WorkingCalendar
 ) -> Complaint:
     """CMP-2/CMP-3/CMP-5/CMP-7: records the complaint with its SLA deadlines and severity; the
     recorder owns it."""
     deadlines = sla_deadlines(payload.received_at, calendar)
     severity = decide_severity(payload.severity.value, await customers.tier_of(session, payload.customer_id))
-    received_on = calendar.local_date(payload.received_at)
-    number = complaint_number(received_on, await repository.next_sequence(session, received_on))
     product = payload.product
     now = datetime.now(UTC)
     complaint = Complaint(
