@@ -4,6 +4,7 @@ The State Council publishes each year's holidays late in the year before; until 
 (or the maintained library knows it) deadlines are computed Monday–Friday and marked estimated.
 """
 
+import time
 from datetime import date, datetime
 from functools import cache
 
@@ -60,12 +61,24 @@ def _check_year(year: int, body: YearIn) -> None:
         raise ValueError(f"a day cannot be both holiday and make-up day: {sorted(both)[0].isoformat()}")
 
 
+# Every complaint needs the calendar, which changes a few times a year: read it at most this often.
+# A year loaded on another replica is seen within this window; on this one, at once.
+CALENDAR_TTL_S = 10.0
+_cached: dict[str, tuple[float, WorkingCalendar]] = {}
+
+
 async def load_calendar(session: AsyncSession) -> WorkingCalendar:
-    table = calendar_table(session.info["schema"])
+    schema = session.info["schema"]
+    cached = _cached.get(schema)
+    if cached is not None and time.monotonic() - cached[0] < CALENDAR_TTL_S:
+        return cached[1]
+    table = calendar_table(schema)
     rows = (await session.execute(select(table.c.year, table.c.holidays, table.c.makeup_workdays))).all()
-    return WorkingCalendar(
+    calendar = WorkingCalendar(
         {row.year: YearCalendar(row.year, frozenset(row.holidays), frozenset(row.makeup_workdays)) for row in rows}
     )
+    _cached[schema] = (time.monotonic(), calendar)
+    return calendar
 
 
 def calendar_router(writers: tuple[Role, ...], readers: tuple[Role, ...]) -> APIRouter:
@@ -95,6 +108,7 @@ def calendar_router(writers: tuple[Role, ...], readers: tuple[Role, ...]) -> API
             await session.execute(
                 insert(table).values(year=year, **values).on_conflict_do_update(index_elements=["year"], set_=values)
             )
+        _cached.pop(table.schema or "", None)
         return YearOut(year=year, source="loaded", loaded_by=principal.sub, **body.model_dump())
 
     @router.get("/{year}", response_model=YearOut)

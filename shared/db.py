@@ -41,7 +41,6 @@ def create_engine(settings: ServiceSettings) -> AsyncEngine:
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
-        pool_pre_ping=True,
         pool_timeout=5,
         connect_args={
             "server_settings": {"search_path": settings.service, "timezone": "UTC"},

@@ -67,7 +67,6 @@ class EmbeddedPostgres:
             self.server = None
 
 
-
 class EmbeddedBroker:
     """Tansu with memory storage: topics and messages live as long as the process."""
 

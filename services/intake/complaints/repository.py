@@ -14,13 +14,16 @@ from services.intake.complaints.rules import OVERDUE_INVESTIGATION_STATUSES, OVE
 
 
 async def next_sequence(session: AsyncSession, day: date) -> int:
+    # One autocommitted statement: the day's counter row is locked only while Postgres runs it,
+    # never across a round trip to this process, so concurrent complaints do not queue on it.
+    connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     statement = (
         insert(ComplaintNumber)
         .values(day=day, last=1)
         .on_conflict_do_update(index_elements=[ComplaintNumber.day], set_={"last": ComplaintNumber.last + 1})
         .returning(ComplaintNumber.last)
     )
-    sequence: int = (await session.execute(statement)).scalar_one()
+    sequence: int = (await connection.execute(statement)).scalar_one()
     return sequence
 
 

@@ -66,13 +66,12 @@ async def create_complaint(
         complaint = await service.receive_complaint(session, payload, number, principal, calendar)
         return 201, service.to_out(complaint).model_dump(mode="json")
 
-    async with sessions() as session:
-        async with session.begin():
-            number = await service.reserve_complaint_number(session, payload.received_at)
-        async with session.begin():
-            status, body = await run_once(
-                session, f"complaints:{principal.sub}", idempotency_key, await request.body(), create
-            )
+    async with sessions() as numbering:
+        number = await service.reserve_complaint_number(numbering, payload.received_at)
+    async with sessions() as session, session.begin():
+        status, body = await run_once(
+            session, f"complaints:{principal.sub}", idempotency_key, await request.body(), create
+        )
     return JSONResponse(body, status_code=status)
 
 

@@ -49,9 +49,9 @@ COMPARED_LIMIT = 100
 
 
 async def reserve_complaint_number(session: AsyncSession, received_at: datetime) -> str:
-    """CMP-2: the next 备案编号 of the day of receipt (China time). Reserved in a transaction of its
-    own, so the day's counter row is locked for one statement, not for a whole complaint; a
-    rolled-back complaint leaves a gap, never a duplicate."""
+    """CMP-2: the next 备案编号 of the day of receipt (China time). Reserved on its own, outside the
+    complaint's transaction, so the day's counter is locked for one statement, not for a whole
+    complaint; a rolled-back complaint leaves a gap, never a duplicate."""
     received_on = received_at.astimezone(CHINA).date()
     return complaint_number(received_on, await repository.next_sequence(session, received_on))
 
