@@ -105,6 +105,18 @@ class ConsumerStalled(RuntimeError):
     pass
 
 
+def runs_of_one_type(items: list[Incoming]) -> list[tuple[str, list[Incoming]]]:
+    """Splits items, in order, into maximal runs of consecutive events of the same type."""
+    runs: list[tuple[str, list[Incoming]]] = []
+    for item in items:
+        assert item.envelope is not None
+        if runs and runs[-1][0] == item.envelope.type:
+            runs[-1][1].append(item)
+        else:
+            runs.append((item.envelope.type, [item]))
+    return runs
+
+
 class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, runner: "ConsumerRunner") -> None:
         self.runner = runner
@@ -303,15 +315,14 @@ class ConsumerRunner:
         return [item for event_id, item in by_id.items() if event_id in claimed]
 
     async def _apply_fresh(self, session: AsyncSession, topic: str, fresh: list[Incoming]) -> None:
-        grouped: dict[str, list[Incoming]] = {}
-        for item in fresh:
-            assert item.envelope is not None
-            if item.envelope.type in self.subscriptions.batch_handlers:
-                grouped.setdefault(item.envelope.type, []).append(item)
+        """Applies in partition order: consecutive events of one batch-handled type go in one call,
+        so a later event of another type (a complaint's rejection after its receipt) sees them."""
+        for event_type, run in runs_of_one_type(fresh):
+            if event_type in self.subscriptions.batch_handlers:
+                await self._apply_group(session, topic, event_type, run)
             else:
-                await self._apply_one(session, topic, item)
-        for event_type, items in grouped.items():
-            await self._apply_group(session, topic, event_type, items)
+                for item in run:
+                    await self._apply_one(session, topic, item)
 
     async def _apply_group(self, session: AsyncSession, topic: str, event_type: str, items: list[Incoming]) -> None:
         handler = self.subscriptions.batch_handlers[event_type]

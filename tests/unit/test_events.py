@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from shared import context
+from shared.consumer import Incoming, runs_of_one_type
 from shared.events import Envelope, UnknownEventType, parse_data
 from shared.events.intake import ReturnRecordedV1
 from shared.outbox import envelope_for, outbox_row
@@ -48,3 +49,12 @@ def test_unknown_type_is_refused_by_the_registry() -> None:
     envelope = Envelope(source="x", type="qms.x.unknown.v9", subject="1", data={})
     with pytest.raises(UnknownEventType):
         parse_data(envelope)
+
+
+def incoming(event_type: str) -> Incoming:
+    return Incoming(record=None, envelope=Envelope(source="t", type=event_type, subject="1", data={}))  # type: ignore[arg-type]
+
+
+def test_consumer_keeps_partition_order_across_batch_and_single_handlers() -> None:
+    items = [incoming("a"), incoming("a"), incoming("b"), incoming("a")]
+    assert [(event_type, len(run)) for event_type, run in runs_of_one_type(items)] == [("a", 2), ("b", 1), ("a", 1)]

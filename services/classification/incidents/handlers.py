@@ -10,9 +10,9 @@ from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1, 
 subscriptions = Subscriptions()
 
 
-@subscriptions.on(ComplaintReceivedV1)
-async def on_complaint_received(session: AsyncSession, _: Envelope, complaint: ComplaintReceivedV1) -> None:
-    await service.open_for_complaint(session, complaint)
+@subscriptions.on_batch(ComplaintReceivedV1)
+async def on_complaints_received(session: AsyncSession, items: list[tuple[Envelope, ComplaintReceivedV1]]) -> None:
+    await service.open_for_complaints(session, [complaint for _, complaint in items])
 
 
 @subscriptions.on(IncidentReportFiledV1)

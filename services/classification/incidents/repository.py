@@ -119,6 +119,34 @@ async def open_incidents_of_source(session: AsyncSession, source_id: str) -> lis
     return list((await session.scalars(query)).all())
 
 
+async def add_many(
+    session: AsyncSession,
+    incidents: list[Incident],
+    sources: list[tuple[uuid.UUID, str, str]],
+    histories: list[tuple[str, str, dict[str, Any]]],
+    at: datetime,
+) -> None:
+    """Incidents, their sources and their first history entries, each kind in one statement."""
+    session.add_all(incidents)
+    await session.flush()
+    await add_sources(session, sources)
+    session.add_all(
+        IncidentHistory(incident_id=incident.id, action=action, actor=actor, detail=detail, at=at)
+        for incident, (action, actor, detail) in zip(incidents, histories, strict=True)
+    )
+    await session.flush()
+
+
+async def linked_sources(session: AsyncSession, source_ids: list[str]) -> set[str]:
+    """Which of these sources some incident already has."""
+    if not source_ids:
+        return set()
+    rows = await session.scalars(
+        select(IncidentSource.source_id).where(IncidentSource.source_id.in_(source_ids)).distinct()
+    )
+    return set(rows.all())
+
+
 async def has_source(session: AsyncSession, source_id: str) -> bool:
     found = await session.scalar(
         select(IncidentSource.incident_id).where(IncidentSource.source_id == source_id).limit(1)

@@ -20,7 +20,7 @@ from shared.auth import Principal
 from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
 from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1, IncidentReportFiledV1
 from shared.http.problems import conflict, not_found
-from shared.outbox import add_event
+from shared.outbox import add_event, add_events
 
 SYSTEM = "system"
 # A Kafka message stays well below the broker's limit even for an aggregate of many return lines.
@@ -31,37 +31,57 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def open_for_complaint(session: AsyncSession, complaint: ComplaintReceivedV1) -> Incident | None:
+async def open_for_complaints(session: AsyncSession, complaints: list[ComplaintReceivedV1]) -> list[Incident]:
     """CLS-1: a product-quality complaint is a quality event; with no threshold crossed it is a general
-    incident. A service complaint (服务态度, 效率 …) is no product-quality event and opens none."""
-    if complaint.kind != "product_quality" or await repository.has_source(session, complaint.complaint_id):
-        return None
+    incident. A service complaint (服务态度, 效率 …) is no product-quality event and opens none.
+    A fetched batch of complaints is opened with a handful of statements, not a handful per complaint."""
+    wanted = {c.complaint_id: c for c in complaints if c.kind == "product_quality"}
+    linked = await repository.linked_sources(session, list(wanted))
+    fresh = [complaint for complaint_id, complaint in wanted.items() if complaint_id not in linked]
+    if not fresh:
+        return []
     rule_set = await rules_service.rule_set_in_force(session)
-    product = complaint.product
     responsibility = await rules_service.responsibility_for(session, None)
     at = now()
-    incident = Incident(
-        id=uuid.uuid4(),
-        level=Level.GENERAL.value,
-        status="open",
-        origin="complaint",
-        reasons=[],
-        rule_version=rule_set.version,
-        model=product.model if product else None,
-        production_date=product.production_date if product else None,
-        quantity=product.quantity if product else None,
-        customer_id=complaint.customer_id,
-        description=complaint.description,
-        responsible_department=responsibility.department,
-        responsible_head=responsibility.head,
-        created_at=at,
-        updated_at=at,
+    incidents = [
+        Incident(
+            id=uuid.uuid4(),
+            level=Level.GENERAL.value,
+            status="open",
+            origin="complaint",
+            reasons=[],
+            rule_version=rule_set.version,
+            model=complaint.product.model if complaint.product else None,
+            production_date=complaint.product.production_date if complaint.product else None,
+            quantity=complaint.product.quantity if complaint.product else None,
+            customer_id=complaint.customer_id,
+            description=complaint.description,
+            responsible_department=responsibility.department,
+            responsible_head=responsibility.head,
+            created_at=at,
+            updated_at=at,
+        )
+        for complaint in fresh
+    ]
+    await repository.add_many(
+        session,
+        incidents,
+        [
+            (incident.id, complaint.complaint_id, "complaint")
+            for incident, complaint in zip(incidents, fresh, strict=True)
+        ],
+        [("opened", SYSTEM, {"from": "complaint"})] * len(incidents),
+        at,
     )
-    await repository.add(session, incident, [(complaint.complaint_id, "complaint")])
-    await repository.add_history(session, incident.id, "opened", SYSTEM, {"from": "complaint"}, at)
-    await add_event(session, classified_event(incident, [complaint.complaint_id]))
-    INCIDENTS_OPENED.labels("complaint", incident.level).inc()
-    return incident
+    await add_events(
+        session,
+        [
+            classified_event(incident, [complaint.complaint_id])
+            for incident, complaint in zip(incidents, fresh, strict=True)
+        ],
+    )
+    INCIDENTS_OPENED.labels("complaint", Level.GENERAL.value).inc(len(incidents))
+    return incidents
 
 
 async def close_for_rejected_complaint(session: AsyncSession, change: ComplaintStatusChangedV1) -> None:
