@@ -149,7 +149,6 @@ class ConsumerRunner:
         self._last_progress = time.monotonic()
         self._last_stall_check = 0.0
         self._last_assigned = time.monotonic()
-        self.assigned = asyncio.Event()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"consumer-{self.name}")
@@ -216,7 +215,6 @@ class ConsumerRunner:
         assert self._consumer is not None
         batches = await self._consumer.getmany(timeout_ms=500)
         if self._consumer.assignment():
-            self.assigned.set()
             self._last_assigned = time.monotonic()
         if batches:
             self._last_progress = time.monotonic()

@@ -1,8 +1,5 @@
 """Database: one async engine per service, connected as the service's own role with its schema pinned."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from sqlalchemy import MetaData
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -53,10 +50,3 @@ def create_engine(settings: ServiceSettings) -> AsyncEngine:
 def make_sessionmaker(engine: AsyncEngine, schema: str) -> async_sessionmaker[AsyncSession]:
     """Sessions of one service; ``info["schema"]`` tells the platform code whose tables to use."""
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, info={"schema": schema})
-
-
-@asynccontextmanager
-async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """One unit of work: commits when the block ends normally, rolls back otherwise."""
-    async with sessions() as session, session.begin():
-        yield session

@@ -3,18 +3,9 @@
 import base64
 import json
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
-
-from pydantic import BaseModel
+from typing import Any
 
 from shared.http.problems import Problem
-
-T = TypeVar("T")
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    next_cursor: str | None = None
 
 
 def encode_cursor(values: list[Any]) -> str:
