@@ -11,13 +11,13 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import BigInteger, Text, bindparam, cast, func, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Table, Text, Update, bindparam, cast, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared import context
@@ -71,6 +71,43 @@ async def add_event(session: AsyncSession, event: EventData) -> None:
     await add_events(session, [event])
 
 
+@dataclass
+class Claim:
+    """Rows marked published in a transaction that commits only once the broker acknowledged them."""
+
+    session: AsyncSession
+    rows: list[Any]
+
+
+async def _abandon(claiming: asyncio.Task[Claim]) -> None:
+    """Rolls back a claim that will not be sent (its rows stay waiting)."""
+    claiming.cancel()
+    with contextlib.suppress(BaseException):
+        claim = await claiming
+        await claim.session.close()
+
+
+def claim_statement(outbox: Table) -> Update:
+    """Marks the oldest unpublished rows published and returns them, in one statement: the mark
+    holds the rows' locks until the transaction ends, which is after the broker acknowledged them,
+    and a replica's relay skips them meanwhile. ``RETURNING`` has no order: the caller sorts by id.
+    Postgres's own JSON text goes on the wire as it is: no decode and re-encode."""
+    oldest = (
+        select(outbox.c.id)
+        .where(outbox.c.published_at.is_(None))
+        .order_by(outbox.c.id)
+        .limit(bindparam("limit"))
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    return (
+        update(outbox)
+        .where(outbox.c.id == func.any(func.array(oldest)))
+        .values(published_at=func.now())
+        .returning(outbox.c.id, outbox.c.topic, outbox.c.key, cast(outbox.c.payload, Text).label("payload"))
+    )
+
+
 class OutboxRelay:
     def __init__(self, settings: ServiceSettings, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.settings = settings
@@ -82,6 +119,7 @@ class OutboxRelay:
         self._listener: asyncpg.Connection | None = None
         self._producer: AIOKafkaProducer | None = None
         self._backlog_counted_at = 0.0
+        self._claim = claim_statement(self.table)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.settings.service}")
@@ -104,10 +142,9 @@ class OutboxRelay:
             try:
                 await self._ensure_listener()
                 await self._ensure_producer()
-                published = await self.publish_batch()
+                await self.publish_waiting()
                 backoff = 0.2
-                if published < self.settings.outbox_batch_size:
-                    await self._wait_for_work()
+                await self._wait_for_work()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # broker or database away: the rows wait, we retry
@@ -126,45 +163,60 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
 
-    async def publish_batch(self) -> int:
-        """Publishes up to one batch; returns how many rows were published."""
-        assert self._producer is not None
-        async with self.sessions() as session, session.begin():
-            rows = (
-                await session.execute(
-                    # Postgres's own JSON text goes on the wire as it is: no decode and re-encode.
-                    select(
-                        self.table.c.id,
-                        self.table.c.topic,
-                        self.table.c.key,
-                        cast(self.table.c.payload, Text).label("payload"),
-                    )
-                    .where(self.table.c.published_at.is_(None))
-                    .order_by(self.table.c.id)
-                    .limit(self.settings.outbox_batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
-            if not rows:
-                OUTBOX_BACKLOG.labels(self.settings.service).set(0)
-                return 0
-            # A broker that vanished mid-send must not hold the claimed rows forever.
-            await asyncio.wait_for(self._send_all(rows), timeout=SEND_TIMEOUT_S)
-            await session.execute(
-                update(self.table)
-                .where(self.table.c.id == func.any(bindparam("ids", type_=ARRAY(BigInteger))))
-                .values(published_at=func.now()),
-                {"ids": [row.id for row in rows]},
-            )
-        for topic, count in Counter(row.topic for row in rows).items():
-            EVENTS_PUBLISHED.labels(self.settings.service, topic).inc(count)
-        # Counting the backlog scans it: after every batch of a long drain that would be quadratic.
-        drained = len(rows) < self.settings.outbox_batch_size
-        if drained or time.monotonic() - self._backlog_counted_at > BACKLOG_REFRESH_S:
-            await self._update_backlog()
-        return len(rows)
+    async def publish_waiting(self) -> int:
+        """Publishes every waiting row, a batch at a time; returns how many were published.
 
-    async def _send_all(self, rows: Sequence[Any]) -> None:
+        While the broker acknowledges one batch the next is claimed, so the database and the broker
+        work at the same time; the next batch is sent only once the previous one is acknowledged,
+        so a failed batch is never overtaken by a later one and events keep their order."""
+        published = 0
+        claiming: asyncio.Task[Claim] = asyncio.create_task(self._claim_batch())
+        try:
+            while True:
+                claim = await claiming
+                if not claim.rows:
+                    await claim.session.close()
+                    break
+                async with claim.session:
+                    acks = await self._send(claim.rows)
+                    full = len(claim.rows) == self.settings.outbox_batch_size
+                    if full:
+                        claiming = asyncio.create_task(self._claim_batch())
+                    # A broker that vanished mid-send must not hold the claimed rows forever; an
+                    # exception here rolls the marks back and the rows wait for the next attempt.
+                    await asyncio.wait_for(acks, timeout=SEND_TIMEOUT_S)
+                    await claim.session.commit()
+                published += len(claim.rows)
+                self._count_published(claim.rows)
+                # Counting the backlog scans it: after every batch of a long drain that would be
+                # quadratic.
+                if time.monotonic() - self._backlog_counted_at > BACKLOG_REFRESH_S:
+                    await self._update_backlog()
+                if not full:
+                    break
+        finally:
+            await _abandon(claiming)
+        if published:
+            await self._update_backlog()
+        else:
+            OUTBOX_BACKLOG.labels(self.settings.service).set(0)
+        return published
+
+    async def _claim_batch(self) -> Claim:
+        session = self.sessions()
+        try:
+            await session.begin()
+            # A lost mark only means the row is published again, which the consumers' inboxes absorb:
+            # the mark need not wait for the WAL flush.
+            await session.execute(text("SET LOCAL synchronous_commit = off"))
+            result = await session.execute(self._claim, {"limit": self.settings.outbox_batch_size})
+            return Claim(session, sorted(result.all()))
+        except BaseException:
+            await session.close()
+            raise
+
+    async def _send(self, rows: Sequence[Any]) -> asyncio.Future[list[Any]]:
+        """Hands the rows to the producer in id order; the returned future completes with their acks."""
         assert self._producer is not None
         futures = [
             await self._producer.send(
@@ -175,7 +227,11 @@ class OutboxRelay:
             )
             for row in rows
         ]
-        await asyncio.gather(*futures)
+        return asyncio.gather(*futures)
+
+    def _count_published(self, rows: Sequence[Any]) -> None:
+        for topic, count in Counter(row.topic for row in rows).items():
+            EVENTS_PUBLISHED.labels(self.settings.service, topic).inc(count)
 
     async def _update_backlog(self) -> None:
         async with self.sessions() as session:
