@@ -100,7 +100,8 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     return app
 
 
-def sessions_of(request: Request) -> async_sessionmaker[AsyncSession]:
-    """Dependency: the service's sessionmaker; routes open their own transaction and commit in it."""
+async def sessions_of(request: Request) -> async_sessionmaker[AsyncSession]:
+    """Dependency: the service's sessionmaker; routes open their own transaction and commit in it.
+    ``async`` so FastAPI calls it on the event loop, not through a worker thread."""
     sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
     return sessions

@@ -10,6 +10,7 @@ from typing import Any
 
 import jwt
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
 
@@ -61,12 +62,16 @@ class TokenVerifier:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_principal(
+async def current_principal(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Problem(401, "missing_token", "Unauthorized", "an Authorization: Bearer token is required")
     verifier: TokenVerifier = request.app.state.token_verifier
+    if verifier.jwks is not None:
+        # Verifying against a JWKS may fetch the key set over the network: not on the event loop.
+        return await run_in_threadpool(verifier.verify, credentials.credentials)
+    # An HS256 check is a few microseconds of CPU: cheaper here than a hop to a worker thread.
     return verifier.verify(credentials.credentials)
 
 

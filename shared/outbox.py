@@ -17,7 +17,7 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import Table, Text, Update, bindparam, cast, func, select, text, update
+from sqlalchemy import Table, Text, Update, bindparam, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared import context
@@ -149,6 +149,9 @@ class OutboxRelay:
                 raise
             except Exception as exc:  # broker or database away: the rows wait, we retry
                 log.warning("outbox relay cannot publish yet: %s", exc)
+                # With the broker away the rows pile up: that is what the backlog gauge is for.
+                with contextlib.suppress(Exception):
+                    await self._update_backlog()
                 await self._close_producer()
                 await self._close_listener()
                 await self._sleep(backoff)
@@ -196,9 +199,10 @@ class OutboxRelay:
                     break
         finally:
             await _abandon(claiming)
-        if published:
+        if time.monotonic() - self._backlog_counted_at > BACKLOG_REFRESH_S:
             await self._update_backlog()
         else:
+            # Drained as of the last claim; the next count corrects whatever arrived since.
             OUTBOX_BACKLOG.labels(self.settings.service).set(0)
         return published
 
@@ -206,9 +210,6 @@ class OutboxRelay:
         session = self.sessions()
         try:
             await session.begin()
-            # A lost mark only means the row is published again, which the consumers' inboxes absorb:
-            # the mark need not wait for the WAL flush.
-            await session.execute(text("SET LOCAL synchronous_commit = off"))
             result = await session.execute(self._claim, {"limit": self.settings.outbox_batch_size})
             return Claim(session, sorted(result.all()))
         except BaseException:

@@ -18,7 +18,7 @@ class CrmSettings(ServiceSettings):
         return {1: Decimal("1"), 2: self.vip_coefficient_group2, 3: self.vip_coefficient_group3}
 
 
-def crm_settings(request: Request) -> CrmSettings:
+async def crm_settings(request: Request) -> CrmSettings:
     """Dependency: the settings the app started with."""
     settings: CrmSettings = request.app.state.settings
     return settings

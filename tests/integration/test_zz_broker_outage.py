@@ -30,6 +30,7 @@ async def test_complaint_posted_while_broker_is_down_arrives_after_restart(
         ready = await intake.get("/readyz")
         assert ready.status_code == 503
         assert ready.json()["checks"]["broker"] != "ok"
+        assert await eventually(lambda: outbox_backlog(intake), timeout=60) >= 1
     finally:
         stack.broker.start()
         await ensure_topics(stack.kafka_settings())
@@ -66,4 +67,11 @@ async def test_broker_data_lost_outbox_replay_republishes_and_consumers_ignore_w
 async def duplicates_seen(client: httpx.AsyncClient) -> float:
     text = (await client.get("/metrics")).text
     prefix = 'qms_events_duplicate_total{service="classification",topic="qms.intake.complaints"} '
+    return sum(float(line[len(prefix) :]) for line in text.splitlines() if line.startswith(prefix))
+
+
+async def outbox_backlog(client: httpx.AsyncClient) -> float:
+    """The ``qms_outbox_backlog`` gauge: rows waiting for the broker, as ops see them."""
+    text = (await client.get("/metrics")).text
+    prefix = 'qms_outbox_backlog{service="intake"} '
     return sum(float(line[len(prefix) :]) for line in text.splitlines() if line.startswith(prefix))

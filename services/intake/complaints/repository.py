@@ -3,33 +3,82 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Insert, and_, bindparam, func, inspect, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.complaints.models import Complaint, ComplaintHistory, ComplaintNumber
 from services.intake.complaints.rules import OVERDUE_INVESTIGATION_STATUSES, OVERDUE_REPLY_STATUSES
+from services.intake.customers.models import CustomerTier
+from shared.events.registry import EventData
+from shared.outbox import outbox_row
+from shared.tables import platform_tables
 
 
-async def next_sequence(session: AsyncSession, day: date) -> int:
-    # One autocommitted statement: the day's counter row is locked only while Postgres runs it,
-    # never across a round trip to this process, so concurrent complaints do not queue on it.
+async def reserve_number(session: AsyncSession, day: date, customer_id: str | None) -> tuple[int, str | None]:
+    """The day's next sequence and the customer's tier (CMP-5), in one round trip.
+
+    One autocommitted statement: the day's counter row is locked only while Postgres runs it, never
+    across a round trip to this process, so concurrent complaints do not queue on it."""
     connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-    statement = (
+    numbered = (
         insert(ComplaintNumber)
         .values(day=day, last=1)
         .on_conflict_do_update(index_elements=[ComplaintNumber.day], set_={"last": ComplaintNumber.last + 1})
         .returning(ComplaintNumber.last)
+        .cte("numbered")
     )
-    sequence: int = (await connection.execute(statement)).scalar_one()
-    return sequence
+    tier = select(CustomerTier.tier).where(CustomerTier.customer_id == customer_id).scalar_subquery()
+    row = (await connection.execute(select(numbered.c.last, tier))).one()
+    return row[0], row[1]
 
 
-async def add(session: AsyncSession, complaint: Complaint) -> None:
-    session.add(complaint)
-    await session.flush()
+async def insert_received(
+    session: AsyncSession, complaint: Complaint, history: dict[str, Any], event: EventData
+) -> None:
+    """The complaint, its first history entry and its event in one statement: a complaint is the
+    hottest write of the desk, and each round trip to Postgres costs more than the statement."""
+    # Only what was set: an unset JSONB attribute must stay SQL NULL, not become JSON null.
+    values = {key: value for key, value in inspect(complaint).dict.items() if key in Complaint.__table__.columns}
+    statement = _received_statement(session.info["schema"], tuple(sorted(values)), tuple(sorted(history)))
+    parameters = {
+        **{f"c_{key}": value for key, value in values.items()},
+        **{f"h_{key}": value for key, value in history.items()},
+        **{f"o_{key}": value for key, value in outbox_row(event).items()},
+    }
+    await session.execute(statement, parameters)
+
+
+@cache
+def _received_statement(schema: str, complaint_keys: tuple[str, ...], history_keys: tuple[str, ...]) -> Insert:
+    """Built once per shape: composing an INSERT's values costs more than running it."""
+    outbox = platform_tables(schema).outbox
+    stored = (
+        insert(Complaint)
+        .values(_params("c_", Complaint.__table__, complaint_keys))
+        .returning(Complaint.id)
+        .cte("stored")
+    )
+    first_entry = (
+        insert(ComplaintHistory)
+        .values(
+            complaint_id=select(stored.c.id).scalar_subquery(),
+            **_params("h_", ComplaintHistory.__table__, history_keys),
+        )
+        .cte("first_entry")
+    )
+    return (
+        insert(outbox)
+        .values(_params("o_", outbox, ("event_id", "topic", "key", "event_type", "payload")))
+        .add_cte(stored, first_entry)
+    )
+
+
+def _params(prefix: str, table: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    return {key: bindparam(f"{prefix}{key}", type_=table.c[key].type) for key in keys}
 
 
 async def add_history(

@@ -63,11 +63,11 @@ async def create_complaint(
 
     async def create() -> tuple[int, object]:
         calendar = await load_calendar(session)
-        complaint = await service.receive_complaint(session, payload, number, principal, calendar)
+        complaint = await service.receive_complaint(session, payload, ticket, principal, calendar)
         return 201, service.to_out(complaint).model_dump(mode="json")
 
     async with sessions() as numbering:
-        number = await service.reserve_complaint_number(numbering, payload.received_at)
+        ticket = await service.take_ticket(numbering, payload)
     async with sessions() as session, session.begin():
         status, body = await run_once(
             session, f"complaints:{principal.sub}", idempotency_key, await request.body(), create

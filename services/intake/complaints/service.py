@@ -1,6 +1,7 @@
 """Complaint decisions and their events (never commits: the route's transaction does)."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,7 +39,6 @@ from services.intake.complaints.schemas import (
     ReplyIn,
     ReturnVisitIn,
 )
-from services.intake.customers import service as customers
 from shared.auth import Principal
 from shared.events.intake import ComplaintProduct, ComplaintReceivedV1, ComplaintStatusChangedV1
 from shared.http.problems import Problem, conflict, not_found, unprocessable
@@ -48,25 +48,36 @@ from shared.workcalendar import CHINA, WorkingCalendar
 COMPARED_LIMIT = 100
 
 
-async def reserve_complaint_number(session: AsyncSession, received_at: datetime) -> str:
+@dataclass(frozen=True)
+class Ticket:
+    """What a complaint needs before its transaction: its number and its customer's tier."""
+
+    number: str
+    customer_tier: str | None
+
+
+async def take_ticket(session: AsyncSession, payload: ComplaintIn) -> Ticket:
     """CMP-2: the next 备案编号 of the day of receipt (China time). Reserved on its own, outside the
     complaint's transaction, so the day's counter is locked for one statement, not for a whole
-    complaint; a rolled-back complaint leaves a gap, never a duplicate."""
-    received_on = received_at.astimezone(CHINA).date()
-    return complaint_number(received_on, await repository.next_sequence(session, received_on))
+    complaint; a rolled-back complaint leaves a gap, never a duplicate. CMP-5: the customer's tier as
+    intake knows it comes back in the same round trip."""
+    received_on = payload.received_at.astimezone(CHINA).date()
+    sequence, tier = await repository.reserve_number(session, received_on, payload.customer_id)
+    return Ticket(complaint_number(received_on, sequence), tier)
 
 
 async def receive_complaint(
-    session: AsyncSession, payload: ComplaintIn, number: str, recorder: Principal, calendar: WorkingCalendar
+    session: AsyncSession, payload: ComplaintIn, ticket: Ticket, recorder: Principal, calendar: WorkingCalendar
 ) -> Complaint:
     """CMP-2/CMP-3/CMP-5/CMP-7: records the complaint with its SLA deadlines and severity; the
     recorder owns it."""
     deadlines = sla_deadlines(payload.received_at, calendar)
-    severity = decide_severity(payload.severity.value, await customers.tier_of(session, payload.customer_id))
+    severity = decide_severity(payload.severity.value, ticket.customer_tier)
     product = payload.product
     now = datetime.now(UTC)
     complaint = Complaint(
-        complaint_no=number,
+        id=uuid.uuid4(),
+        complaint_no=ticket.number,
         kind=payload.kind.value,
         service_aspect=payload.service_aspect.value if payload.service_aspect else None,
         severity=severity.severity,
@@ -93,22 +104,20 @@ async def receive_complaint(
         created_at=now,
         updated_at=now,
     )
-    await repository.add(session, complaint)
-    await repository.add_history(
-        session,
-        complaint.id,
-        recorder.sub,
-        "received",
-        {
+    history = {
+        "actor": recorder.sub,
+        "actor_name": recorder.name or None,
+        "action": "received",
+        "at": now,
+        "changes": {
             "status": complaint.status,
             "owner": complaint.owner,
             "severity": complaint.severity,
             "severity_reason": complaint.severity_reason,
             "escalated_to_decision_level": complaint.escalated_to_decision_level,
         },
-        recorder.name,
-    )
-    await add_event(session, received_event(complaint))
+    }
+    await repository.insert_received(session, complaint, history, received_event(complaint))
     return complaint
 
 

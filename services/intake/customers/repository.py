@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,8 +24,3 @@ async def upsert_tier(
         where=CustomerTier.changed_at <= statement.excluded.changed_at,
     )
     await session.execute(statement)
-
-
-async def tier_of(session: AsyncSession, customer_id: str) -> str | None:
-    tier: str | None = await session.scalar(select(CustomerTier.tier).where(CustomerTier.customer_id == customer_id))
-    return tier

@@ -12,9 +12,3 @@ async def record_upsert(session: AsyncSession, event: CustomerUpsertedV1) -> Non
 
 async def record_tier_change(session: AsyncSession, event: CustomerTierChangedV1) -> None:
     await repository.upsert_tier(session, event.customer_id, event.tier, event.changed_at, None)
-
-
-async def tier_of(session: AsyncSession, customer_id: str | None) -> str | None:
-    if customer_id is None:
-        return None
-    return await repository.tier_of(session, customer_id)
