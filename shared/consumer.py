@@ -96,6 +96,7 @@ def decode(record: ConsumerRecord[bytes, bytes]) -> Incoming:
     return incoming
 
 
+COMMIT_INTERVAL_S = 1.0
 STALL_WINDOW_S = 10.0
 UNASSIGNED_WINDOW_S = 60.0
 START_TIMEOUT_S = 30.0
@@ -149,6 +150,7 @@ class ConsumerRunner:
         self._last_progress = time.monotonic()
         self._last_stall_check = 0.0
         self._last_assigned = time.monotonic()
+        self._committed_at = time.monotonic()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"consumer-{self.name}")
@@ -158,6 +160,9 @@ class ConsumerRunner:
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(self._task, timeout=15)
+        # What was applied is committed on the way out, so the next start does not fetch it again.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.commit_finished(list(self._finished)), timeout=5)
         await self._close()
 
     async def _run(self) -> None:
@@ -204,6 +209,8 @@ class ConsumerRunner:
         return self._dlq_producer
 
     async def _close(self) -> None:
+        # Offsets not committed yet are left to the inbox: a new consumer fetches them again.
+        self._finished.clear()
         consumer, self._consumer = self._consumer, None
         producer, self._dlq_producer = self._dlq_producer, None
         for client in (consumer, producer):
@@ -230,11 +237,16 @@ class ConsumerRunner:
                 self._consumer.seek(tp, records[0].offset)
                 raise
             self._finished[tp] = records[-1].offset + 1
-            await self.commit_finished([tp])
             self._record_lag(tp, records[-1].offset + 1)
+        # Offsets go to the broker at most once a COMMIT_INTERVAL_S, not after every batch: a
+        # redelivery of what was applied but not yet committed is dropped by the inbox, and a broker
+        # round trip per fetched batch was a large share of the cost of a small batch.
+        if self._finished and time.monotonic() - self._committed_at >= COMMIT_INTERVAL_S:
+            await self.commit_finished(list(self._finished))
 
     async def commit_finished(self, partitions: list[TopicPartition]) -> None:
         offsets = {tp: self._finished.pop(tp) for tp in partitions if tp in self._finished}
+        self._committed_at = time.monotonic()
         if offsets and self._consumer is not None:
             try:
                 await self._consumer.commit(offsets)
