@@ -105,6 +105,19 @@ async def test_cls2_49_then_1_more_returns_open_one_batch_incident(
     assert incident["responsible_department"]
 
 
+async def test_cls2_one_push_carrying_many_models_over_50_opens_one_batch_incident_each(
+    intake: httpx.AsyncClient, classification: httpx.AsyncClient
+) -> None:
+    models, shipped = [unique("M") for _ in range(8)], unique("S")
+    await push(intake, [line for model in models for line in lines(55, model, shipped)])
+
+    for model in models:
+        found = await eventually(lambda model=model: incidents(classification, model=model))
+        assert [i["level"] for i in found] == ["batch"]
+        assert reason(found[0], "returns_same_model_date")["observed"] == 55
+        assert len(found[0]["source_ids"]) == 55
+
+
 async def test_cls2_the_same_lines_again_change_nothing(
     stack: Stack, intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:

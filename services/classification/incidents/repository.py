@@ -49,6 +49,19 @@ async def claim_key(session: AsyncSession, kind: str, key: str, incident_id: uui
     return claimed is not None
 
 
+async def claim_keys(session: AsyncSession, kind: str, claims: list[tuple[str, uuid.UUID, dict[str, Any]]]) -> set[str]:
+    """``claim_key`` for many keys in one statement; returns the keys claimed (the others were held)."""
+    if not claims:
+        return set()
+    rows = [
+        {"kind": kind, "key": key, "incident_id": incident_id, **aggregate} for key, incident_id, aggregate in claims
+    ]
+    claimed = await session.scalars(
+        insert(IncidentKey).values(rows).on_conflict_do_nothing().returning(IncidentKey.key)
+    )
+    return set(claimed.all())
+
+
 async def key_holders(
     session: AsyncSession, batch_keys: list[str], shipped_batches: list[str]
 ) -> dict[tuple[str, str], uuid.UUID]:

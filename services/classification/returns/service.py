@@ -7,6 +7,7 @@ is the only one deciding about that key, even with several consumers sharing a s
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -108,20 +109,24 @@ async def _lock_incidents(session: AsyncSession, batch: _Batch) -> None:
 
 
 async def _batch_incidents(session: AsyncSession, batch: _Batch) -> None:
-    """CLS-1/2: returns of one model and production date ≥ 50 → one batch incident, updated afterwards."""
+    """CLS-1/2: returns of one model and production date ≥ 50 → one batch incident, updated afterwards.
+    The keys a fetched batch carries over the threshold are opened together, in a few statements."""
     threshold = batch.rule_set.thresholds.batch_returns_same_model_date
+    crossing: list[_Opening] = []
     for key, ((model, day), total) in sorted(batch.batch_keys.items()):
         observed = reason("returns_same_model_date", total, threshold)
         incident = batch.holder(BATCH, key)
         if incident is None:
             aggregate = {"model": model, "production_date": day}
-            incident = await _open(session, batch, BATCH, key, observed, aggregate, aggregate)
-            batch.held[(BATCH, key)] = incident.id
-            batch.locked[incident.id] = incident
-            batch.opened.add(incident.id)
-            await _publish(session, batch, incident, None)
+            crossing.append(_Opening(key, observed, aggregate, aggregate))
         else:
             _update_observed(incident, observed, batch.at)
+    opened = await _open(session, batch, BATCH, crossing)
+    for opening, incident in zip(crossing, opened, strict=True):
+        batch.held[(BATCH, opening.key)] = incident.id
+        batch.locked[incident.id] = incident
+        batch.opened.add(incident.id)
+    await _publish_opened(session, batch, opened)
 
 
 async def _major_incidents(session: AsyncSession, batch: _Batch) -> None:
@@ -165,45 +170,55 @@ async def _open_major(session: AsyncSession, batch: _Batch, shipped: str, observ
         "production_date": next(iter(days)) if len(days) == 1 else None,
         "shipped_batch_no": shipped,
     }
-    incident = await _open(session, batch, MAJOR, shipped, observed, {"shipped_batch_no": shipped}, facts)
-    await _publish(session, batch, incident, None)
+    [incident] = await _open(session, batch, MAJOR, [_Opening(shipped, observed, {"shipped_batch_no": shipped}, facts)])
+    await _publish_opened(session, batch, [incident])
     return incident
 
 
-async def _open(
-    session: AsyncSession,
-    batch: _Batch,
-    kind: str,
-    key: str,
-    observed: dict[str, Any],
-    aggregate: dict[str, Any],
-    facts: dict[str, Any],
-) -> Incident:
+@dataclass(frozen=True)
+class _Opening:
+    """An aggregate key that crossed its threshold: what its incident observed and stands for."""
+
+    key: str
+    observed: dict[str, Any]
+    aggregate: dict[str, Any]
+    facts: dict[str, Any]
+
+
+async def _open(session: AsyncSession, batch: _Batch, kind: str, openings: list[_Opening]) -> list[Incident]:
+    """Opens one incident per key, each claiming its key, with a statement per table, not per key."""
+    if not openings:
+        return []
     responsibility = await rules_service.responsibility_for(session, None)
-    incident = Incident(
-        id=uuid.uuid4(),
-        level=kind,
-        status="open",
-        origin="returns",
-        reasons=[observed],
-        rule_version=batch.rule_set.version,
-        responsible_department=responsibility.department,
-        responsible_head=responsibility.head,
-        description=f"returns of {key} reached {observed['observed']} (threshold {observed['threshold']})",
-        created_at=batch.at,
-        updated_at=batch.at,
-        **facts,
-    )
-    session.add(incident)
-    await session.flush()
-    if not await incidents_repository.claim_key(session, kind, key, incident.id, **aggregate):
-        # The aggregate row is locked by this transaction, so nobody else can hold the key: a bug if so.
-        raise RuntimeError(f"incident key ({kind}, {key}) is taken although its aggregate is locked")
-    await incidents_repository.add_history(
-        session, incident.id, "opened", incidents_service.SYSTEM, {"from": "returns", "key": key}, batch.at
-    )
-    INCIDENTS_OPENED.labels("returns", kind).inc()
-    return incident
+    incidents = [
+        Incident(
+            id=uuid.uuid4(),
+            level=kind,
+            status="open",
+            origin="returns",
+            reasons=[opening.observed],
+            rule_version=batch.rule_set.version,
+            responsible_department=responsibility.department,
+            responsible_head=responsibility.head,
+            description=(
+                f"returns of {opening.key} reached {opening.observed['observed']} "
+                f"(threshold {opening.observed['threshold']})"
+            ),
+            created_at=batch.at,
+            updated_at=batch.at,
+            **opening.facts,
+        )
+        for opening in openings
+    ]
+    histories = [("opened", incidents_service.SYSTEM, {"from": "returns", "key": o.key}) for o in openings]
+    await incidents_repository.add_many(session, incidents, [], histories, batch.at)
+    claims = [(o.key, incident.id, o.aggregate) for o, incident in zip(openings, incidents, strict=True)]
+    taken = {o.key for o in openings} - await incidents_repository.claim_keys(session, kind, claims)
+    if taken:
+        # The aggregate rows are locked by this transaction, so nobody else can hold the keys: a bug if so.
+        raise RuntimeError(f"incident keys of kind {kind} taken although their aggregates are locked: {sorted(taken)}")
+    INCIDENTS_OPENED.labels("returns", kind).inc(len(incidents))
+    return incidents
 
 
 async def _upgrade(
@@ -235,3 +250,12 @@ async def _publish(session: AsyncSession, batch: _Batch, incident: Incident, pre
         batch.events.append(incidents_service.escalated_event(incident, sources, previous_level))
     else:
         batch.events.append(incidents_service.classified_event(incident, sources))
+
+
+async def _publish_opened(session: AsyncSession, batch: _Batch, incidents: list[Incident]) -> None:
+    """``incident.classified`` for incidents this batch opened, their sources read in one query."""
+    if not incidents:
+        return
+    await session.flush()
+    sources = await incidents_repository.sources_of(session, [incident.id for incident in incidents])
+    batch.events.extend(incidents_service.classified_event(incident, sources[incident.id]) for incident in incidents)
