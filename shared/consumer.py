@@ -287,10 +287,11 @@ class ConsumerRunner:
         for item in incoming:
             if item.error is not None:
                 await self._dead_letter(item, item.error)
+        subscribed = self.subscriptions.types()
         wanted = [
             item
             for item in incoming
-            if item.error is None and item.envelope is not None and item.envelope.type in self.subscriptions.types()
+            if item.error is None and item.envelope is not None and item.envelope.type in subscribed
         ]
         if not wanted:
             return
