@@ -23,29 +23,35 @@ def original_headers(headers: list[tuple[str, bytes]]) -> list[tuple[str, bytes]
 
 
 async def replay_dead_letters(settings: KafkaSettings, topic: str, idle_polls: int = 3) -> int:
-    """Re-publishes every dead letter of ``topic`` not replayed before (progress kept by a consumer group)."""
+    """Re-publishes the dead letters of ``topic`` not replayed before (progress kept by a consumer
+    group), up to where the dead-letter topic ended when the replay started: a letter that fails
+    again comes back to the dead-letter topic and waits for the next replay instead of keeping this
+    one running for ever."""
     consumer = make_consumer(settings, group_id=REPLAY_GROUP, client_id="qms-dlq-replay")
     producer = make_producer(settings, "qms-dlq-replay")
-    consumer.subscribe([topics.dlq(topic)])
     await consumer.start()
     await producer.start()
     replayed, idle = 0, 0
     try:
-        while idle < idle_polls:
-            batches = await consumer.getmany(timeout_ms=1000)
-            if not batches:
-                idle += 1
-                continue
-            idle = 0
-            offsets: dict[TopicPartition, int] = {}
+        dlq = topics.dlq(topic)
+        partitions = [TopicPartition(dlq, p) for p in sorted(consumer.partitions_for_topic(dlq) or ())]
+        consumer.assign(partitions)
+        ends = await consumer.end_offsets(partitions)
+        pending = {tp for tp in partitions if await consumer.position(tp) < ends[tp]}
+        while pending and idle < idle_polls:
+            batches = await consumer.getmany(*pending, timeout_ms=1000)
+            idle = 0 if batches else idle + 1
             for tp, records in batches.items():
-                for record in records:
+                due = [record for record in records if record.offset < ends[tp]]
+                for record in due:
                     await producer.send_and_wait(
                         topic, key=record.key, value=record.value, headers=original_headers(list(record.headers))
                     )
-                    replayed += 1
-                offsets[tp] = records[-1].offset + 1
-            await consumer.commit(offsets)
+                replayed += len(due)
+                if due:
+                    await consumer.commit({tp: due[-1].offset + 1})
+                if len(due) < len(records) or await consumer.position(tp) >= ends[tp]:
+                    pending.discard(tp)
     finally:
         await consumer.stop()
         await producer.stop()

@@ -17,7 +17,7 @@ from shared.stack import Stack
 from tests.integration.factories import product_complaint
 from tests.integration.test_platform import complaint_event, incidents_for
 from tests.integration.test_sanctions_incidents import classified, message
-from tests.support import auth, eventually, produce
+from tests.support import auth, eventually, produce, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -128,6 +128,25 @@ async def test_replayed_dead_letter_is_applied(stack: Stack, classification: htt
     assert replayed >= 1
     items = await eventually(lambda: incidents_for(classification, complaint_id))
     assert len(items) == 1
+
+
+async def test_a_dead_letter_that_fails_again_waits_for_the_next_replay(stack: Stack) -> None:
+    """Replay stops where the dead-letter topic ended when it started: a letter the consumers dead-letter
+    again comes back for the next replay instead of keeping this one running for ever."""
+    bootstrap = stack.kafka_bootstrap_servers or ""
+    poison = f"still poison {uuid.uuid4()}".encode()
+    await produce(bootstrap, topics.dlq(topics.COMPLAINTS), [(b"poison", poison)])
+
+    async def dead_lettered_again() -> bool:
+        records = await read_topic(bootstrap, topics.dlq(topics.COMPLAINTS))
+        return sum(record.value == poison for record in records) >= 2
+
+    first = await asyncio.wait_for(replay_dead_letters(stack.kafka_settings(), topics.COMPLAINTS), timeout=60)
+    await eventually(dead_lettered_again, timeout=60)
+    second = await asyncio.wait_for(replay_dead_letters(stack.kafka_settings(), topics.COMPLAINTS), timeout=60)
+
+    assert first >= 1
+    assert second >= 1
 
 
 async def draft_counts(stack: Stack, incident_ids: list[str]) -> dict[str, int]:
