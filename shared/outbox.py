@@ -182,16 +182,18 @@ class OutboxRelay:
         one before it is acknowledged, so a failed batch is never overtaken by a later one and events
         keep their order; a mark whose commit fails only means a row is published twice."""
         published = 0
-        claiming: asyncio.Task[Claim] = asyncio.create_task(self._claim_batch())
+        # Each task owns its claim's session until it hands it on: the claim to this loop, the loop
+        # to a commit task. Nothing else closes it, so no mark is rolled back after its rows went out.
+        claiming: asyncio.Task[Claim] | None = asyncio.create_task(self._claim_batch())
         committing: asyncio.Task[None] | None = None
         try:
-            while True:
+            while claiming is not None:
                 claim = await claiming
+                claiming = None
                 if not claim.rows:
                     await claim.session.close()
                     break
-                full = len(claim.rows) == self.settings.outbox_batch_size
-                if full:
+                if len(claim.rows) == self.settings.outbox_batch_size:
                     claiming = asyncio.create_task(self._claim_batch())
                 try:
                     # A broker that vanished mid-send must not hold the claimed rows forever; an
@@ -200,7 +202,6 @@ class OutboxRelay:
                 except BaseException:
                     await claim.session.close()
                     raise
-                # The session is the commit task's from here on, whatever happens to the previous one.
                 previous, committing = committing, asyncio.create_task(_commit(claim.session))
                 if previous is not None:
                     await previous
@@ -210,10 +211,9 @@ class OutboxRelay:
                 # quadratic.
                 if time.monotonic() - self._backlog_counted_at > BACKLOG_REFRESH_S:
                     await self._update_backlog()
-                if not full:
-                    break
         finally:
-            await _abandon(claiming)
+            if claiming is not None:
+                await _abandon(claiming)
             if committing is not None:
                 await committing
         if time.monotonic() - self._backlog_counted_at > BACKLOG_REFRESH_S:

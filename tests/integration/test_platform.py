@@ -1,5 +1,6 @@
 """Issue 2's proof: one complaint through intake, the outbox, the broker, and classification's inbox."""
 
+import asyncio
 import json
 import uuid
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from shared.db import service_url
 from shared.events import topics
 from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
 from shared.outbox import envelope_for
+from shared.settings import ServiceSettings
 from shared.stack import Stack
 from tests.integration.factories import product_complaint
 from tests.support import auth, eventually, produce, read_topic
@@ -78,6 +80,21 @@ async def test_correlation_id_of_the_request_travels_in_the_event(stack: Stack, 
     events = await eventually(published)
     assert events[0]["type"] == "qms.intake.complaint.received.v1"
     assert events[0]["subject"] == response.json()["id"]
+
+
+async def test_an_event_the_broker_acknowledged_is_published_once(stack: Stack, intake: httpx.AsyncClient) -> None:
+    """The relay's mark commits after the broker's acknowledgement and is never rolled back after it:
+    well past the relay's fallback wake-up, the event is on its topic exactly once."""
+    response = await intake.post("/v1/complaints", json=product_complaint(), headers=auth("customer_service"))
+    complaint_id = response.json()["id"]
+
+    async def copies() -> int:
+        records = await read_topic(stack.kafka_bootstrap_servers or "", topics.COMPLAINTS)
+        return sum(json.loads(r.value or b"{}").get("subject") == complaint_id for r in records)
+
+    await eventually(copies)
+    await asyncio.sleep(3 * ServiceSettings.model_fields["outbox_poll_interval_s"].default)
+    assert await copies() == 1
 
 
 async def test_same_event_delivered_twice_makes_one_incident(stack: Stack, classification: httpx.AsyncClient) -> None:
