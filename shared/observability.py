@@ -1,5 +1,6 @@
 """Metrics (Prometheus), JSON logs, and the health endpoints every service serves."""
 
+import asyncio
 import json
 import logging
 import sys
@@ -8,6 +9,8 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared import context
 
@@ -29,6 +32,32 @@ EVENTS_DEAD_LETTERED = Counter(
 )
 OUTBOX_BACKLOG = Gauge("qms_outbox_backlog", "Outbox rows not yet published", ["service"])
 CONSUMER_LAG = Gauge("qms_consumer_lag", "Messages behind the end of the partition", ["service", "topic", "partition"])
+
+
+REFRESH_TIMEOUT_S = 1.5
+
+GaugeRefresh = Callable[[async_sessionmaker[AsyncSession]], Awaitable[None]]
+
+
+class RefreshOnScrape:
+    """ASGI middleware: before ``GET /metrics`` is answered, a service's gauge is recounted from its
+    database, so it is never staler than the scrape. A database that is away or slow leaves the last
+    value in place; the scrape itself never fails and never waits long."""
+
+    def __init__(self, app: ASGIApp, refresh: GaugeRefresh, gauge: str) -> None:
+        self.app = app
+        self.refresh = refresh
+        self.gauge = gauge
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/metrics":
+            sessions = getattr(scope["app"].state, "sessions", None)
+            if sessions is not None:
+                try:
+                    await asyncio.wait_for(self.refresh(sessions), timeout=REFRESH_TIMEOUT_S)
+                except Exception as exc:
+                    logging.getLogger("qms.metrics").warning("%s gauge not refreshed: %s", self.gauge, exc)
+        await self.app(scope, receive, send)
 
 
 class JsonFormatter(logging.Formatter):

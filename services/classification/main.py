@@ -2,7 +2,7 @@
 
 from services.classification.incidents.handlers import subscriptions as incident_subscriptions
 from services.classification.incidents.router import router as incidents_router
-from services.classification.metrics import RefreshOnScrape
+from services.classification.metrics import refresh_open_incidents
 from services.classification.returns.handlers import subscriptions as returns_subscriptions
 from services.classification.returns.router import router as returns_router
 from services.classification.rules.router import router as rules_router
@@ -11,6 +11,7 @@ from services.classification.suppliers.router import router as suppliers_router
 from services.classification.zeroing.router import router as zeroing_router
 from shared.app import ServiceSpec, create_app
 from shared.consumer import Subscriptions
+from shared.observability import RefreshOnScrape
 
 subscriptions = Subscriptions()
 subscriptions.include(incident_subscriptions)
@@ -25,4 +26,4 @@ app = create_app(
         subscriptions=subscriptions,
     )
 )
-app.add_middleware(RefreshOnScrape)
+app.add_middleware(RefreshOnScrape, refresh=refresh_open_incidents, gauge="open-incidents")

@@ -4,13 +4,14 @@ from services.intake.complaints.router import CALENDAR_KEEPERS
 from services.intake.complaints.router import READERS as COMPLAINT_READERS
 from services.intake.complaints.router import router as complaints_router
 from services.intake.customers.handlers import subscriptions as customer_subscriptions
-from services.intake.metrics import RefreshOnScrape
+from services.intake.metrics import refresh_overdue
 from services.intake.reports.router import router as reports_router
 from services.intake.returns.router import router as returns_router
 from services.intake.settings import IntakeSettings
 from shared.app import ServiceSpec, create_app
 from shared.calendar_store import calendar_router
 from shared.consumer import Subscriptions
+from shared.observability import RefreshOnScrape
 
 subscriptions = Subscriptions()
 subscriptions.include(customer_subscriptions)
@@ -30,4 +31,4 @@ app = create_app(
         subscriptions=subscriptions,
     )
 )
-app.add_middleware(RefreshOnScrape)
+app.add_middleware(RefreshOnScrape, refresh=refresh_overdue, gauge="overdue")
