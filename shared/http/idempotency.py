@@ -10,9 +10,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import Header
+from fastapi.responses import JSONResponse
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.http.problems import Problem
 from shared.tables import tables_of
@@ -60,3 +61,17 @@ async def run_once(
         update(table).where(table.c.scope == scope, table.c.key == key).values(status_code=status, response=response)
     )
     return status, response
+
+
+async def respond_once(
+    sessions: async_sessionmaker[AsyncSession],
+    scope: str,
+    key: str | None,
+    body: bytes,
+    create: Callable[[AsyncSession], Awaitable[tuple[int, Any]]],
+) -> JSONResponse:
+    """The boundary of a creating POST: one transaction runs ``create`` once per (scope, key) and
+    commits before the answer is sent."""
+    async with sessions() as session, session.begin():
+        status, response = await run_once(session, scope, key, body, lambda: create(session))
+    return JSONResponse(response, status_code=status)

@@ -12,7 +12,7 @@ from services.classification.suppliers import service
 from services.classification.suppliers.schemas import DeductionIn, DeductionOut, DispositionIn, SupplierIssueOut
 from shared.app import sessions_of
 from shared.auth import Principal, require_roles
-from shared.http.idempotency import IdempotencyKey, run_once
+from shared.http.idempotency import IdempotencyKey, respond_once
 
 router = APIRouter(prefix="/v1/incidents/{incident_id}/supplier-issue", tags=["supplier material"])
 
@@ -51,13 +51,9 @@ async def charge_concession_hours(
 ) -> JSONResponse:
     """CLS-6 §9.1: 20 CNY per hour of extra work, published for sanctions (SAN-7)."""
 
-    async def create() -> tuple[int, object]:
+    async def create(session: AsyncSession) -> tuple[int, object]:
         incident = await incidents_service.open_or_fail(session, incident_id)
         deduction = await service.charge(session, incident, payload, principal)
         return 201, service.deduction_out(deduction).model_dump(mode="json")
 
-    async with sessions() as session, session.begin():
-        status, body = await run_once(
-            session, f"deductions:{incident_id}", idempotency_key, await request.body(), create
-        )
-    return JSONResponse(body, status_code=status)
+    return await respond_once(sessions, f"deductions:{incident_id}", idempotency_key, await request.body(), create)

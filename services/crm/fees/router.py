@@ -33,7 +33,7 @@ from services.crm.schemas import IDENTIFIER, NO_NUL, Month, parse_month
 from services.crm.settings import CrmSettings, crm_settings
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
-from shared.http.idempotency import IdempotencyKey, run_once
+from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_cursor, encode_cursor, invalid_cursor
 
 router = APIRouter(tags=["fees"])
@@ -128,16 +128,14 @@ async def post_statement(
     """《月客户采购及客情费统计表》 of a past month, by the sales rep."""
     now = now_utc()
 
-    async def create() -> tuple[int, object]:
+    async def create(session: AsyncSession) -> tuple[int, object]:
         statement = await service.submit_statement(session, payload, principal, now)
         (out,) = await service.statements_out(session, [statement], now)
         return 201, out.model_dump(mode="json")
 
-    async with sessions() as session, session.begin():
-        status, body = await run_once(
-            session, f"fee-statements:{principal.sub}", idempotency_key, await request.body(), create
-        )
-    return JSONResponse(body, status_code=status)
+    return await respond_once(
+        sessions, f"fee-statements:{principal.sub}", idempotency_key, await request.body(), create
+    )
 
 
 @router.get("/v1/fee-statements", response_model=StatementPage)
@@ -213,15 +211,13 @@ async def post_collection(
 ) -> JSONResponse:
     """回款: a customer's payment for a month's purchases; fees are paid out only against these."""
 
-    async def create() -> tuple[int, object]:
+    async def create(session: AsyncSession) -> tuple[int, object]:
         collection = await service.record_collection(session, payload, principal, now_utc())
         return 201, service.collection_out(collection).model_dump(mode="json")
 
-    async with sessions() as session, session.begin():
-        status, body = await run_once(
-            session, f"fee-collections:{principal.sub}", idempotency_key, await request.body(), create
-        )
-    return JSONResponse(body, status_code=status)
+    return await respond_once(
+        sessions, f"fee-collections:{principal.sub}", idempotency_key, await request.body(), create
+    )
 
 
 # --- advances ------------------------------------------------------------------------------------------
@@ -238,17 +234,13 @@ async def post_advance(
 ) -> JSONResponse:
     """CRM-6: 借支, at most 3,000 CNY outstanding per sales rep."""
 
-    async def create() -> tuple[int, object]:
+    async def create(session: AsyncSession) -> tuple[int, object]:
         advance, outstanding = await service.request_advance(
             session, payload, principal, settings.advance_limit, now_utc()
         )
         return 201, service.advance_out(advance, outstanding).model_dump(mode="json")
 
-    async with sessions() as session, session.begin():
-        status, body = await run_once(
-            session, f"fee-advances:{principal.sub}", idempotency_key, await request.body(), create
-        )
-    return JSONResponse(body, status_code=status)
+    return await respond_once(sessions, f"fee-advances:{principal.sub}", idempotency_key, await request.body(), create)
 
 
 @router.post("/v1/fee-advances/{advance_id}/settle", response_model=AdvanceOut)
@@ -296,16 +288,12 @@ async def post_special_fee(
 ) -> JSONResponse:
     """CRM-6: 《新客户特殊费用申请表》, refused once the customer's contract is signed."""
 
-    async def create() -> tuple[int, object]:
+    async def create(session: AsyncSession) -> tuple[int, object]:
         created = await service.request_special_fee(session, payload, principal, now_utc())
         (out,) = await service.special_fees_out(session, [created])
         return 201, out.model_dump(mode="json")
 
-    async with sessions() as session, session.begin():
-        status, body = await run_once(
-            session, f"special-fees:{principal.sub}", idempotency_key, await request.body(), create
-        )
-    return JSONResponse(body, status_code=status)
+    return await respond_once(sessions, f"special-fees:{principal.sub}", idempotency_key, await request.body(), create)
 
 
 @router.get("/v1/special-fee-requests", response_model=SpecialFeePage)

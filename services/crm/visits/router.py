@@ -26,7 +26,7 @@ from services.crm.visits.schemas import (
 )
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
-from shared.http.idempotency import IdempotencyKey, run_once
+from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_cursor, encode_cursor, invalid_cursor
 from shared.workcalendar import CHINA
 
@@ -130,13 +130,11 @@ async def post_visit(
 ) -> JSONResponse:
     """CRM-5: a visit report (巡访日报表 fields); refused when the visitor is the regional sales rep."""
 
-    async def create() -> tuple[int, object]:
+    async def create(session: AsyncSession) -> tuple[int, object]:
         visit = await service.record_visit(session, payload, principal)
         return 201, service.visit_out(visit).model_dump(mode="json")
 
-    async with sessions() as session, session.begin():
-        status, body = await run_once(session, f"visits:{principal.sub}", idempotency_key, await request.body(), create)
-    return JSONResponse(body, status_code=status)
+    return await respond_once(sessions, f"visits:{principal.sub}", idempotency_key, await request.body(), create)
 
 
 @router.get("/v1/visits/daily", response_model=DailyReport)

@@ -33,7 +33,7 @@ from services.intake.complaints.schemas import (
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.calendar_store import load_calendar
-from shared.http.idempotency import IdempotencyKey, run_once
+from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_keyset, encode_cursor
 from shared.http.problems import not_found
 
@@ -61,18 +61,15 @@ async def create_complaint(
 ) -> JSONResponse:
     """CMP-1/2/3/5/7: records a complaint; its SLA deadlines come from the working-day calendar."""
 
-    async def create() -> tuple[int, object]:
+    async with sessions() as numbering:
+        ticket = await service.take_ticket(numbering, payload)
+
+    async def create(session: AsyncSession) -> tuple[int, object]:
         calendar = await load_calendar(session)
         complaint = await service.receive_complaint(session, payload, ticket, principal, calendar)
         return 201, service.to_out(complaint).model_dump(mode="json")
 
-    async with sessions() as numbering:
-        ticket = await service.take_ticket(numbering, payload)
-    async with sessions() as session, session.begin():
-        status, body = await run_once(
-            session, f"complaints:{principal.sub}", idempotency_key, await request.body(), create
-        )
-    return JSONResponse(body, status_code=status)
+    return await respond_once(sessions, f"complaints:{principal.sub}", idempotency_key, await request.body(), create)
 
 
 @router.post("/deadlines/recompute", response_model=Recomputed)

@@ -14,7 +14,7 @@ from services.intake.reports.repository import ReportFilter
 from services.intake.reports.schemas import ReportIn, ReportKind, ReportOut, ReportPage
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
-from shared.http.idempotency import IdempotencyKey, run_once
+from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_keyset, encode_cursor
 from shared.http.problems import not_found
 
@@ -37,15 +37,11 @@ async def file_report(
 ) -> JSONResponse:
     """REP-1: a scrap, rework, nonconformity, supplier-material, injury or reputation report."""
 
-    async def create() -> tuple[int, object]:
+    async def create(session: AsyncSession) -> tuple[int, object]:
         report = await service.file_report(session, payload, principal)
         return 201, service.to_out(report).model_dump(mode="json")
 
-    async with sessions() as session, session.begin():
-        status, body = await run_once(
-            session, f"reports:{principal.sub}", idempotency_key, await request.body(), create
-        )
-    return JSONResponse(body, status_code=status)
+    return await respond_once(sessions, f"reports:{principal.sub}", idempotency_key, await request.body(), create)
 
 
 def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:

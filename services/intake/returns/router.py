@@ -21,7 +21,7 @@ from services.intake.returns.schemas import (
 )
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
-from shared.http.idempotency import IdempotencyKey, run_once
+from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_keyset, encode_cursor
 from shared.http.problems import Problem, not_found, unprocessable
 
@@ -87,13 +87,11 @@ async def push_batch(
     body = await read_limited(request)
     lines = parse_batch(body)
 
-    async def create() -> tuple[int, object]:
+    async def create(session: AsyncSession) -> tuple[int, object]:
         result = await service.record_batch(session, lines, principal.sub)
         return 200, result.model_dump(mode="json")
 
-    async with sessions() as session, session.begin():
-        status, response = await run_once(session, f"returns:{principal.sub}", idempotency_key, body, create)
-    return JSONResponse(response, status_code=status)
+    return await respond_once(sessions, f"returns:{principal.sub}", idempotency_key, body, create)
 
 
 def _after(cursor: str | None) -> tuple[datetime, str] | None:

@@ -24,7 +24,7 @@ from services.sanctions.notices.schemas import (
 from services.sanctions.summaries.rules import MONTH_PATTERN
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
-from shared.http.idempotency import IdempotencyKey, run_once
+from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_cursor, encode_cursor
 from shared.http.problems import Problem, not_found
 
@@ -46,16 +46,12 @@ async def record_violation(
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
     idempotency_key: str | None = IdempotencyKey,
 ) -> JSONResponse:
-    async def create() -> tuple[int, object]:
+    async def create(session: AsyncSession) -> tuple[int, object]:
         violation, notice, act = await service.record_violation(session, payload, principal.sub)
         created = ViolationCreated(id=violation.id, notice=service.to_out(notice), act=act)
         return 201, created.model_dump(mode="json")
 
-    async with sessions() as session, session.begin():
-        status, body = await run_once(
-            session, f"violations:{principal.sub}", idempotency_key, await request.body(), create
-        )
-    return JSONResponse(body, status_code=status)
+    return await respond_once(sessions, f"violations:{principal.sub}", idempotency_key, await request.body(), create)
 
 
 def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
