@@ -1,7 +1,6 @@
 """CLS-7 emergency plan and CLS-8 归零 closure decisions (never commits)."""
 
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,10 +34,6 @@ from shared.http.problems import conflict, not_found, unprocessable
 from shared.outbox import add_event
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 async def flag_emergency(session: AsyncSession, incident: Incident, payload: EmergencyIn, principal: Principal) -> None:
     """CLS-7: the flag needs at least one trigger of 重大质量问题应急预案 §三 that holds."""
     if incident.emergency:
@@ -50,7 +45,7 @@ async def flag_emergency(session: AsyncSession, incident: Incident, payload: Eme
             "no trigger holds: assembly failures count from 5 pieces of one product",
             triggers=[t.model_dump(mode="json") for t in payload.triggers],
         )
-    at = now()
+    at = incidents_service.now()
     incident.emergency = True
     incident.emergency_triggers = reasons
     incident.updated_at = at
@@ -75,7 +70,7 @@ async def complete_step(
             f"the next step is {expected}" if expected else "every step is done already",
             next_step=expected,
         )
-    at = payload.done_at or now()
+    at = payload.done_at or incidents_service.now()
     await repository.add_step(
         session,
         EmergencyStep(
@@ -87,9 +82,11 @@ async def complete_step(
             note=payload.note,
         ),
     )
-    incident.updated_at = now()
+    incident.updated_at = incidents_service.now()
     detail = {"step": step, "note": payload.note, "done_at": at.isoformat()}
-    await incidents_repository.add_history(session, incident.id, "emergency_step", principal.sub, detail, now())
+    await incidents_repository.add_history(
+        session, incident.id, "emergency_step", principal.sub, detail, incidents_service.now()
+    )
 
 
 async def emergency_out(session: AsyncSession, incident: Incident) -> EmergencyOut:
@@ -125,7 +122,7 @@ async def record_evidence(
     """CLS-8: one of the technical five, management five or 四不放过, with its evidence."""
     if item not in ZEROING_ITEMS:
         raise not_found("归零 item", item)
-    at = now()
+    at = incidents_service.now()
     await repository.put_item(
         session,
         ZeroingItem(
@@ -181,7 +178,7 @@ async def close(session: AsyncSession, incident_id: uuid.UUID, payload: CloseIn,
     absent = await missing(session, incident)
     if absent:
         raise conflict("closure_incomplete", "the incident cannot close yet", missing=absent)
-    at = now()
+    at = incidents_service.now()
     incident.status = "closed"
     incident.closed_by, incident.closed_at, incident.closing_summary = principal.sub, at, payload.summary
     incident.updated_at = at
