@@ -6,6 +6,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
 from shared.auth import mint_token
@@ -68,3 +69,10 @@ async def read_topic(bootstrap: str, topic: str, timeout: float = 5.0) -> list[C
     finally:
         await consumer.stop()
     return records
+
+
+async def metric(client: httpx.AsyncClient, series: str) -> float:
+    """The value of one series on the service's ``/metrics`` (``name{labels}``), 0 while absent."""
+    text = (await client.get("/metrics")).text
+    prefix = f"{series} "
+    return sum(float(line.removeprefix(prefix)) for line in text.splitlines() if line.startswith(prefix))

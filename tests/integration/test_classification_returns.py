@@ -4,6 +4,7 @@ import asyncio
 import signal
 import uuid
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import httpx
@@ -14,7 +15,7 @@ from shared.events.intake import ReturnRecordedV1
 from shared.outbox import envelope_for
 from shared.stack import Stack
 from tests.integration.factories import return_line
-from tests.support import auth, eventually, produce, read_topic
+from tests.support import auth, eventually, metric, produce, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -112,7 +113,7 @@ async def test_cls2_one_push_carrying_many_models_over_50_opens_one_batch_incide
     await push(intake, [line for model in models for line in lines(55, model, shipped)])
 
     for model in models:
-        found = await eventually(lambda model=model: incidents(classification, model=model))
+        found = await eventually(partial(incidents, classification, model=model))
         assert [i["level"] for i in found] == ["batch"]
         assert reason(found[0], "returns_same_model_date")["observed"] == 55
         assert len(found[0]["source_ids"]) == 55
@@ -235,9 +236,7 @@ async def test_cls2_many_concurrent_pushes_count_exactly(
 
 async def returns_consumed_by(url: str) -> float:
     async with httpx.AsyncClient(base_url=url, timeout=10) as client:
-        text = (await client.get("/metrics")).text
-    prefix = f'qms_events_consumed_total{{service="classification",topic="{topics.RETURNS}"}} '
-    return sum(float(line.removeprefix(prefix)) for line in text.splitlines() if line.startswith(prefix))
+        return await metric(client, f'qms_events_consumed_total{{service="classification",topic="{topics.RETURNS}"}}')
 
 
 async def test_cls2_two_instances_sharing_a_shipped_batch_count_exactly(

@@ -14,7 +14,7 @@ from shared.replay import replay_outbox
 from shared.stack import Stack
 from tests.integration.factories import product_complaint
 from tests.integration.test_platform import incidents_for
-from tests.support import auth, eventually
+from tests.support import auth, eventually, metric
 
 pytestmark = pytest.mark.integration
 
@@ -65,13 +65,9 @@ async def test_broker_data_lost_outbox_replay_republishes_and_consumers_ignore_w
 
 
 async def duplicates_seen(client: httpx.AsyncClient) -> float:
-    text = (await client.get("/metrics")).text
-    prefix = 'qms_events_duplicate_total{service="classification",topic="qms.intake.complaints"} '
-    return sum(float(line[len(prefix) :]) for line in text.splitlines() if line.startswith(prefix))
+    return await metric(client, 'qms_events_duplicate_total{service="classification",topic="qms.intake.complaints"}')
 
 
 async def outbox_backlog(client: httpx.AsyncClient) -> float:
     """The ``qms_outbox_backlog`` gauge: rows waiting for the broker, as ops see them."""
-    text = (await client.get("/metrics")).text
-    prefix = 'qms_outbox_backlog{service="intake"} '
-    return sum(float(line[len(prefix) :]) for line in text.splitlines() if line.startswith(prefix))
+    return await metric(client, 'qms_outbox_backlog{service="intake"}')
