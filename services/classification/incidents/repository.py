@@ -37,20 +37,10 @@ async def add_sources(session: AsyncSession, sources: list[tuple[uuid.UUID, str,
     )
 
 
-async def claim_key(session: AsyncSession, kind: str, key: str, incident_id: uuid.UUID, **aggregate: Any) -> bool:
-    """The unique (kind, key) guard: False when another incident holds the key already. ``aggregate``
-    (model and production_date, or shipped_batch_no) says which return lines the key stands for."""
-    claimed = await session.scalar(
-        insert(IncidentKey)
-        .values(kind=kind, key=key, incident_id=incident_id, **aggregate)
-        .on_conflict_do_nothing()
-        .returning(IncidentKey.incident_id)
-    )
-    return claimed is not None
-
-
 async def claim_keys(session: AsyncSession, kind: str, claims: list[tuple[str, uuid.UUID, dict[str, Any]]]) -> set[str]:
-    """``claim_key`` for many keys in one statement; returns the keys claimed (the others were held)."""
+    """The unique (kind, key) guard, for many keys in one statement: returns the keys claimed (another
+    incident holds the others already). Each claim's ``aggregate`` (model and production_date, or
+    shipped_batch_no) says which return lines its key stands for."""
     if not claims:
         return set()
     rows = [

@@ -229,7 +229,8 @@ async def _upgrade(
     incident.reasons = with_updated_reason(incident.reasons, observed)
     incident.shipped_batch_no = shipped
     incident.updated_at = batch.at
-    if not await incidents_repository.claim_key(session, MAJOR, shipped, incident.id, shipped_batch_no=shipped):
+    claim = (shipped, incident.id, {"shipped_batch_no": shipped})
+    if shipped not in await incidents_repository.claim_keys(session, MAJOR, [claim]):
         raise RuntimeError(f"incident key ({MAJOR}, {shipped}) is taken although its aggregate is locked")
     detail = {"from": previous, "to": incident.level, "shipped_batch_no": shipped, "reason": observed}
     await incidents_repository.add_history(
