@@ -7,17 +7,19 @@ When the broker is down the rows simply wait.
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from sqlalchemy import Table, Text, Update, bindparam, cast, func, select, update
+from sqlalchemy import Table, Text, TextClause, Update, bindparam, cast, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared import context
@@ -28,7 +30,7 @@ from shared.events.registry import EventData
 from shared.kafka import make_producer
 from shared.observability import EVENTS_PUBLISHED, OUTBOX_BACKLOG
 from shared.settings import ServiceSettings
-from shared.tables import outbox_channel, platform_tables, tables_of
+from shared.tables import outbox_channel, platform_tables
 
 log = logging.getLogger("qms.outbox")
 
@@ -63,9 +65,36 @@ def outbox_row(data: EventData) -> dict[str, Any]:
 
 
 async def add_events(session: AsyncSession, events: list[EventData]) -> None:
-    """Writes events into the outbox inside the caller's transaction (never commits)."""
-    if events:
-        await session.execute(tables_of(session).outbox.insert(), [outbox_row(e) for e in events])
+    """Writes events into the outbox inside the caller's transaction (never commits), in one
+    statement however many there are (an ERP push brings thousands), in the order given."""
+    if not events:
+        return
+    rows = [outbox_row(event) for event in events]
+    await session.execute(
+        _insert_events(session.info["schema"]),
+        {
+            "event_ids": [row["event_id"] for row in rows],
+            "topics": [row["topic"] for row in rows],
+            "keys": [row["key"] for row in rows],
+            "event_types": [row["event_type"] for row in rows],
+            "payloads": [json.dumps(row["payload"], ensure_ascii=False) for row in rows],
+        },
+    )
+
+
+@cache
+def _insert_events(schema: str) -> TextClause:
+    return text(
+        f"""
+        INSERT INTO {platform_tables(schema).outbox.fullname} (event_id, topic, key, event_type, payload)
+        SELECT u.event_id, u.topic, u.key, u.event_type, CAST(u.payload AS jsonb)
+        FROM unnest(
+            CAST(:event_ids AS uuid[]), CAST(:topics AS varchar[]), CAST(:keys AS varchar[]),
+            CAST(:event_types AS varchar[]), CAST(:payloads AS text[])
+        ) WITH ORDINALITY AS u(event_id, topic, key, event_type, payload, position)
+        ORDER BY u.position
+        """
+    )
 
 
 async def add_event(session: AsyncSession, event: EventData) -> None:

@@ -1,15 +1,13 @@
 """All SQL of ERP returns: set-based, one statement per batch whatever its size (RET-1, RET-2)."""
 
-import json
 from datetime import date, datetime
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Table, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.returns.models import ReturnLine
 from services.intake.returns.schemas import ReturnLineIn
-from shared.tables import tables_of
 
 # Rows go in line-id order so two overlapping batches take their row locks in the same order and
 # wait for each other instead of deadlocking; ON CONFLICT makes the later one skip what the
@@ -54,33 +52,6 @@ async def insert_new_lines(session: AsyncSession, lines: list[ReturnLineIn], pus
         },
     )
     return {row.line_id for row in result}
-
-
-async def add_outbox_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Many ``shared.outbox.outbox_row`` rows in one statement (the relay publishes them as usual)."""
-    if not rows:
-        return
-    outbox = tables_of(session).outbox
-    await session.execute(
-        text(
-            f"""
-            INSERT INTO {outbox.fullname} (event_id, topic, key, event_type, payload)
-            SELECT u.event_id, u.topic, u.key, u.event_type, CAST(u.payload AS jsonb)
-            FROM unnest(
-                CAST(:event_ids AS uuid[]), CAST(:topics AS varchar[]), CAST(:keys AS varchar[]),
-                CAST(:event_types AS varchar[]), CAST(:payloads AS text[])
-            ) WITH ORDINALITY AS u(event_id, topic, key, event_type, payload, position)
-            ORDER BY u.position
-            """
-        ),
-        {
-            "event_ids": [row["event_id"] for row in rows],
-            "topics": [row["topic"] for row in rows],
-            "keys": [row["key"] for row in rows],
-            "event_types": [row["event_type"] for row in rows],
-            "payloads": [json.dumps(row["payload"], ensure_ascii=False) for row in rows],
-        },
-    )
 
 
 async def get(session: AsyncSession, line_id: str) -> ReturnLine | None:

@@ -7,7 +7,7 @@ from services.intake.returns.models import ReturnLine
 from services.intake.returns.rules import sort_lines
 from services.intake.returns.schemas import BatchResult, ReturnLineIn, ReturnLineOut
 from shared.events.intake import ReturnRecordedV1
-from shared.outbox import outbox_row
+from shared.outbox import add_events
 
 
 async def record_batch(session: AsyncSession, raw_lines: list[object], pushed_by: str) -> BatchResult:
@@ -16,7 +16,7 @@ async def record_batch(session: AsyncSession, raw_lines: list[object], pushed_by
     sorted_lines = sort_lines(raw_lines)
     inserted = await repository.insert_new_lines(session, sorted_lines.valid, pushed_by)
     accepted = [line for line in sorted_lines.valid if line.line_id in inserted]
-    await repository.add_outbox_rows(session, [outbox_row(recorded_event(line)) for line in accepted])
+    await add_events(session, [recorded_event(line) for line in accepted])
     return BatchResult(
         accepted=len(accepted),
         duplicates=len(sorted_lines.valid) - len(accepted) + sorted_lines.repeated_in_batch,
