@@ -79,3 +79,22 @@ async def test_crm7_produced_complaint_shows_in_the_customer_view(stack: Stack, 
 
     items = await eventually(closed)
     assert items[0]["severity"] == "serious"
+
+
+async def test_crm7_a_batch_of_receipts_with_a_repeat_and_a_closing_counts_each_complaint_once(
+    stack: Stack, crm: httpx.AsyncClient
+) -> None:
+    customer_id = f"C-{uuid.uuid4()}"
+    ids = [str(uuid.uuid4()) for _ in range(5)]
+    key = customer_id.encode()  # one partition: the batch arrives together and in this order
+    records = [(key, received(complaint_id, customer_id)) for complaint_id in ids]
+    records += [(key, received(ids[0], customer_id)), (key, status_changed(ids[1], customer_id, "closed"))]
+    await produce(stack.kafka_bootstrap_servers or "", topics.COMPLAINTS, records)
+
+    async def counted() -> dict[str, object] | None:
+        page = await crm.get(f"/v1/customers/{customer_id}/complaints", headers=auth("customer_service"))
+        items: list[dict[str, object]] = page.json()["items"]
+        closed = [item for item in items if item["status"] == "closed"]
+        return {"ids": sorted(str(item["complaint_id"]) for item in items)} if closed else None
+
+    assert (await eventually(counted))["ids"] == sorted(ids)

@@ -10,9 +10,9 @@ from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1
 subscriptions = Subscriptions()
 
 
-@subscriptions.on(ComplaintReceivedV1)
-async def on_complaint_received(session: AsyncSession, _: Envelope, complaint: ComplaintReceivedV1) -> None:
-    await service.record_received(session, complaint)
+@subscriptions.on_batch(ComplaintReceivedV1)
+async def on_complaints_received(session: AsyncSession, batch: list[tuple[Envelope, ComplaintReceivedV1]]) -> None:
+    await service.record_received(session, [complaint for _, complaint in batch])
 
 
 @subscriptions.on(ComplaintStatusChangedV1)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal_column, select, tuple_
+from sqlalchemy import ColumnElement, case, func, literal_column, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,21 +13,35 @@ FINISHED = ("closed", "rejected")
 NEVER: ColumnElement[datetime] = literal_column("'-infinity'::timestamptz")
 
 
-async def upsert_received(session: AsyncSession, values: dict[str, Any]) -> None:
-    """A received event fills the row; a status seen earlier (redelivery, replay) is not rolled back."""
-    statement = insert(CustomerComplaint).values(**values)
+_UPSERT_RECEIVED = text(
+    "INSERT INTO crm.customer_complaints AS t "
+    "(complaint_id, customer_id, complaint_no, kind, severity, status, description, received_at, updated_at) "
+    "SELECT c.*, CAST(:updated_at AS timestamptz) FROM unnest(CAST(:ids AS text[]), CAST(:customers AS text[]), "
+    "CAST(:numbers AS text[]), CAST(:kinds AS text[]), CAST(:severities AS text[]), CAST(:statuses AS text[]), "
+    "CAST(:descriptions AS text[]), CAST(:received AS timestamptz[])) AS c ORDER BY 1 "
+    "ON CONFLICT (complaint_id) DO UPDATE SET complaint_no = EXCLUDED.complaint_no, "
+    "customer_id = EXCLUDED.customer_id, kind = EXCLUDED.kind, description = EXCLUDED.description, "
+    "received_at = EXCLUDED.received_at, updated_at = EXCLUDED.updated_at"
+)
+
+
+async def upsert_received(session: AsyncSession, rows: list[dict[str, Any]], updated_at: datetime) -> None:
+    """Received events fill their rows, one statement for a whole batch (one row per complaint, rows in
+    id order so two consumers never deadlock); a status seen earlier (redelivery, replay) is not rolled
+    back."""
     await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[CustomerComplaint.complaint_id],
-            set_={
-                "complaint_no": statement.excluded.complaint_no,
-                "customer_id": statement.excluded.customer_id,
-                "kind": statement.excluded.kind,
-                "description": statement.excluded.description,
-                "received_at": statement.excluded.received_at,
-                "updated_at": statement.excluded.updated_at,
-            },
-        )
+        _UPSERT_RECEIVED,
+        {
+            "ids": [row["complaint_id"] for row in rows],
+            "customers": [row["customer_id"] for row in rows],
+            "numbers": [row["complaint_no"] for row in rows],
+            "kinds": [row["kind"] for row in rows],
+            "severities": [row["severity"] for row in rows],
+            "statuses": [row["status"] for row in rows],
+            "descriptions": [row["description"] for row in rows],
+            "received": [row["received_at"] for row in rows],
+            "updated_at": updated_at,
+        },
     )
 
 

@@ -12,24 +12,26 @@ from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1
 RECENT = 20
 
 
-async def record_received(session: AsyncSession, complaint: ComplaintReceivedV1) -> None:
-    if complaint.customer_id is None:
-        return  # a complaint of no known customer has no place in the customer view
-    await repository.upsert_received(
-        session,
+async def record_received(session: AsyncSession, complaints: list[ComplaintReceivedV1]) -> None:
+    # A complaint of no known customer has no place in the customer view; a complaint received twice
+    # in one batch (a replay) is one row.
+    latest = {c.complaint_id: c for c in complaints if c.customer_id is not None}
+    if not latest:
+        return
+    rows = [
         {
-            "complaint_id": complaint.complaint_id,
-            "customer_id": complaint.customer_id,
-            "complaint_no": complaint.complaint_no,
-            "kind": complaint.kind,
-            "severity": complaint.severity,
-            "status": complaint.status,
-            "description": complaint.description,
-            "received_at": complaint.received_at,
-            "status_changed_at": None,
-            "updated_at": datetime.now(UTC),
-        },
-    )
+            "complaint_id": c.complaint_id,
+            "customer_id": c.customer_id,
+            "complaint_no": c.complaint_no,
+            "kind": c.kind,
+            "severity": c.severity,
+            "status": c.status,
+            "description": c.description,
+            "received_at": c.received_at,
+        }
+        for c in latest.values()
+    ]
+    await repository.upsert_received(session, rows, datetime.now(UTC))
 
 
 async def record_status(session: AsyncSession, change: ComplaintStatusChangedV1) -> None:
