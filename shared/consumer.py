@@ -47,6 +47,11 @@ class Incoming:
     data: EventData | None = None
     error: str | None = None
 
+    def pair(self) -> tuple[Envelope, Any]:
+        """What a batch handler receives of a decoded event."""
+        assert self.envelope is not None
+        return self.envelope, self.data
+
 
 @dataclass
 class Subscriptions:
@@ -326,7 +331,7 @@ class ConsumerRunner:
         for event_type, run in runs_of_one_type(fresh):
             batch_handler = self.subscriptions.batch_handlers.get(event_type)
             if batch_handler is not None:
-                await batch_handler(session, [(item.envelope, item.data) for item in run])
+                await batch_handler(session, [item.pair() for item in run])
                 continue
             handler = self.subscriptions.handlers[event_type]
             for item in run:
@@ -373,7 +378,7 @@ class ConsumerRunner:
         handler = self.subscriptions.batch_handlers[event_type]
         try:
             async with session.begin_nested():
-                await handler(session, [(item.envelope, item.data) for item in items])  # type: ignore[misc]
+                await handler(session, [item.pair() for item in items])
             EVENTS_CONSUMED.labels(self.name, topic).inc(len(items))
         except Exception:
             # One bad event must not stop the others: apply them one by one to find it.
