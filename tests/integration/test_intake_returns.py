@@ -12,8 +12,11 @@ import httpx
 import pytest
 
 from services.intake.returns.csv_import import import_file
+from services.intake.returns.schemas import ReturnLineIn
 from shared.bootstrap import asyncpg_kwargs
 from shared.db import service_url
+from shared.events import Envelope, parse_data
+from shared.events.intake import ReturnRecordedV1
 from shared.stack import Stack
 from tests.integration.factories import return_line
 from tests.support import auth, eventually, token
@@ -73,6 +76,33 @@ async def test_ret2_line_pushed_again_is_a_duplicate_and_emits_nothing(stack: St
 
     assert (again["accepted"], again["duplicates"]) == (1, 3)
     assert await return_events(stack, model) == 4
+
+
+async def test_ret1_recorded_event_is_the_event_class_keyed_by_model_and_production_date(
+    stack: Stack, intake: httpx.AsyncClient
+) -> None:
+    model, correlation = f"RM-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    line = return_line(model=model, customer_id=None)
+
+    await push(intake, [line], headers={**ERP, "X-Correlation-ID": correlation})
+
+    url = service_url(stack.database_url or "", "intake", stack.db_password)
+    conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
+    try:
+        row = await conn.fetchrow(
+            "SELECT topic, key, event_id, payload::text AS payload FROM intake.outbox "
+            "WHERE payload->'data'->>'model' = $1",
+            model,
+        )
+    finally:
+        await conn.close()
+    envelope = Envelope.model_validate_json(row["payload"])
+    expected = ReturnRecordedV1.model_validate(ReturnLineIn.model_validate(line).model_dump())
+    assert envelope.model_fields_set == set(Envelope.model_fields)
+    assert (envelope.id, envelope.type, envelope.source) == (row["event_id"], expected.TYPE, expected.SOURCE)
+    assert (envelope.subject, envelope.correlationid) == (expected.subject(), correlation)
+    assert parse_data(envelope) == expected
+    assert (row["topic"], row["key"]) == (expected.TOPIC, f"{model}|2026-11-01") == (expected.TOPIC, expected.key())
 
 
 async def test_ret2_concurrent_overlapping_pushes_count_each_line_once(stack: Stack, intake: httpx.AsyncClient) -> None:

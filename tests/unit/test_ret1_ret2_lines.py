@@ -5,8 +5,6 @@ from typing import Any
 import pytest
 
 from services.intake.returns.rules import sort_lines
-from services.intake.returns.service import recorded_event
-from shared.outbox import outbox_row
 
 
 def line(**overrides: Any) -> dict[str, Any]:
@@ -79,12 +77,3 @@ def test_ret2_line_id_repeated_in_one_batch_counts_once() -> None:
     assert len(result.valid) == 1
     assert result.valid[0].quantity == 10
     assert result.repeated_in_batch == 1
-
-
-def test_ret1_recorded_event_is_keyed_by_model_and_production_date() -> None:
-    valid = sort_lines([line()]).valid[0]
-    row = outbox_row(recorded_event(valid))
-    assert row["key"] == "VX-200|2026-11-01"
-    assert row["topic"] == "qms.intake.returns"
-    assert row["payload"]["subject"] == "ERP-1"
-    assert row["payload"]["data"]["quantity"] == 10

@@ -8,37 +8,55 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.returns.models import ReturnLine
 from services.intake.returns.schemas import ReturnLineIn
+from shared.events.intake import ReturnRecordedV1
+from shared.outbox import envelope_params, envelope_sql
+from shared.tables import platform_tables
 
 # Rows go in line-id order so two overlapping batches take their row locks in the same order and
 # wait for each other instead of deadlocking; ON CONFLICT makes the later one skip what the
-# earlier one committed (RET-2, even under concurrent pushes).
-INSERT_NEW_LINES = text(
+# earlier one committed (RET-2, even under concurrent pushes). Each new line's return.recorded event
+# is written by the same statement, built by Postgres from the inserted row (no Python object per
+# line: an ERP push brings thousands), keyed model|production date like ReturnRecordedV1.key().
+INSERT_NEW_LINES_AND_EVENTS = text(
     f"""
-    INSERT INTO {cast(Table, ReturnLine.__table__).fullname}
-        (line_id, model, production_date, batch_no, shipped_batch_no, quantity, customer_id, reason,
-         returned_at, pushed_by)
-    SELECT u.line_id, u.model, u.production_date, u.batch_no, u.shipped_batch_no, u.quantity,
-           u.customer_id, u.reason, u.returned_at, :pushed_by
-    FROM unnest(
-        CAST(:line_ids AS varchar[]), CAST(:models AS varchar[]), CAST(:production_dates AS date[]),
-        CAST(:batch_nos AS varchar[]), CAST(:shipped_batch_nos AS varchar[]), CAST(:quantities AS integer[]),
-        CAST(:customer_ids AS varchar[]), CAST(:reasons AS text[]), CAST(:returned_ats AS timestamptz[])
-    ) AS u(line_id, model, production_date, batch_no, shipped_batch_no, quantity, customer_id, reason,
-           returned_at)
-    ORDER BY u.line_id
-    ON CONFLICT (line_id) DO NOTHING
-    RETURNING line_id
+    WITH new_lines AS (
+        INSERT INTO {cast(Table, ReturnLine.__table__).fullname}
+            (line_id, model, production_date, batch_no, shipped_batch_no, quantity, customer_id, reason,
+             returned_at, pushed_by)
+        SELECT u.line_id, u.model, u.production_date, u.batch_no, u.shipped_batch_no, u.quantity,
+               u.customer_id, u.reason, u.returned_at, :pushed_by
+        FROM unnest(
+            CAST(:line_ids AS varchar[]), CAST(:models AS varchar[]), CAST(:production_dates AS date[]),
+            CAST(:batch_nos AS varchar[]), CAST(:shipped_batch_nos AS varchar[]),
+            CAST(:quantities AS integer[]), CAST(:customer_ids AS varchar[]), CAST(:reasons AS text[]),
+            CAST(:returned_ats AS timestamptz[])
+        ) AS u(line_id, model, production_date, batch_no, shipped_batch_no, quantity, customer_id, reason,
+               returned_at)
+        ORDER BY u.line_id
+        ON CONFLICT (line_id) DO NOTHING
+        RETURNING line_id, model, production_date, batch_no, shipped_batch_no, quantity, customer_id,
+                  reason, returned_at
+    ), events AS (
+        INSERT INTO {platform_tables("intake").outbox.fullname} (event_id, topic, key, event_type, payload)
+        SELECT e.event_id, '{ReturnRecordedV1.TOPIC}', e.model || '|' || to_char(e.production_date, 'YYYY-MM-DD'),
+               '{ReturnRecordedV1.TYPE}', {envelope_sql(ReturnRecordedV1, row="e", subject="e.line_id")}
+        FROM (SELECT gen_random_uuid() AS event_id, n.* FROM new_lines AS n) AS e
+        ORDER BY e.line_id
+        RETURNING 1
+    )
+    SELECT count(*) FROM events
     """
 )
 
 
-async def insert_new_lines(session: AsyncSession, lines: list[ReturnLineIn], pushed_by: str) -> set[str]:
-    """Inserts the lines not seen before; returns their line ids."""
+async def insert_new_lines_with_events(session: AsyncSession, lines: list[ReturnLineIn], pushed_by: str) -> int:
+    """Inserts the lines not seen before, each with its return.recorded event; returns how many were new."""
     if not lines:
-        return set()
-    result = await session.execute(
-        INSERT_NEW_LINES,
+        return 0
+    accepted = await session.scalar(
+        INSERT_NEW_LINES_AND_EVENTS,
         {
+            **envelope_params(),
             "pushed_by": pushed_by,
             "line_ids": [line.line_id for line in lines],
             "models": [line.model for line in lines],
@@ -51,7 +69,7 @@ async def insert_new_lines(session: AsyncSession, lines: list[ReturnLineIn], pus
             "returned_ats": [line.returned_at for line in lines],
         },
     )
-    return {row.line_id for row in result}
+    return int(accepted or 0)
 
 
 async def get(session: AsyncSession, line_id: str) -> ReturnLine | None:
