@@ -168,7 +168,7 @@ class BenchEnv:
             "python_implementation": platform.python_implementation(),
             "postgres": postgres,
             "broker": f"Tansu {TANSU_VERSION} (memory storage)",
-            "packages": _versions("fastapi", "uvicorn", "sqlalchemy", "asyncpg", "aiokafka", "pydantic", "httpx"),
+            "packages": _versions("fastapi", "uvicorn", "uvloop", "httptools", "sqlalchemy", "asyncpg", "aiokafka", "pydantic", "httpx"),
         }
 
 
@@ -234,6 +234,10 @@ def uvicorn_command(app: str, port: int) -> list[str]:
         "--port",
         str(port),
         "--no-access-log",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
         "--log-level",
         "warning",
     ]
