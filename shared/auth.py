@@ -3,7 +3,9 @@
 HS256 with a configured secret in development; a JWKS URL in production.
 """
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Any
@@ -40,13 +42,37 @@ class Principal(BaseModel):
         return any(role.value in self.roles for role in roles)
 
 
+VERIFIED_TOKENS_KEPT = 4096
+
+
 class TokenVerifier:
     def __init__(self, settings: ServiceSettings) -> None:
         self.secret = settings.jwt_secret.get_secret_value()
         self.audience = settings.jwt_audience
         self.jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+        # A front end sends the same token with every request of a shift: its signature is checked
+        # once and the principal kept until the token's own expiry (OrderedDict as a small LRU).
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._lock = threading.Lock()  # JWKS checks run on worker threads
+
+    def cached(self, token: str) -> Principal | None:
+        """The principal of a token verified before and not expired since."""
+        with self._lock:
+            kept = self._verified.get(token)
+            if kept is None or kept[1] <= time.time():
+                return None
+            self._verified.move_to_end(token)
+            return kept[0]
 
     def verify(self, token: str) -> Principal:
+        principal, expires_at = self._check(token)
+        with self._lock:
+            self._verified[token] = (principal, expires_at)
+            if len(self._verified) > VERIFIED_TOKENS_KEPT:
+                self._verified.popitem(last=False)
+        return principal
+
+    def _check(self, token: str) -> tuple[Principal, float]:
         options: jwt.types.Options = {"require": ["sub", "exp"], "verify_aud": self.audience is not None}
         try:
             if self.jwks is not None:
@@ -54,7 +80,7 @@ class TokenVerifier:
                 claims = jwt.decode(token, key, algorithms=["RS256", "ES256"], audience=self.audience, options=options)
             else:
                 claims = jwt.decode(token, self.secret, algorithms=["HS256"], audience=self.audience, options=options)
-            return Principal.model_validate(claims)
+            return Principal.model_validate(claims), float(claims["exp"])
         except (jwt.PyJWTError, ValidationError) as exc:
             raise Problem(401, "invalid_token", "Unauthorized", f"bearer token rejected: {exc}") from None
 
@@ -68,6 +94,9 @@ async def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Problem(401, "missing_token", "Unauthorized", "an Authorization: Bearer token is required")
     verifier: TokenVerifier = request.app.state.token_verifier
+    known = verifier.cached(credentials.credentials)
+    if known is not None:
+        return known
     if verifier.jwks is not None:
         # Verifying against a JWKS may fetch the key set over the network: not on the event loop.
         return await run_in_threadpool(verifier.verify, credentials.credentials)

@@ -8,6 +8,7 @@ everything computed from it is marked ``estimated``. Nothing fails for want of a
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -41,12 +42,20 @@ class WorkingDay:
         return datetime.combine(self.day, time(23, 59, 59), tzinfo=CHINA)
 
 
+# The library's tables are fixed for the life of the process and every complaint's deadlines ask
+# them about the same few weeks: answered once per year and per day.
+@cache
 def _library_knows(year: int) -> bool:
     try:
         chinese_calendar.is_workday(date(year, 6, 1))
     except NotImplementedError:
         return False
     return True
+
+
+@lru_cache(maxsize=4096)
+def _library_workday(day: date) -> bool:
+    return bool(chinese_calendar.is_workday(day))
 
 
 class WorkingCalendar:
@@ -61,7 +70,7 @@ class WorkingCalendar:
         if day.year in self.loaded:
             return WorkingDay(day, False) if self.loaded[day.year].is_workday(day) else None
         if _library_knows(day.year):
-            return WorkingDay(day, False) if chinese_calendar.is_workday(day) else None
+            return WorkingDay(day, False) if _library_workday(day) else None
         return WorkingDay(day, True) if day.weekday() < 5 else None
 
     def add_working_days(self, start: date, count: int) -> WorkingDay:

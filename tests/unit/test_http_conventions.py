@@ -1,5 +1,6 @@
 """Problem details, auth and cursors, exercised in memory through the ASGI interface."""
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -8,7 +9,7 @@ import pytest
 from fastapi import Depends, FastAPI
 from pydantic import BaseModel
 
-from shared.auth import Principal, Role, TokenVerifier, require_roles
+from shared.auth import Principal, Role, TokenVerifier, mint_token, require_roles
 from shared.http.middleware import RequestContextMiddleware
 from shared.http.pagination import decode_cursor, encode_cursor
 from shared.http.problems import Problem, install_problem_handlers
@@ -58,6 +59,18 @@ async def test_forged_token_is_401(client: httpx.AsyncClient) -> None:
     headers = {"Authorization": "Bearer " + auth("quality_manager")["Authorization"].split()[1][:-4] + "abcd"}
     response = await client.post("/things", json={"quantity": 1}, headers=headers)
     assert response.status_code == 401
+
+
+async def test_a_token_accepted_once_is_refused_once_it_expires(client: httpx.AsyncClient) -> None:
+    secret = ServiceSettings().jwt_secret.get_secret_value()
+    headers = {"Authorization": f"Bearer {mint_token(secret, 'E-05', ['quality_manager'], ttl_s=2)}"}
+    assert (await client.post("/things", json={"quantity": 1}, headers=headers)).status_code == 200
+
+    await asyncio.sleep(2.1)  # exp is in whole seconds: 1 to 2 s ahead when minted
+
+    response = await client.post("/things", json={"quantity": 1}, headers=headers)
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
 
 
 async def test_validation_error_is_422_problem_listing_the_field(client: httpx.AsyncClient) -> None:
