@@ -21,7 +21,7 @@ from bench.loadgen import Client, client, open_loop
 from bench.stats import percentile
 
 POLL_S = 0.01
-WATCH_PAGE = 20
+WATCH_PAGE = 5  # at 100 complaints/s about one new incident per poll; a burst pages on
 VISIBLE_TIMEOUT_S = 30.0
 
 
