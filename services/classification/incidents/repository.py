@@ -64,7 +64,7 @@ async def key_holders(
             tuple_(IncidentKey.kind, IncidentKey.key).in_(wanted)
         )
     )
-    return {(kind, key): incident_id for kind, key, incident_id in rows.tuples()}
+    return {(kind, key): incident_id for kind, key, incident_id in rows}
 
 
 async def upgrade_candidates(session: AsyncSession, batch_keys: list[str]) -> list[uuid.UUID]:
@@ -113,7 +113,7 @@ async def open_counts_by_level(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(
         select(Incident.level, func.count()).where(Incident.status == "open").group_by(Incident.level)
     )
-    return dict(rows.tuples().all())
+    return {level: count for level, count in rows}
 
 
 async def open_incidents_of_source(session: AsyncSession, source_id: str) -> list[Incident]:
@@ -176,7 +176,7 @@ async def sources_of(session: AsyncSession, incident_ids: list[uuid.UUID]) -> di
     )
     rows = await session.execute(union(explicit, lines).order_by("source_id"))
     found: dict[uuid.UUID, list[str]] = {incident_id: [] for incident_id in incident_ids}
-    for incident_id, source_id in rows.tuples():
+    for incident_id, source_id in rows:
         found[incident_id].append(source_id)
     return found
 

@@ -63,7 +63,7 @@ async def rate_for(session: AsyncSession, model: str, line: str | None) -> Decim
             ProductionRate.model == model, ProductionRate.production_line.in_(lines)
         )
     )
-    found = dict(rows.tuples().all())
+    found = {production_line: rate for production_line, rate in rows}
     return found.get(line or ANY_LINE, found.get(ANY_LINE))
 
 
