@@ -120,8 +120,8 @@ class BenchEnv:
         return int(value)
 
     async def settle(self, timeout: float = 600.0) -> None:
-        """Waits until every service's outbox is published and every consumer group has caught up,
-        so one benchmark's tail does not run under the next one."""
+        """Waits until every service's outbox is published and every consumer group has caught up, then
+        vacuums, so one benchmark's tail does not run under the next one."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         for schema in ("intake", "classification", "sanctions", "crm"):
@@ -130,7 +130,14 @@ class BenchEnv:
                     break
                 await asyncio.sleep(0.5)
         await self.wait_consumers_caught_up(deadline)
+        await self.vacuum()
         await asyncio.sleep(1.0)
+
+    async def vacuum(self) -> None:
+        """VACUUM ANALYZE the whole database: the dead rows one benchmark leaves (every published outbox
+        row is an update) are cleared now, not by autovacuum in the middle of the next benchmark."""
+        async with self.admin() as conn:
+            await conn.execute("VACUUM (ANALYZE)")
 
     async def wait_consumers_caught_up(self, deadline: float) -> None:
         """Until every service's consumer group has committed up to the end of each partition it has

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, and_, bindparam, func, inspect, or_, select, tuple_
+from sqlalchemy import ColumnElement, Insert, Select, and_, bindparam, func, inspect, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,16 +24,22 @@ async def reserve_number(session: AsyncSession, day: date, customer_id: str | No
     One autocommitted statement: the day's counter row is locked only while Postgres runs it, never
     across a round trip to this process, so concurrent complaints do not queue on it."""
     connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    row = (await connection.execute(_reserve_statement(), {"day": day, "customer_id": customer_id})).one()
+    return row[0], row[1]
+
+
+@cache
+def _reserve_statement() -> Select[int, str | None]:
+    """Built once: composing the statement cost more than running it."""
     numbered = (
         insert(ComplaintNumber)
-        .values(day=day, last=1)
+        .values(day=bindparam("day"), last=1)
         .on_conflict_do_update(index_elements=[ComplaintNumber.day], set_={"last": ComplaintNumber.last + 1})
         .returning(ComplaintNumber.last)
         .cte("numbered")
     )
-    tier = select(CustomerTier.tier).where(CustomerTier.customer_id == customer_id).scalar_subquery()
-    row = (await connection.execute(select(numbered.c.last, tier))).one()
-    return row[0], row[1]
+    tier = select(CustomerTier.tier).where(CustomerTier.customer_id == bindparam("customer_id")).scalar_subquery()
+    return select(numbered.c.last, tier)
 
 
 async def insert_received(
