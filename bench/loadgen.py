@@ -20,7 +20,7 @@ from bench.stats import percentile
 
 def describe(concurrency: int) -> str:
     return (
-        "Python asyncio HTTP/1.1 keep-alive client (bench/loadgen.py, pre-encoded requests), closed loop: "
+        "Python asyncio (uvloop) HTTP/1.1 keep-alive client (bench/loadgen.py, pre-encoded requests), closed loop: "
         f"{concurrency} connections with one request in flight each"
     )
 

@@ -2,7 +2,6 @@
 benchmark for a few rounds beside its baseline, and writes bench/out/results.{json,md,png}."""
 
 import argparse
-import asyncio
 import logging
 import math
 import sys
@@ -13,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import uvloop
 
 from bench import consumer, e2e, http_post, relay, report, returns_import
 from bench.env import BenchEnv, start_env, stop_env
@@ -254,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     log.info("starting the bench stack")
     env = start_env()
     try:
-        results = asyncio.run(run_all(env, p, args.only))
+        results = uvloop.run(run_all(env, p, args.only))
     finally:
         stop_env(env)
     document = assemble(results, p, "quick" if args.quick else "full")
