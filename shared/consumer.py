@@ -13,12 +13,13 @@ import time
 import traceback
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
 from pydantic import ValidationError
-from sqlalchemy import Row, text
+from sqlalchemy import Row, TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared import context
@@ -109,6 +110,16 @@ START_TIMEOUT_S = 30.0
 
 class ConsumerStalled(RuntimeError):
     pass
+
+
+@cache
+def _inbox_claim(schema: str) -> TextClause:
+    return text(
+        f"INSERT INTO {schema}.inbox (consumer, event_id, event_type) "
+        "SELECT :consumer, ids.event_id, ids.event_type "
+        "FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[])) AS ids(event_id, event_type) "
+        "ON CONFLICT DO NOTHING RETURNING event_id"
+    )
 
 
 @contextlib.contextmanager
@@ -348,12 +359,7 @@ class ConsumerRunner:
         # Two array parameters instead of a placeholder per event: the claim stays one cheap statement.
         rows: list[Row[Any]] = list(
             await session.execute(
-                text(
-                    f"INSERT INTO {self.settings.service}.inbox (consumer, event_id, event_type) "
-                    "SELECT :consumer, ids.event_id, ids.event_type "
-                    "FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[])) AS ids(event_id, event_type) "
-                    "ON CONFLICT DO NOTHING RETURNING event_id"
-                ),
+                _inbox_claim(self.settings.service),
                 {
                     "consumer": self.name,
                     "ids": list(by_id),
