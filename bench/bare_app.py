@@ -1,6 +1,6 @@
 """The baseline for ``intake_post_rps``: FastAPI validating the same complaint body, no I/O, no auth.
 
-Served by uvicorn exactly as the services are (``bench.env.uvicorn_command``).
+Served by uvicorn exactly as the services are (``shared.stack.uvicorn_command``).
 """
 
 from fastapi import FastAPI

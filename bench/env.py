@@ -25,7 +25,7 @@ from shared.db import admin_url, create_engine
 from shared.events import topics
 from shared.kafka import ensure_topics, make_consumer
 from shared.settings import ServiceSettings
-from shared.stack import Stack, free_port
+from shared.stack import Stack, free_port, uvicorn_command
 from shared.tables import outbox_channel, platform_tables
 
 BENCH_SERVICE = "bench"
@@ -175,7 +175,9 @@ class BenchEnv:
             "python_implementation": platform.python_implementation(),
             "postgres": postgres,
             "broker": f"Tansu {TANSU_VERSION} (memory storage)",
-            "packages": _versions("fastapi", "uvicorn", "uvloop", "httptools", "sqlalchemy", "asyncpg", "aiokafka", "pydantic", "httpx"),
+            "packages": _versions(
+                "fastapi", "uvicorn", "uvloop", "httptools", "sqlalchemy", "asyncpg", "aiokafka", "pydantic", "httpx"
+            ),
         }
 
 
@@ -227,27 +229,6 @@ def start_env() -> BenchEnv:
 def stop_env(env: BenchEnv) -> None:
     env.stack.stop()
     shutil.rmtree(env.data_dir, ignore_errors=True)
-
-
-def uvicorn_command(app: str, port: int) -> list[str]:
-    """The same uvicorn invocation ``shared.stack.ServiceProcess`` uses for the services."""
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        app,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        "--log-level",
-        "warning",
-    ]
 
 
 def start_uvicorn(app: str, port: int, log_path: Path) -> subprocess.Popen[bytes]:

@@ -118,6 +118,27 @@ class EmbeddedBroker:
             self.process = None
 
 
+def uvicorn_command(app: str, port: int) -> list[str]:
+    """How an app is served on this machine: the services, and the bench's baseline beside them."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--log-level",
+        "warning",
+    ]
+
+
 @dataclass
 class ServiceProcess:
     name: str
@@ -134,23 +155,7 @@ class ServiceProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                f"services.{self.name}.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--no-access-log",
-                "--loop",
-                "uvloop",
-                "--http",
-                "httptools",
-                "--log-level",
-                "warning",
-            ],
+            uvicorn_command(f"services.{self.name}.main:app", self.port),
             cwd=REPO_ROOT,
             env=self.env,
             stdout=log,
