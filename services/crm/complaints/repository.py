@@ -8,6 +8,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.complaints.models import CustomerComplaint
+from shared.events.intake import ComplaintReceivedV1
 
 FINISHED = ("closed", "rejected")
 NEVER: ColumnElement[datetime] = literal_column("'-infinity'::timestamptz")
@@ -25,21 +26,21 @@ _UPSERT_RECEIVED = text(
 )
 
 
-async def upsert_received(session: AsyncSession, rows: list[dict[str, Any]], updated_at: datetime) -> None:
-    """Received events fill their rows, one statement for a whole batch (one row per complaint, rows in
-    id order so two consumers never deadlock); a status seen earlier (redelivery, replay) is not rolled
+async def upsert_received(session: AsyncSession, complaints: list[ComplaintReceivedV1], updated_at: datetime) -> None:
+    """Received events fill their rows, one statement for a whole batch (one complaint each, rows in id
+    order so two consumers never deadlock); a status seen earlier (redelivery, replay) is not rolled
     back."""
     await session.execute(
         _UPSERT_RECEIVED,
         {
-            "ids": [row["complaint_id"] for row in rows],
-            "customers": [row["customer_id"] for row in rows],
-            "numbers": [row["complaint_no"] for row in rows],
-            "kinds": [row["kind"] for row in rows],
-            "severities": [row["severity"] for row in rows],
-            "statuses": [row["status"] for row in rows],
-            "descriptions": [row["description"] for row in rows],
-            "received": [row["received_at"] for row in rows],
+            "ids": [c.complaint_id for c in complaints],
+            "customers": [c.customer_id for c in complaints],
+            "numbers": [c.complaint_no for c in complaints],
+            "kinds": [c.kind for c in complaints],
+            "severities": [c.severity for c in complaints],
+            "statuses": [c.status for c in complaints],
+            "descriptions": [c.description for c in complaints],
+            "received": [c.received_at for c in complaints],
             "updated_at": updated_at,
         },
     )

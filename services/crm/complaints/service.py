@@ -16,22 +16,8 @@ async def record_received(session: AsyncSession, complaints: list[ComplaintRecei
     # A complaint of no known customer has no place in the customer view; a complaint received twice
     # in one batch (a replay) is one row.
     latest = {c.complaint_id: c for c in complaints if c.customer_id is not None}
-    if not latest:
-        return
-    rows = [
-        {
-            "complaint_id": c.complaint_id,
-            "customer_id": c.customer_id,
-            "complaint_no": c.complaint_no,
-            "kind": c.kind,
-            "severity": c.severity,
-            "status": c.status,
-            "description": c.description,
-            "received_at": c.received_at,
-        }
-        for c in latest.values()
-    ]
-    await repository.upsert_received(session, rows, datetime.now(UTC))
+    if latest:
+        await repository.upsert_received(session, list(latest.values()), datetime.now(UTC))
 
 
 async def record_status(session: AsyncSession, change: ComplaintStatusChangedV1) -> None:
