@@ -1,15 +1,20 @@
 """Helpers the tests share: tokens, polling, direct broker access."""
 
 import asyncio
+import contextlib
 import time
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
+import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
 from shared.auth import mint_token
+from shared.bootstrap import asyncpg_kwargs
+from shared.db import service_url
+from shared.stack import Stack
 
 warnings.filterwarnings("ignore", message="The HMAC key is")
 
@@ -35,6 +40,17 @@ async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 
             return last
         await asyncio.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s; last value: {last!r}")
+
+
+@contextlib.asynccontextmanager
+async def service_db(stack: Stack, service: str) -> AsyncIterator[asyncpg.Connection]:
+    """A connection as the service's own login role (its schema only), closed on the way out."""
+    url = service_url(stack.database_url or "", service, stack.db_password)
+    conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
+    try:
+        yield conn
+    finally:
+        await conn.close()
 
 
 async def produce(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]]) -> None:

@@ -6,18 +6,15 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
-from shared.bootstrap import asyncpg_kwargs
-from shared.db import service_url
 from shared.events import topics
 from shared.events.crm import CustomerTierChangedV1
 from shared.outbox import envelope_for
 from shared.stack import Stack
 from tests.integration.factories import product_complaint, service_complaint
-from tests.support import auth, eventually, produce
+from tests.support import auth, eventually, produce, service_db
 
 pytestmark = pytest.mark.integration
 
@@ -31,14 +28,10 @@ def clerk() -> tuple[str, dict[str, str]]:
 
 async def outbox_events(stack: Stack, subject: str) -> list[str]:
     """The event types intake wrote for one subject, in order."""
-    url = service_url(stack.database_url or "", "intake", stack.db_password)
-    conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
-    try:
+    async with service_db(stack, "intake") as conn:
         rows = await conn.fetch(
             "SELECT event_type FROM intake.outbox WHERE payload->>'subject' = $1 ORDER BY id", subject
         )
-    finally:
-        await conn.close()
     return [row["event_type"] for row in rows]
 
 
@@ -357,16 +350,12 @@ async def test_cmp3_recompute_gives_waiting_complaints_the_deadlines_of_the_load
     product = {"model": "VX-200", "quantity": 1, "batch_no": "B20260901", "production_date": "2026-09-01"}
     complaint = await create(intake, headers, product=product, received_at="2026-09-30T10:00:00+08:00")
     # As if it had been filed before the year's holidays were known: Monday–Friday, estimated.
-    url = service_url(stack.database_url or "", "intake", stack.db_password)
-    conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
-    try:
+    async with service_db(stack, "intake") as conn:
         await conn.execute(
             "UPDATE intake.complaints SET investigate_by = '2026-10-01T15:59:59Z', "
             "reply_by = '2026-10-02T15:59:59Z', calendar_estimated = true WHERE id = $1",
             uuid.UUID(complaint["id"]),
         )
-    finally:
-        await conn.close()
 
     response = await intake.post("/v1/complaints/deadlines/recompute", headers=QUALITY)
 

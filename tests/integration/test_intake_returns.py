@@ -7,19 +7,16 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
 from services.intake.returns.csv_import import import_file
 from services.intake.returns.schemas import ReturnLineIn
-from shared.bootstrap import asyncpg_kwargs
-from shared.db import service_url
 from shared.events import Envelope, parse_data
 from shared.events.intake import ReturnRecordedV1
 from shared.stack import Stack
 from tests.integration.factories import return_line
-from tests.support import auth, eventually, token
+from tests.support import auth, eventually, service_db, token
 
 pytestmark = pytest.mark.integration
 
@@ -28,17 +25,13 @@ ERP = auth("erp", sub="svc-erp")
 
 async def return_events(stack: Stack, model: str, published_only: bool = False) -> int:
     """``return.recorded`` rows intake wrote into its outbox for one model."""
-    url = service_url(stack.database_url or "", "intake", stack.db_password)
-    conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
-    try:
+    async with service_db(stack, "intake") as conn:
         count: int = await conn.fetchval(
             "SELECT count(*) FROM intake.outbox WHERE event_type = 'qms.intake.return.recorded.v1' "
             "AND payload->'data'->>'model' = $1 AND ($2 = false OR published_at IS NOT NULL)",
             model,
             published_only,
         )
-    finally:
-        await conn.close()
     return count
 
 
@@ -86,16 +79,12 @@ async def test_ret1_recorded_event_is_the_event_class_keyed_by_model_and_product
 
     await push(intake, [line], headers={**ERP, "X-Correlation-ID": correlation})
 
-    url = service_url(stack.database_url or "", "intake", stack.db_password)
-    conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
-    try:
+    async with service_db(stack, "intake") as conn:
         row = await conn.fetchrow(
             "SELECT topic, key, event_id, payload::text AS payload FROM intake.outbox "
             "WHERE payload->'data'->>'model' = $1",
             model,
         )
-    finally:
-        await conn.close()
     envelope = Envelope.model_validate_json(row["payload"])
     expected = ReturnRecordedV1.model_validate(ReturnLineIn.model_validate(line).model_dump())
     assert envelope.model_fields_set == set(Envelope.model_fields)

@@ -9,15 +9,13 @@ import asyncpg
 import httpx
 import pytest
 
-from shared.bootstrap import asyncpg_kwargs
-from shared.db import service_url
 from shared.events import topics
 from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
 from shared.outbox import envelope_for
 from shared.settings import ServiceSettings
 from shared.stack import Stack
 from tests.integration.factories import product_complaint
-from tests.support import auth, eventually, produce, read_topic
+from tests.support import auth, eventually, produce, read_topic, service_db
 
 pytestmark = pytest.mark.integration
 
@@ -157,13 +155,9 @@ async def test_event_with_invalid_data_is_dead_lettered(stack: Stack) -> None:
     ],
 )
 async def test_service_role_cannot_read_another_schema(stack: Stack, reader: str, foreign_table: str) -> None:
-    url = service_url(stack.database_url or "", reader, stack.db_password)
-    conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
-    try:
+    async with service_db(stack, reader) as conn:
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await conn.fetch(f"SELECT * FROM {foreign_table} LIMIT 1")
-    finally:
-        await conn.close()
 
 
 async def test_readiness_reports_database_and_broker(intake: httpx.AsyncClient) -> None:
