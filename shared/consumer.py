@@ -1,6 +1,7 @@
-"""Consumer runner with an inbox: each fetched batch is applied in one database transaction that also
-records every event id (inbox primary key ``(consumer, event_id)``), and offsets are committed only
-after that transaction — so a redelivered event changes nothing.
+"""Consumer runner with an inbox: each fetched batch of a partition is applied in one database
+transaction (the partitions of one fetch side by side) that also records every event id (inbox
+primary key ``(consumer, event_id)``), and offsets are committed only after that transaction — so a
+redelivered event changes nothing.
 
 A handler that keeps failing after bounded retries sends its message to ``<topic>.dlq`` with the
 error, and the consumer moves on. Rebalances and UNKNOWN_MEMBER_ID only make it rejoin, never die.
@@ -112,6 +113,11 @@ class ConsumerStalled(RuntimeError):
     pass
 
 
+class BatchNotApplied(RuntimeError):
+    """The database did not take a batch (away, restarting): its partition is rewound to the batch's
+    first offset, and the consumer stays in its group to fetch it again."""
+
+
 @cache
 def _inbox_claim(schema: str) -> TextClause:
     return text(
@@ -171,6 +177,7 @@ class ConsumerRunner:
         self.inbox = platform_tables(settings.service).inbox
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq_producer: AIOKafkaProducer | None = None
+        self._dlq_starting = asyncio.Lock()
         self._finished: dict[TopicPartition, int] = {}
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -201,12 +208,22 @@ class ConsumerRunner:
                 backoff = 0.2
             except asyncio.CancelledError:
                 raise
+            except BatchNotApplied as exc:
+                # Leaving and rejoining the group would not bring the database back (and rejoining
+                # right after a database restart was seen to hang for over a minute on the embedded
+                # broker): the same consumer fetches the rewound batch again.
+                log.warning("consumer %s will apply again: %s", self.name, exc.__cause__)
+                await self._pause(backoff)
+                backoff = min(backoff * 2, 5.0)
             except Exception as exc:
                 log.warning("consumer %s will retry: %s", self.name, exc)
                 await self._close()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), timeout=backoff)
+                await self._pause(backoff)
                 backoff = min(backoff * 2, 5.0)
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
 
     async def _ensure_started(self) -> None:
         if self._consumer is not None:
@@ -224,16 +241,18 @@ class ConsumerRunner:
 
     async def _dlq(self) -> AIOKafkaProducer:
         """The dead-letter producer, started on first use so a broker hiccup at start-up cannot block polling."""
-        if self._dlq_producer is None:
-            producer = make_producer(self.settings, f"{self.name}-dlq")
-            try:
-                await asyncio.wait_for(producer.start(), timeout=START_TIMEOUT_S)
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(producer.stop(), timeout=5)
-                raise
-            self._dlq_producer = producer
-        return self._dlq_producer
+        # Partitions applied side by side may dead-letter at once: only one of them starts it.
+        async with self._dlq_starting:
+            if self._dlq_producer is None:
+                producer = make_producer(self.settings, f"{self.name}-dlq")
+                try:
+                    await asyncio.wait_for(producer.start(), timeout=START_TIMEOUT_S)
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(producer.stop(), timeout=5)
+                    raise
+                self._dlq_producer = producer
+            return self._dlq_producer
 
     async def _close(self) -> None:
         # Offsets not committed yet are left to the inbox: a new consumer fetches them again.
@@ -247,29 +266,46 @@ class ConsumerRunner:
 
     async def _poll_once(self) -> None:
         assert self._consumer is not None
-        batches = await self._consumer.getmany(timeout_ms=500)
+        # max_poll_records per assigned partition: with one budget for all, the first partition's
+        # buffer filled the poll and the others waited instead of being applied beside it.
+        budget = self.settings.kafka_max_poll_records * max(1, len(self._consumer.assignment()))
+        batches = await self._consumer.getmany(timeout_ms=500, max_records=budget)
         if self._consumer.assignment():
             self._last_assigned = time.monotonic()
         if batches:
             self._last_progress = time.monotonic()
         else:
             await self._check_not_stalled()
-        for tp, records in batches.items():
-            if self._stopping.is_set():
-                return
-            try:
-                await self.apply(tp, records)
-            except Exception:
-                # Nothing of this batch was kept: read it again from its first offset.
-                self._consumer.seek(tp, records[0].offset)
-                raise
-            self._finished[tp] = records[-1].offset + 1
-            self._record_lag(tp, records[-1].offset + 1)
+        # Partitions are independent (order is kept within one): their batches are applied side by
+        # side, each in its own transaction, so one batch's Python work overlaps another's round
+        # trips. Aggregates shared across partitions are locked in a fixed order, as for replicas.
+        outcomes = await asyncio.gather(
+            *(self._apply_partition(tp, records) for tp, records in batches.items()), return_exceptions=True
+        )
+        failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        for failure in failures:
+            if not isinstance(failure, Exception):
+                raise failure
+        if failures:
+            raise BatchNotApplied(f"{len(failures)} of {len(outcomes)} partition batches") from failures[0]
         # Offsets go to the broker at most once a COMMIT_INTERVAL_S, not after every batch: a
         # redelivery of what was applied but not yet committed is dropped by the inbox, and a broker
         # round trip per fetched batch was a large share of the cost of a small batch.
         if self._finished and time.monotonic() - self._committed_at >= COMMIT_INTERVAL_S:
             await self.commit_finished(list(self._finished))
+
+    async def _apply_partition(self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        assert self._consumer is not None
+        if self._stopping.is_set():
+            return
+        try:
+            await self.apply(tp, records)
+        except Exception:
+            # Nothing of this batch was kept: read it again from its first offset.
+            self._consumer.seek(tp, records[0].offset)
+            raise
+        self._finished[tp] = records[-1].offset + 1
+        self._record_lag(tp, records[-1].offset + 1)
 
     async def commit_finished(self, partitions: list[TopicPartition]) -> None:
         offsets = {tp: self._finished.pop(tp) for tp in partitions if tp in self._finished}

@@ -4,13 +4,19 @@ import asyncio
 import json
 import uuid
 from datetime import UTC, datetime
+from typing import ClassVar
 
 import asyncpg
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 
-from shared.events import topics
+from shared.consumer import ConsumerRunner, Subscriptions
+from shared.db import create_engine, make_sessionmaker
+from shared.events import Envelope, topics
 from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
+from shared.events.registry import register
+from shared.kafka import ensure_topics
 from shared.outbox import envelope_for
 from shared.settings import ServiceSettings
 from shared.stack import Stack
@@ -108,6 +114,65 @@ async def test_same_event_delivered_twice_makes_one_incident(stack: Stack, class
     await eventually(lambda: incidents_for(classification, marker))
 
     assert len(await incidents_for(classification, twice)) == 1
+
+
+@register
+class SideBySideProbeV1(ComplaintReceivedV1):
+    """A complaint's fields on a topic of its own, so the probe's partitions hold only what it sends."""
+
+    TYPE: ClassVar[str] = "qms.test.side-by-side.v1"
+    TOPIC: ClassVar[str] = "qms.test.side-by-side"
+
+
+async def test_partitions_of_one_fetch_are_applied_side_by_side(stack: Stack) -> None:
+    """Each partition's batch has its own transaction, and they run at the same time: a batch held
+    open waits for one from another partition to begin beside it. ``max_poll_records`` counts per
+    assigned partition: at one record per poll, partition 0's two records do not crowd out partition 1."""
+    in_flight, most_in_flight, overlapped = 0, 0, asyncio.Event()
+    subscriptions = Subscriptions()
+
+    @subscriptions.on_batch(SideBySideProbeV1)
+    async def hold(_session: object, _items: list[tuple[Envelope, SideBySideProbeV1]]) -> None:
+        nonlocal in_flight, most_in_flight
+        in_flight += 1
+        most_in_flight = max(most_in_flight, in_flight)
+        if in_flight > 1:
+            overlapped.set()
+        try:
+            await asyncio.wait_for(overlapped.wait(), timeout=3)
+        except TimeoutError:
+            pass
+        finally:
+            in_flight -= 1
+
+    settings = ServiceSettings(
+        QMS_DATABASE_URL=stack.database_url,
+        QMS_KAFKA_BOOTSTRAP_SERVERS=stack.kafka_bootstrap_servers,
+        service="classification",
+        db_password=stack.db_password,
+        kafka_max_poll_records=1,
+    )
+    await ensure_topics(settings, [SideBySideProbeV1.TOPIC])
+    probe = json.loads(complaint_event(str(uuid.uuid4())))["data"]
+    producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap_servers, enable_idempotence=False)
+    await producer.start()
+    try:
+        for partition in (0, 0, 1):
+            event = SideBySideProbeV1(**{**probe, "complaint_id": str(uuid.uuid4())})
+            value = envelope_for(event).model_dump_json().encode()
+            await producer.send_and_wait(SideBySideProbeV1.TOPIC, value, partition=partition)
+    finally:
+        await producer.stop()
+    engine = create_engine(settings)
+    runner = ConsumerRunner(settings, make_sessionmaker(engine, "classification"), subscriptions, name="side-by-side")
+    await runner.start()
+    try:
+        await asyncio.wait_for(overlapped.wait(), timeout=20)
+    finally:
+        await runner.stop()
+        await engine.dispose()
+
+    assert most_in_flight >= 2
 
 
 async def test_poison_message_is_dead_lettered_and_the_next_one_processed(
