@@ -151,6 +151,16 @@ def runs_of_one_type(items: list[Incoming]) -> list[tuple[str, list[Incoming]]]:
     return runs
 
 
+async def _started(client: AIOKafkaConsumer | AIOKafkaProducer) -> None:
+    """Starts a Kafka client within START_TIMEOUT_S; one that does not start is stopped again."""
+    try:
+        await asyncio.wait_for(client.start(), timeout=START_TIMEOUT_S)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.stop(), timeout=5)
+        raise
+
+
 class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, runner: "ConsumerRunner") -> None:
         self.runner = runner
@@ -230,12 +240,7 @@ class ConsumerRunner:
             return
         consumer = make_consumer(self.settings, group_id=f"qms.{self.name}", client_id=f"{self.name}-consumer")
         consumer.subscribe(self.subscriptions.topics(), listener=_CommitOnRevoke(self))
-        try:
-            await asyncio.wait_for(consumer.start(), timeout=START_TIMEOUT_S)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(consumer.stop(), timeout=5)
-            raise
+        await _started(consumer)
         self._consumer = consumer
         self._last_progress = self._last_assigned = time.monotonic()
 
@@ -245,12 +250,7 @@ class ConsumerRunner:
         async with self._dlq_starting:
             if self._dlq_producer is None:
                 producer = make_producer(self.settings, f"{self.name}-dlq")
-                try:
-                    await asyncio.wait_for(producer.start(), timeout=START_TIMEOUT_S)
-                except BaseException:
-                    with contextlib.suppress(Exception):
-                        await asyncio.wait_for(producer.stop(), timeout=5)
-                    raise
+                await _started(producer)
                 self._dlq_producer = producer
             return self._dlq_producer
 
