@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, any_, bindparam, func, or_, select, text, tuple_, union
@@ -174,7 +175,10 @@ def _key_matches_line() -> Any:
     )
 
 
+@cache
 def _sources_statement() -> Any:
+    """Built once: every incident read asks for its sources, and building the union and its cache key
+    on each call cost about 0.8 ms of CPU (measured in-process: 1.3 ms per call before, 0.5 ms after)."""
     ids = bindparam("ids", type_=ARRAY(UUID(as_uuid=True)))
     explicit = select(IncidentSource.incident_id, IncidentSource.source_id).where(
         IncidentSource.incident_id == any_(ids)
@@ -187,15 +191,10 @@ def _sources_statement() -> Any:
     return union(explicit, lines).order_by("source_id")
 
 
-# Built once: every incident read asks for its sources, and building the union and its cache key
-# on each call cost about 0.8 ms of CPU (measured in-process: 1.3 ms per call before, 0.5 ms after).
-_SOURCES = _sources_statement()
-
-
 async def sources_of(session: AsyncSession, incident_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
     """Complaints and reports linked one by one, and for an aggregate incident every return line of its
     keys (CLS-2: the sources grow with the aggregate without a write per line)."""
-    rows = await session.execute(_SOURCES, {"ids": incident_ids})
+    rows = await session.execute(_sources_statement(), {"ids": incident_ids})
     found: dict[uuid.UUID, list[str]] = {incident_id: [] for incident_id in incident_ids}
     for incident_id, source_id in rows:
         found[incident_id].append(source_id)
