@@ -114,8 +114,9 @@ class ConsumerStalled(RuntimeError):
 
 
 class BatchNotApplied(RuntimeError):
-    """The database did not take a batch (away, restarting): its partition is rewound to the batch's
-    first offset, and the consumer stays in its group to fetch it again."""
+    """A fetched batch could not be applied (the database away or restarting, a dead letter the broker
+    did not take): its partition is rewound to the batch's first offset, and the consumer stays in its
+    group to fetch it again."""
 
 
 @cache
@@ -221,7 +222,8 @@ class ConsumerRunner:
             except BatchNotApplied as exc:
                 # Leaving and rejoining the group would not bring the database back (and rejoining
                 # right after a database restart was seen to hang for over a minute on the embedded
-                # broker): the same consumer fetches the rewound batch again.
+                # broker); the Kafka client recovers from a broker hiccup on its own. The same
+                # consumer fetches the rewound batch again.
                 log.warning("consumer %s will apply again: %s", self.name, exc.__cause__)
                 await self._pause(backoff)
                 backoff = min(backoff * 2, 5.0)
