@@ -82,10 +82,10 @@ class IncidentWatcher:
                 raise RuntimeError(f"GET /v1/incidents answered {status}: {body[:300]!r}")
             page = json.loads(body)
             now = time.perf_counter()
-            for item in page["items"]:
+            items = page["items"]
+            for item in items:
                 for source in item["source_ids"]:
                     self._saw(source, now)
-            items = page["items"]
             if not items or not page["next_cursor"] or oldest is None:
                 return
             # An incident is created after its complaint was posted (one clock: the same machine).
