@@ -24,9 +24,10 @@ from shared.bootstrap import asyncpg_kwargs, ensure_service_schema
 from shared.db import admin_url, create_engine
 from shared.events import topics
 from shared.kafka import ensure_topics, make_consumer
+from shared.migrations import outbox_inserted_trigger
 from shared.settings import ServiceSettings
 from shared.stack import Stack, free_port, uvicorn_command
-from shared.tables import outbox_channel, platform_tables
+from shared.tables import platform_tables
 
 BENCH_SERVICE = "bench"
 PASSWORD = "qms-dev"
@@ -82,41 +83,23 @@ class BenchEnv:
         await ensure_topics(self.settings(), [name])
 
     async def prepare_bench_service(self) -> None:
-        """Role ``qms_bench`` owning schema ``bench`` with the platform tables and the NOTIFY trigger,
-        made exactly as ``shared.migrations.create_platform_tables`` makes them for a service."""
+        """Role ``qms_bench`` owning schema ``bench`` with the platform tables and the outbox's insert
+        trigger, as a service's migrations leave them."""
         async with self.admin() as conn:
             await ensure_service_schema(conn, BENCH_SERVICE, PASSWORD)
         engine = create_engine(self.settings())
         tables = platform_tables(BENCH_SERVICE)
-        schema, channel = BENCH_SERVICE, outbox_channel(BENCH_SERVICE)
         try:
             async with engine.begin() as conn:
                 await conn.run_sync(tables.metadata.create_all)
-                await conn.execute(
-                    text(
-                        f"CREATE INDEX IF NOT EXISTS ix_outbox_unpublished ON {schema}.outbox (id) "
-                        "WHERE published_at IS NULL"
-                    )
-                )
-                await conn.execute(
-                    text(
-                        f"CREATE OR REPLACE FUNCTION {schema}.notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                        f"BEGIN PERFORM pg_notify('{channel}', ''); RETURN NULL; END $$"
-                    )
-                )
-                await conn.execute(text(f"DROP TRIGGER IF EXISTS outbox_notify ON {schema}.outbox"))
-                await conn.execute(
-                    text(
-                        f"CREATE TRIGGER outbox_notify AFTER INSERT ON {schema}.outbox "
-                        f"FOR EACH STATEMENT EXECUTE FUNCTION {schema}.notify_outbox()"
-                    )
-                )
+                for statement in outbox_inserted_trigger(BENCH_SERVICE):
+                    await conn.execute(text(statement))
         finally:
             await engine.dispose()
 
     async def outbox_backlog(self, schema: str) -> int:
         async with self.admin() as conn:
-            value = await conn.fetchval(f"SELECT count(*) FROM {schema}.outbox WHERE published_at IS NULL")
+            value = await conn.fetchval(f"SELECT count(*) FROM {schema}.outbox_unpublished")
         return int(value)
 
     async def settle(self, timeout: float = 600.0) -> None:

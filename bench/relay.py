@@ -43,7 +43,7 @@ async def relay_events_per_s(env: BenchEnv, count: int) -> float:
     await relay.start()
     try:
         async with env.admin() as conn:
-            query = f"SELECT count(*) FROM {BENCH_SERVICE}.outbox WHERE published_at IS NULL"
+            query = f"SELECT count(*) FROM {BENCH_SERVICE}.outbox_unpublished"
             while True:
                 if await conn.fetchval(query) == 0:
                     break

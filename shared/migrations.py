@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command, op
 from alembic.config import Config
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from shared.db import service_url
 from shared.tables import outbox_channel, platform_tables
@@ -26,19 +28,36 @@ def upgrade(service: str, database_url: str, password: str, revision: str = "hea
 
 
 def create_platform_tables(schema: str) -> None:
-    """Outbox, inbox and idempotency tables, and the trigger that wakes the relay (LISTEN/NOTIFY)."""
+    """Outbox, inbox and idempotency tables, and the trigger that wakes the relay (LISTEN/NOTIFY), as
+    the first revision of every service made them (the outbox as it was then: later revisions change it)."""
     tables = platform_tables(schema)
     bind = op.get_bind()
-    for table in (tables.outbox, tables.inbox, tables.idempotency):
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
+        sa.Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("key", sa.String(500), nullable=False),
+        sa.Column("event_type", sa.String(200), nullable=False),
+        sa.Column("payload", JSONB, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("published_at", sa.DateTime(timezone=True)),
+        sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+        schema=schema,
+    )
+    for table in (tables.inbox, tables.idempotency):
         table.create(bind)
     op.execute(f"CREATE INDEX ix_outbox_unpublished ON {schema}.outbox (id) WHERE published_at IS NULL")
     op.execute(f"CREATE INDEX ix_outbox_created_at ON {schema}.outbox (created_at)")
-    channel = outbox_channel(schema)
+    _create_outbox_notify_trigger(schema)
+
+
+def _create_outbox_notify_trigger(schema: str) -> None:
     op.execute(
         text(
             f"""
             CREATE FUNCTION {schema}.notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN PERFORM pg_notify('{channel}', ''); RETURN NULL; END $$
+            BEGIN PERFORM pg_notify('{outbox_channel(schema)}', ''); RETURN NULL; END $$
             """
         )
     )
@@ -46,3 +65,56 @@ def create_platform_tables(schema: str) -> None:
         f"CREATE TRIGGER outbox_notify AFTER INSERT ON {schema}.outbox "
         f"FOR EACH STATEMENT EXECUTE FUNCTION {schema}.notify_outbox()"
     )
+
+
+def outbox_inserted_trigger(schema: str) -> list[str]:
+    """The statements making the outbox's insert trigger: it lists the new rows as unpublished and wakes
+    the relay (LISTEN/NOTIFY), once per statement however many rows it inserted."""
+    return [
+        f"""
+        CREATE OR REPLACE FUNCTION {schema}.outbox_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO {schema}.outbox_unpublished (id) SELECT id FROM new_rows;
+            PERFORM pg_notify('{outbox_channel(schema)}', '');
+            RETURN NULL;
+        END $$
+        """,
+        f"DROP TRIGGER IF EXISTS outbox_inserted ON {schema}.outbox",
+        f"""
+        CREATE TRIGGER outbox_inserted AFTER INSERT ON {schema}.outbox
+        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {schema}.outbox_inserted()
+        """,
+    ]
+
+
+def list_unpublished_outbox_rows_apart(schema: str) -> None:
+    """Moves the outbox's publish marks to ``outbox_unpublished`` (the ids still to publish): the relay
+    deletes an id once its event is acknowledged instead of updating the outbox row. Drops the
+    never-used ``attempts`` column."""
+    op.create_table(
+        "outbox_unpublished", sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False), schema=schema
+    )
+    op.execute(
+        f"INSERT INTO {schema}.outbox_unpublished (id) SELECT id FROM {schema}.outbox WHERE published_at IS NULL"
+    )
+    op.execute(f"DROP TRIGGER outbox_notify ON {schema}.outbox")
+    op.execute(f"DROP FUNCTION {schema}.notify_outbox()")
+    for statement in outbox_inserted_trigger(schema):
+        op.execute(text(statement))
+    op.drop_index("ix_outbox_unpublished", table_name="outbox", schema=schema)
+    op.drop_column("outbox", "published_at", schema=schema)
+    op.drop_column("outbox", "attempts", schema=schema)
+
+
+def keep_unpublished_outbox_rows_inline(schema: str) -> None:
+    """Reverts ``list_unpublished_outbox_rows_apart``."""
+    op.add_column("outbox", sa.Column("attempts", sa.Integer, nullable=False, server_default="0"), schema=schema)
+    op.add_column("outbox", sa.Column("published_at", sa.DateTime(timezone=True)), schema=schema)
+    op.execute(
+        f"UPDATE {schema}.outbox SET published_at = now() WHERE id NOT IN (SELECT id FROM {schema}.outbox_unpublished)"
+    )
+    op.execute(f"CREATE INDEX ix_outbox_unpublished ON {schema}.outbox (id) WHERE published_at IS NULL")
+    op.execute(f"DROP TRIGGER outbox_inserted ON {schema}.outbox")
+    op.execute(f"DROP FUNCTION {schema}.outbox_inserted()")
+    _create_outbox_notify_trigger(schema)
+    op.drop_table("outbox_unpublished", schema=schema)

@@ -59,11 +59,13 @@ async def replay_dead_letters(settings: KafkaSettings, topic: str, idle_polls: i
 
 
 async def replay_outbox(database_url: str, service: str, password: str, since: datetime) -> int:
-    """Marks the service's events since ``since`` unpublished; its relay publishes them again."""
+    """Lists the service's events since ``since`` as unpublished again; its relay publishes them again.
+    Returns how many were listed (those still waiting were already)."""
     conn = await asyncpg.connect(**asyncpg_kwargs(service_url(database_url, service, password)))  # type: ignore[arg-type]
     try:
         status = await conn.execute(
-            f"UPDATE {service}.outbox SET published_at = NULL WHERE created_at >= $1 AND published_at IS NOT NULL",
+            f"INSERT INTO {service}.outbox_unpublished (id) SELECT id FROM {service}.outbox WHERE created_at >= $1 "
+            "ON CONFLICT (id) DO NOTHING",
             since,
         )
         await conn.execute("SELECT pg_notify($1, '')", outbox_channel(service))

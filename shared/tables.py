@@ -24,6 +24,7 @@ from shared.db import service_metadata
 class PlatformTables:
     metadata: MetaData
     outbox: Table
+    unpublished: Table
     inbox: Table
     idempotency: Table
 
@@ -41,9 +42,11 @@ def platform_tables(schema: str) -> PlatformTables:
         Column("event_type", String(200), nullable=False),
         Column("payload", JSONB, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-        Column("published_at", DateTime(timezone=True)),
-        Column("attempts", Integer, nullable=False, server_default="0"),
     )
+    # The outbox rows still to publish, one id each (written by the outbox's insert trigger). A
+    # publish deletes the id instead of updating the outbox row: an update writes the whole row and
+    # every index again, which doubled Postgres's work per event of an ERP push.
+    unpublished = Table("outbox_unpublished", metadata, Column("id", BigInteger, primary_key=True, autoincrement=False))
     inbox = Table(
         "inbox",
         metadata,
@@ -65,7 +68,7 @@ def platform_tables(schema: str) -> PlatformTables:
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         PrimaryKeyConstraint("scope", "key"),
     )
-    return PlatformTables(metadata, outbox, inbox, idempotency)
+    return PlatformTables(metadata, outbox, unpublished, inbox, idempotency)
 
 
 def tables_of(session: AsyncSession) -> PlatformTables:

@@ -28,7 +28,8 @@ async def return_events(stack: Stack, model: str, published_only: bool = False) 
     async with service_db(stack, "intake") as conn:
         count: int = await conn.fetchval(
             "SELECT count(*) FROM intake.outbox WHERE event_type = 'qms.intake.return.recorded.v1' "
-            "AND payload->'data'->>'model' = $1 AND ($2 = false OR published_at IS NOT NULL)",
+            "AND payload->'data'->>'model' = $1 "
+            "AND ($2 = false OR id NOT IN (SELECT id FROM intake.outbox_unpublished))",
             model,
             published_only,
         )

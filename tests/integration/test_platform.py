@@ -9,7 +9,7 @@ from typing import ClassVar
 import asyncpg
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, ConsumerRecord
 
 from shared.consumer import ConsumerRunner, Subscriptions
 from shared.db import create_engine, make_sessionmaker
@@ -17,7 +17,7 @@ from shared.events import Envelope, topics
 from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
 from shared.events.registry import register
 from shared.kafka import ensure_topics
-from shared.outbox import envelope_for
+from shared.outbox import envelope_for, partition_of
 from shared.settings import ServiceSettings
 from shared.stack import Stack
 from tests.integration.factories import product_complaint
@@ -99,6 +99,38 @@ async def test_an_event_the_broker_acknowledged_is_published_once(stack: Stack, 
     await eventually(copies)
     await asyncio.sleep(3 * ServiceSettings.model_fields["outbox_poll_interval_s"].default)
     assert await copies() == 1
+
+
+RELAY_PROBE_TOPIC = "qms.test.relay-batches"
+
+
+async def test_relay_sends_one_keys_rows_in_order_across_full_record_batches(stack: Stack) -> None:
+    """Rows bigger than a third of a record batch: the relay's batch for the key's partition fills
+    twice, and the rows still arrive once each, in outbox order, on the key's default partition."""
+    settings = ServiceSettings(QMS_KAFKA_BOOTSTRAP_SERVERS=stack.kafka_bootstrap_servers)
+    await ensure_topics(settings, [RELAY_PROBE_TOPIC])
+    key, filler = f"probe-{uuid.uuid4()}", "x" * 300_000
+    event_ids = [uuid.uuid4() for _ in range(7)]
+    async with service_db(stack, "intake") as conn:
+        await conn.execute(
+            "INSERT INTO intake.outbox (event_id, topic, key, event_type, payload) "
+            "SELECT e, $2, $3, 'qms.test.relay_probe.v1', jsonb_build_object('id', e, 'filler', $4::text) "
+            "FROM unnest($1::uuid[]) WITH ORDINALITY AS u(e, n) ORDER BY n",
+            event_ids,
+            RELAY_PROBE_TOPIC,
+            key,
+            filler,
+        )
+
+    async def arrived() -> list[ConsumerRecord[bytes, bytes]] | None:
+        records = await read_topic(stack.kafka_bootstrap_servers or "", RELAY_PROBE_TOPIC)
+        mine = [record for record in records if record.key == key.encode()]
+        return mine if len(mine) >= len(event_ids) else None
+
+    records = await eventually(arrived)
+    partitions = list(range(settings.kafka_partitions))
+    assert [uuid.UUID(json.loads(record.value or b"{}")["id"]) for record in records] == event_ids
+    assert {record.partition for record in records} == {partition_of(key.encode(), partitions)}
 
 
 async def test_same_event_delivered_twice_makes_one_incident(stack: Stack, classification: httpx.AsyncClient) -> None:

@@ -3,12 +3,13 @@
 from datetime import date
 
 import pytest
+from aiokafka.partitioner import DefaultPartitioner
 
 from shared import context
 from shared.consumer import Incoming, runs_of_one_type
 from shared.events import Envelope, UnknownEventType, parse_data
 from shared.events.intake import ReturnRecordedV1
-from shared.outbox import envelope_for, outbox_row
+from shared.outbox import envelope_for, outbox_row, partition_of
 
 
 def return_line() -> ReturnRecordedV1:
@@ -58,3 +59,13 @@ def incoming(event_type: str) -> Incoming:
 def test_consumer_keeps_partition_order_across_batch_and_single_handlers() -> None:
     items = [incoming("a"), incoming("a"), incoming("b"), incoming("a")]
     assert [(event_type, len(run)) for event_type, run in runs_of_one_type(items)] == [("a", 2), ("b", 1), ("a", 1)]
+
+
+@pytest.mark.parametrize("partitions", [[0], [0, 1, 2], list(range(12))])
+def test_relay_routes_a_key_where_kafkas_default_partitioner_does(partitions: list[int]) -> None:
+    """SPEC §1 keys: the relay fills its record batches itself, and must still put a key on the
+    partition every other Kafka client (murmur2) would, or one model's returns would be split."""
+    keys = [f"VX-{n}|2026-11-{n % 28 + 1:02d}".encode() for n in range(200)] + [b"", "漏水".encode()]
+    assert [partition_of(key, partitions) for key in keys] == [
+        DefaultPartitioner()(key, partitions, partitions) for key in keys
+    ]

@@ -1,0 +1,84 @@
+"""Each service's migrations on a database of their own: what a revision does to rows already there."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
+
+import asyncpg
+import pytest
+from alembic import command
+from sqlalchemy import make_url
+
+from shared.bootstrap import asyncpg_kwargs, ensure_service_schema
+from shared.db import admin_url, service_url
+from shared.migrations import alembic_config, upgrade
+from shared.stack import Stack
+
+pytestmark = pytest.mark.integration
+
+BEFORE_UNPUBLISHED_LIST = "20261124_0002"
+SENT = datetime(2026, 11, 24, 10, tzinfo=timezone(timedelta(hours=8)))
+
+
+@pytest.fixture
+async def scratch_url(stack: Stack) -> AsyncIterator[str]:
+    """A database of its own on the stack's server, with intake's role and schema in it."""
+    name = f"qms_migrations_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    await admin.execute(f"CREATE DATABASE {name}")
+    url = make_url(stack.database_url or "").set(database=name).render_as_string(hide_password=False)
+    scratch = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))  # type: ignore[arg-type]
+    try:
+        await ensure_service_schema(scratch, "intake", stack.db_password)
+        await scratch.close()
+        yield url
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.close()
+
+
+async def as_intake(url: str, password: str) -> asyncpg.Connection:
+    return await asyncpg.connect(**asyncpg_kwargs(service_url(url, "intake", password)))  # type: ignore[arg-type]
+
+
+async def test_outbox_rows_waiting_at_the_upgrade_are_listed_unpublished_and_the_downgrade_marks_them_back(
+    stack: Stack, scratch_url: str
+) -> None:
+    """Revision 0003 moves the publish marks to ``outbox_unpublished``: a row the relay had not sent yet
+    is still sent after the upgrade, one it had sent is not sent again; the downgrade restores the marks."""
+    await asyncio.to_thread(upgrade, "intake", scratch_url, stack.db_password, BEFORE_UNPUBLISHED_LIST)
+    conn = await as_intake(scratch_url, stack.db_password)
+    try:
+        inserted = await conn.fetch(
+            "INSERT INTO intake.outbox (event_id, topic, key, event_type, payload, published_at) "
+            "SELECT gen_random_uuid(), 'qms.intake.complaints', 'k', 't', '{}', p "
+            "FROM unnest($1::timestamptz[]) WITH ORDINALITY AS u(p, n) ORDER BY n RETURNING id, published_at",
+            [None, SENT, None, SENT],
+        )
+        waiting = sorted(row["id"] for row in inserted if row["published_at"] is None)
+    finally:
+        await conn.close()
+
+    await asyncio.to_thread(upgrade, "intake", scratch_url, stack.db_password)
+    conn = await as_intake(scratch_url, stack.db_password)
+    try:
+        assert [
+            row["id"] for row in await conn.fetch("SELECT id FROM intake.outbox_unpublished ORDER BY id")
+        ] == waiting
+        new_id = await conn.fetchval(
+            "INSERT INTO intake.outbox (event_id, topic, key, event_type, payload) "
+            "VALUES (gen_random_uuid(), 'qms.intake.complaints', 'k', 't', '{}') RETURNING id"
+        )
+        assert await conn.fetchval("SELECT count(*) FROM intake.outbox_unpublished WHERE id = $1", new_id) == 1
+    finally:
+        await conn.close()
+
+    config = alembic_config("intake", scratch_url, stack.db_password)
+    await asyncio.to_thread(command.downgrade, config, BEFORE_UNPUBLISHED_LIST)
+    conn = await as_intake(scratch_url, stack.db_password)
+    try:
+        unmarked = await conn.fetch("SELECT id FROM intake.outbox WHERE published_at IS NULL ORDER BY id")
+        assert [row["id"] for row in unmarked] == [*waiting, new_id]
+    finally:
+        await conn.close()
