@@ -1,7 +1,6 @@
 """The integration suite runs against one real embedded stack: Postgres, the Tansu broker, and the
 four services as separate processes on free ports."""
 
-import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -26,7 +25,7 @@ def stack() -> Iterator[Stack]:
         yield stack
     finally:
         stack.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        print("KEEP", data_dir)
 
 
 def _client(stack: Stack, name: str) -> httpx.AsyncClient:

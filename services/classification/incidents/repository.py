@@ -130,15 +130,15 @@ async def add_many(
     histories: list[tuple[str, str, dict[str, Any]]],
     at: datetime,
 ) -> None:
-    """Incidents, their sources and their first history entries, each kind in one statement."""
+    """Incidents, their sources and their first history entries, each kind in one statement. One flush
+    writes the incidents and then their history (the ids are made here, not by the database)."""
     session.add_all(incidents)
-    await session.flush()
-    await add_sources(session, sources)
     session.add_all(
         IncidentHistory(incident_id=incident.id, action=action, actor=actor, detail=detail, at=at)
         for incident, (action, actor, detail) in zip(incidents, histories, strict=True)
     )
     await session.flush()
+    await add_sources(session, sources)
 
 
 async def linked_sources(session: AsyncSession, source_ids: list[str]) -> set[str]:
