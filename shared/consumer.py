@@ -32,6 +32,9 @@ from shared.observability import (
     EVENTS_DEAD_LETTERED,
     EVENTS_DUPLICATE,
     EVENTS_FAILED,
+    count_when_committed,
+    counted_on_commit,
+    uncounted_on_error,
 )
 from shared.settings import ServiceSettings
 from shared.tables import platform_tables
@@ -361,19 +364,20 @@ class ConsumerRunner:
         if not wanted:
             return
         try:
-            async with self.sessions() as session, session.begin():
-                fresh = await self._claim_in_inbox(session, wanted)
-                await self._apply_without_savepoints(session, fresh)
+            with counted_on_commit():
+                async with self.sessions() as session, session.begin():
+                    fresh = await self._claim_in_inbox(session, wanted)
+                    await self._apply_without_savepoints(session, fresh)
+                    count_when_committed(EVENTS_CONSUMED.labels(self.name, tp.topic), len(fresh))
         except Exception:
             # Some event failed and took the whole transaction with it: the batch is applied again with a
             # savepoint per event, so the failing one is retried and dead-lettered alone. Savepoints only
             # on this path: they were two extra round trips per event on every batch.
             log.warning("batch of %s on %s failed; applying it event by event", len(wanted), tp, exc_info=True)
-            async with self.sessions() as session, session.begin():
-                fresh = await self._claim_in_inbox(session, wanted)
-                await self._apply_fresh(session, tp.topic, fresh)
-        else:
-            EVENTS_CONSUMED.labels(self.name, tp.topic).inc(len(fresh))
+            with counted_on_commit():
+                async with self.sessions() as session, session.begin():
+                    fresh = await self._claim_in_inbox(session, wanted)
+                    await self._apply_fresh(session, tp.topic, fresh)
         EVENTS_DUPLICATE.labels(self.name, tp.topic).inc(len(wanted) - len(fresh))
 
     async def _apply_without_savepoints(self, session: AsyncSession, fresh: list[Incoming]) -> None:
@@ -421,9 +425,10 @@ class ConsumerRunner:
     async def _apply_group(self, session: AsyncSession, topic: str, event_type: str, items: list[Incoming]) -> None:
         handler = self.subscriptions.batch_handlers[event_type]
         try:
-            async with session.begin_nested():
-                await handler(session, [item.pair() for item in items])
-            EVENTS_CONSUMED.labels(self.name, topic).inc(len(items))
+            with uncounted_on_error():
+                async with session.begin_nested():
+                    await handler(session, [item.pair() for item in items])
+            count_when_committed(EVENTS_CONSUMED.labels(self.name, topic), len(items))
         except Exception:
             # One bad event must not stop the others: apply them one by one to find it.
             log.warning("batch of %s failed; applying one by one", event_type, exc_info=True)
@@ -437,13 +442,13 @@ class ConsumerRunner:
         error = ""
         for _attempt in range(self.settings.consumer_max_retries):
             try:
-                with caused_by(envelope):
+                with caused_by(envelope), uncounted_on_error():
                     async with session.begin_nested():
                         if handler is not None:
                             await handler(session, envelope, data)
                         else:
                             await self.subscriptions.batch_handlers[envelope.type](session, [(envelope, data)])
-                EVENTS_CONSUMED.labels(self.name, topic).inc()
+                count_when_committed(EVENTS_CONSUMED.labels(self.name, topic))
                 return
             except Exception as exc:
                 EVENTS_FAILED.labels(self.name, topic).inc()

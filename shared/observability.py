@@ -1,10 +1,12 @@
 """Metrics (Prometheus), JSON logs, and the health endpoints every service serves."""
 
 import asyncio
+import contextlib
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Response
@@ -30,6 +32,47 @@ EVENTS_FAILED = Counter("qms_events_failed_total", "Event processing attempts th
 EVENTS_DEAD_LETTERED = Counter(
     "qms_events_dead_lettered_total", "Events sent to a dead-letter topic", ["service", "topic"]
 )
+# Counts a consumer transaction made, waiting for its commit (None: no consumer transaction here).
+_uncommitted: ContextVar[list[tuple[Counter, float]] | None] = ContextVar("qms_uncommitted_counts", default=None)
+
+
+def count_when_committed(counter: Counter, amount: float = 1) -> None:
+    """Counts once the consumer transaction applying the current events commits (at once outside one):
+    a batch that fails and is applied again event by event must not count what it did twice."""
+    pending = _uncommitted.get()
+    if pending is None:
+        counter.inc(amount)
+    else:
+        pending.append((counter, amount))
+
+
+@contextlib.contextmanager
+def counted_on_commit() -> Iterator[None]:
+    """Wraps a consumer transaction, its commit included: the counts made inside are counted only if the
+    block ends without an error."""
+    pending: list[tuple[Counter, float]] = []
+    token = _uncommitted.set(pending)
+    try:
+        yield
+    finally:
+        _uncommitted.reset(token)
+    for counter, amount in pending:
+        counter.inc(amount)
+
+
+@contextlib.contextmanager
+def uncounted_on_error() -> Iterator[None]:
+    """Wraps a savepoint: the counts made inside are dropped if it is rolled back."""
+    pending = _uncommitted.get()
+    mark = len(pending) if pending is not None else 0
+    try:
+        yield
+    except BaseException:
+        if pending is not None:
+            del pending[mark:]
+        raise
+
+
 OUTBOX_BACKLOG = Gauge("qms_outbox_backlog", "Outbox rows not yet published", ["service"])
 CONSUMER_LAG = Gauge("qms_consumer_lag", "Messages behind the end of the partition", ["service", "topic", "partition"])
 

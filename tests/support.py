@@ -2,10 +2,11 @@
 
 import asyncio
 import contextlib
+import json
 import time
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import asyncpg
 import httpx
@@ -92,3 +93,17 @@ async def metric(client: httpx.AsyncClient, series: str) -> float:
     text = (await client.get("/metrics")).text
     prefix = f"{series} "
     return sum(float(line.removeprefix(prefix)) for line in text.splitlines() if line.startswith(prefix))
+
+
+def events_in(records: list[ConsumerRecord[bytes, bytes]]) -> list[dict[str, Any]]:
+    """The JSON objects among the records' values, in order: a test that poisons a topic leaves values
+    that are none, and tests that run after it read the same topic."""
+    events = []
+    for record in records:
+        try:
+            value = json.loads(record.value or b"")
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            events.append(value)
+    return events

@@ -1,6 +1,5 @@
 """CLS-1, CLS-3…CLS-8 through intake's shop-floor reports and classification's own API."""
 
-import json
 import uuid
 from typing import Any
 
@@ -11,7 +10,7 @@ from services.classification.zeroing.rules import EMERGENCY_STEPS, FOUR_NOT_LET_
 from shared.events import topics
 from shared.stack import Stack
 from tests.integration.factories import incident_report, product_complaint, supplier_material_report
-from tests.support import auth, eventually, read_topic
+from tests.support import auth, events_in, eventually, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -50,7 +49,7 @@ async def set_rate(classification: httpx.AsyncClient, model: str, units_per_hour
 
 async def events_about(stack: Stack, topic: str, subject: str) -> list[dict[str, Any]]:
     records = await read_topic(stack.kafka_bootstrap_servers or "", topic)
-    return [e for e in (json.loads(r.value or b"{}") for r in records) if e.get("subject") == subject]
+    return [e for e in events_in(records) if e.get("subject") == subject]
 
 
 @pytest.mark.parametrize(("quantity", "level"), [(99, "general"), (100, "batch")])

@@ -1,6 +1,5 @@
 """CRM-1…CRM-4 over HTTP and the real broker."""
 
-import json
 import uuid
 
 import httpx
@@ -8,7 +7,7 @@ import pytest
 
 from shared.events import topics
 from shared.stack import Stack
-from tests.support import auth, eventually, read_topic
+from tests.support import auth, events_in, eventually, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -52,7 +51,7 @@ async def test_crm3_tier_change_and_upsert_land_on_the_customers_topic(stack: St
 
     async def published() -> list[dict[str, object]]:
         records = await read_topic(stack.kafka_bootstrap_servers or "", topics.CUSTOMERS)
-        events = [json.loads(r.value or b"{}") for r in records if r.key == customer_id.encode()]
+        events = events_in([r for r in records if r.key == customer_id.encode()])
         return events if len(events) >= 4 else []
 
     events = await eventually(published)

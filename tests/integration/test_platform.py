@@ -9,7 +9,8 @@ from typing import ClassVar
 import asyncpg
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
+from prometheus_client import REGISTRY, Counter
 
 from shared.consumer import ConsumerRunner, Subscriptions
 from shared.db import create_engine, make_sessionmaker
@@ -17,11 +18,12 @@ from shared.events import Envelope, topics
 from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
 from shared.events.registry import register
 from shared.kafka import ensure_topics
+from shared.observability import count_when_committed
 from shared.outbox import envelope_for, partition_of
 from shared.settings import ServiceSettings
 from shared.stack import Stack
 from tests.integration.factories import product_complaint
-from tests.support import auth, eventually, produce, read_topic, service_db
+from tests.support import auth, events_in, eventually, produce, read_topic, service_db
 
 pytestmark = pytest.mark.integration
 
@@ -79,7 +81,7 @@ async def test_correlation_id_of_the_request_travels_in_the_event(stack: Stack, 
 
     async def published() -> list[dict[str, object]]:
         records = await read_topic(stack.kafka_bootstrap_servers or "", topics.COMPLAINTS)
-        return [e for e in (json.loads(r.value or b"{}") for r in records) if e.get("correlationid") == correlation]
+        return [e for e in events_in(records) if e.get("correlationid") == correlation]
 
     events = await eventually(published)
     assert events[0]["type"] == "qms.intake.complaint.received.v1"
@@ -94,7 +96,7 @@ async def test_an_event_the_broker_acknowledged_is_published_once(stack: Stack, 
 
     async def copies() -> int:
         records = await read_topic(stack.kafka_bootstrap_servers or "", topics.COMPLAINTS)
-        return sum(json.loads(r.value or b"{}").get("subject") == complaint_id for r in records)
+        return sum(event.get("subject") == complaint_id for event in events_in(records))
 
     await eventually(copies)
     await asyncio.sleep(3 * ServiceSettings.model_fields["outbox_poll_interval_s"].default)
@@ -205,6 +207,70 @@ async def test_partitions_of_one_fetch_are_applied_side_by_side(stack: Stack) ->
         await engine.dispose()
 
     assert most_in_flight >= 2
+
+
+@register
+class CountProbeV1(ComplaintReceivedV1):
+    """A complaint's fields on a topic of its own, applied by the count test's handler only."""
+
+    TYPE: ClassVar[str] = "qms.test.count-probe.v1"
+    TOPIC: ClassVar[str] = "qms.test.count-probe"
+
+
+PROBES_APPLIED = Counter("qms_test_probes_applied_total", "Probe events the count test's handler applied")
+
+
+async def test_a_batch_applied_again_event_by_event_counts_each_applied_event_once(stack: Stack) -> None:
+    """A batch whose handler fails part-way is rolled back and applied again, as a group and then event
+    by event: what the handler and the consumer count is counted once per event that stayed applied,
+    never for an attempt that was rolled back."""
+    subscriptions = Subscriptions()
+
+    @subscriptions.on_batch(CountProbeV1)
+    async def apply_probes(_session: object, items: list[tuple[Envelope, CountProbeV1]]) -> None:
+        for _, probe in items:
+            count_when_committed(PROBES_APPLIED)
+            if probe.description == "refused":
+                raise ValueError("the probe handler refuses this one")
+
+    settings = ServiceSettings(
+        QMS_DATABASE_URL=stack.database_url,
+        QMS_KAFKA_BOOTSTRAP_SERVERS=stack.kafka_bootstrap_servers,
+        service="classification",
+        db_password=stack.db_password,
+    )
+    await ensure_topics(settings, [CountProbeV1.TOPIC, f"{CountProbeV1.TOPIC}.dlq"])
+    probe = json.loads(complaint_event(str(uuid.uuid4())))["data"]
+    records = [
+        ConsumerRecord(
+            CountProbeV1.TOPIC,
+            0,
+            offset,
+            0,
+            0,
+            None,
+            envelope_for(CountProbeV1(**{**probe, "description": description})).model_dump_json().encode(),
+            None,
+            0,
+            0,
+            (),
+        )
+        for offset, description in enumerate(["applied", "refused"])
+    ]
+    name = f"count-probe-{uuid.uuid4().hex[:8]}"
+    engine = create_engine(settings)
+    runner = ConsumerRunner(settings, make_sessionmaker(engine, "classification"), subscriptions, name=name)
+    applied_before = PROBES_APPLIED._value.get()
+    try:
+        await runner.apply(TopicPartition(CountProbeV1.TOPIC, 0), records)
+    finally:
+        await runner.stop()
+        await engine.dispose()
+
+    assert PROBES_APPLIED._value.get() - applied_before == 1
+    consumed = {"service": name, "topic": CountProbeV1.TOPIC}
+    assert REGISTRY.get_sample_value("qms_events_consumed_total", consumed) == 1
+    assert REGISTRY.get_sample_value("qms_events_dead_lettered_total", consumed) == 1
 
 
 async def test_poison_message_is_dead_lettered_and_the_next_one_processed(

@@ -1,7 +1,6 @@
 """SAN-2, SAN-3, SAN-4 over HTTP against the running stack."""
 
 import asyncio
-import json
 import random
 import uuid
 from typing import Any
@@ -13,7 +12,7 @@ from services.sanctions.clauses.rules import DEFAULT_AGGRAVATION_FACTOR, DEFAULT
 from services.sanctions.summaries.rules import next_month
 from shared.events import topics
 from shared.stack import Stack
-from tests.support import auth, eventually, read_topic
+from tests.support import auth, events_in, eventually, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -203,7 +202,7 @@ async def test_san4_notice_steps_are_kept_with_who_and_when_and_issue_is_publish
 
     async def published() -> list[dict[str, Any]]:
         records = await read_topic(stack.kafka_bootstrap_servers or "", topics.NOTICES)
-        events = [json.loads(r.value or b"{}") for r in records]
+        events = events_in(records)
         return [e for e in events if e.get("subject") == notice["id"]]
 
     events = await eventually(published)

@@ -2,7 +2,6 @@
 
 import asyncio
 import io
-import json
 import uuid
 from typing import Any
 
@@ -21,7 +20,7 @@ from tests.integration.test_sanctions_notices import (
     restore_spec_catalog,
     violation,
 )
-from tests.support import auth, eventually, read_topic
+from tests.support import auth, events_in, eventually, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -93,7 +92,7 @@ async def test_san5_closing_a_month_sums_people_and_departments_and_exports_them
 
     async def published() -> list[dict[str, Any]]:
         records = await read_topic(stack.kafka_bootstrap_servers or "", topics.NOTICES)
-        events = [json.loads(r.value or b"{}") for r in records]
+        events = events_in(records)
         return [e for e in events if e.get("type") == "qms.sanctions.summary.closed.v1" and e["subject"] == month]
 
     event = (await eventually(published))[0]

@@ -20,6 +20,7 @@ from shared.auth import Principal
 from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
 from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1, IncidentReportFiledV1
 from shared.http.problems import conflict, not_found
+from shared.observability import count_when_committed
 from shared.outbox import add_event, add_events
 
 SYSTEM = "system"
@@ -80,7 +81,7 @@ async def open_for_complaints(session: AsyncSession, complaints: list[ComplaintR
             for incident, complaint in zip(incidents, fresh, strict=True)
         ],
     )
-    INCIDENTS_OPENED.labels("complaint", Level.GENERAL.value).inc(len(incidents))
+    count_when_committed(INCIDENTS_OPENED.labels("complaint", Level.GENERAL.value), len(incidents))
     return incidents
 
 
@@ -153,7 +154,7 @@ async def open_for_report(session: AsyncSession, report: IncidentReportFiledV1) 
     if report.kind == "supplier_material":
         await suppliers_service.open_issue(session, incident.id, report)
     await add_event(session, classified_event(incident, [report.report_id]))
-    INCIDENTS_OPENED.labels("incident_report", incident.level).inc()
+    count_when_committed(INCIDENTS_OPENED.labels("incident_report", incident.level))
     return incident
 
 

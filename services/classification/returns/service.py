@@ -28,6 +28,7 @@ from services.classification.rules import service as rules_service
 from services.classification.rules.rules import Level, higher_level, is_escalation, reason, with_updated_reason
 from shared.events.intake import ReturnRecordedV1
 from shared.events.registry import EventData
+from shared.observability import count_when_committed
 from shared.outbox import add_events
 
 BATCH, MAJOR = "batch", "major"
@@ -64,10 +65,10 @@ async def record_returns(session: AsyncSession, lines: list[ReturnRecordedV1]) -
     unique = first_of_each_line(lines)
     stored = await repository.insert_new_lines(session, unique)
     fresh = [line for line in unique if line.line_id in stored]
-    RETURN_LINES.labels("duplicate").inc(len(lines) - len(fresh))
+    count_when_committed(RETURN_LINES.labels("duplicate"), len(lines) - len(fresh))
     if not fresh:
         return
-    RETURN_LINES.labels("counted").inc(len(fresh))
+    count_when_committed(RETURN_LINES.labels("counted"), len(fresh))
     by_model_date = await repository.add_to_model_dates(session, sums_by_model_date(fresh))
     by_shipped_batch = await repository.add_to_shipped_batches(session, sums_by_shipped_batch(fresh))
     batch = _Batch(await rules_service.rule_set_in_force(session), fresh)
@@ -217,7 +218,7 @@ async def _open(session: AsyncSession, batch: _Batch, kind: str, openings: list[
     if taken:
         # The aggregate rows are locked by this transaction, so nobody else can hold the keys: a bug if so.
         raise RuntimeError(f"incident keys of kind {kind} taken although their aggregates are locked: {sorted(taken)}")
-    INCIDENTS_OPENED.labels("returns", kind).inc(len(incidents))
+    count_when_committed(INCIDENTS_OPENED.labels("returns", kind), len(incidents))
     return incidents
 
 
