@@ -34,8 +34,8 @@ def create_platform_tables(schema: str) -> None:
     bind = op.get_bind()
     op.create_table(
         "outbox",
-        sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=True),
-        sa.Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+        sa.Column("id", sa.BigInteger, autoincrement=True),
+        sa.Column("event_id", UUID(as_uuid=True), nullable=False),
         sa.Column("topic", sa.String(200), nullable=False),
         sa.Column("key", sa.String(500), nullable=False),
         sa.Column("event_type", sa.String(200), nullable=False),
@@ -43,6 +43,8 @@ def create_platform_tables(schema: str) -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.Column("published_at", sa.DateTime(timezone=True)),
         sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+        sa.PrimaryKeyConstraint("id", name="pk_outbox"),
+        sa.UniqueConstraint("event_id", name="uq_outbox_event_id"),
         schema=schema,
     )
     for table in (tables.inbox, tables.idempotency):
@@ -92,7 +94,10 @@ def list_unpublished_outbox_rows_apart(schema: str) -> None:
     deletes an id once its event is acknowledged instead of updating the outbox row. Drops the
     never-used ``attempts`` column."""
     op.create_table(
-        "outbox_unpublished", sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False), schema=schema
+        "outbox_unpublished",
+        sa.Column("id", sa.BigInteger, autoincrement=False),
+        sa.PrimaryKeyConstraint("id", name="pk_outbox_unpublished"),
+        schema=schema,
     )
     op.execute(
         f"INSERT INTO {schema}.outbox_unpublished (id) SELECT id FROM {schema}.outbox WHERE published_at IS NULL"

@@ -7,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -42,6 +43,7 @@ def platform_tables(schema: str) -> PlatformTables:
         Column("event_type", String(200), nullable=False),
         Column("payload", JSONB, nullable=False),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Index("ix_outbox_created_at", "created_at"),  # replay-outbox: the events since a time
     )
     # The outbox rows still to publish, one id each (written by the outbox's insert trigger). A
     # publish deletes the id instead of updating the outbox row: an update writes the whole row and

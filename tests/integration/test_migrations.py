@@ -4,16 +4,21 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import asyncpg
 import pytest
 from alembic import command
-from sqlalchemy import make_url
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from shared.bootstrap import asyncpg_kwargs, ensure_service_schema
+from shared.bootstrap import SERVICES, asyncpg_kwargs, ensure_service_schema
 from shared.db import admin_url, service_url
 from shared.migrations import alembic_config, upgrade
 from shared.stack import Stack
+from shared.tables import platform_tables
 
 pytestmark = pytest.mark.integration
 
@@ -82,3 +87,26 @@ async def test_outbox_rows_waiting_at_the_upgrade_are_listed_unpublished_and_the
         assert [row["id"] for row in unmarked] == [*waiting, new_id]
     finally:
         await conn.close()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_each_services_platform_tables_are_what_the_code_declares(stack: Stack, service: str) -> None:
+    """The outbox, its unpublished list, the inbox and the idempotency keys as the migrations left them
+    match ``shared.tables`` (the relay, the consumer and the bench build their statements from it)."""
+    tables = platform_tables(service)
+    names = {table.name for table in tables.metadata.sorted_tables}
+
+    def differences(connection: Connection) -> list[Any]:
+        context = MigrationContext.configure(
+            connection,
+            opts={"include_name": lambda name, kind, _parent: kind != "table" or name in names},
+        )
+        return list(compare_metadata(context, tables.metadata))
+
+    engine = create_async_engine(service_url(stack.database_url or "", service, stack.db_password))
+    try:
+        async with engine.connect() as connection:
+            found = await connection.run_sync(differences)
+    finally:
+        await engine.dispose()
+    assert found == []
