@@ -118,7 +118,8 @@ class BenchEnv:
 
     async def vacuum(self) -> None:
         """VACUUM ANALYZE the whole database: the dead rows one benchmark leaves (every published outbox
-        row is an update) are cleared now, not by autovacuum in the middle of the next benchmark."""
+        row leaves a deleted id in ``outbox_unpublished``) are cleared now, not by autovacuum in the middle
+        of the next benchmark."""
         async with self.admin() as conn:
             await conn.execute("VACUUM (ANALYZE)")
 
