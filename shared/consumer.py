@@ -341,6 +341,13 @@ class ConsumerRunner:
         behind = [tp for tp in assigned if ends.get(tp, 0) > positions[tp]]
         if behind:
             raise ConsumerStalled(f"no records for {STALL_WINDOW_S}s while {len(behind)} partition(s) have some")
+        past_end = [tp for tp in assigned if positions[tp] > ends.get(tp, 0)]
+        if past_end:
+            # The broker lost these partitions' log (a memory broker restarted, a topic recreated): new
+            # records start below the position and would never be fetched. What is read again from the
+            # start and was applied already is dropped by the inbox.
+            log.warning("consumer %s is past the end of %s: reading them from their start", self.name, past_end)
+            await self._consumer.seek_to_beginning(*past_end)
         self._last_progress = now
 
     def _record_lag(self, tp: TopicPartition, next_offset: int) -> None:

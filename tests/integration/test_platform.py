@@ -10,6 +10,7 @@ import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client import REGISTRY, Counter
 
 from shared.consumer import ConsumerRunner, Subscriptions
@@ -271,6 +272,65 @@ async def test_a_batch_applied_again_event_by_event_counts_each_applied_event_on
     consumed = {"service": name, "topic": CountProbeV1.TOPIC}
     assert REGISTRY.get_sample_value("qms_events_consumed_total", consumed) == 1
     assert REGISTRY.get_sample_value("qms_events_dead_lettered_total", consumed) == 1
+
+
+@register
+class PastEndProbeV1(ComplaintReceivedV1):
+    """A complaint's fields on a topic the test deletes and creates again."""
+
+    TYPE: ClassVar[str] = "qms.test.past-end.v1"
+    TOPIC: ClassVar[str] = "qms.test.past-end"
+
+
+async def test_a_consumer_past_the_end_of_a_partition_whose_log_was_lost_reads_it_from_its_start(
+    stack: Stack,
+) -> None:
+    """The broker lost a partition's log (here: the topic deleted and created again, as a memory broker's
+    restart does): the consumer's position is past the new end, so the records written since would
+    never be fetched. Once idle for the stall window it reads the partition from its start."""
+    applied: list[str] = []
+    subscriptions = Subscriptions()
+
+    @subscriptions.on_batch(PastEndProbeV1)
+    async def note(_session: object, items: list[tuple[Envelope, PastEndProbeV1]]) -> None:
+        applied.extend(probe.description for _, probe in items)
+
+    settings = ServiceSettings(
+        QMS_DATABASE_URL=stack.database_url,
+        QMS_KAFKA_BOOTSTRAP_SERVERS=stack.kafka_bootstrap_servers,
+        service="classification",
+        db_password=stack.db_password,
+        kafka_partitions=1,
+    )
+    probe = json.loads(complaint_event(str(uuid.uuid4())))["data"]
+
+    def message(description: str) -> tuple[bytes, bytes]:
+        event = PastEndProbeV1(**{**probe, "complaint_id": str(uuid.uuid4()), "description": description})
+        return event.complaint_id.encode(), envelope_for(event).model_dump_json().encode()
+
+    async def applied_all(descriptions: list[str]) -> bool:
+        return set(descriptions) <= set(applied)
+
+    bootstrap = stack.kafka_bootstrap_servers or ""
+    await ensure_topics(settings, [PastEndProbeV1.TOPIC])
+    await produce(bootstrap, PastEndProbeV1.TOPIC, [message(f"before-{n}") for n in range(5)])
+    engine = create_engine(settings)
+    runner = ConsumerRunner(settings, make_sessionmaker(engine, "classification"), subscriptions, name="past-end")
+    await runner.start()
+    try:
+        await eventually(lambda: applied_all(["before-0", "before-1", "before-2", "before-3", "before-4"]))
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        await admin.start()
+        try:
+            await admin.delete_topics([PastEndProbeV1.TOPIC])
+        finally:
+            await admin.close()
+        await ensure_topics(settings, [PastEndProbeV1.TOPIC])
+        await produce(bootstrap, PastEndProbeV1.TOPIC, [message("after")])
+        await eventually(lambda: applied_all(["after"]), timeout=40)
+    finally:
+        await runner.stop()
+        await engine.dispose()
 
 
 async def test_poison_message_is_dead_lettered_and_the_next_one_processed(
