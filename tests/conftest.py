@@ -1,6 +1,7 @@
 """The integration suite runs against one real embedded stack: Postgres, the Tansu broker, and the
 four services as separate processes on free ports."""
 
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -25,7 +26,7 @@ def stack() -> Iterator[Stack]:
         yield stack
     finally:
         stack.stop()
-        print("KEEP", data_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def _client(stack: Stack, name: str) -> httpx.AsyncClient:
