@@ -45,9 +45,15 @@ async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 
 
 @contextlib.asynccontextmanager
 async def service_db(stack: Stack, service: str) -> AsyncIterator[asyncpg.Connection]:
-    """A connection as the service's own login role (its schema only), closed on the way out."""
-    url = service_url(stack.database_url or "", service, stack.db_password)
-    conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
+    """A connection to the stack's database as the service's own login role (its schema only)."""
+    async with service_connection(stack.database_url or "", service, stack.db_password) as conn:
+        yield conn
+
+
+@contextlib.asynccontextmanager
+async def service_connection(database_url: str, service: str, password: str) -> AsyncIterator[asyncpg.Connection]:
+    """A connection as the service's own login role to any database, closed on the way out."""
+    conn = await asyncpg.connect(**asyncpg_kwargs(service_url(database_url, service, password)))  # type: ignore[arg-type]
     try:
         yield conn
     finally:

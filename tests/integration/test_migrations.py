@@ -19,6 +19,7 @@ from shared.db import admin_url, service_url
 from shared.migrations import alembic_config, upgrade
 from shared.stack import Stack
 from shared.tables import platform_tables
+from tests.support import service_connection
 
 pytestmark = pytest.mark.integration
 
@@ -43,31 +44,23 @@ async def scratch_url(stack: Stack) -> AsyncIterator[str]:
         await admin.close()
 
 
-async def as_intake(url: str, password: str) -> asyncpg.Connection:
-    return await asyncpg.connect(**asyncpg_kwargs(service_url(url, "intake", password)))  # type: ignore[arg-type]
-
-
 async def test_outbox_rows_waiting_at_the_upgrade_are_listed_unpublished_and_the_downgrade_marks_them_back(
     stack: Stack, scratch_url: str
 ) -> None:
     """Revision 0003 moves the publish marks to ``outbox_unpublished``: a row the relay had not sent yet
     is still sent after the upgrade, one it had sent is not sent again; the downgrade restores the marks."""
     await asyncio.to_thread(upgrade, "intake", scratch_url, stack.db_password, BEFORE_UNPUBLISHED_LIST)
-    conn = await as_intake(scratch_url, stack.db_password)
-    try:
+    async with service_connection(scratch_url, "intake", stack.db_password) as conn:
         inserted = await conn.fetch(
             "INSERT INTO intake.outbox (event_id, topic, key, event_type, payload, published_at) "
             "SELECT gen_random_uuid(), 'qms.intake.complaints', 'k', 't', '{}', p "
             "FROM unnest($1::timestamptz[]) WITH ORDINALITY AS u(p, n) ORDER BY n RETURNING id, published_at",
             [None, SENT, None, SENT],
         )
-        waiting = sorted(row["id"] for row in inserted if row["published_at"] is None)
-    finally:
-        await conn.close()
+    waiting = sorted(row["id"] for row in inserted if row["published_at"] is None)
 
     await asyncio.to_thread(upgrade, "intake", scratch_url, stack.db_password)
-    conn = await as_intake(scratch_url, stack.db_password)
-    try:
+    async with service_connection(scratch_url, "intake", stack.db_password) as conn:
         assert [
             row["id"] for row in await conn.fetch("SELECT id FROM intake.outbox_unpublished ORDER BY id")
         ] == waiting
@@ -76,17 +69,12 @@ async def test_outbox_rows_waiting_at_the_upgrade_are_listed_unpublished_and_the
             "VALUES (gen_random_uuid(), 'qms.intake.complaints', 'k', 't', '{}') RETURNING id"
         )
         assert await conn.fetchval("SELECT count(*) FROM intake.outbox_unpublished WHERE id = $1", new_id) == 1
-    finally:
-        await conn.close()
 
     config = alembic_config("intake", scratch_url, stack.db_password)
     await asyncio.to_thread(command.downgrade, config, BEFORE_UNPUBLISHED_LIST)
-    conn = await as_intake(scratch_url, stack.db_password)
-    try:
+    async with service_connection(scratch_url, "intake", stack.db_password) as conn:
         unmarked = await conn.fetch("SELECT id FROM intake.outbox WHERE published_at IS NULL ORDER BY id")
-        assert [row["id"] for row in unmarked] == [*waiting, new_id]
-    finally:
-        await conn.close()
+    assert [row["id"] for row in unmarked] == [*waiting, new_id]
 
 
 @pytest.mark.parametrize("service", SERVICES)

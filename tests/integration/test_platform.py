@@ -1,10 +1,12 @@
 """Issue 2's proof: one complaint through intake, the outbox, the broker, and classification's inbox."""
 
 import asyncio
+import contextlib
 import json
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import asyncpg
 import httpx
@@ -110,7 +112,7 @@ RELAY_PROBE_TOPIC = "qms.test.relay-batches"
 async def test_relay_sends_one_keys_rows_in_order_across_full_record_batches(stack: Stack) -> None:
     """Rows bigger than a third of a record batch: the relay's batch for the key's partition fills
     twice, and the rows still arrive once each, in outbox order, on the key's default partition."""
-    settings = ServiceSettings(QMS_KAFKA_BOOTSTRAP_SERVERS=stack.kafka_bootstrap_servers)
+    settings = stack.kafka_settings()
     await ensure_topics(settings, [RELAY_PROBE_TOPIC])
     key, filler = f"probe-{uuid.uuid4()}", "x" * 300_000
     event_ids = [uuid.uuid4() for _ in range(7)]
@@ -151,6 +153,38 @@ async def test_same_event_delivered_twice_makes_one_incident(stack: Stack, class
     assert len(await incidents_for(classification, twice)) == 1
 
 
+def runner_settings(stack: Stack, **overrides: Any) -> ServiceSettings:
+    """Classification's settings on the suite's stack, for a consumer runner a test runs in-process."""
+    return ServiceSettings(
+        QMS_DATABASE_URL=stack.database_url,
+        QMS_KAFKA_BOOTSTRAP_SERVERS=stack.kafka_bootstrap_servers,
+        service="classification",
+        db_password=stack.db_password,
+        **overrides,
+    )
+
+
+@contextlib.asynccontextmanager
+async def in_process_runner(
+    settings: ServiceSettings, subscriptions: Subscriptions, name: str
+) -> AsyncIterator[ConsumerRunner]:
+    """A consumer runner with the test's own subscriptions on classification's database, not started
+    yet; stopped, and its engine disposed, on the way out."""
+    engine = create_engine(settings)
+    runner = ConsumerRunner(settings, make_sessionmaker(engine, "classification"), subscriptions, name=name)
+    try:
+        yield runner
+    finally:
+        await runner.stop()
+        await engine.dispose()
+
+
+def probe_value(probe: type[ComplaintReceivedV1], **fields: object) -> bytes:
+    """A probe event on the wire: a fresh complaint's fields, ``fields`` over them."""
+    complaint = json.loads(complaint_event(str(uuid.uuid4())))["data"]
+    return envelope_for(probe(**{**complaint, **fields})).model_dump_json().encode()
+
+
 @register
 class SideBySideProbeV1(ComplaintReceivedV1):
     """A complaint's fields on a topic of its own, so the probe's partitions hold only what it sends."""
@@ -180,32 +214,18 @@ async def test_partitions_of_one_fetch_are_applied_side_by_side(stack: Stack) ->
         finally:
             in_flight -= 1
 
-    settings = ServiceSettings(
-        QMS_DATABASE_URL=stack.database_url,
-        QMS_KAFKA_BOOTSTRAP_SERVERS=stack.kafka_bootstrap_servers,
-        service="classification",
-        db_password=stack.db_password,
-        kafka_max_poll_records=1,
-    )
+    settings = runner_settings(stack, kafka_max_poll_records=1)
     await ensure_topics(settings, [SideBySideProbeV1.TOPIC])
-    probe = json.loads(complaint_event(str(uuid.uuid4())))["data"]
     producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap_servers, enable_idempotence=False)
     await producer.start()
     try:
         for partition in (0, 0, 1):
-            event = SideBySideProbeV1(**{**probe, "complaint_id": str(uuid.uuid4())})
-            value = envelope_for(event).model_dump_json().encode()
-            await producer.send_and_wait(SideBySideProbeV1.TOPIC, value, partition=partition)
+            await producer.send_and_wait(SideBySideProbeV1.TOPIC, probe_value(SideBySideProbeV1), partition=partition)
     finally:
         await producer.stop()
-    engine = create_engine(settings)
-    runner = ConsumerRunner(settings, make_sessionmaker(engine, "classification"), subscriptions, name="side-by-side")
-    await runner.start()
-    try:
+    async with in_process_runner(settings, subscriptions, "side-by-side") as runner:
+        await runner.start()
         await asyncio.wait_for(overlapped.wait(), timeout=20)
-    finally:
-        await runner.stop()
-        await engine.dispose()
 
     assert most_in_flight >= 2
 
@@ -234,14 +254,8 @@ async def test_a_batch_applied_again_event_by_event_counts_each_applied_event_on
             if probe.description == "refused":
                 raise ValueError("the probe handler refuses this one")
 
-    settings = ServiceSettings(
-        QMS_DATABASE_URL=stack.database_url,
-        QMS_KAFKA_BOOTSTRAP_SERVERS=stack.kafka_bootstrap_servers,
-        service="classification",
-        db_password=stack.db_password,
-    )
+    settings = runner_settings(stack)
     await ensure_topics(settings, [CountProbeV1.TOPIC, f"{CountProbeV1.TOPIC}.dlq"])
-    probe = json.loads(complaint_event(str(uuid.uuid4())))["data"]
     records = [
         ConsumerRecord(
             CountProbeV1.TOPIC,
@@ -250,7 +264,7 @@ async def test_a_batch_applied_again_event_by_event_counts_each_applied_event_on
             0,
             0,
             None,
-            envelope_for(CountProbeV1(**{**probe, "description": description})).model_dump_json().encode(),
+            probe_value(CountProbeV1, description=description),
             None,
             0,
             0,
@@ -259,14 +273,9 @@ async def test_a_batch_applied_again_event_by_event_counts_each_applied_event_on
         for offset, description in enumerate(["applied", "refused"])
     ]
     name = f"count-probe-{uuid.uuid4().hex[:8]}"
-    engine = create_engine(settings)
-    runner = ConsumerRunner(settings, make_sessionmaker(engine, "classification"), subscriptions, name=name)
     applied_before = PROBES_APPLIED._value.get()
-    try:
+    async with in_process_runner(settings, subscriptions, name) as runner:
         await runner.apply(TopicPartition(CountProbeV1.TOPIC, 0), records)
-    finally:
-        await runner.stop()
-        await engine.dispose()
 
     assert PROBES_APPLIED._value.get() - applied_before == 1
     consumed = {"service": name, "topic": CountProbeV1.TOPIC}
@@ -295,18 +304,10 @@ async def test_a_consumer_past_the_end_of_a_partition_whose_log_was_lost_reads_i
     async def note(_session: object, items: list[tuple[Envelope, PastEndProbeV1]]) -> None:
         applied.extend(probe.description for _, probe in items)
 
-    settings = ServiceSettings(
-        QMS_DATABASE_URL=stack.database_url,
-        QMS_KAFKA_BOOTSTRAP_SERVERS=stack.kafka_bootstrap_servers,
-        service="classification",
-        db_password=stack.db_password,
-        kafka_partitions=1,
-    )
-    probe = json.loads(complaint_event(str(uuid.uuid4())))["data"]
+    settings = runner_settings(stack, kafka_partitions=1)
 
     def message(description: str) -> tuple[bytes, bytes]:
-        event = PastEndProbeV1(**{**probe, "complaint_id": str(uuid.uuid4()), "description": description})
-        return event.complaint_id.encode(), envelope_for(event).model_dump_json().encode()
+        return description.encode(), probe_value(PastEndProbeV1, description=description)
 
     async def applied_all(descriptions: list[str]) -> bool:
         return set(descriptions) <= set(applied)
@@ -314,10 +315,8 @@ async def test_a_consumer_past_the_end_of_a_partition_whose_log_was_lost_reads_i
     bootstrap = stack.kafka_bootstrap_servers or ""
     await ensure_topics(settings, [PastEndProbeV1.TOPIC])
     await produce(bootstrap, PastEndProbeV1.TOPIC, [message(f"before-{n}") for n in range(5)])
-    engine = create_engine(settings)
-    runner = ConsumerRunner(settings, make_sessionmaker(engine, "classification"), subscriptions, name="past-end")
-    await runner.start()
-    try:
+    async with in_process_runner(settings, subscriptions, "past-end") as runner:
+        await runner.start()
         await eventually(lambda: applied_all(["before-0", "before-1", "before-2", "before-3", "before-4"]))
         admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
         await admin.start()
@@ -328,9 +327,6 @@ async def test_a_consumer_past_the_end_of_a_partition_whose_log_was_lost_reads_i
         await ensure_topics(settings, [PastEndProbeV1.TOPIC])
         await produce(bootstrap, PastEndProbeV1.TOPIC, [message("after")])
         await eventually(lambda: applied_all(["after"]), timeout=40)
-    finally:
-        await runner.stop()
-        await engine.dispose()
 
 
 async def test_poison_message_is_dead_lettered_and_the_next_one_processed(
