@@ -279,8 +279,7 @@ class ConsumerRunner:
             self._last_assigned = time.monotonic()
         if batches:
             self._last_progress = time.monotonic()
-        else:
-            await self._check_not_stalled()
+        await self._check_positions()
         # Partitions are independent (order is kept within one): their batches are applied side by
         # side, each in its own transaction, so one batch's Python work overlaps another's round
         # trips. Aggregates shared across partitions are locked in a fixed order, as for replicas.
@@ -321,34 +320,43 @@ class ConsumerRunner:
             except Exception as exc:  # a rebalance took the partition: the inbox makes redelivery harmless
                 log.info("offset commit skipped for %s: %s", self.name, exc)
 
-    async def _check_not_stalled(self) -> None:
-        """After a broker restart a fetcher can sit on assigned partitions that have records, receiving
-        nothing. Idle with records waiting for a whole window means stalled: start a fresh consumer."""
+    async def _check_positions(self) -> None:
+        """Once a ``STALL_WINDOW_S``: a partition whose log the broker lost is read from its start, and
+        a consumer idle while records wait (or never assigned) is replaced by a fresh one."""
         now = time.monotonic()
-        if now - self._last_progress < STALL_WINDOW_S or now - self._last_stall_check < STALL_WINDOW_S:
+        if now - self._last_stall_check < STALL_WINDOW_S:
             return
         self._last_stall_check = now
         assert self._consumer is not None
         assigned = list(self._consumer.assignment())
+        idle = now - self._last_progress >= STALL_WINDOW_S
         if not assigned:
             # A group stuck rejoining after a broker restart never assigns; a replica beyond the
             # partition count would also sit here, so the window is long.
             if now - self._last_assigned > UNASSIGNED_WINDOW_S:
                 raise ConsumerStalled(f"no partitions assigned for {UNASSIGNED_WINDOW_S}s")
             return
-        ends = await asyncio.wait_for(self._consumer.end_offsets(assigned), timeout=STALL_WINDOW_S)
+        # Positions are read between two reads of the ends: a record produced meanwhile can make a
+        # partition look behind against the later ends or past the end against the earlier ones.
+        ends_before = await self._end_offsets(assigned)
         positions = {tp: await asyncio.wait_for(self._consumer.position(tp), STALL_WINDOW_S) for tp in assigned}
-        behind = [tp for tp in assigned if ends.get(tp, 0) > positions[tp]]
-        if behind:
-            raise ConsumerStalled(f"no records for {STALL_WINDOW_S}s while {len(behind)} partition(s) have some")
-        past_end = [tp for tp in assigned if positions[tp] > ends.get(tp, 0)]
+        ends_after = await self._end_offsets(assigned)
+        past_end = [tp for tp in assigned if positions[tp] > ends_after.get(tp, 0)]
         if past_end:
             # The broker lost these partitions' log (a memory broker restarted, a topic recreated): new
-            # records start below the position and would never be fetched. What is read again from the
-            # start and was applied already is dropped by the inbox.
+            # records start below the position and would never be fetched, however busy the other
+            # partitions are. What is read again and was applied already is dropped by the inbox.
             log.warning("consumer %s is past the end of %s: reading them from their start", self.name, past_end)
             await self._consumer.seek_to_beginning(*past_end)
-        self._last_progress = now
+        behind = [tp for tp in assigned if ends_before.get(tp, 0) > positions[tp]]
+        if idle and behind:
+            raise ConsumerStalled(f"no records for {STALL_WINDOW_S}s while {len(behind)} partition(s) have some")
+        if idle:
+            self._last_progress = now
+
+    async def _end_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        assert self._consumer is not None
+        return await asyncio.wait_for(self._consumer.end_offsets(partitions), timeout=STALL_WINDOW_S)
 
     def _record_lag(self, tp: TopicPartition, next_offset: int) -> None:
         assert self._consumer is not None

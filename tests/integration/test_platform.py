@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import itertools
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -291,12 +292,21 @@ class PastEndProbeV1(ComplaintReceivedV1):
     TOPIC: ClassVar[str] = "qms.test.past-end"
 
 
+@register
+class BusyProbeV1(ComplaintReceivedV1):
+    """A complaint's fields on a topic that keeps receiving records while the other one is lost."""
+
+    TYPE: ClassVar[str] = "qms.test.busy.v1"
+    TOPIC: ClassVar[str] = "qms.test.busy"
+
+
 async def test_a_consumer_past_the_end_of_a_partition_whose_log_was_lost_reads_it_from_its_start(
     stack: Stack,
 ) -> None:
     """The broker lost a partition's log (here: the topic deleted and created again, as a memory broker's
     restart does): the consumer's position is past the new end, so the records written since would
-    never be fetched. Once idle for the stall window it reads the partition from its start."""
+    never be fetched. Within a stall window it reads that partition from its start, even while another
+    partition it consumes never stops delivering."""
     applied: list[str] = []
     subscriptions = Subscriptions()
 
@@ -304,29 +314,44 @@ async def test_a_consumer_past_the_end_of_a_partition_whose_log_was_lost_reads_i
     async def note(_session: object, items: list[tuple[Envelope, PastEndProbeV1]]) -> None:
         applied.extend(probe.description for _, probe in items)
 
+    @subscriptions.on_batch(BusyProbeV1)
+    async def ignore(_session: object, _items: list[tuple[Envelope, BusyProbeV1]]) -> None:
+        return None
+
     settings = runner_settings(stack, kafka_partitions=1)
 
-    def message(description: str) -> tuple[bytes, bytes]:
-        return description.encode(), probe_value(PastEndProbeV1, description=description)
+    def message(probe: type[ComplaintReceivedV1], description: str) -> tuple[bytes, bytes]:
+        return description.encode(), probe_value(probe, description=description)
 
     async def applied_all(descriptions: list[str]) -> bool:
         return set(descriptions) <= set(applied)
 
+    async def keep_busy() -> None:
+        for n in itertools.count():
+            await produce(bootstrap, BusyProbeV1.TOPIC, [message(BusyProbeV1, f"busy-{n}")])
+            await asyncio.sleep(0.5)
+
     bootstrap = stack.kafka_bootstrap_servers or ""
-    await ensure_topics(settings, [PastEndProbeV1.TOPIC])
-    await produce(bootstrap, PastEndProbeV1.TOPIC, [message(f"before-{n}") for n in range(5)])
+    await ensure_topics(settings, [PastEndProbeV1.TOPIC, BusyProbeV1.TOPIC])
+    await produce(bootstrap, PastEndProbeV1.TOPIC, [message(PastEndProbeV1, f"before-{n}") for n in range(5)])
     async with in_process_runner(settings, subscriptions, "past-end") as runner:
         await runner.start()
-        await eventually(lambda: applied_all(["before-0", "before-1", "before-2", "before-3", "before-4"]))
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-        await admin.start()
+        await eventually(lambda: applied_all([f"before-{n}" for n in range(5)]))
+        busy = asyncio.create_task(keep_busy())
         try:
-            await admin.delete_topics([PastEndProbeV1.TOPIC])
+            admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+            await admin.start()
+            try:
+                await admin.delete_topics([PastEndProbeV1.TOPIC])
+            finally:
+                await admin.close()
+            await ensure_topics(settings, [PastEndProbeV1.TOPIC])
+            await produce(bootstrap, PastEndProbeV1.TOPIC, [message(PastEndProbeV1, "after")])
+            await eventually(lambda: applied_all(["after"]), timeout=40)
         finally:
-            await admin.close()
-        await ensure_topics(settings, [PastEndProbeV1.TOPIC])
-        await produce(bootstrap, PastEndProbeV1.TOPIC, [message("after")])
-        await eventually(lambda: applied_all(["after"]), timeout=40)
+            busy.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await busy
 
 
 async def test_poison_message_is_dead_lettered_and_the_next_one_processed(
