@@ -5,6 +5,9 @@ do); each one's latency runs from its scheduled send to the first GET /v1/incide
 that lists its incident (one watcher reads the newest general incidents every ``POLL_S``, down to
 the oldest complaint still awaited: the resolution is 10 ms plus the GETs of one poll).
 
+Before each round one complaint is followed through to its incident, so a fresh stack's consumer
+groups have joined before the clock starts.
+
 threshold_e2e_*: per sample a fresh (model, production date) gets 49 units, then one line of 1 unit
 crosses CLS-1's 50; latency from that POST to the batch incident visible on classification.
 """
@@ -103,6 +106,18 @@ class IncidentWatcher:
             waiting.set_result(now)
 
 
+async def pipeline_assembled(intake: Client, classification: Client) -> None:
+    """One complaint through to its incident before the clock starts: on a fresh stack classification's
+    consumer group is still joining (a few seconds), which is start-up, not the steady state measured."""
+    post_headers = {"content-type": "application/json", **auth("customer_service")}
+    status, response = await intake.send(intake.request_bytes("POST", "/v1/complaints", post_headers, complaint_body()))
+    if status != 201:
+        raise RuntimeError(f"POST /v1/complaints answered {status}: {response[:300]!r}")
+    params = {"source_id": json.loads(response)["id"]}
+    if await wait_visible(classification, params, auth("quality_manager")) is None:
+        raise RuntimeError(f"no incident for the warm-up complaint within {VISIBLE_TIMEOUT_S}s")
+
+
 async def complaint_e2e(env: BenchEnv, rate_per_s: float, duration_s: float) -> dict[str, float]:
     template = json.loads(complaint_body())
     post_headers = {"content-type": "application/json", **auth("customer_service")}
@@ -110,6 +125,7 @@ async def complaint_e2e(env: BenchEnv, rate_per_s: float, duration_s: float) -> 
     lost = 0
     posting = 0
     async with client(env.url("intake")) as intake, client(env.url("classification")) as classification:
+        await pipeline_assembled(intake, classification)
         watcher = IncidentWatcher(classification, auth("quality_manager"))
         await watcher.poll()  # what is already there is not awaited
         watching = asyncio.create_task(watcher.run())
