@@ -336,27 +336,28 @@ class ConsumerRunner:
             if now - self._last_assigned > UNASSIGNED_WINDOW_S:
                 raise ConsumerStalled(f"no partitions assigned for {UNASSIGNED_WINDOW_S}s")
             return
-        # Positions are read between two reads of the ends: a record produced meanwhile can make a
-        # partition look behind against the later ends or past the end against the earlier ones.
-        ends_before = await self._end_offsets(assigned)
+        ends = await asyncio.wait_for(self._consumer.end_offsets(assigned), timeout=STALL_WINDOW_S)
         positions = {tp: await asyncio.wait_for(self._consumer.position(tp), STALL_WINDOW_S) for tp in assigned}
-        ends_after = await self._end_offsets(assigned)
-        past_end = [tp for tp in assigned if positions[tp] > ends_after.get(tp, 0)]
+        past_end = [tp for tp in assigned if self._past_end(tp, positions[tp])]
         if past_end:
             # The broker lost these partitions' log (a memory broker restarted, a topic recreated): new
             # records start below the position and would never be fetched, however busy the other
             # partitions are. What is read again and was applied already is dropped by the inbox.
             log.warning("consumer %s is past the end of %s: reading them from their start", self.name, past_end)
             await self._consumer.seek_to_beginning(*past_end)
-        behind = [tp for tp in assigned if ends_before.get(tp, 0) > positions[tp]]
+        behind = [tp for tp in assigned if ends.get(tp, 0) > positions[tp]]
         if idle and behind:
             raise ConsumerStalled(f"no records for {STALL_WINDOW_S}s while {len(behind)} partition(s) have some")
         if idle:
             self._last_progress = now
 
-    async def _end_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+    def _past_end(self, tp: TopicPartition, position: int) -> bool:
+        """Beyond the high watermark of the partition's latest fetch response. Not ListOffsets' end:
+        Tansu answers it with the first offset of the partition's last record batch plus one, so after
+        a batch of several records a consumer at the true end looked past it."""
         assert self._consumer is not None
-        return await asyncio.wait_for(self._consumer.end_offsets(partitions), timeout=STALL_WINDOW_S)
+        highwater = self._consumer.highwater(tp)
+        return highwater is not None and position > highwater
 
     def _record_lag(self, tp: TopicPartition, next_offset: int) -> None:
         assert self._consumer is not None

@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client import REGISTRY, Counter
 
+from shared import consumer as consumer_module
 from shared.consumer import ConsumerRunner, Subscriptions
 from shared.db import create_engine, make_sessionmaker
 from shared.events import Envelope, topics
@@ -352,6 +353,55 @@ async def test_a_consumer_past_the_end_of_a_partition_whose_log_was_lost_reads_i
             busy.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await busy
+
+
+@register
+class BatchEndProbeV1(ComplaintReceivedV1):
+    """A complaint's fields on a topic whose last record batch holds several records."""
+
+    TYPE: ClassVar[str] = "qms.test.batch-end.v1"
+    TOPIC: ClassVar[str] = "qms.test.batch-end"
+
+
+async def test_a_consumer_at_the_end_of_a_partition_whose_last_batch_holds_several_records_stays_there(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tansu answers ListOffsets with the first offset of the last record batch plus one: a consumer at
+    the true end of a partition whose last batch (as the relay sends them) holds several records is not
+    past the end, and is not sent back to the partition's start to read it all again."""
+    monkeypatch.setattr(consumer_module, "STALL_WINDOW_S", 0.5)
+    applied: list[str] = []
+    subscriptions = Subscriptions()
+
+    @subscriptions.on_batch(BatchEndProbeV1)
+    async def note(_session: object, items: list[tuple[Envelope, BatchEndProbeV1]]) -> None:
+        applied.extend(probe.description for _, probe in items)
+
+    settings = runner_settings(stack, kafka_partitions=1)
+    await ensure_topics(settings, [BatchEndProbeV1.TOPIC])
+    producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap_servers, enable_idempotence=False)
+    await producer.start()
+    try:
+        batch = producer.create_batch()
+        for n in range(5):
+            value = probe_value(BatchEndProbeV1, description=f"in-batch-{n}")
+            batch.append(key=b"batch-end", value=value, timestamp=None)
+        await (await producer.send_batch(batch, BatchEndProbeV1.TOPIC, partition=0))
+    finally:
+        await producer.stop()
+    name = f"batch-end-{uuid.uuid4().hex[:8]}"
+    async with in_process_runner(settings, subscriptions, name) as runner:
+        await runner.start()
+        await eventually(lambda: _at_least(applied, 5))
+        await asyncio.sleep(5)  # ten stall windows at the end of the partition
+
+    assert sorted(applied) == [f"in-batch-{n}" for n in range(5)]
+    duplicates = {"service": name, "topic": BatchEndProbeV1.TOPIC}
+    assert not REGISTRY.get_sample_value("qms_events_duplicate_total", duplicates)
+
+
+async def _at_least(items: list[str], count: int) -> bool:
+    return len(items) >= count
 
 
 async def test_poison_message_is_dead_lettered_and_the_next_one_processed(
