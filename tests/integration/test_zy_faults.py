@@ -8,10 +8,12 @@ import uuid
 import asyncpg
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 
 from shared.bootstrap import asyncpg_kwargs
 from shared.db import admin_url
 from shared.events import topics
+from shared.kafka import ensure_topics
 from shared.replay import replay_dead_letters
 from shared.stack import Stack
 from tests.integration.factories import product_complaint
@@ -128,6 +130,30 @@ async def test_replayed_dead_letter_is_applied(stack: Stack, classification: htt
     assert replayed >= 1
     items = await eventually(lambda: incidents_for(classification, complaint_id))
     assert len(items) == 1
+
+
+async def test_replay_republishes_every_letter_of_a_last_record_batch_holding_several(stack: Stack) -> None:
+    """Tansu answers ListOffsets with the first offset of the last record batch plus one: the replay
+    takes each dead-letter partition's end from its fetch responses, so no letter of that batch stays
+    behind."""
+    topic = f"qms.test.replay-batch-{uuid.uuid4().hex[:8]}"
+    settings = stack.kafka_settings()
+    await ensure_topics(settings, [topic, topics.dlq(topic)])
+    letters = [f"letter-{n}".encode() for n in range(4)]
+    producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap_servers, enable_idempotence=False)
+    await producer.start()
+    try:
+        batch = producer.create_batch()
+        for letter in letters:
+            batch.append(key=b"one-key", value=letter, timestamp=None)
+        await (await producer.send_batch(batch, topics.dlq(topic), partition=0))
+    finally:
+        await producer.stop()
+
+    replayed = await asyncio.wait_for(replay_dead_letters(settings, topic), timeout=60)
+
+    assert replayed == len(letters)
+    assert sorted(record.value for record in await read_topic(stack.kafka_bootstrap_servers or "", topic)) == letters
 
 
 async def test_a_dead_letter_that_fails_again_waits_for_the_next_replay(stack: Stack) -> None:
