@@ -336,28 +336,32 @@ class ConsumerRunner:
             if now - self._last_assigned > UNASSIGNED_WINDOW_S:
                 raise ConsumerStalled(f"no partitions assigned for {UNASSIGNED_WINDOW_S}s")
             return
-        ends = await asyncio.wait_for(self._consumer.end_offsets(assigned), timeout=STALL_WINDOW_S)
-        positions = {tp: await asyncio.wait_for(self._consumer.position(tp), STALL_WINDOW_S) for tp in assigned}
-        past_end = [tp for tp in assigned if self._past_end(tp, positions[tp])]
+        past_end = [tp for tp in assigned if await self._past_end(tp)]
         if past_end:
             # The broker lost these partitions' log (a memory broker restarted, a topic recreated): new
             # records start below the position and would never be fetched, however busy the other
             # partitions are. What is read again and was applied already is dropped by the inbox.
             log.warning("consumer %s is past the end of %s: reading them from their start", self.name, past_end)
             await self._consumer.seek_to_beginning(*past_end)
+        if not idle:
+            return
+        ends = await asyncio.wait_for(self._consumer.end_offsets(assigned), timeout=STALL_WINDOW_S)
+        positions = {tp: await asyncio.wait_for(self._consumer.position(tp), STALL_WINDOW_S) for tp in assigned}
         behind = [tp for tp in assigned if ends.get(tp, 0) > positions[tp]]
-        if idle and behind:
+        if behind:
             raise ConsumerStalled(f"no records for {STALL_WINDOW_S}s while {len(behind)} partition(s) have some")
-        if idle:
-            self._last_progress = now
+        self._last_progress = now
 
-    def _past_end(self, tp: TopicPartition, position: int) -> bool:
+    async def _past_end(self, tp: TopicPartition) -> bool:
         """Beyond the high watermark of the partition's latest fetch response. Not ListOffsets' end:
         Tansu answers it with the first offset of the partition's last record batch plus one, so after
-        a batch of several records a consumer at the true end looked past it."""
+        a batch of several records a consumer at the true end looked past it. A partition not fetched
+        yet is not judged (nor is its position awaited, which would hold up a busy consumer)."""
         assert self._consumer is not None
         highwater = self._consumer.highwater(tp)
-        return highwater is not None and position > highwater
+        if highwater is None:
+            return False
+        return await asyncio.wait_for(self._consumer.position(tp), STALL_WINDOW_S) > highwater
 
     def _record_lag(self, tp: TopicPartition, next_offset: int) -> None:
         assert self._consumer is not None
