@@ -70,6 +70,20 @@ async def produce(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]
         await producer.stop()
 
 
+async def produce_one_batch(bootstrap: str, topic: str, messages: list[tuple[bytes, bytes]]) -> None:
+    """``messages`` as one record batch on partition 0, as the outbox relay sends them."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks="all")
+    await producer.start()
+    try:
+        batch = producer.create_batch()
+        for key, value in messages:
+            if batch.append(key=key, value=value, timestamp=None) is None:
+                raise ValueError("the messages do not fit in one record batch")
+        await (await producer.send_batch(batch, topic, partition=0))
+    finally:
+        await producer.stop()
+
+
 async def read_topic(bootstrap: str, topic: str, timeout: float = 5.0) -> list[ConsumerRecord[bytes, bytes]]:
     """Everything on ``topic`` right now, read without a group."""
     consumer = AIOKafkaConsumer(

@@ -28,7 +28,7 @@ from shared.outbox import envelope_for, partition_of
 from shared.settings import ServiceSettings
 from shared.stack import Stack
 from tests.integration.factories import product_complaint
-from tests.support import auth, events_in, eventually, produce, read_topic, service_db
+from tests.support import auth, events_in, eventually, produce, produce_one_batch, read_topic, service_db
 
 pytestmark = pytest.mark.integration
 
@@ -379,16 +379,8 @@ async def test_a_consumer_at_the_end_of_a_partition_whose_last_batch_holds_sever
 
     settings = runner_settings(stack, kafka_partitions=1)
     await ensure_topics(settings, [BatchEndProbeV1.TOPIC])
-    producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap_servers, enable_idempotence=False)
-    await producer.start()
-    try:
-        batch = producer.create_batch()
-        for n in range(5):
-            value = probe_value(BatchEndProbeV1, description=f"in-batch-{n}")
-            batch.append(key=b"batch-end", value=value, timestamp=None)
-        await (await producer.send_batch(batch, BatchEndProbeV1.TOPIC, partition=0))
-    finally:
-        await producer.stop()
+    in_batch = [(b"batch-end", probe_value(BatchEndProbeV1, description=f"in-batch-{n}")) for n in range(5)]
+    await produce_one_batch(stack.kafka_bootstrap_servers or "", BatchEndProbeV1.TOPIC, in_batch)
     name = f"batch-end-{uuid.uuid4().hex[:8]}"
     async with in_process_runner(settings, subscriptions, name) as runner:
         await runner.start()

@@ -8,7 +8,6 @@ import uuid
 import asyncpg
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
 
 from shared.bootstrap import asyncpg_kwargs
 from shared.db import admin_url
@@ -19,7 +18,7 @@ from shared.stack import Stack
 from tests.integration.factories import product_complaint
 from tests.integration.test_platform import complaint_event, incidents_for
 from tests.integration.test_sanctions_incidents import classified, message
-from tests.support import auth, eventually, produce, read_topic
+from tests.support import auth, eventually, produce, produce_one_batch, read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -140,15 +139,7 @@ async def test_replay_republishes_every_letter_of_a_last_record_batch_holding_se
     settings = stack.kafka_settings()
     await ensure_topics(settings, [topic, topics.dlq(topic)])
     letters = [f"letter-{n}".encode() for n in range(4)]
-    producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap_servers, enable_idempotence=False)
-    await producer.start()
-    try:
-        batch = producer.create_batch()
-        for letter in letters:
-            batch.append(key=b"one-key", value=letter, timestamp=None)
-        await (await producer.send_batch(batch, topics.dlq(topic), partition=0))
-    finally:
-        await producer.stop()
+    await produce_one_batch(stack.kafka_bootstrap_servers or "", topics.dlq(topic), [(b"one-key", v) for v in letters])
 
     replayed = await asyncio.wait_for(replay_dead_letters(settings, topic), timeout=60)
 
