@@ -1,6 +1,7 @@
-"""One plain ASGI middleware: correlation id in and out, request metrics."""
+"""One plain ASGI middleware: correlation id in and out, request metrics, the proxy's path prefix."""
 
 import json
+import re
 import time
 import uuid
 
@@ -11,6 +12,9 @@ from shared import context
 from shared.observability import HTTP_LATENCY, HTTP_REQUESTS
 
 CORRELATION_HEADER = b"x-correlation-id"
+PREFIX_HEADER = b"x-forwarded-prefix"
+# The prefix lands in the docs page's script and in OpenAPI's servers: path segments only.
+PREFIX = re.compile(rb"(/[A-Za-z0-9._-]+)+")
 
 
 def _correlation_from(scope: Scope) -> str:
@@ -18,6 +22,14 @@ def _correlation_from(scope: Scope) -> str:
         if name == CORRELATION_HEADER and 0 < len(value) <= 200:
             return value.decode("latin-1")
     return str(uuid.uuid4())
+
+
+def _forwarded_prefix(scope: Scope) -> str | None:
+    """The path prefix the reverse proxy removed (``/intake``), if it says so and it is a plain path."""
+    for name, value in scope.get("headers", ()):
+        if name == PREFIX_HEADER and len(value) <= 100 and PREFIX.fullmatch(value):
+            return value.decode("ascii")
+    return None
 
 
 class BodyTooLarge(HTTPException):
@@ -53,7 +65,11 @@ async def send_problem(send: Send, status: int, code: str, detail: str) -> None:
 
 
 class RequestContextMiddleware:
-    """Correlation id, request metrics, and a cap on request bodies (nothing huge is read into memory)."""
+    """Correlation id, request metrics, and a cap on request bodies (nothing huge is read into memory).
+
+    Behind the proxy a service is reached under ``/<service>``, which the proxy strips and names in
+    ``X-Forwarded-Prefix``: as the ASGI ``root_path`` it makes ``/docs`` load its OpenAPI document, and
+    "try it out" send its requests, through the same prefix."""
 
     def __init__(self, app: ASGIApp, service: str, max_body_bytes: int = 32 * 1024 * 1024) -> None:
         self.app = app
@@ -64,6 +80,9 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        prefix = _forwarded_prefix(scope)
+        if prefix is not None:
+            scope["root_path"] = scope.get("root_path", "") + prefix
         correlation = _correlation_from(scope)
         token = context.correlation_id.set(correlation)
         started = time.perf_counter()

@@ -86,6 +86,16 @@ def test_proxy_routes_each_service_prefix_to_that_service() -> None:
     assert set(prefix_strip.group(1).split("|")) == set(SERVICES)
 
 
+def test_proxy_names_the_prefix_it_removed_for_the_docs() -> None:
+    config = (DEPLOY / "nginx" / "default.conf").read_text(encoding="utf-8")
+    prefix = re.search(r"map \$request_uri \$qms_prefix \{\s*\"~\^/\(\?<qms_prefixed>([a-z|]+)\)", config)
+    assert prefix is not None
+    assert set(prefix.group(1).split("|")) == set(SERVICES)
+    # At the server level: a location's own proxy_set_header would drop every inherited one.
+    server = config[config.index("server {") :]
+    assert "proxy_set_header X-Forwarded-Prefix $qms_prefix;" in server.split("location")[0]
+
+
 def test_proxy_keeps_metrics_internal() -> None:
     config = (DEPLOY / "nginx" / "default.conf").read_text(encoding="utf-8")
     blocked = re.search(r"location ~ \^/\(([a-z|]+)\)/metrics\$ \{\s*return 404;", config)

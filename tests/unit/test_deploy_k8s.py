@@ -64,10 +64,12 @@ def test_each_service_has_a_service_and_an_autoscaler(manifests: list[dict[str, 
         assert (target["kind"], target["name"]) == ("Deployment", name)
 
 
-def test_ingress_routes_each_service_prefix(manifests: list[dict[str, Any]]) -> None:
-    paths = find(manifests, "Ingress", "qms")["spec"]["rules"][0]["http"]["paths"]
-    routed = {path["path"].split("(")[0]: path["backend"]["service"]["name"] for path in paths}
-    assert routed == {f"/{name}": name for name in SERVICES}
+def test_ingress_routes_each_service_prefix_and_names_it_for_the_docs(manifests: list[dict[str, Any]]) -> None:
+    for name in SERVICES:
+        ingress = find(manifests, "Ingress", f"qms-{name}")
+        paths = ingress["spec"]["rules"][0]["http"]["paths"]
+        assert [(path["path"], path["backend"]["service"]["name"]) for path in paths] == [(f"/{name}(/|$)(.*)", name)]
+        assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/x-forwarded-prefix"] == f"/{name}"
 
 
 def test_migrate_job_runs_the_migrate_command_as_the_administrator(manifests: list[dict[str, Any]]) -> None:

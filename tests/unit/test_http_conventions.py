@@ -168,3 +168,33 @@ async def test_database_shutting_down_is_a_503_problem_to_retry() -> None:
         response = await client.get("/fail")
     assert response.status_code == 503
     assert response.headers["retry-after"] == "2"
+
+
+async def docs_and_schema(headers: dict[str, str]) -> tuple[str, dict[str, object]]:
+    """The intake app's Swagger page and OpenAPI document, as a request with ``headers`` sees them."""
+    from services.intake.main import app
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://qms") as client:
+        docs = await client.get("/docs", headers=headers)
+        schema = await client.get("/openapi.json", headers=headers)
+    assert docs.status_code == 200 and schema.status_code == 200
+    return docs.text, schema.json()
+
+
+async def test_docs_behind_the_proxy_load_the_openapi_document_through_its_prefix() -> None:
+    page, schema = await docs_and_schema({"X-Forwarded-Prefix": "/intake"})
+    assert "url: '/intake/openapi.json'" in page
+    assert schema["servers"] == [{"url": "/intake"}]
+
+
+async def test_docs_reached_directly_load_the_openapi_document_from_the_root() -> None:
+    page, schema = await docs_and_schema({})
+    assert "url: '/openapi.json'" in page
+    assert "servers" not in schema
+
+
+async def test_a_forwarded_prefix_that_is_not_a_plain_path_is_ignored() -> None:
+    page, schema = await docs_and_schema({"X-Forwarded-Prefix": "/x';alert(1);//"})
+    assert "url: '/openapi.json'" in page
+    assert "alert" not in page and "servers" not in schema
