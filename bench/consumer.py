@@ -52,9 +52,9 @@ async def end_offsets(env: BenchEnv, topic: str) -> dict[TopicPartition, int]:
     await consumer.start()
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        return dict(await consumer.end_offsets(partitions))
     finally:
         await consumer.stop()
+    return await env.log_ends(partitions)
 
 
 async def produce_backlog(env: BenchEnv, topic: str, count: int, event_type: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import text
 
 from shared.auth import mint_token
@@ -123,6 +123,28 @@ class BenchEnv:
         async with self.admin() as conn:
             await conn.execute("VACUUM (ANALYZE)")
 
+    async def log_ends(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        """Where each partition's log ends: the high watermark of a fetch response. Tansu answers
+        ListOffsets' latest with the first offset of the last record batch plus one, short of the end
+        after a batch of several records."""
+        settings = self.settings()
+        probe = AIOKafkaConsumer(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            client_id="bench-ends",
+            enable_auto_commit=False,
+            fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+        )
+        await probe.start()
+        try:
+            probe.assign(partitions)
+            # From a point at or before the end, so a fetch returns little.
+            await probe.seek_to_end(*partitions)
+            while any(probe.highwater(tp) is None for tp in partitions):
+                await probe.getmany(timeout_ms=100)
+            return {tp: probe.highwater(tp) for tp in partitions}
+        finally:
+            await probe.stop()
+
     async def wait_consumers_caught_up(self, deadline: float) -> None:
         """Until every service's consumer group has committed up to the end of each partition it has
         committed on (OffsetFetch as a non-member of the group; it never joins, so never rebalances)."""
@@ -133,7 +155,7 @@ class BenchEnv:
             await probe.start()
             try:
                 while loop.time() < deadline:
-                    ends = await probe.end_offsets(partitions)
+                    ends = await self.log_ends(partitions)
                     committed = {tp: await probe.committed(tp) for tp in partitions}
                     if all(offset is None or offset >= ends[tp] for tp, offset in committed.items()):
                         break
