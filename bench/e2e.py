@@ -18,7 +18,9 @@ import json
 import time
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
+from bench import hops
 from bench.env import BenchEnv, auth
 from bench.http_post import complaint_body
 from bench.loadgen import Client, client, open_loop
@@ -54,6 +56,7 @@ class IncidentWatcher:
         self.awaited: dict[str, asyncio.Future[float]] = {}
         self.posted_at: dict[str, datetime] = {}
         self.seen: dict[str, float] = {}
+        self.seen_at: dict[str, float] = {}  # the same moments as epoch seconds, for bench.hops
 
     def expect(self, complaint_id: str, posted_at: datetime) -> "asyncio.Future[float]":
         waiting = self.awaited.setdefault(complaint_id, asyncio.get_running_loop().create_future())
@@ -84,11 +87,11 @@ class IncidentWatcher:
             if status != 200:
                 raise RuntimeError(f"GET /v1/incidents answered {status}: {body[:300]!r}")
             page = json.loads(body)
-            now = time.perf_counter()
+            now, wall = time.perf_counter(), time.time()
             items = page["items"]
             for item in items:
                 for source in item["source_ids"]:
-                    self._saw(source, now)
+                    self._saw(source, now, wall)
             if not items or not page["next_cursor"] or oldest is None:
                 return
             # An incident is created after its complaint was posted (one clock: the same machine).
@@ -96,10 +99,11 @@ class IncidentWatcher:
                 return
             params = {**params, "cursor": page["next_cursor"]}
 
-    def _saw(self, source: str, now: float) -> None:
+    def _saw(self, source: str, now: float, wall: float) -> None:
         if source in self.seen:
             return
         self.seen[source] = now
+        self.seen_at[source] = wall
         self.posted_at.pop(source, None)
         waiting = self.awaited.get(source)
         if waiting is not None and not waiting.done():
@@ -118,14 +122,16 @@ async def pipeline_assembled(intake: Client, classification: Client) -> None:
         raise RuntimeError(f"no incident for the warm-up complaint within {VISIBLE_TIMEOUT_S}s")
 
 
-async def complaint_e2e(env: BenchEnv, rate_per_s: float, duration_s: float) -> dict[str, float]:
+async def complaint_e2e(env: BenchEnv, rate_per_s: float, duration_s: float) -> dict[str, Any]:
     template = json.loads(complaint_body())
     post_headers = {"content-type": "application/json", **auth("customer_service")}
     latencies: list[float] = []
+    posted: dict[str, datetime] = {}
     lost = 0
     posting = 0
     async with client(env.url("intake")) as intake, client(env.url("classification")) as classification:
         await pipeline_assembled(intake, classification)
+        start = await env.log_ends(hops.complaint_partitions(env))
         watcher = IncidentWatcher(classification, auth("quality_manager"))
         await watcher.poll()  # what is already there is not awaited
         watching = asyncio.create_task(watcher.run())
@@ -144,6 +150,7 @@ async def complaint_e2e(env: BenchEnv, rate_per_s: float, duration_s: float) -> 
                 lost += 1
                 return
             complaint_id = json.loads(response)["id"]
+            posted[complaint_id] = posted_at
             try:
                 seen = await asyncio.wait_for(watcher.expect(complaint_id, posted_at), VISIBLE_TIMEOUT_S)
             except TimeoutError:
@@ -161,8 +168,10 @@ async def complaint_e2e(env: BenchEnv, rate_per_s: float, duration_s: float) -> 
             with contextlib.suppress(asyncio.CancelledError):
                 await watching  # a watcher that failed says why here
         elapsed = time.perf_counter() - started
+    seen_at = {complaint_id: at for complaint_id, at in watcher.seen_at.items() if complaint_id in posted}
     nan = float("nan")
     return {
+        "hops": await hops.complaint_hops(env, start, posted, seen_at),
         "sent": sent,
         "saturated": sent < int(rate_per_s * duration_s),
         "accepted_per_s": (sent - lost) / elapsed,

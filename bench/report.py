@@ -6,6 +6,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from bench.hops import HOPS
+
 OUT = Path(__file__).resolve().parent / "out"
 
 # key → (comparison, goal)
@@ -86,6 +88,14 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {what} | {fmt(results.get(measured))} | {fmt(results.get(baseline)) if baseline else ''} | "
             f"{fmt(results.get(ratio), ratio=True) if ratio else ''} | {goals} | {verdict(results, measured, ratio)} |"
         )
+    hops = [(hop, results["extra"].get(f"e2e_hop_{hop}_p50_ms")) for hop in HOPS]
+    if any(value is not None for _, value in hops):
+        lines += [
+            "",
+            "Where complaint → incident's time goes, p50 per hop in ms (bench/hops.py): "
+            + ", ".join(f"{hop} {fmt(value)}" for hop, value in hops)
+            + ".",
+        ]
     lines += ["", "Keys: " + ", ".join(f"`{k}`" for k in results["keys"]) + "."]
     if results["notes"]:
         lines += ["", "Notes:", ""]

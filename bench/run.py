@@ -154,6 +154,8 @@ async def bench_e2e(env: BenchEnv, p: Params, results: Results) -> None:
         results.add("e2e_p50_ms", figures["p50_ms"])
         results.add("e2e_p99_ms", figures["p99_ms"])
         results.add("e2e_accepted_per_s", figures["accepted_per_s"])
+        for hop, value in figures["hops"].items():
+            results.add(f"e2e_hop_{hop}_p50_ms", value)
         if figures["saturated"]:
             results.note(
                 "e2e_p50_ms",
@@ -162,7 +164,13 @@ async def bench_e2e(env: BenchEnv, p: Params, results: Results) -> None:
             )
         if figures["lost"]:
             results.note("e2e_p99_ms", f"round {r + 1}: {figures['lost']} of {figures['sent']} never became visible")
-        log.info("e2e round %d: p50 %.1f ms, p99 %.1f ms", r + 1, figures["p50_ms"], figures["p99_ms"])
+        log.info(
+            "e2e round %d: p50 %.1f ms, p99 %.1f ms; p50 per hop %s",
+            r + 1,
+            figures["p50_ms"],
+            figures["p99_ms"],
+            ", ".join(f"{hop} {value:.1f}" for hop, value in figures["hops"].items()),
+        )
         await env.settle()
 
 
