@@ -5,8 +5,8 @@ do); each one's latency runs from its scheduled send to the first GET /v1/incide
 that lists its incident (one watcher reads the newest general incidents every ``POLL_S``, down to
 the oldest complaint still awaited: the resolution is 10 ms plus the GETs of one poll).
 
-Before each round one complaint is followed through to its incident, so a fresh stack's consumer
-groups have joined before the clock starts.
+Before each round (of either) one complaint is followed through to its incident, so a fresh stack's
+consumer groups have joined before the clock starts.
 
 threshold_e2e_*: per sample a fresh (model, production date) gets 49 units, then one line of 1 unit
 crosses CLS-1's 50; latency from that POST to the batch incident visible on classification.
@@ -208,6 +208,7 @@ async def threshold_e2e(env: BenchEnv, samples: int) -> dict[str, float]:
     produced = "2026-11-01"
     latencies: list[float] = []
     async with client(env.url("intake")) as intake, client(env.url("classification")) as classification:
+        await pipeline_assembled(intake, classification)
         for _ in range(samples):
             model = f"TM-{uuid.uuid4().hex[:10]}"
             await push(intake, post_headers, _line(model, produced, 49))
