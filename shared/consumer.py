@@ -1,8 +1,7 @@
 """Consumer runner with an inbox: each fetched batch of a partition is applied in one database
-transaction that also records every event id (inbox primary key ``(consumer, event_id)``), and
-offsets are committed only after that transaction — so a redelivered event changes nothing.
-Partitions are applied side by side and independently: one partition's next batch is fetched as soon
-as its previous one is applied, whatever the others are doing.
+transaction (the partitions of one fetch side by side) that also records every event id (inbox
+primary key ``(consumer, event_id)``), and offsets are committed only after that transaction — so a
+redelivered event changes nothing.
 
 A handler that keeps failing after bounded retries sends its message to ``<topic>.dlq`` with the
 error, and the consumer moves on. Rebalances and UNKNOWN_MEMBER_ID only make it rejoin, never die.
@@ -108,14 +107,9 @@ def decode(record: ConsumerRecord[bytes, bytes]) -> Incoming:
 
 
 COMMIT_INTERVAL_S = 1.0
-# How long a poll waits for records while other partitions' batches are being applied: a partition
-# they free is fetched from again within this.
-BUSY_POLL_MS = 5
 STALL_WINDOW_S = 10.0
 UNASSIGNED_WINDOW_S = 60.0
 START_TIMEOUT_S = 30.0
-# A batch's transaction ends within the database's command timeout; waiting longer for it is a hang.
-SETTLE_TIMEOUT_S = 60.0
 
 
 class ConsumerStalled(RuntimeError):
@@ -176,7 +170,6 @@ class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
         self.runner = runner
 
     async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
-        await self.runner.settle(revoked)
         await self.runner.commit_finished(revoked)
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
@@ -200,7 +193,6 @@ class ConsumerRunner:
         self._dlq_producer: AIOKafkaProducer | None = None
         self._dlq_starting = asyncio.Lock()
         self._finished: dict[TopicPartition, int] = {}
-        self._applying: dict[TopicPartition, asyncio.Task[None]] = {}
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last_progress = time.monotonic()
@@ -216,7 +208,6 @@ class ConsumerRunner:
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(self._task, timeout=15)
-        await self.settle()
         # What was applied is committed on the way out, so the next start does not fetch it again.
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.commit_finished(list(self._finished)), timeout=5)
@@ -268,21 +259,7 @@ class ConsumerRunner:
                 self._dlq_producer = producer
             return self._dlq_producer
 
-    async def settle(self, partitions: list[TopicPartition] | None = None) -> None:
-        """Waits until the batches being applied (of ``partitions``, or all) are done, so what they
-        finished can be committed before the partitions go."""
-        applying = [task for tp, task in self._applying.items() if partitions is None or tp in partitions]
-        if applying:
-            await asyncio.wait(applying, timeout=SETTLE_TIMEOUT_S)
-
     async def _close(self) -> None:
-        await self.settle()
-        for task in self._applying.values():
-            # Looked at so a failure is not reported as never retrieved: the next consumer fetches
-            # the batch again.
-            if task.done() and not task.cancelled():
-                task.exception()
-        self._applying.clear()
         # Offsets not committed yet are left to the inbox: a new consumer fetches them again.
         self._finished.clear()
         consumer, self._consumer = self._consumer, None
@@ -294,62 +271,42 @@ class ConsumerRunner:
 
     async def _poll_once(self) -> None:
         assert self._consumer is not None
-        self._reap()
-        # Partitions are independent (order is kept within one): each has at most one batch being
-        # applied, in its own transaction, and is fetched from again once that is done. A batch never
-        # waits for another partition's, so a big ERP push on one does not hold up a complaint on
-        # another. Aggregates shared across partitions are locked in a fixed order, as for replicas.
-        free = [tp for tp in self._consumer.assignment() if tp not in self._applying]
-        batches: dict[TopicPartition, list[ConsumerRecord[bytes, bytes]]] = {}
-        if free:
-            # max_poll_records per partition: with one budget for all, the first partition's buffer
-            # filled the poll and the others waited instead of being applied beside it.
-            budget = self.settings.kafka_max_poll_records * len(free)
-            wait_ms = BUSY_POLL_MS if self._applying else 500
-            batches = await self._consumer.getmany(*free, timeout_ms=wait_ms, max_records=budget)
-        else:
-            await asyncio.wait(list(self._applying.values()), timeout=0.5, return_when=asyncio.FIRST_COMPLETED)
-        assigned = self._consumer.assignment()
-        if assigned:
+        # max_poll_records per assigned partition: with one budget for all, the first partition's
+        # buffer filled the poll and the others waited instead of being applied beside it.
+        budget = self.settings.kafka_max_poll_records * max(1, len(self._consumer.assignment()))
+        batches = await self._consumer.getmany(timeout_ms=500, max_records=budget)
+        if self._consumer.assignment():
             self._last_assigned = time.monotonic()
         if batches:
             self._last_progress = time.monotonic()
-        for tp, records in batches.items():
-            if tp in assigned:
-                self._applying[tp] = asyncio.create_task(self._apply_partition(tp, records))
         await self._check_positions()
+        # Partitions are independent (order is kept within one): their batches are applied side by
+        # side, each in its own transaction, so one batch's Python work overlaps another's round
+        # trips. Aggregates shared across partitions are locked in a fixed order, as for replicas.
+        outcomes = await asyncio.gather(
+            *(self._apply_partition(tp, records) for tp, records in batches.items()), return_exceptions=True
+        )
+        failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        for failure in failures:
+            if not isinstance(failure, Exception):
+                raise failure
+        if failures:
+            raise BatchNotApplied(f"{len(failures)} of {len(outcomes)} partition batches") from failures[0]
         # Offsets go to the broker at most once a COMMIT_INTERVAL_S, not after every batch: a
         # redelivery of what was applied but not yet committed is dropped by the inbox, and a broker
         # round trip per fetched batch was a large share of the cost of a small batch.
         if self._finished and time.monotonic() - self._committed_at >= COMMIT_INTERVAL_S:
             await self.commit_finished(list(self._finished))
 
-    def _reap(self) -> None:
-        """Takes the applied batches off the list; one that failed (its partition rewound already)
-        makes the consumer pause before it fetches again."""
-        failures: list[BaseException] = []
-        for tp, task in list(self._applying.items()):
-            if not task.done():
-                continue
-            del self._applying[tp]
-            failure = None if task.cancelled() else task.exception()
-            if failure is not None and not isinstance(failure, Exception):
-                raise failure
-            if failure is not None:
-                failures.append(failure)
-        if failures:
-            raise BatchNotApplied(f"{len(failures)} partition batch(es)") from failures[0]
-
     async def _apply_partition(self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]) -> None:
-        consumer = self._consumer
-        assert consumer is not None
+        assert self._consumer is not None
         if self._stopping.is_set():
             return
         try:
             await self.apply(tp, records)
         except Exception:
             # Nothing of this batch was kept: read it again from its first offset.
-            consumer.seek(tp, records[0].offset)
+            self._consumer.seek(tp, records[0].offset)
             raise
         self._finished[tp] = records[-1].offset + 1
         self._record_lag(tp, records[-1].offset + 1)
@@ -379,14 +336,14 @@ class ConsumerRunner:
             if now - self._last_assigned > UNASSIGNED_WINDOW_S:
                 raise ConsumerStalled(f"no partitions assigned for {UNASSIGNED_WINDOW_S}s")
             return
-        past_end = [tp for tp in assigned if tp not in self._applying and await self._past_end(tp)]
+        past_end = [tp for tp in assigned if await self._past_end(tp)]
         if past_end:
             # The broker lost these partitions' log (a memory broker restarted, a topic recreated): new
             # records start below the position and would never be fetched, however busy the other
             # partitions are. What is read again and was applied already is dropped by the inbox.
             log.warning("consumer %s is past the end of %s: reading them from their start", self.name, past_end)
             await self._consumer.seek_to_beginning(*past_end)
-        if not idle or self._applying:
+        if not idle:
             return
         ends = await asyncio.wait_for(self._consumer.end_offsets(assigned), timeout=STALL_WINDOW_S)
         positions = {tp: await asyncio.wait_for(self._consumer.position(tp), STALL_WINDOW_S) for tp in assigned}

@@ -233,61 +233,6 @@ async def test_partitions_of_one_fetch_are_applied_side_by_side(stack: Stack) ->
 
 
 @register
-class HeadOfLineProbeV1(ComplaintReceivedV1):
-    """A complaint's fields on a topic of its own; its handler holds the batch described "slow"."""
-
-    TYPE: ClassVar[str] = "qms.test.head-of-line.v1"
-    TOPIC: ClassVar[str] = "qms.test.head-of-line"
-
-
-async def test_a_partition_whose_batch_is_still_being_applied_does_not_hold_back_another(stack: Stack) -> None:
-    """Partitions go at their own pace: while partition 0's batch is held open, a record that arrives on
-    partition 1 afterwards is fetched and applied, and partition 0's own next record waits its turn."""
-    slow_started, release = asyncio.Event(), asyncio.Event()
-    applied: list[str] = []
-    subscriptions = Subscriptions()
-
-    @subscriptions.on_batch(HeadOfLineProbeV1)
-    async def apply_probes(_session: object, items: list[tuple[Envelope, HeadOfLineProbeV1]]) -> None:
-        for _, probe in items:
-            if probe.description == "slow":
-                slow_started.set()
-                await asyncio.wait_for(release.wait(), timeout=60)
-            applied.append(probe.description or "")
-
-    async def other_partition_applied() -> bool:
-        return "other partition" in applied
-
-    async def all_applied() -> bool:
-        return len(applied) == 3
-
-    settings = runner_settings(stack)
-    await ensure_topics(settings, [HeadOfLineProbeV1.TOPIC])
-    producer = AIOKafkaProducer(bootstrap_servers=stack.kafka_bootstrap_servers, enable_idempotence=False)
-    await producer.start()
-    try:
-        await producer.send_and_wait(
-            HeadOfLineProbeV1.TOPIC, probe_value(HeadOfLineProbeV1, description="slow"), partition=0
-        )
-        async with in_process_runner(settings, subscriptions, f"head-of-line-{uuid.uuid4().hex[:8]}") as runner:
-            await runner.start()
-            await asyncio.wait_for(slow_started.wait(), timeout=30)
-            for partition, description in ((0, "after slow"), (1, "other partition")):
-                value = probe_value(HeadOfLineProbeV1, description=description)
-                await producer.send_and_wait(HeadOfLineProbeV1.TOPIC, value, partition=partition)
-            await eventually(other_partition_applied, timeout=20)
-            held_back = list(applied)
-            release.set()
-            await eventually(all_applied, timeout=20)
-    finally:
-        release.set()
-        await producer.stop()
-
-    assert held_back == ["other partition"]
-    assert applied == ["other partition", "slow", "after slow"]
-
-
-@register
 class CountProbeV1(ComplaintReceivedV1):
     """A complaint's fields on a topic of its own, applied by the count test's handler only."""
 
