@@ -1,7 +1,7 @@
 """e2e_hop_*: where a complaint's end-to-end time goes, read after each complaint round from
 timestamps the system keeps anyway, all on this machine's one clock:
 
-- ``to_transaction``: the scheduled POST → intake's transaction starts (the outbox row's ``created_at``):
+- ``to_transaction``: the POST sent → intake's transaction starts (the outbox row's ``created_at``):
   the request, JWT, validation and the day's complaint number;
 - ``relay``: → the record's timestamp on the broker (set when the relay appends it): the rest of the
   transaction, its commit, the NOTIFY and the relay's claim;
