@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import TopicPartition
 from sqlalchemy import text
 
 from shared.auth import mint_token
 from shared.bootstrap import asyncpg_kwargs, ensure_service_schema
 from shared.db import admin_url, create_engine
 from shared.events import topics
-from shared.kafka import ensure_topics, make_consumer
+from shared.kafka import ensure_topics, log_ends, make_consumer
 from shared.migrations import outbox_inserted_trigger
 from shared.settings import ServiceSettings
 from shared.stack import Stack, free_port, uvicorn_command
@@ -124,26 +124,7 @@ class BenchEnv:
             await conn.execute("VACUUM (ANALYZE)")
 
     async def log_ends(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
-        """Where each partition's log ends: the high watermark of a fetch response. Tansu answers
-        ListOffsets' latest with the first offset of the last record batch plus one, short of the end
-        after a batch of several records."""
-        settings = self.settings()
-        probe = AIOKafkaConsumer(
-            bootstrap_servers=settings.kafka_bootstrap_servers,
-            client_id="bench-ends",
-            enable_auto_commit=False,
-            fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
-        )
-        await probe.start()
-        try:
-            probe.assign(partitions)
-            # From a point at or before the end, so a fetch returns little.
-            await probe.seek_to_end(*partitions)
-            while any(probe.highwater(tp) is None for tp in partitions):
-                await probe.getmany(timeout_ms=100)
-            return {tp: probe.highwater(tp) for tp in partitions}
-        finally:
-            await probe.stop()
+        return await log_ends(self.settings(), partitions)
 
     async def wait_consumers_caught_up(self, deadline: float) -> None:
         """Until every service's consumer group has committed up to the end of each partition it has

@@ -4,7 +4,7 @@ Tansu has no idempotent producer and no transactions: correctness comes from the
 inbox and the keys, never from broker features.
 """
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
@@ -38,6 +38,28 @@ def make_consumer(settings: KafkaSettings, group_id: str, client_id: str) -> AIO
         rebalance_timeout_ms=settings.kafka_session_timeout_ms,
         metadata_max_age_ms=5_000,
     )
+
+
+async def log_ends(settings: KafkaSettings, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+    """Where each partition's log ends: the high watermark of a fetch response. Not ListOffsets'
+    latest, which Tansu answers with the first offset of the last record batch plus one, short of the
+    end after a batch of several records."""
+    probe = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        client_id="qms-log-ends",
+        enable_auto_commit=False,
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+    )
+    await probe.start()
+    try:
+        probe.assign(partitions)
+        # From a point at or before the end, so a fetch returns little.
+        await probe.seek_to_end(*partitions)
+        while any(probe.highwater(tp) is None for tp in partitions):
+            await probe.getmany(timeout_ms=100)
+        return {tp: probe.highwater(tp) for tp in partitions}
+    finally:
+        await probe.stop()
 
 
 async def ensure_topics(settings: KafkaSettings, names: list[str] | None = None) -> list[str]:

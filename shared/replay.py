@@ -11,7 +11,7 @@ from aiokafka import TopicPartition
 from shared.bootstrap import asyncpg_kwargs
 from shared.db import service_url
 from shared.events import topics
-from shared.kafka import make_consumer, make_producer
+from shared.kafka import log_ends, make_consumer, make_producer
 from shared.settings import KafkaSettings
 from shared.tables import outbox_channel
 
@@ -36,17 +36,11 @@ async def replay_dead_letters(settings: KafkaSettings, topic: str, idle_polls: i
         dlq = topics.dlq(topic)
         partitions = [TopicPartition(dlq, p) for p in sorted(consumer.partitions_for_topic(dlq) or ())]
         consumer.assign(partitions)
-        # Where each partition ended is the high watermark of its first fetch response, not ListOffsets'
-        # end: Tansu answers that with the first offset of the last record batch plus one, which would
-        # leave the rest of a last batch of several letters behind.
-        ends: dict[TopicPartition, int] = {}
-        pending = set(partitions)
+        ends = await log_ends(settings, partitions)
+        pending = {tp for tp in partitions if await consumer.position(tp) < ends[tp]}
         while pending and idle < idle_polls:
             batches = await consumer.getmany(*pending, timeout_ms=1000)
             idle = 0 if batches else idle + 1
-            for tp in pending - ends.keys():
-                if (highwater := consumer.highwater(tp)) is not None:
-                    ends[tp] = highwater
             for tp, records in batches.items():
                 due = [record for record in records if record.offset < ends[tp]]
                 for record in due:
@@ -56,8 +50,7 @@ async def replay_dead_letters(settings: KafkaSettings, topic: str, idle_polls: i
                 replayed += len(due)
                 if due:
                     await consumer.commit({tp: due[-1].offset + 1})
-            for tp in pending & ends.keys():
-                if await consumer.position(tp) >= ends[tp]:
+                if len(due) < len(records) or await consumer.position(tp) >= ends[tp]:
                     pending.discard(tp)
     finally:
         await consumer.stop()
