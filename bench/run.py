@@ -234,7 +234,8 @@ async def run_all(p: Params, only: list[str]) -> Results:
         try:
             for part in parts:
                 async with fresh_stack() as env:
-                    results.extra.setdefault("machine", await env.describe())
+                    if "machine" not in results.extra:
+                        results.extra["machine"] = await env.describe()
                     await BENCHES[name](env, part, results)
         except Exception as exc:
             log.error("%s failed:\n%s", name, traceback.format_exc())
