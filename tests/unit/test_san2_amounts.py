@@ -110,32 +110,49 @@ def test_san2_repeat_escalation_first_time_is_200_without_dismissal() -> None:
     assert (priced.amount, priced.dismissal) == (Decimal("200.00"), False)
 
 
-def test_san2_repeat_escalation_second_time_is_dismissal() -> None:
+def test_san2_repeat_escalation_second_time_is_dismissal_without_a_fine() -> None:
     priced = charge(Kind.PENALTY, escalation(200), Offence(), PriorRecord(earlier_offences=1), TWO)
-    assert priced.dismissal is True
+    assert (priced.dismissal, priced.amount) == (True, Decimal("0.00"))
 
 
 def test_san2_a_repeat_within_twelve_months_is_multiplied_by_the_factor() -> None:
     prior = PriorRecord(repeats_within_12_months=1, earlier_offences=1)
-    priced = charge(Kind.PENALTY, fixed(50, aggravated=True), Offence(), prior, TWO)
+    priced = charge(Kind.PENALTY, fixed(50, on_repeat=True), Offence(), prior, TWO)
     assert (priced.amount, priced.aggravated) == (Decimal("100.00"), True)
 
 
 def test_san2_the_aggravation_factor_is_configurable() -> None:
     prior = PriorRecord(repeats_within_12_months=2)
-    assert penalty(per_piece(20, aggravated=True), Offence(pieces=2), prior, Decimal("1.5")) == Decimal("60.00")
+    assert penalty(per_piece(20, on_repeat=True), Offence(pieces=2), prior, Decimal("1.5")) == Decimal("60.00")
 
 
 def test_san2_a_repeat_older_than_twelve_months_is_not_aggravated() -> None:
-    assert penalty(fixed(20, aggravated=True), Offence(), PriorRecord(earlier_offences=3)) == Decimal("20.00")
+    assert penalty(fixed(20, on_repeat=True), Offence(), PriorRecord(earlier_offences=3)) == Decimal("20.00")
 
 
 def test_san2_a_clause_without_aggravation_ignores_repeats() -> None:
     assert penalty(fixed(50), Offence(), PriorRecord(repeats_within_12_months=4)) == Decimal("50.00")
 
 
-def test_san2_serious_circumstances_aggravate_an_aggravated_clause() -> None:
-    assert penalty(fixed(20, aggravated=True), Offence(aggravating=True)) == Decimal("40.00")
+def test_san2_serious_circumstances_aggravate_a_circumstance_clause() -> None:
+    assert penalty(fixed(20, on_circumstance=True), Offence(aggravating=True, note="未通知品质管理部")) == Decimal(
+        "40.00"
+    )
+
+
+def test_san2_a_repeat_does_not_aggravate_a_circumstance_clause() -> None:
+    prior = PriorRecord(repeats_within_12_months=1, earlier_offences=1)
+    assert penalty(per_piece(20, on_circumstance=True), Offence(pieces=1), prior) == Decimal("20.00")
+
+
+def test_san2_an_aggravating_circumstance_needs_its_reason_in_the_note() -> None:
+    assert (
+        refused(fixed(50, on_circumstance=True), Offence(aggravating=True, note=" ")) == "aggravation_reason_required"
+    )
+
+
+def test_san2_a_repeat_clause_is_not_aggravated_by_a_stated_circumstance() -> None:
+    assert refused(fixed(20, on_repeat=True), Offence(aggravating=True, note="情节严重")) == "not_aggravatable"
 
 
 def test_san2_serious_circumstances_are_refused_where_the_clause_has_no_aggravation() -> None:
@@ -163,7 +180,7 @@ def test_san2_compensation_is_not_aggravated() -> None:
 
 def test_san2_amounts_are_decimals_with_two_places() -> None:
     amount = penalty(
-        per_piece(20, aggravated=True), Offence(pieces=1), PriorRecord(repeats_within_12_months=1), Decimal("1.333")
+        per_piece(20, on_repeat=True), Offence(pieces=1), PriorRecord(repeats_within_12_months=1), Decimal("1.333")
     )
     assert amount == Decimal("26.66") and amount.as_tuple().exponent == -2
 
@@ -183,7 +200,10 @@ def test_san2_an_aggravation_factor_outside_1_to_10_is_refused(factor: str) -> N
 
 
 def test_san2_an_amount_larger_than_any_notice_is_refused() -> None:
-    assert refused(per_piece(10_000, aggravated=True), Offence(pieces=1_000, aggravating=True)) == "amount_too_large"
+    assert (
+        refused(per_piece(10_000, on_circumstance=True), Offence(pieces=1_000, aggravating=True, note="x"))
+        == "amount_too_large"
+    )
 
 
 def test_san2_5_2_1_11_needs_the_shift() -> None:

@@ -84,18 +84,21 @@ def test_san1_each_clause_is_consistent_and_carries_its_policy_text(clause: Clau
 
 
 @pytest.mark.parametrize(
-    ("code", "aggravated"),
+    ("code", "on_repeat", "by_circumstance"),
     [
-        ("5.1.5.1", True),
-        ("5.2.1.2", True),
-        ("5.2.1.9", True),
-        ("5.2.1.10", True),
-        ("5.2.3.1", True),
-        ("5.2.1.1", False),
+        ("5.2.1.10", True, False),
+        ("5.2.3.1", True, False),
+        ("5.1.5.1", False, True),
+        ("5.2.1.2", False, True),
+        ("5.2.1.9", False, True),
+        ("5.2.1.1", False, False),
     ],
 )
-def test_san1_the_fixed_plus_aggravated_clauses_are_marked(code: str, aggravated: bool) -> None:
-    assert CATALOG[code].variant(None)[1].aggravated_on_repeat is aggravated
+def test_san2_only_5_2_1_10_and_5_2_3_1_aggravate_on_repeat_the_others_by_circumstance(
+    code: str, on_repeat: bool, by_circumstance: bool
+) -> None:
+    rule = CATALOG[code].variant(None)[1]
+    assert (rule.aggravated_on_repeat, rule.aggravated_by_circumstance) == (on_repeat, by_circumstance)
 
 
 @pytest.mark.parametrize(

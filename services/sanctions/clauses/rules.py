@@ -57,12 +57,19 @@ class AmountRule:
     max_amount: Decimal | None = None
     shift_cap_pieces: int | None = None
     shift_cap_amount: Decimal | None = None
+    # SAN-2: 重复出现得将加重处罚 (5.2.1.10, 5.2.3.1) aggravates a repeat; 情节严重 / 未通知 (5.1.5.1,
+    # 5.2.1.2, 5.2.1.9) aggravates a circumstance the quality department states.
     aggravated_on_repeat: bool = False
+    aggravated_by_circumstance: bool = False
     compensation: bool = False
 
     @property
     def is_range(self) -> bool:
         return self.rule in (RuleKind.RANGE, RuleKind.RANGE_PER_PIECE)
+
+    @property
+    def aggravated(self) -> bool:
+        return self.aggravated_on_repeat or self.aggravated_by_circumstance
 
     @property
     def needs_pieces(self) -> bool:
@@ -85,8 +92,8 @@ class AmountRule:
             or self.shift_cap_amount < 0
         ):
             found.append("per_piece_with_shift_cap needs shift_cap_pieces >= 1 and shift_cap_amount >= 0")
-        if self.aggravated_on_repeat and self.rule not in (RuleKind.FIXED, RuleKind.PER_PIECE):
-            found.append("only fixed and per_piece amounts can be aggravated on repeat")
+        if self.aggravated and self.rule not in (RuleKind.FIXED, RuleKind.PER_PIECE):
+            found.append("only fixed and per_piece amounts can be aggravated")
         return found
 
     def to_json(self) -> dict[str, Any]:
@@ -98,6 +105,7 @@ class AmountRule:
             "shift_cap_pieces": self.shift_cap_pieces,
             "shift_cap_amount": _text(self.shift_cap_amount),
             "aggravated_on_repeat": self.aggravated_on_repeat,
+            "aggravated_by_circumstance": self.aggravated_by_circumstance,
             "compensation": self.compensation,
         }
 
@@ -111,6 +119,7 @@ class AmountRule:
             shift_cap_pieces=data.get("shift_cap_pieces"),
             shift_cap_amount=_decimal(data.get("shift_cap_amount")),
             aggravated_on_repeat=bool(data.get("aggravated_on_repeat", False)),
+            aggravated_by_circumstance=bool(data.get("aggravated_by_circumstance", False)),
             compensation=bool(data.get("compensation", False)),
         )
 
@@ -159,23 +168,36 @@ class Clause:
         found: list[str] = []
         for name, rule in self.variants.items():
             found.extend(f"{self.code}/{name}: {problem}" for problem in rule.problems())
-            if self.kind is Kind.REWARD and (rule.aggravated_on_repeat or rule.compensation):
+            if self.kind is Kind.REWARD and (rule.aggravated or rule.compensation):
                 found.append(f"{self.code}/{name}: a reward is neither aggravated nor compensated")
             if self.kind is Kind.REWARD and rule.rule is RuleKind.REPEAT_ESCALATION:
                 found.append(f"{self.code}/{name}: a reward does not escalate to dismissal")
         return found
 
 
-def fixed(amount: int, *, aggravated: bool = False, compensation: bool = False) -> AmountRule:
-    return AmountRule(RuleKind.FIXED, amount=money(amount), aggravated_on_repeat=aggravated, compensation=compensation)
+def fixed(
+    amount: int, *, on_repeat: bool = False, on_circumstance: bool = False, compensation: bool = False
+) -> AmountRule:
+    return AmountRule(
+        RuleKind.FIXED,
+        amount=money(amount),
+        aggravated_on_repeat=on_repeat,
+        aggravated_by_circumstance=on_circumstance,
+        compensation=compensation,
+    )
 
 
 def ranged(low: int, high: int, *, compensation: bool = False) -> AmountRule:
     return AmountRule(RuleKind.RANGE, min_amount=money(low), max_amount=money(high), compensation=compensation)
 
 
-def per_piece(rate: int, *, aggravated: bool = False) -> AmountRule:
-    return AmountRule(RuleKind.PER_PIECE, amount=money(rate), aggravated_on_repeat=aggravated)
+def per_piece(rate: int, *, on_repeat: bool = False, on_circumstance: bool = False) -> AmountRule:
+    return AmountRule(
+        RuleKind.PER_PIECE,
+        amount=money(rate),
+        aggravated_on_repeat=on_repeat,
+        aggravated_by_circumstance=on_circumstance,
+    )
 
 
 def ranged_per_piece(low: int, high: int) -> AmountRule:
@@ -263,7 +285,7 @@ DEFAULT_CATALOG: tuple[Clause, ...] = (
             "品损坏程度每发现一次处罚20 元;发生上述情形,当事人未通知品质管理部处理者,加重处分。不"
             "爱惜公物,将物品乱丢乱放,致使物品损坏或报废者,由当事人赔偿物品损失费用,并处罚50 元。"
         ),
-        {"standard": fixed(20, aggravated=True), "careless_damage": fixed(50, compensation=True)},
+        {"standard": fixed(20, on_circumstance=True), "careless_damage": fixed(50, compensation=True)},
     ),
     Clause(
         "5.1.5.2",
@@ -287,7 +309,7 @@ DEFAULT_CATALOG: tuple[Clause, ...] = (
         "inspector",
         "product misjudged or missed",
         "产品出现错、漏判,每件处罚20 元,情节严重得加重处罚;",
-        {"standard": per_piece(20, aggravated=True)},
+        {"standard": per_piece(20, on_circumstance=True)},
     ),
     Clause(
         "5.2.1.3",
@@ -343,7 +365,7 @@ DEFAULT_CATALOG: tuple[Clause, ...] = (
         "patrol inspector",
         "misplaced product causing a batch incident",
         "严禁出现产品错放现象,出现批质量事故得对巡检员处罚50 元,影响严重得加重处罚。",
-        {"standard": fixed(50, aggravated=True)},
+        {"standard": fixed(50, on_circumstance=True)},
     ),
     Clause(
         "5.2.1.10",
@@ -354,7 +376,7 @@ DEFAULT_CATALOG: tuple[Clause, ...] = (
             "现场须有作业指导书等工艺文件,保证文件正确(最新有效版本),并与操作工位对应且定置摆放,未"
             "及时发现并制止给予处罚20 元,重复出现得将加重处罚。"
         ),
-        {"standard": fixed(20, aggravated=True)},
+        {"standard": fixed(20, on_repeat=True)},
     ),
     Clause(
         "5.2.1.11",
@@ -427,7 +449,7 @@ DEFAULT_CATALOG: tuple[Clause, ...] = (
             "现场须有作业指导书等工艺文件,保证文件正确(最新有效版本),并与操作工位对应且定置摆放,违"
             "者给予处罚50 元,重复出现得将加重处罚;"
         ),
-        {"standard": fixed(50, aggravated=True)},
+        {"standard": fixed(50, on_repeat=True)},
     ),
     Clause(
         "5.2.3.2",
@@ -531,6 +553,8 @@ class Offence:
     compensation: Decimal | None = None
     aggravating: bool = False
     shift: str | None = None
+    # The circumstance that aggravates (SAN-2: the reason is kept in the violation's note).
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -565,11 +589,12 @@ def charge(kind: Kind, rule: AmountRule, offence: Offence, prior: PriorRecord, f
             raise AmountError("amount_not_choosable", f"a {rule.rule} amount is set by the catalog; send amount: null")
         base = _computed(rule, offence, prior)
     if kind is Kind.PENALTY and rule.rule is RuleKind.REPEAT_ESCALATION and prior.earlier_offences > 0:
-        # 5.1.1.2 / 5.2.1.3: 第二次开除处理.
-        base = replace(base, dismissal=True, basis=f"{base.basis}; repeat offence → dismissal")
-    aggravate = _aggravates(kind, rule, offence, prior)
-    if aggravate:
-        base = replace(base, amount=money(base.amount * factor), aggravated=True, basis=f"{base.basis} × {factor}")
+        # 5.1.1.2 / 5.2.1.3: 第二次开除处理 — dismissal is the whole sanction, not a fine on top.
+        base = Charge(amount=money(0), dismissal=True, basis="second offence → dismissal (第二次开除处理), no fine")
+    aggravation = _aggravation(kind, rule, offence, prior)
+    if aggravation:
+        basis = f"{base.basis} × {factor} ({aggravation})"
+        base = replace(base, amount=money(base.amount * factor), aggravated=True, basis=basis)
     if base.amount > MAX_AMOUNT:
         raise AmountError("amount_too_large", f"{base.amount} is more than one notice may carry ({MAX_AMOUNT})")
     return replace(base, compensation=compensation)
@@ -645,13 +670,30 @@ def _shift_capped(rule: AmountRule, before: int, pieces: int) -> Charge:
     return Charge(amount=amount, basis=f"{total} piece(s) in the shift, {before} charged before")
 
 
-def _aggravates(kind: Kind, rule: AmountRule, offence: Offence, prior: PriorRecord) -> bool:
-    """重复出现得将加重处罚 / 情节严重得加重处罚: a repeat within 12 months, or circumstances the QM marks."""
-    if offence.aggravating and not rule.aggravated_on_repeat:
-        raise AmountError("not_aggravatable", "this clause is not aggravated; send aggravating: false")
-    if kind is not Kind.PENALTY or not rule.aggravated_on_repeat:
-        return False
-    return offence.aggravating or prior.repeats_within_12_months > 0
+def _aggravation(kind: Kind, rule: AmountRule, offence: Offence, prior: PriorRecord) -> str | None:
+    """Why the amount is aggravated, or None: 重复出现得将加重处罚 is a repeat within 12 months (5.2.1.10,
+    5.2.3.1); 情节严重 / 未通知 (5.1.5.1, 5.2.1.2, 5.2.1.9) is a circumstance the quality department states."""
+    if offence.aggravating:
+        _check_circumstance(rule, offence.note)
+    if kind is not Kind.PENALTY:
+        return None
+    if offence.aggravating:
+        return "aggravating circumstance"
+    if rule.aggravated_on_repeat and prior.repeats_within_12_months > 0:
+        return "repeat within 12 months"
+    return None
+
+
+def _check_circumstance(rule: AmountRule, note: str | None) -> None:
+    if not rule.aggravated_by_circumstance:
+        detail = (
+            "this clause is aggravated only by a repeat within 12 months, which is found by itself"
+            if rule.aggravated_on_repeat
+            else "this clause is not aggravated"
+        )
+        raise AmountError("not_aggravatable", f"{detail}; send aggravating: false")
+    if not (note and note.strip()):
+        raise AmountError("aggravation_reason_required", "an aggravating circumstance needs its reason in note")
 
 
 def twelve_months_before(moment: datetime) -> datetime:

@@ -34,6 +34,7 @@ class AmountRuleOut(BaseModel):
     shift_cap_pieces: int | None
     shift_cap_amount: MoneyOut | None
     aggravated_on_repeat: bool
+    aggravated_by_circumstance: bool
     compensation: bool
 
 
@@ -68,6 +69,7 @@ class AmountRuleIn(Strict):
     shift_cap_pieces: Annotated[int, Field(ge=1, le=100_000)] | None = None
     shift_cap_amount: MoneyIn | None = None
     aggravated_on_repeat: bool | None = None
+    aggravated_by_circumstance: bool | None = None
     compensation: bool | None = None
 
 

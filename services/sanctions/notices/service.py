@@ -100,7 +100,9 @@ async def record_violation(
     key = act_key(payload.act_id, payload.incident_id)
     await repository.lock_employee(session, employee.id)
     prior = await _prior_record(session, clause.code, rule, payload, key)
-    offence = Offence(payload.pieces, payload.amount, payload.compensation, payload.aggravating, payload.shift)
+    offence = Offence(
+        payload.pieces, payload.amount, payload.compensation, payload.aggravating, payload.shift, payload.note
+    )
     try:
         priced = price(clause.kind, rule, offence, prior, current.aggravation_factor)
     except AmountError as exc:
