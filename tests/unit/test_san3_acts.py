@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.sanctions.notices.rules import ActMember, Status, Verdict, act_key, resolve_act
+from services.sanctions.notices.rules import ActMember, Status, Verdict, act_key, contending, resolve_act
 
 T0 = datetime(2026, 11, 24, tzinfo=UTC)
 
@@ -47,7 +47,7 @@ def test_san3_the_larger_penalty_is_charged_and_the_other_points_at_it() -> None
 def test_san3_the_charge_does_not_depend_on_the_order_of_arrival(order: tuple[int, ...]) -> None:
     amounts = ["50", "500", "100"]
     members = [member(amounts[i], minute=position) for position, i in enumerate(order)]
-    severe = next(m for m in members if m.amount == Decimal(500))
+    severe = next(m for m in members if m.at_stake == Decimal(500))
 
     state = settled(members)
 
@@ -65,9 +65,25 @@ def test_san3_between_equal_penalties_the_earlier_notice_stays_charged() -> None
     assert resolve_act([second, first])[0] == first.id
 
 
-def test_san3_an_issued_notice_is_superseded_by_a_more_severe_later_one() -> None:
-    issued, severe = member("50", status=Status.ISSUED), member("500", minute=1)
-    assert settled([issued, severe])[issued.id] == (Status.SUPERSEDED, severe.id)
+@pytest.mark.parametrize("status", [Status.ISSUED, Status.STAMPED])
+def test_san3_an_issued_or_stamped_notice_is_never_superseded_by_a_later_violation(status: Status) -> None:
+    handed_out, severe = member("50", status=status), member("500", minute=1)
+
+    state = settled([handed_out, severe])
+
+    assert state[handed_out.id] == (status, None)
+    assert state[severe.id] == (Status.SUPERSEDED, handed_out.id)
+
+
+def test_san3_dismissal_outranks_the_amount_at_stake() -> None:
+    dismissal, money = member("0.00", dismissal=True, minute=1), member("1000")
+    assert resolve_act([money, dismissal])[0] == dismissal.id
+
+
+def test_san3_the_act_shows_only_its_charged_and_superseded_penalties() -> None:
+    charged, superseded = member("500"), member("20", status=Status.SUPERSEDED)
+    others = [member("100", kind="reward"), member("50", status=Status.WITHDRAWN)]
+    assert contending([charged, *others, superseded]) == [charged, superseded]
 
 
 def test_san3_rewards_of_the_same_act_are_never_superseded() -> None:

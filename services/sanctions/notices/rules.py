@@ -83,10 +83,13 @@ def act_key(act_id: str | None, incident_id: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class ActMember:
+    """One notice of an act as SAN-3 ranks it; ``at_stake`` is the chosen amount once one is chosen, else
+    the most its clause allows (a range clause's maximum)."""
+
     id: uuid.UUID
     kind: str
     status: Status
-    amount: Decimal
+    at_stake: Decimal
     dismissal: bool
     created_at: datetime
     superseded_by: uuid.UUID | None = None
@@ -101,26 +104,30 @@ class Verdict:
 
 # Penalties that take part in SAN-3; a withdrawn notice no longer counts, a superseded one may come back.
 CONTENDING = frozenset({Status.DRAFT, Status.ISSUED, Status.STAMPED, Status.SUPERSEDED, Status.SUMMARIZED})
+# A notice handed to its employee (or summarized for finance) is never superseded by a later violation:
+# the quality manager withdraws it explicitly (SAN-3, rev. 2026-12).
+SETTLED = frozenset({Status.ISSUED, Status.STAMPED, Status.SUMMARIZED})
 
 
 def severity_order(member: ActMember) -> tuple[bool, Decimal, datetime, str]:
-    """§6.1 按严重得条例处理: dismissal first, then the larger amount; ties go to the earliest notice."""
-    return (not member.dismissal, -member.amount, member.created_at, str(member.id))
+    """§6.1 按严重得条例处理: dismissal first, then the amount at stake; ties go to the earlier notice."""
+    return (not member.dismissal, -member.at_stake, member.created_at, str(member.id))
 
 
 def resolve_act(members: list[ActMember]) -> tuple[uuid.UUID | None, list[Verdict]]:
     """SAN-3: the charged penalty of one act and every change needed so the others point at it.
 
-    A summarized notice belongs to a closed month and never changes, so it keeps the charge.
+    Among drafts the most severe is charged; once a notice is issued, stamped or summarized it keeps the
+    charge and is never changed here, and every draft of the act points at it.
     """
-    penalties = [m for m in members if m.kind == "penalty" and m.status in CONTENDING]
+    penalties = contending(members)
     if not penalties:
         return None, []
-    summarized = [m for m in penalties if m.status is Status.SUMMARIZED]
-    charged = min(summarized or penalties, key=severity_order)
+    settled = [m for m in penalties if m.status in SETTLED]
+    charged = min(settled or penalties, key=severity_order)
     verdicts = []
     for member in penalties:
-        if member.status is Status.SUMMARIZED:
+        if member.status in SETTLED:
             continue
         if member.id == charged.id:
             if member.status is Status.SUPERSEDED:
@@ -129,3 +136,8 @@ def resolve_act(members: list[ActMember]) -> tuple[uuid.UUID | None, list[Verdic
         elif member.status is not Status.SUPERSEDED or member.superseded_by != charged.id:
             verdicts.append(Verdict(member.id, Status.SUPERSEDED, charged.id))
     return charged.id, verdicts
+
+
+def contending(members: list[ActMember]) -> list[ActMember]:
+    """The act's penalties still charged or superseded: what SAN-3 ranks and what the act shows."""
+    return [m for m in members if m.kind == "penalty" and m.status in CONTENDING]

@@ -3,6 +3,7 @@
 import logging
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,11 +12,13 @@ from services.sanctions.clauses import service as catalog
 from services.sanctions.clauses.rules import (
     AmountError,
     AmountRule,
+    Catalog,
     Kind,
     Offence,
     PriorRecord,
     RuleKind,
     check_chosen,
+    range_bounds,
     twelve_months_before,
 )
 from services.sanctions.clauses.rules import charge as price
@@ -31,6 +34,7 @@ from services.sanctions.notices.rules import (
     act_key,
     check_decidable,
     check_disputable,
+    contending,
     needs_leadership_draft,
     next_status,
     resolve_act,
@@ -176,16 +180,37 @@ async def _prior_record(
     return PriorRecord(repeats_within_12_months=recent, earlier_offences=earlier, shift_pieces_before=shift_pieces)
 
 
-def _member(notice: Notice) -> ActMember:
+def _member(notice: Notice, at_stake: Decimal, *, status: Status | None = None) -> ActMember:
     return ActMember(
         id=notice.id,
         kind=notice.kind,
-        status=Status(notice.status),
-        amount=notice.amount,
+        status=status or Status(notice.status),
+        at_stake=at_stake,
         dismissal=notice.dismissal,
         created_at=notice.created_at,
         superseded_by=notice.superseded_by,
     )
+
+
+async def _at_stake(session: AsyncSession, notice: Notice, catalogs: dict[int, Catalog]) -> Decimal:
+    """SAN-3 (rev. 2026-12): the chosen amount once one is chosen, else a range clause's maximum."""
+    if notice.amount_chosen:
+        return notice.amount
+    if notice.catalog_version not in catalogs:
+        catalogs[notice.catalog_version] = (await catalog.at_version(session, notice.catalog_version))[1]
+    _, rule = catalogs[notice.catalog_version].clause(notice.clause).variant(notice.variant)
+    return range_bounds(rule, notice.pieces)[1] if rule.is_range else notice.amount
+
+
+async def _ranked(session: AsyncSession, notices: list[Notice], drafting: uuid.UUID | None = None) -> list[ActMember]:
+    """The act's notices as SAN-3 ranks them; ``drafting`` is ranked as the draft it was a moment ago."""
+    catalogs: dict[int, Catalog] = {}
+    return [
+        _member(
+            notice, await _at_stake(session, notice, catalogs), status=Status.DRAFT if notice.id == drafting else None
+        )
+        for notice in notices
+    ]
 
 
 async def _settle_act(
@@ -195,7 +220,8 @@ async def _settle_act(
     if key is None:
         return None
     members = await repository.act_members(session, employee_id, key)
-    charged, verdicts = resolve_act([_member(notice) for notice in members])
+    ranked = await _ranked(session, members)
+    charged, verdicts = resolve_act(ranked)
     by_id = {notice.id: notice for notice in members}
     steps = []
     for verdict in verdicts:
@@ -205,7 +231,8 @@ async def _settle_act(
         action = "superseded" if verdict.status is Status.SUPERSEDED else "restored"
         steps.append(_step(notice, action, before, actor, now, charged=str(charged)))
     await repository.add_steps(session, steps)
-    return ActOut(key=key, charged=charged, notices=[brief(notice) for notice in members])
+    shown = {member.id for member in contending(ranked)}
+    return ActOut(key=key, charged=charged, notices=[brief(notice) for notice in members if notice.id in shown])
 
 
 async def _locked(session: AsyncSession, notice_id: uuid.UUID) -> Notice:
@@ -270,7 +297,7 @@ async def _check_still_charged(session: AsyncSession, notice: Notice) -> None:
     if notice.act_key is None:
         return
     members = await repository.act_members(session, notice.employee_id, notice.act_key)
-    charged, _ = resolve_act([_member(member) for member in members])
+    charged, _ = resolve_act(await _ranked(session, members, drafting=notice.id))
     if charged is not None and notice.kind == Kind.PENALTY.value and charged != notice.id:
         raise conflict(
             "less_severe_than_act",
