@@ -10,6 +10,7 @@ from services.sanctions.notices.rules import (
     check_disputable,
     next_status,
 )
+from shared.events import REGISTRY, topics
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,13 @@ def test_san4_refused_steps(action: str, current: Status) -> None:
 @pytest.mark.parametrize("status", [Status.ISSUED, Status.STAMPED])
 def test_san4_an_issued_or_stamped_notice_can_be_disputed(status: Status) -> None:
     check_disputable(status, None)
-    check_disputable(status, DisputeStatus.UPHELD)
+
+
+@pytest.mark.parametrize("decided", [DisputeStatus.UPHELD, DisputeStatus.AMENDED])
+def test_san4_a_decided_dispute_cannot_be_reopened(decided: DisputeStatus) -> None:
+    with pytest.raises(TransitionError) as refused:
+        check_disputable(Status.STAMPED, decided)
+    assert refused.value.code == "dispute_decided"
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.SUMMARIZED, Status.WITHDRAWN, Status.SUPERSEDED])
@@ -65,3 +72,20 @@ def test_san4_administration_decides_only_an_open_dispute() -> None:
     check_decidable(DisputeStatus.OPEN)
     with pytest.raises(TransitionError):
         check_decidable(DisputeStatus.UPHELD)
+
+
+@pytest.mark.parametrize(
+    "event_type",
+    [
+        "qms.sanctions.notice.issued.v1",
+        "qms.sanctions.notice.stamped.v1",
+        "qms.sanctions.notice.withdrawn.v1",
+        "qms.sanctions.notice.superseded.v1",
+        "qms.sanctions.notice.restored.v1",
+        "qms.sanctions.notice.amended.v1",
+        "qms.sanctions.notice.disputed.v1",
+        "qms.sanctions.notice.dispute_decided.v1",
+    ],
+)
+def test_san4_every_notice_step_is_an_event_on_the_notices_topic(event_type: str) -> None:
+    assert REGISTRY[event_type].TOPIC == topics.NOTICES

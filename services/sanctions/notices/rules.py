@@ -51,16 +51,20 @@ def next_status(action: str, current: Status) -> Status:
 
 
 def check_disputable(status: Status, dispute: DisputeStatus | None) -> None:
-    """§6.5: an issued notice can be disputed once at a time; administration decides."""
+    """§6.5: an issued notice can be disputed once; administration's decision is final (SAN-4, rev. 2026-12)."""
     if status not in DISPUTABLE:
         raise TransitionError("not_disputable", f"a {status} notice cannot be disputed")
     if dispute is DisputeStatus.OPEN:
         raise TransitionError("dispute_open", "this notice already has an open dispute")
+    if dispute is not None:
+        raise TransitionError("dispute_decided", f"the dispute was decided ({dispute}); the decision is final")
 
 
 def check_decidable(dispute: DisputeStatus | None) -> None:
-    if dispute is not DisputeStatus.OPEN:
+    if dispute is None:
         raise TransitionError("no_open_dispute", "this notice has no open dispute to decide")
+    if dispute is not DisputeStatus.OPEN:
+        raise TransitionError("dispute_decided", f"the dispute was decided ({dispute}); the decision is final")
 
 
 LEADERSHIP_CLAUSE = "5.2.1.13"

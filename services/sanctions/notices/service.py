@@ -4,7 +4,7 @@ import logging
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -55,11 +55,23 @@ from services.sanctions.summaries import repository as months
 from services.sanctions.summaries.rules import first_open_month, month_of
 from shared.auth import Principal, Role
 from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1
-from shared.events.sanctions import NoticeIssuedV1
+from shared.events.sanctions import (
+    NoticeAmendedV1,
+    NoticeDisputeDecidedV1,
+    NoticeDisputedV1,
+    NoticeIssuedV1,
+    NoticeRestoredV1,
+    NoticeStampedV1,
+    NoticeStepEvent,
+    NoticeSupersededV1,
+    NoticeWithdrawnV1,
+)
 from shared.http.problems import conflict, not_found
 from shared.outbox import add_event
 
 log = logging.getLogger("qms.sanctions.notices")
+
+StepEvent = TypeVar("StepEvent", bound=NoticeStepEvent)
 
 # §7: quality, administration and finance see every notice; anyone else only their own.
 SEE_ALL = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT, Role.FINANCE)
@@ -230,6 +242,16 @@ async def _settle_act(
         notice.status, notice.superseded_by, notice.updated_at = verdict.status.value, verdict.superseded_by, now
         action = "superseded" if verdict.status is Status.SUPERSEDED else "restored"
         steps.append(_step(notice, action, before, actor, now, charged=str(charged)))
+        if verdict.status is Status.SUPERSEDED:
+            assert verdict.superseded_by is not None
+            await add_event(
+                session,
+                step_event(
+                    NoticeSupersededV1, notice, actor, now, superseded_by=str(verdict.superseded_by), act_key=key
+                ),
+            )
+        else:
+            await add_event(session, step_event(NoticeRestoredV1, notice, actor, now, act_key=key))
     await repository.add_steps(session, steps)
     shown = {member.id for member in contending(ranked)}
     return ActOut(key=key, charged=charged, notices=[brief(notice) for notice in members if notice.id in shown])
@@ -314,6 +336,7 @@ async def stamp(session: AsyncSession, notice_id: uuid.UUID, note: str | None, p
     now = datetime.now(UTC)
     notice.updated_at = now
     await repository.add_steps(session, [_step(notice, "stamped", before, principal.sub, now, note=note)])
+    await add_event(session, step_event(NoticeStampedV1, notice, principal.sub, now, note=note))
     return notice
 
 
@@ -323,6 +346,9 @@ async def withdraw(session: AsyncSession, notice_id: uuid.UUID, note: str | None
     now = datetime.now(UTC)
     notice.superseded_by, notice.updated_at = None, now
     await repository.add_steps(session, [_step(notice, "withdrawn", before, principal.sub, now, note=note)])
+    await add_event(
+        session, step_event(NoticeWithdrawnV1, notice, principal.sub, now, note=note, previous_status=before)
+    )
     # A notice it outranked is charged again.
     await _settle_act(session, notice.employee_id, notice.act_key, principal.sub, now)
     return notice
@@ -343,6 +369,7 @@ async def dispute(session: AsyncSession, notice_id: uuid.UUID, body: DisputeIn, 
     await repository.add_steps(
         session, [_step(notice, "disputed", notice.status, principal.sub, now, reason=body.reason)]
     )
+    await add_event(session, step_event(NoticeDisputedV1, notice, principal.sub, now, reason=body.reason))
     return notice
 
 
@@ -355,7 +382,7 @@ async def decide(session: AsyncSession, notice_id: uuid.UUID, body: DecisionIn, 
     except TransitionError as exc:
         raise conflict(exc.code, exc.detail) from None
     now = datetime.now(UTC)
-    before = notice.status
+    before, previous_amount = notice.status, notice.amount
     notice.dispute_status, notice.updated_at = body.outcome, now
     if body.outcome == "amended":
         assert body.amount is not None
@@ -378,7 +405,13 @@ async def decide(session: AsyncSession, notice_id: uuid.UUID, body: DecisionIn, 
             )
         ],
     )
-    if body.outcome == "withdrawn":
+    actor, note = principal.sub, body.note
+    await add_event(session, step_event(NoticeDisputeDecidedV1, notice, actor, now, note=note, outcome=body.outcome))
+    if body.outcome == "amended":
+        amended = step_event(NoticeAmendedV1, notice, actor, now, note=note, previous_amount=previous_amount)
+        await add_event(session, amended)
+    elif body.outcome == "withdrawn":
+        await add_event(session, step_event(NoticeWithdrawnV1, notice, actor, now, note=note, previous_status=before))
         await _settle_act(session, notice.employee_id, notice.act_key, principal.sub, now)
     return notice
 
@@ -422,6 +455,29 @@ def issued_event(notice: Notice) -> NoticeIssuedV1:
         incident_id=notice.incident_id,
         variant=notice.variant,
         catalog_version=notice.catalog_version,
+    )
+
+
+def step_event(
+    event: type[StepEvent], notice: Notice, actor: str, at: datetime, *, note: str | None = None, **extra: Any
+) -> StepEvent:
+    """SAN-4: every step of a notice is published, with the notice as it stands after the step."""
+    return event(
+        notice_id=str(notice.id),
+        clause=notice.clause,
+        kind=notice.kind,
+        employee_id=notice.employee_id,
+        employee_name=notice.employee_name,
+        department=notice.department,
+        status=notice.status,
+        amount=notice.amount,
+        dismissal=notice.dismissal,
+        month=notice.month,
+        incident_id=notice.incident_id,
+        actor=actor,
+        at=at,
+        note=note,
+        **extra,
     )
 
 
