@@ -15,20 +15,9 @@ from services.sanctions.clauses.rules import (
 from services.sanctions.notices.rules import LEADERSHIP_CLAUSE, needs_leadership_draft
 
 
-@pytest.mark.parametrize(
-    ("level", "head", "drafted"),
-    [
-        ("batch", "H-1", True),
-        ("major", "H-1", True),
-        ("general", "H-1", False),
-        ("major", None, False),
-        ("batch", "", False),
-    ],
-)
-def test_san6_batch_and_major_incidents_draft_5_2_1_13_for_a_named_head(
-    level: str, head: str | None, drafted: bool
-) -> None:
-    assert needs_leadership_draft(level, head) is drafted
+@pytest.mark.parametrize(("level", "drafted"), [("batch", True), ("major", True), ("general", False)])
+def test_san6_batch_and_major_incidents_always_draft_5_2_1_13(level: str, drafted: bool) -> None:
+    assert needs_leadership_draft(level) is drafted
 
 
 def test_san6_the_leadership_draft_is_a_50_to_1000_penalty_proposing_50() -> None:

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select, text, tuple_
+from sqlalchemy import Row, func, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -75,8 +75,9 @@ async def act_members(session: AsyncSession, employee_id: str, act_key: str) -> 
     return list((await session.scalars(query)).all())
 
 
-async def employee_of(session: AsyncSession, notice_id: uuid.UUID) -> str | None:
-    return await session.scalar(select(Notice.employee_id).where(Notice.id == notice_id))
+async def charged_of(session: AsyncSession, notice_id: uuid.UUID) -> Row[str | None] | None:
+    """The notice's person (``employee_id``, null for a department's draft), or None when there is no notice."""
+    return (await session.execute(select(Notice.employee_id).where(Notice.id == notice_id))).first()
 
 
 async def get(session: AsyncSession, notice_id: uuid.UUID, *, for_update: bool = False) -> Notice | None:
@@ -95,6 +96,7 @@ async def search(
     session: AsyncSession,
     *,
     employee_id: str | None,
+    incident_id: str | None,
     month: str | None,
     status: str | None,
     clause: str | None,
@@ -104,6 +106,8 @@ async def search(
     query = select(Notice)
     if employee_id is not None:
         query = query.where(Notice.employee_id == employee_id)
+    if incident_id is not None:
+        query = query.where(Notice.incident_id == incident_id)
     if month is not None:
         query = query.where(Notice.month == month)
     if status is not None:

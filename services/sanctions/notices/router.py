@@ -14,6 +14,7 @@ from services.sanctions.notices.schemas import (
     DecisionIn,
     DisputeIn,
     IssueIn,
+    NameEmployeeIn,
     NoticeDetail,
     NoticeOut,
     NoticePage,
@@ -76,6 +77,7 @@ def _visible_employee(principal: Principal, employee_id: str | None) -> str | No
 @router.get("", response_model=NoticePage)
 async def list_notices(
     employee_id: str | None = Query(None, min_length=1, max_length=100),
+    incident_id: str | None = Query(None, min_length=1, max_length=200),
     month: str | None = Query(None, pattern=MONTH_PATTERN),
     status: Status | None = None,
     clause: ClauseCode | None = None,
@@ -88,6 +90,7 @@ async def list_notices(
         notices = await repository.search(
             session,
             employee_id=_visible_employee(principal, employee_id),
+            incident_id=incident_id,
             month=month,
             status=status.value if status else None,
             clause=clause,
@@ -121,6 +124,20 @@ async def issue_notice(
 ) -> NoticeOut:
     async with sessions() as session, session.begin():
         return service.to_out(await service.issue(session, notice_id, body or IssueIn(), principal))
+
+
+@router.post("/{notice_id}/employee", response_model=ViolationCreated)
+async def name_employee(
+    notice_id: uuid.UUID,
+    body: NameEmployeeIn,
+    principal: Principal = Depends(require_roles(*ISSUERS)),
+    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
+) -> ViolationCreated:
+    """SAN-6: names the person an incident draft charges (one that names only the department), before
+    it is issued; the answer shows the notice's act (SAN-3) once it has one."""
+    async with sessions() as session, session.begin():
+        notice, act = await service.name_employee(session, notice_id, body, principal)
+        return ViolationCreated(id=notice.violation_id, notice=service.to_out(notice), act=act)
 
 
 @router.post("/{notice_id}/stamp", response_model=NoticeOut)

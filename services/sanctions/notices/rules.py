@@ -71,9 +71,10 @@ LEADERSHIP_CLAUSE = "5.2.1.13"
 LEADERSHIP_LEVELS = frozenset({"batch", "major"})
 
 
-def needs_leadership_draft(level: str, responsible_head: str | None) -> bool:
-    """SAN-6: a batch or major incident makes its responsible department's head answer under 5.2.1.13."""
-    return level in LEADERSHIP_LEVELS and bool(responsible_head)
+def needs_leadership_draft(level: str) -> bool:
+    """SAN-6: a batch or major incident makes its responsible department's head answer under 5.2.1.13,
+    always — by name when the routing knows the head, else as the department's draft."""
+    return level in LEADERSHIP_LEVELS
 
 
 def act_key(act_id: str | None, incident_id: str | None) -> str | None:

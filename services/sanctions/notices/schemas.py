@@ -13,18 +13,28 @@ Short = Annotated[str, Field(min_length=1, max_length=200)]
 Note = Annotated[str, Field(max_length=4000)]
 
 
+EmployeeId = Annotated[str, Field(min_length=1, max_length=100)]
+
+
 class Employee(Strict):
-    id: Annotated[str, Field(min_length=1, max_length=100)]
+    id: EmployeeId
     name: Short | None = None
     department: Short | None = None
 
 
-class ViolationIn(Strict):
-    """POST /v1/violations; ``variant`` picks a case of clauses that have several (e.g. 5.3.2.1 reviewer)."""
+class Charged(Strict):
+    """Who a notice charges: ``id`` is null on an incident draft that names only the department (SAN-6)."""
+
+    id: EmployeeId | None
+    name: Short | None = None
+    department: Short | None = None
+
+
+class ViolationFacts(Strict):
+    """What was recorded about a violation, apart from the person."""
 
     clause: ClauseCode
     variant: VariantName | None = None
-    employee: Employee
     pieces: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     shift: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     occurred_at: AwareDatetime
@@ -42,6 +52,19 @@ class ViolationIn(Strict):
         if not 2000 <= value.year <= 2100:
             raise ValueError("occurred_at must lie between the years 2000 and 2100")
         return value
+
+
+class ViolationIn(ViolationFacts):
+    """POST /v1/violations; ``variant`` picks a case of clauses that have several (e.g. 5.3.2.1 reviewer)."""
+
+    employee: Employee
+
+
+class NameEmployeeIn(Strict):
+    """SAN-6: the quality department names the person an incident draft charges, before issuing it."""
+
+    employee: Employee
+    note: Note | None = None
 
 
 class NoticeBrief(BaseModel):
@@ -66,7 +89,7 @@ class NoticeOut(NoticeBrief):
     violation_id: uuid.UUID
     variant: str
     catalog_version: int
-    employee: Employee
+    employee: Charged
     pieces: int | None
     shift: str | None
     occurred_at: datetime

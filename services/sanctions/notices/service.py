@@ -26,7 +26,6 @@ from services.sanctions.notices import repository
 from services.sanctions.notices.models import Notice, NoticeStep, Violation
 from services.sanctions.notices.rules import (
     LEADERSHIP_CLAUSE,
-    LEADERSHIP_LEVELS,
     ActMember,
     DisputeStatus,
     Status,
@@ -41,14 +40,16 @@ from services.sanctions.notices.rules import (
 )
 from services.sanctions.notices.schemas import (
     ActOut,
+    Charged,
     DecisionIn,
     DisputeIn,
-    Employee,
     IssueIn,
+    NameEmployeeIn,
     NoticeBrief,
     NoticeDetail,
     NoticeOut,
     StepOut,
+    ViolationFacts,
     ViolationIn,
 )
 from services.sanctions.summaries import repository as months
@@ -77,8 +78,8 @@ StepEvent = TypeVar("StepEvent", bound=NoticeStepEvent)
 SEE_ALL = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT, Role.FINANCE)
 
 
-def can_see(principal: Principal, employee_id: str) -> bool:
-    return principal.has_any(SEE_ALL) or principal.sub == employee_id
+def can_see(principal: Principal, employee_id: str | None) -> bool:
+    return principal.has_any(SEE_ALL) or (employee_id is not None and principal.sub == employee_id)
 
 
 def _step(notice: Notice, action: str, before: str | None, actor: str, at: datetime, **detail: Any) -> NoticeStep:
@@ -98,24 +99,32 @@ async def _open_month(session: AsyncSession, month: str) -> str:
 
 
 async def record_violation(
-    session: AsyncSession,
-    payload: ViolationIn,
-    recorded_by: str,
-    *,
-    source: str = "http",
-    notice_id: uuid.UUID | None = None,
+    session: AsyncSession, payload: ViolationIn, recorded_by: str
 ) -> tuple[Violation, Notice, ActOut | None]:
     """SAN-2 prices the violation into a draft notice; SAN-3 then decides which notice of its act is charged."""
+    employee = Charged.model_validate(payload.employee.model_dump())
+    return await _record(session, payload, employee, recorded_by, source="http")
+
+
+async def _record(
+    session: AsyncSession,
+    payload: ViolationFacts,
+    employee: Charged,
+    recorded_by: str,
+    *,
+    source: str,
+    notice_id: uuid.UUID | None = None,
+) -> tuple[Violation, Notice, ActOut | None]:
     version, current = await catalog.current(session)
     try:
         clause = current.clause(payload.clause)
         variant, rule = clause.variant(payload.variant)
     except AmountError as exc:
         raise catalog.amount_problem(exc) from None
-    employee = payload.employee
     key = act_key(payload.act_id, payload.incident_id)
-    await repository.lock_employee(session, employee.id)
-    prior = await _prior_record(session, clause.code, rule, payload, key)
+    if employee.id is not None:
+        await repository.lock_employee(session, employee.id)
+    prior = await _prior_record(session, clause.code, rule, payload, employee.id, key)
     offence = Offence(
         payload.pieces, payload.amount, payload.compensation, payload.aggravating, payload.shift, payload.note
     )
@@ -177,9 +186,17 @@ async def record_violation(
 
 
 async def _prior_record(
-    session: AsyncSession, clause: str, rule: AmountRule, payload: ViolationIn, key: str | None
+    session: AsyncSession,
+    clause: str,
+    rule: AmountRule,
+    payload: ViolationFacts,
+    employee_id: str | None,
+    key: str | None,
 ) -> PriorRecord:
-    employee_id, occurred_at = payload.employee.id, payload.occurred_at
+    """What the person's earlier notices say; a draft naming only a department has no earlier record."""
+    if employee_id is None:
+        return PriorRecord()
+    occurred_at = payload.occurred_at
     earlier = await repository.earlier_offences(session, employee_id, clause, occurred_at, None, key)
     recent = await repository.earlier_offences(
         session, employee_id, clause, occurred_at, twelve_months_before(occurred_at), key
@@ -226,10 +243,11 @@ async def _ranked(session: AsyncSession, notices: list[Notice], drafting: uuid.U
 
 
 async def _settle_act(
-    session: AsyncSession, employee_id: str, key: str | None, actor: str, now: datetime
+    session: AsyncSession, employee_id: str | None, key: str | None, actor: str, now: datetime
 ) -> ActOut | None:
-    """SAN-3 (§6.1): only the most severe penalty of one act is charged, whatever the order of arrival."""
-    if key is None:
+    """SAN-3 (§6.1): only the most severe penalty of one act is charged, whatever the order of arrival.
+    A draft that names no person yet is no one's act until the person is named (SAN-6)."""
+    if key is None or employee_id is None:
         return None
     members = await repository.act_members(session, employee_id, key)
     ranked = await _ranked(session, members)
@@ -261,10 +279,11 @@ async def _locked(session: AsyncSession, notice_id: uuid.UUID) -> Notice:
     """Locks in one order for every step: the months (shared; a close takes it alone), the person (as
     violations take it), then the notice row — so a step and a month close never wait on each other."""
     await months.lock_months(session, exclusive=False)
-    employee_id = await repository.employee_of(session, notice_id)
-    if employee_id is None:
+    charged = await repository.charged_of(session, notice_id)
+    if charged is None:
         raise not_found("notice", str(notice_id))
-    await repository.lock_employee(session, employee_id)
+    if charged.employee_id is not None:
+        await repository.lock_employee(session, charged.employee_id)
     notice = await repository.get(session, notice_id, for_update=True)
     assert notice is not None
     return notice
@@ -282,6 +301,7 @@ def _advance(notice: Notice, action: str) -> str:
 async def issue(session: AsyncSession, notice_id: uuid.UUID, body: IssueIn, principal: Principal) -> Notice:
     """SAN-4 (§6.2): only the quality department issues; a range amount must be chosen inside its range."""
     notice = await _locked(session, notice_id)
+    _check_person_named(notice)
     before = _advance(notice, "issue")
     await _choose_amount(session, notice, body)
     await _check_still_charged(session, notice)
@@ -293,6 +313,42 @@ async def issue(session: AsyncSession, notice_id: uuid.UUID, body: IssueIn, prin
     )
     await add_event(session, issued_event(notice))
     return notice
+
+
+def _check_person_named(notice: Notice) -> None:
+    """SAN-6: an incident draft naming only the department is issued once the person is named."""
+    if notice.employee_id is None:
+        raise conflict(
+            "employee_missing",
+            f"this draft names only the department ({notice.department}); name the person first with "
+            f"POST /v1/notices/{notice.id}/employee",
+            missing=["employee.id"],
+        )
+
+
+async def name_employee(
+    session: AsyncSession, notice_id: uuid.UUID, body: NameEmployeeIn, principal: Principal
+) -> tuple[Notice, ActOut | None]:
+    """SAN-6: the quality department fills in the person a department's draft charges; the notice then
+    joins that person's act (SAN-3) like any violation of theirs."""
+    notice = await _locked(session, notice_id)
+    if notice.employee_id is not None or notice.status != Status.DRAFT.value:
+        raise conflict(
+            "employee_already_named",
+            "only a draft that names no person yet can be given one",
+            current_status=notice.status,
+            employee_id=notice.employee_id,
+        )
+    person = body.employee
+    await repository.lock_employee(session, person.id)
+    now = datetime.now(UTC)
+    notice.employee_id, notice.employee_name = person.id, person.name
+    notice.department = person.department or notice.department
+    notice.updated_at = now
+    step = _step(notice, "employee_named", notice.status, principal.sub, now, employee_id=person.id, note=body.note)
+    await repository.add_steps(session, [step])
+    act = await _settle_act(session, notice.employee_id, notice.act_key, principal.sub, now)
+    return notice, act
 
 
 async def _choose_amount(session: AsyncSession, notice: Notice, body: IssueIn) -> None:
@@ -316,7 +372,7 @@ async def _choose_amount(session: AsyncSession, notice: Notice, body: IssueIn) -
 
 async def _check_still_charged(session: AsyncSession, notice: Notice) -> None:
     """A chosen amount may not make the notice less severe than one it superseded (SAN-3)."""
-    if notice.act_key is None:
+    if notice.act_key is None or notice.employee_id is None:
         return
     members = await repository.act_members(session, notice.employee_id, notice.act_key)
     charged, _ = resolve_act(await _ranked(session, members, drafting=notice.id))
@@ -417,24 +473,29 @@ async def decide(session: AsyncSession, notice_id: uuid.UUID, body: DecisionIn, 
 
 
 async def draft_for_incident(session: AsyncSession, incident: IncidentClassifiedV1 | IncidentEscalatedV1) -> None:
-    """SAN-6: a batch or major incident drafts 5.2.1.13 for the responsible department's head, once."""
-    if not needs_leadership_draft(incident.level, incident.responsible_head):
-        if incident.level in LEADERSHIP_LEVELS:
-            log.warning("%s incident %s names no responsible head; no draft", incident.level, incident.incident_id)
+    """SAN-6: a batch or major incident drafts 5.2.1.13 for the responsible department's head, once —
+    for the department alone when the head is not known by name."""
+    if not needs_leadership_draft(incident.level):
         return
-    assert incident.responsible_head is not None
     notice_id = uuid.uuid4()
     if not await repository.claim_incident_draft(session, incident.incident_id, LEADERSHIP_CLAUSE, notice_id):
         return
     occurred_at = incident.escalated_at if isinstance(incident, IncidentEscalatedV1) else incident.classified_at
-    payload = ViolationIn(
+    facts = ViolationFacts(
         clause=LEADERSHIP_CLAUSE,
-        employee=Employee(id=incident.responsible_head, department=incident.responsible_department),
         occurred_at=occurred_at,
         incident_id=incident.incident_id,
         note=f"{incident.level} incident {incident.incident_id}: leadership responsibility",
     )
-    await record_violation(session, payload, "classification", source="incident", notice_id=notice_id)
+    head = Charged(id=incident.responsible_head or None, department=incident.responsible_department)
+    if head.id is None:
+        log.info(
+            "%s incident %s: 5.2.1.13 drafted for department %s, head to be named",
+            incident.level,
+            incident.incident_id,
+            head.department,
+        )
+    await _record(session, facts, head, "classification", source="incident", notice_id=notice_id)
 
 
 def issued_event(notice: Notice) -> NoticeIssuedV1:
@@ -495,7 +556,7 @@ def brief(notice: Notice) -> NoticeBrief:
 
 def to_out(notice: Notice) -> NoticeOut:
     fields = {column.key: getattr(notice, column.key) for column in Notice.__table__.columns}
-    employee = Employee(id=notice.employee_id, name=notice.employee_name, department=notice.department)
+    employee = Charged(id=notice.employee_id, name=notice.employee_name, department=notice.department)
     return NoticeOut.model_validate({**fields, "employee": employee})
 
 

@@ -41,6 +41,8 @@ def valid_month(month: str) -> str:
 
 
 def _facts(notice: Notice) -> NoticeFacts:
+    # Only stamped notices are summed, and a notice is issued only once it names its person (SAN-6).
+    assert notice.employee_id is not None
     return NoticeFacts(
         employee_id=notice.employee_id,
         employee_name=notice.employee_name,
