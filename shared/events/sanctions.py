@@ -50,6 +50,8 @@ class SummaryClosedV1(EventData):
     # Losses borne by operators (5.2.3.2, 5.1.5.1), kept apart from the penalties (SAN-2).
     total_compensation: Decimal = Decimal("0.00")
     people: int = 0
+    # Set when administration closed the month before it ended (SAN-5).
+    force_reason: str | None = None
 
     def subject(self) -> str:
         return self.month

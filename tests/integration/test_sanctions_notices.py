@@ -112,13 +112,14 @@ async def test_san2_range_clause_is_issued_only_with_an_amount_inside_its_range(
     assert (inside.json()["status"], inside.json()["amount"]) == ("issued", "300.00")
 
 
-async def test_san2_second_false_report_carries_dismissal(sanctions: httpx.AsyncClient) -> None:
+@pytest.mark.parametrize("clause", ["5.1.1.2", "5.2.1.3"])
+async def test_san2_second_false_report_is_dismissal_without_a_fine(sanctions: httpx.AsyncClient, clause: str) -> None:
     person = employee()
-    first = await post(sanctions, violation("5.2.1.3", person, occurred_at="2026-10-01T09:00:00+08:00"))
-    second = await post(sanctions, violation("5.2.1.3", person))
+    first = await post(sanctions, violation(clause, person, occurred_at="2026-10-01T09:00:00+08:00"))
+    second = await post(sanctions, violation(clause, person))
 
     assert (first["notice"]["amount"], first["notice"]["dismissal"]) == ("200.00", False)
-    assert second["notice"]["dismissal"] is True
+    assert (second["notice"]["amount"], second["notice"]["dismissal"]) == ("0.00", True)
 
 
 async def test_san2_repeat_within_twelve_months_is_doubled(sanctions: httpx.AsyncClient) -> None:
@@ -274,6 +275,8 @@ async def test_san4_notice_list_pages_with_a_cursor(sanctions: httpx.AsyncClient
         ({"note": "a\u0000b"}, "validation_failed"),
         ({"clause": "5.2.1.2", "pieces": 1_000_000, "aggravating": True}, "amount_too_large"),
         ({"clause": "5.2.1.7", "aggravating": True}, "not_aggravatable"),
+        ({"clause": "5.2.1.10", "aggravating": True, "note": "情节严重"}, "not_aggravatable"),
+        ({"clause": "5.2.1.9", "aggravating": True, "note": None}, "aggravation_reason_required"),
     ],
 )
 async def test_san2_bad_violations_are_422_problems(

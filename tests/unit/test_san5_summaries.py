@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from services.sanctions.summaries.rules import (
     MonthError,
+    MonthNotEnded,
     NoticeFacts,
     check_closable,
     check_month,
@@ -60,10 +61,22 @@ def test_san5_a_month_is_yyyy_mm(month: str) -> None:
         check_month(month)
 
 
-def test_san5_a_month_can_be_closed_from_its_first_day_but_not_before() -> None:
-    check_closable("2026-11", date(2026, 11, 1))
+def test_san5_a_month_can_be_closed_once_it_has_ended() -> None:
+    check_closable("2026-11", date(2026, 12, 1))
     with pytest.raises(MonthError):
         check_closable("2026-12", date(2026, 11, 30))
+
+
+def test_san5_the_running_month_is_refused_naming_the_first_day_it_can_be_closed() -> None:
+    with pytest.raises(MonthNotEnded) as refused:
+        check_closable("2026-12", date(2026, 12, 2))
+    assert (refused.value.code, refused.value.closable_from) == ("month_not_ended", date(2027, 1, 1))
+
+
+def test_san5_a_forced_close_may_close_the_running_month_but_not_a_future_one() -> None:
+    check_closable("2026-12", date(2026, 12, 2), forced=True)
+    with pytest.raises(MonthError):
+        check_closable("2027-01", date(2026, 12, 2), forced=True)
 
 
 def test_san5_per_person_rewards_penalties_and_net() -> None:

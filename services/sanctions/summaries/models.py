@@ -1,7 +1,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Integer, Numeric, String
+from sqlalchemy import DateTime, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.sanctions.models import Base
@@ -19,6 +19,8 @@ class ClosedMonth(Base):
     total_penalties: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     total_compensation: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     notice_count: Mapped[int] = mapped_column(Integer)
+    # A forced close before the month ended keeps its reason (SAN-5).
+    force_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class SummaryLine(Base):

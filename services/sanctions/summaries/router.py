@@ -5,7 +5,7 @@ from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.sanctions.summaries import rules, service
-from services.sanctions.summaries.schemas import SummaryOut
+from services.sanctions.summaries.schemas import CloseIn, SummaryOut
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 
@@ -60,8 +60,11 @@ async def get_summary(
 @router.post("/{month}/close", response_model=SummaryOut)
 async def close_month(
     month: str = Month,
+    body: CloseIn | None = None,
     principal: Principal = Depends(require_roles(*CLOSERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> SummaryOut:
+    """SAN-5: closes a month that has ended (China time); the running month only with
+    `{"force": true, "reason": "…"}`, the reason kept on the summary."""
     async with sessions() as session, session.begin():
-        return await service.close(session, month, principal)
+        return await service.close(session, month, body or CloseIn(), principal)

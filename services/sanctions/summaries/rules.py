@@ -51,11 +51,33 @@ def first_open_month(month: str, closed: Iterable[str]) -> str:
     return month
 
 
-def check_closable(month: str, today: date) -> None:
-    """A month can be closed from its first day on (administration closes on the last working day)."""
+class MonthNotEnded(MonthError):
+    """SAN-5: a month is closed once it is over in China time, unless administration forces it."""
+
+    def __init__(self, month: str) -> None:
+        self.closable_from = first_closing_day(month)
+        super().__init__(
+            "month_not_ended",
+            f"{month} has not ended yet; it can be closed from {self.closable_from.isoformat()} (China time), "
+            "or now with force and a reason",
+        )
+
+
+def first_closing_day(month: str) -> date:
+    """The first day of the following month: the month is over in China time."""
+    following = next_month(month)
+    return date(int(following[:4]), int(following[5:]), 1)
+
+
+def check_closable(month: str, today: date, *, forced: bool = False) -> None:
+    """SAN-5: a month is closed once it has ended (§4.9 按月汇总); only a forced close, with its reason kept,
+    closes the running month early. A month not yet started is never closed."""
     check_month(month)
-    if month > today.strftime("%Y-%m"):
+    current = today.strftime("%Y-%m")
+    if month > current:
         raise MonthError("month_not_started", f"{month} has not started yet")
+    if month == current and not forced:
+        raise MonthNotEnded(month)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,24 @@
 """Monthly summary shapes (SAN-5)."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, model_validator
 
-from services.sanctions.clauses.schemas import MoneyOut
+from services.sanctions.clauses.schemas import MoneyOut, Strict
+
+
+class CloseIn(Strict):
+    """SAN-5: a month is closed once it has ended; closing the running month needs force and a reason."""
+
+    force: bool = False
+    reason: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+
+    @model_validator(mode="after")
+    def forced_with_a_reason(self) -> Self:
+        if self.force and not self.reason:
+            raise ValueError("a forced close needs its reason")
+        return self
 
 
 class PersonLineOut(BaseModel):
@@ -45,6 +58,8 @@ class SummaryOut(BaseModel):
     status: Literal["open", "closed"]
     closed_by: str | None = None
     closed_at: datetime | None = None
+    # Why the month was closed before it ended (a forced close), kept with the summary.
+    force_reason: str | None = None
     people: list[PersonLineOut]
     departments: list[DepartmentTotalOut]
     totals: TotalsOut

@@ -14,6 +14,7 @@ from services.sanctions.summaries.models import ClosedMonth, SummaryLine
 from services.sanctions.summaries.rules import (
     CHINA,
     MonthError,
+    MonthNotEnded,
     NoticeFacts,
     PersonLine,
     check_closable,
@@ -23,7 +24,7 @@ from services.sanctions.summaries.rules import (
     next_month,
     summarize,
 )
-from services.sanctions.summaries.schemas import DepartmentTotalOut, PersonLineOut, SummaryOut, TotalsOut
+from services.sanctions.summaries.schemas import CloseIn, DepartmentTotalOut, PersonLineOut, SummaryOut, TotalsOut
 from shared.auth import Principal
 from shared.events.sanctions import SummaryClosedV1
 from shared.http.problems import conflict, unprocessable
@@ -60,10 +61,12 @@ def summarizable(notice: Notice) -> bool:
     return notice.status == Status.STAMPED.value and notice.dispute_status != DisputeStatus.OPEN.value
 
 
-async def close(session: AsyncSession, month: str, principal: Principal) -> SummaryOut:
+async def close(session: AsyncSession, month: str, body: CloseIn, principal: Principal) -> SummaryOut:
     """SAN-5: fixes the month's lines; its stamped notices become summarized, the rest move on a month."""
     try:
-        check_closable(month, datetime.now(CHINA).date())
+        check_closable(month, datetime.now(CHINA).date(), forced=body.force)
+    except MonthNotEnded as exc:
+        raise conflict(exc.code, exc.detail, closable_from=exc.closable_from.isoformat()) from None
     except MonthError as exc:
         raise unprocessable(exc.code, exc.detail) from None
     await repository.lock_months(session, exclusive=True)
@@ -81,6 +84,7 @@ async def close(session: AsyncSession, month: str, principal: Principal) -> Summ
         total_penalties=money(sum((line.penalties for line in lines), Decimal(0))),
         total_compensation=money(sum((line.compensation for line in lines), Decimal(0))),
         notice_count=len(charged),
+        force_reason=body.reason if body.force else None,
     )
     await repository.add_closed(session, closed, [_line_row(month, line) for line in lines])
     following = first_open_month(next_month(month), await repository.closed_from(session, month))
@@ -96,6 +100,7 @@ async def close(session: AsyncSession, month: str, principal: Principal) -> Summ
             total_compensation=closed.total_compensation,
             notice_count=closed.notice_count,
             people=len(lines),
+            force_reason=closed.force_reason,
         ),
     )
     return view(month, lines, closed)
@@ -156,6 +161,7 @@ def view(month: str, lines: list[PersonLine], closed: ClosedMonth | None) -> Sum
         status="closed" if closed else "open",
         closed_by=closed.closed_by if closed else None,
         closed_at=closed.closed_at if closed else None,
+        force_reason=closed.force_reason if closed else None,
         people=[PersonLineOut.model_validate(line.__dict__) for line in lines],
         departments=[DepartmentTotalOut.model_validate(total.__dict__) for total in departments],
         totals=TotalsOut(

@@ -1,5 +1,5 @@
 """SPEC rev. 2026-12 for sanctions: which clauses aggravate on a repeat and which by a circumstance (SAN-2);
-incident drafts that name only the department (SAN-6)
+incident drafts that name only the department (SAN-6); the reason of a forced month close (SAN-5)
 
 Revision ID: 20261202_0004_san_rev2026
 Revises: 20261125_0003
@@ -90,11 +90,13 @@ def upgrade() -> None:
     for table in ("violations", "notices"):
         op.alter_column(table, "employee_id", existing_type=sa.String(100), nullable=True, schema=SCHEMA)
     op.create_index("ix_notices_incident", "notices", ["incident_id"], schema=SCHEMA)
+    op.add_column("closed_months", sa.Column("force_reason", sa.Text), schema=SCHEMA)
 
 
 def downgrade() -> None:
     """The corrected catalog version stays: notices may have been priced under it. Drafts still naming
     no person block the downgrade until they are named or withdrawn."""
+    op.drop_column("closed_months", "force_reason", schema=SCHEMA)
     op.drop_index("ix_notices_incident", "notices", schema=SCHEMA)
     for table in ("notices", "violations"):
         op.alter_column(table, "employee_id", existing_type=sa.String(100), nullable=False, schema=SCHEMA)
