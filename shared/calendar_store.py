@@ -1,11 +1,14 @@
-"""Working-day calendar years loaded through the API, kept in the owning service's schema.
+"""Working-day calendar years loaded through the API, one calendar for the whole system.
 
 The State Council publishes each year's holidays late in the year before; until a year is loaded
 (or the maintained library knows it) deadlines are computed Monday–Friday and marked estimated.
+One service owns the calendar (intake: ``PUT /v1/calendar/{year}``) and publishes every year it loads
+(``qms.intake.calendar.year_loaded.v1``); every other service that counts working days keeps the same
+table in its own schema, filled from that event (``keep_year``), and serves the calendar read-only.
 """
 
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 
 from alembic import op
@@ -18,8 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.db import service_metadata
+from shared.events.calendar import CalendarYearLoadedV1
 from shared.http.problems import unprocessable
-from shared.workcalendar import WorkingCalendar, YearCalendar
+from shared.outbox import add_event
+from shared.workcalendar import WorkingCalendar, YearCalendar, library_year
 
 
 @cache
@@ -47,6 +52,8 @@ class YearIn(BaseModel):
 
 class YearOut(YearIn):
     year: int
+    # "loaded" (through the API), "library" (the days the maintained library knows), or "estimated"
+    # (neither: Monday–Friday, nothing listed).
     source: str
     loaded_by: str | None = None
     loaded_at: datetime | None = None
@@ -81,35 +88,77 @@ async def load_calendar(session: AsyncSession) -> WorkingCalendar:
     return calendar
 
 
-def calendar_router(writers: tuple[Role, ...], readers: tuple[Role, ...]) -> APIRouter:
+async def _store_year(session: AsyncSession, year: int, body: YearIn, loaded_by: str, loaded_at: datetime) -> None:
+    table = calendar_table(session.info["schema"])
+    values = {
+        "holidays": sorted(set(body.holidays)),
+        "makeup_workdays": sorted(set(body.makeup_workdays)),
+        "loaded_by": loaded_by,
+        "loaded_at": loaded_at,
+    }
+    await session.execute(
+        insert(table).values(year=year, **values).on_conflict_do_update(index_elements=["year"], set_=values)
+    )
+
+
+async def keep_year(session: AsyncSession, loaded: CalendarYearLoadedV1) -> None:
+    """A service's copy of a year the calendar's owner loaded (the event replaces the year whole)."""
+    body = YearIn(holidays=loaded.holidays, makeup_workdays=loaded.makeup_workdays)
+    await _store_year(session, loaded.year, body, loaded.loaded_by, loaded.loaded_at)
+    _cached.pop(session.info["schema"], None)
+
+
+def _year_out(year: int, calendar: WorkingCalendar) -> YearOut:
+    if year in calendar.loaded:
+        loaded = calendar.loaded[year]
+        return YearOut(
+            year=year, source="loaded", holidays=sorted(loaded.holidays), makeup_workdays=sorted(loaded.makeup_workdays)
+        )
+    known = library_year(year)
+    if known is not None:
+        return YearOut(
+            year=year, source="library", holidays=sorted(known.holidays), makeup_workdays=sorted(known.makeup_workdays)
+        )
+    return YearOut(year=year, source="estimated", holidays=[], makeup_workdays=[])
+
+
+def calendar_router(*, readers: tuple[Role, ...], writers: tuple[Role, ...] = ()) -> APIRouter:
+    """GET for ``readers``; PUT only in the calendar's owner (given ``writers``), which publishes the year."""
     router = APIRouter(prefix="/v1/calendar", tags=["calendar"])
     Year = Path(ge=2000, le=2100)
 
-    @router.put("/{year}", response_model=YearOut)
-    async def load_year(
-        body: YearIn,
-        year: int = Year,
-        principal: Principal = Depends(require_roles(*writers)),
-        sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-    ) -> YearOut:
-        """Loads (or replaces) a year's statutory holidays and make-up working days."""
-        try:
-            _check_year(year, body)
-        except ValueError as exc:
-            raise unprocessable("invalid_calendar", str(exc)) from None
-        async with sessions() as session, session.begin():
-            table = calendar_table(session.info["schema"])
-            values = {
-                "holidays": sorted(set(body.holidays)),
-                "makeup_workdays": sorted(set(body.makeup_workdays)),
-                "loaded_by": principal.sub,
-                "loaded_at": func.now(),
-            }
-            await session.execute(
-                insert(table).values(year=year, **values).on_conflict_do_update(index_elements=["year"], set_=values)
+    if writers:
+
+        @router.put("/{year}", response_model=YearOut)
+        async def load_year(
+            body: YearIn,
+            year: int = Year,
+            principal: Principal = Depends(require_roles(*writers)),
+            sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
+        ) -> YearOut:
+            """Loads (or replaces) a year's statutory holidays and make-up working days, for every service."""
+            try:
+                _check_year(year, body)
+            except ValueError as exc:
+                raise unprocessable("invalid_calendar", str(exc)) from None
+            loaded_at = datetime.now(UTC)
+            async with sessions() as session, session.begin():
+                await _store_year(session, year, body, principal.sub, loaded_at)
+                await add_event(
+                    session,
+                    CalendarYearLoadedV1(
+                        year=year,
+                        holidays=sorted(set(body.holidays)),
+                        makeup_workdays=sorted(set(body.makeup_workdays)),
+                        loaded_by=principal.sub,
+                        loaded_at=loaded_at,
+                    ),
+                )
+                schema = session.info["schema"]
+            _cached.pop(schema, None)
+            return YearOut(
+                year=year, source="loaded", loaded_by=principal.sub, loaded_at=loaded_at, **body.model_dump()
             )
-        _cached.pop(table.schema or "", None)
-        return YearOut(year=year, source="loaded", loaded_by=principal.sub, **body.model_dump())
 
     @router.get("/{year}", response_model=YearOut)
     async def get_year(
@@ -117,21 +166,9 @@ def calendar_router(writers: tuple[Role, ...], readers: tuple[Role, ...]) -> API
         _: Principal = Depends(require_roles(*readers)),
         sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
     ) -> YearOut:
+        """The year's holidays and make-up working days, loaded or from the library (``source``)."""
         async with sessions() as session:
             calendar = await load_calendar(session)
-        if year in calendar.loaded:
-            loaded = calendar.loaded[year]
-            return YearOut(
-                year=year,
-                source="loaded",
-                holidays=sorted(loaded.holidays),
-                makeup_workdays=sorted(loaded.makeup_workdays),
-            )
-        return YearOut(
-            year=year,
-            source="library" if calendar.knows(year) else "estimated",
-            holidays=[],
-            makeup_workdays=[],
-        )
+        return _year_out(year, calendar)
 
     return router

@@ -58,6 +58,18 @@ def _library_workday(day: date) -> bool:
     return bool(chinese_calendar.is_workday(day))
 
 
+@cache
+def library_year(year: int) -> YearCalendar | None:
+    """The statutory holidays and make-up working days the library knows for ``year``, or None."""
+    if not _library_knows(year):
+        return None
+    return YearCalendar(
+        year,
+        frozenset(day for day in chinese_calendar.holidays if day.year == year),
+        frozenset(day for day in chinese_calendar.workdays if day.year == year and day.weekday() >= 5),
+    )
+
+
 class WorkingCalendar:
     def __init__(self, loaded: Mapping[int, YearCalendar] | None = None) -> None:
         self.loaded = dict(loaded or {})

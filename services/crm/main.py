@@ -1,5 +1,6 @@
 """CRM: customers, tiers, classes, visits, relationship fees (SPEC §6). The only wiring."""
 
+from services.crm.calendar.handlers import subscriptions as calendar_subscriptions
 from services.crm.classes.router import router as classes_router
 from services.crm.complaints.handlers import subscriptions as complaint_subscriptions
 from services.crm.complaints.router import router as complaints_router
@@ -14,9 +15,10 @@ from shared.consumer import Subscriptions
 
 subscriptions = Subscriptions()
 subscriptions.include(complaint_subscriptions)
+subscriptions.include(calendar_subscriptions)
 
+# The working-day calendar is intake's: crm serves its copy, kept from intake's year_loaded events.
 calendar = calendar_router(
-    writers=(Role.ADMIN_DEPT, Role.FINANCE),
     readers=(Role.SALES, Role.FINANCE, Role.ADMIN_DEPT, Role.QUALITY_MANAGER, Role.CUSTOMER_SERVICE),
 )
 

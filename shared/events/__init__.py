@@ -1,6 +1,6 @@
 """Events: the envelope, one class per (type, version), and the registry that parses them."""
 
-from shared.events import classification, crm, intake, sanctions, topics
+from shared.events import calendar, classification, crm, intake, sanctions, topics
 from shared.events.envelope import Envelope
 from shared.events.registry import REGISTRY, EventData, UnknownEventType, parse_data, register
 
@@ -9,6 +9,7 @@ __all__ = [
     "Envelope",
     "EventData",
     "UnknownEventType",
+    "calendar",
     "classification",
     "crm",
     "intake",

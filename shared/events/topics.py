@@ -8,8 +8,10 @@ NOTICES = "qms.sanctions.notices"
 CUSTOMERS = "qms.crm.customers"
 # CLS-6 concession deductions travel beside incidents; sanctions totals them per supplier (SAN-7).
 SUPPLIER_DEDUCTIONS = "qms.classification.supplier-deductions"
+# The one working-day calendar: intake loads a year, every other service keeps a copy from this topic.
+CALENDAR = "qms.intake.calendar"
 
-ALL = (COMPLAINTS, RETURNS, INCIDENT_REPORTS, INCIDENTS, NOTICES, CUSTOMERS, SUPPLIER_DEDUCTIONS)
+ALL = (COMPLAINTS, RETURNS, INCIDENT_REPORTS, INCIDENTS, NOTICES, CUSTOMERS, SUPPLIER_DEDUCTIONS, CALENDAR)
 
 
 def dlq(topic: str) -> str:

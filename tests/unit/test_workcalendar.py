@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from shared.workcalendar import WorkingCalendar, YearCalendar
+from shared.workcalendar import WorkingCalendar, YearCalendar, library_year
 
 
 def test_first_working_day_after_national_day_eve_skips_the_holiday_week() -> None:
@@ -36,3 +36,13 @@ def test_third_working_day_of_october_2026_is_the_make_up_saturday() -> None:
 
 def test_first_working_day_of_a_month_starting_on_a_working_day_is_that_day() -> None:
     assert WorkingCalendar().nth_working_day_of_month(2026, 12, 1).day == date(2026, 12, 1)
+
+
+def test_calendar_a_library_year_lists_its_statutory_holidays_and_make_up_days() -> None:
+    known = library_year(2026)
+
+    assert known is not None
+    assert {date(2026, 10, 1), date(2026, 10, 7)} <= known.holidays
+    assert date(2026, 10, 10) in known.makeup_workdays
+    assert all(day.weekday() >= 5 for day in known.makeup_workdays)
+    assert library_year(2099) is None
