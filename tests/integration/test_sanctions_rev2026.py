@@ -1,19 +1,27 @@
 """SAN-2…SAN-6 as revised in 2026-12, over HTTP and the real broker."""
 
+import asyncio
+import json
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
+from sqlalchemy import make_url
 
 from services.sanctions.summaries.rules import CHINA, next_month
+from shared.bootstrap import asyncpg_kwargs, ensure_service_schema
+from shared.db import admin_url
 from shared.events import topics
 from shared.events.classification import IncidentClassifiedV1
+from shared.migrations import upgrade
 from shared.outbox import envelope_for
 from shared.stack import Stack
 from tests.integration.test_sanctions_notices import ADMIN, QM, employee, post, restore_spec_catalog, violation
-from tests.support import auth, events_in, eventually, produce, read_topic
+from tests.support import auth, events_in, eventually, produce, read_topic, service_connection
 
 pytestmark = pytest.mark.integration
 
@@ -236,3 +244,70 @@ async def test_san6_an_incident_without_a_named_head_drafts_for_the_department_t
     assert named.status_code == 200, named.text
     assert named.json()["notice"]["employee"] == {"id": head, "name": "陈刚", "department": "machining"}
     assert (issued.status_code, issued.json()["status"], issued.json()["amount"]) == (200, "issued", "300.00")
+
+
+# SAN-2: the catalog a database already holds
+
+
+@pytest.fixture
+async def sanctions_scratch_url(stack: Stack) -> AsyncIterator[str]:
+    """A database of its own on the stack's server, with sanctions' role and schema in it."""
+    name = f"qms_san_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    await admin.execute(f"CREATE DATABASE {name}")
+    url = make_url(stack.database_url or "").set(database=name).render_as_string(hide_password=False)
+    scratch = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))  # type: ignore[arg-type]
+    try:
+        await ensure_service_schema(scratch, "sanctions", stack.db_password)
+        await scratch.close()
+        yield url
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.close()
+
+
+async def aggravation_marks(conn: asyncpg.Connection, version: int) -> dict[str, tuple[bool, bool]]:
+    """Each clause's default case: (aggravated_on_repeat, aggravated_by_circumstance)."""
+    rows = await conn.fetch("SELECT code, variants FROM sanctions.clauses WHERE version = $1", version)
+    marks = {}
+    for row in rows:
+        rule = next(iter(json.loads(row["variants"]).values()))
+        marks[row["code"]] = (bool(rule.get("aggravated_on_repeat")), bool(rule.get("aggravated_by_circumstance")))
+    return marks
+
+
+async def test_san2_a_catalog_stored_before_the_revision_gets_a_corrected_version(
+    stack: Stack, sanctions_scratch_url: str
+) -> None:
+    await asyncio.to_thread(upgrade, "sanctions", sanctions_scratch_url, stack.db_password, "20261125_0003")
+    async with service_connection(sanctions_scratch_url, "sanctions", stack.db_password) as conn:
+        # As the catalog was stored before 2026-12: every "加重处罚" clause aggravated on a repeat.
+        for code in ("5.1.5.1", "5.2.1.2", "5.2.1.9"):
+            await conn.execute(
+                "UPDATE sanctions.clauses SET variants = jsonb_set(variants, '{standard}', "
+                "((variants->'standard') - 'aggravated_by_circumstance') || '{\"aggravated_on_repeat\": true}') "
+                "WHERE version = 1 AND code = $1",
+                code,
+            )
+
+    await asyncio.to_thread(upgrade, "sanctions", sanctions_scratch_url, stack.db_password)
+
+    async with service_connection(sanctions_scratch_url, "sanctions", stack.db_password) as conn:
+        versions = [row["version"] for row in await conn.fetch("SELECT version FROM sanctions.catalog_versions")]
+        corrected = await aggravation_marks(conn, 2)
+    assert sorted(versions) == [1, 2]
+    assert {code: corrected[code] for code in ("5.2.1.10", "5.2.3.1", "5.1.5.1", "5.2.1.2", "5.2.1.9")} == {
+        "5.2.1.10": (True, False),
+        "5.2.3.1": (True, False),
+        "5.1.5.1": (False, True),
+        "5.2.1.2": (False, True),
+        "5.2.1.9": (False, True),
+    }
+
+
+async def test_san2_a_catalog_already_right_gets_no_new_version(stack: Stack, sanctions_scratch_url: str) -> None:
+    await asyncio.to_thread(upgrade, "sanctions", sanctions_scratch_url, stack.db_password)
+
+    async with service_connection(sanctions_scratch_url, "sanctions", stack.db_password) as conn:
+        versions = [row["version"] for row in await conn.fetch("SELECT version FROM sanctions.catalog_versions")]
+    assert versions == [1]
