@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import json
 import time
+import uuid
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
@@ -11,10 +12,11 @@ from typing import Any, TypeVar
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from sqlalchemy import make_url
 
 from shared.auth import mint_token
-from shared.bootstrap import asyncpg_kwargs
-from shared.db import service_url
+from shared.bootstrap import asyncpg_kwargs, ensure_service_schema
+from shared.db import admin_url, service_url
 from shared.stack import Stack
 
 warnings.filterwarnings("ignore", message="The HMAC key is")
@@ -127,3 +129,23 @@ def events_in(records: list[ConsumerRecord[bytes, bytes]]) -> list[dict[str, Any
         if isinstance(value, dict):
             events.append(value)
     return events
+
+
+@contextlib.asynccontextmanager
+async def scratch_database(stack: Stack, service: str) -> AsyncIterator[str]:
+    """The URL of a database of its own on the stack's server with ``service``'s role and schema in it,
+    dropped on the way out: for what a migration does to rows already there."""
+    name = f"qms_scratch_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    await admin.execute(f"CREATE DATABASE {name}")
+    url = make_url(stack.database_url or "").set(database=name).render_as_string(hide_password=False)
+    try:
+        scratch = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))  # type: ignore[arg-type]
+        try:
+            await ensure_service_schema(scratch, service, stack.db_password)
+        finally:
+            await scratch.close()
+        yield url
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        await admin.close()

@@ -1,13 +1,17 @@
 """One working-day calendar for the whole system: intake loads a year, crm keeps its copy from the event."""
 
+import asyncio
+import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
 from shared.events import topics
+from shared.migrations import upgrade
 from shared.stack import Stack
-from tests.support import auth, events_in, eventually, read_topic
+from tests.support import auth, events_in, eventually, read_topic, scratch_database, service_connection
 
 pytestmark = pytest.mark.integration
 
@@ -54,3 +58,29 @@ async def test_calendar_a_library_year_shows_the_holidays_and_make_up_days_it_co
     assert body["source"] == "library"
     assert {"2026-10-01", "2026-10-07"} <= set(body["holidays"])
     assert "2026-10-10" in body["makeup_workdays"]
+
+
+@pytest.fixture
+async def scratch_url(stack: Stack) -> AsyncIterator[str]:
+    async with scratch_database(stack, "intake") as url:
+        yield url
+
+
+async def test_calendar_years_loaded_before_the_calendar_was_published_are_published_by_the_upgrade(
+    stack: Stack, scratch_url: str
+) -> None:
+    await asyncio.to_thread(upgrade, "intake", scratch_url, stack.db_password, "20261125_0003")
+    async with service_connection(scratch_url, "intake", stack.db_password) as conn:
+        await conn.execute(
+            "INSERT INTO intake.calendar_years (year, holidays, makeup_workdays, loaded_by) "
+            "VALUES (2039, ARRAY[DATE '2039-01-03'], ARRAY[]::date[], 'QM-1')"
+        )
+
+    await asyncio.to_thread(upgrade, "intake", scratch_url, stack.db_password)
+
+    async with service_connection(scratch_url, "intake", stack.db_password) as conn:
+        rows = await conn.fetch(
+            "SELECT o.key, o.topic, o.payload FROM intake.outbox o JOIN intake.outbox_unpublished u USING (id)"
+        )
+    assert [(row["key"], row["topic"]) for row in rows] == [("2039", topics.CALENDAR)]
+    assert json.loads(rows[0]["payload"])["data"]["holidays"] == ["2039-01-03"]

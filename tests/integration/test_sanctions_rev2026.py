@@ -10,18 +10,15 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy import make_url
 
 from services.sanctions.summaries.rules import CHINA, next_month
-from shared.bootstrap import asyncpg_kwargs, ensure_service_schema
-from shared.db import admin_url
 from shared.events import topics
 from shared.events.classification import IncidentClassifiedV1
 from shared.migrations import upgrade
 from shared.outbox import envelope_for
 from shared.stack import Stack
 from tests.integration.test_sanctions_notices import ADMIN, QM, employee, post, restore_spec_catalog, violation
-from tests.support import auth, events_in, eventually, produce, read_topic, service_connection
+from tests.support import auth, events_in, eventually, produce, read_topic, scratch_database, service_connection
 
 pytestmark = pytest.mark.integration
 
@@ -251,19 +248,8 @@ async def test_san6_an_incident_without_a_named_head_drafts_for_the_department_t
 
 @pytest.fixture
 async def sanctions_scratch_url(stack: Stack) -> AsyncIterator[str]:
-    """A database of its own on the stack's server, with sanctions' role and schema in it."""
-    name = f"qms_san_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
-    await admin.execute(f"CREATE DATABASE {name}")
-    url = make_url(stack.database_url or "").set(database=name).render_as_string(hide_password=False)
-    scratch = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))  # type: ignore[arg-type]
-    try:
-        await ensure_service_schema(scratch, "sanctions", stack.db_password)
-        await scratch.close()
+    async with scratch_database(stack, "sanctions") as url:
         yield url
-    finally:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        await admin.close()
 
 
 async def aggravation_marks(conn: asyncpg.Connection, version: int) -> dict[str, tuple[bool, bool]]:
