@@ -301,8 +301,8 @@ def _advance(notice: Notice, action: str) -> str:
 async def issue(session: AsyncSession, notice_id: uuid.UUID, body: IssueIn, principal: Principal) -> Notice:
     """SAN-4 (§6.2): only the quality department issues; a range amount must be chosen inside its range."""
     notice = await _locked(session, notice_id)
-    _check_person_named(notice)
     before = _advance(notice, "issue")
+    _check_person_named(notice)
     await _choose_amount(session, notice, body)
     await _check_still_charged(session, notice)
     now = datetime.now(UTC)
@@ -487,7 +487,7 @@ async def draft_for_incident(session: AsyncSession, incident: IncidentClassified
         incident_id=incident.incident_id,
         note=f"{incident.level} incident {incident.incident_id}: leadership responsibility",
     )
-    head = Charged(id=incident.responsible_head or None, department=incident.responsible_department)
+    head = Charged(id=incident.responsible_head or None, department=incident.responsible_department or None)
     if head.id is None:
         log.info(
             "%s incident %s: 5.2.1.13 drafted for department %s, head to be named",
