@@ -67,6 +67,28 @@ async def test_san2_a_withdrawn_earlier_notice_is_not_a_repeat(sanctions: httpx.
     assert (second["notice"]["amount"], second["notice"]["dismissal"]) == ("200.00", False)
 
 
+@pytest.mark.parametrize(
+    ("clause", "as_repeat", "alone"),
+    [
+        ("5.2.1.3", ("0.00", True, False), ("200.00", False, False)),
+        ("5.2.3.1", ("100.00", False, True), ("50.00", False, False)),
+    ],
+)
+async def test_san2_a_draft_priced_as_a_repeat_is_priced_again_when_the_earlier_notice_is_withdrawn(
+    sanctions: httpx.AsyncClient, clause: str, as_repeat: tuple[str, bool, bool], alone: tuple[str, bool, bool]
+) -> None:
+    person = employee()
+    first = await post(sanctions, violation(clause, person, occurred_at="2026-10-01T09:00:00+08:00"))
+    second = (await post(sanctions, violation(clause, person)))["notice"]
+    assert (second["amount"], second["dismissal"], second["aggravated"]) == as_repeat
+
+    assert (await step(sanctions, first["notice"]["id"], "withdraw")).status_code == 200
+
+    repriced = await notice(sanctions, second["id"])
+    assert (repriced["amount"], repriced["dismissal"], repriced["aggravated"]) == alone
+    assert repriced["history"][-1]["action"] == "repriced"
+
+
 # SAN-3
 
 

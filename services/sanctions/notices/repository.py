@@ -23,7 +23,14 @@ async def lock_employee(session: AsyncSession, employee_id: str) -> None:
 
 
 async def earlier_offences(
-    session: AsyncSession, employee_id: str, clause: str, until: datetime, since: datetime | None, act_key: str | None
+    session: AsyncSession,
+    employee_id: str,
+    clause: str,
+    until: datetime,
+    since: datetime | None,
+    act_key: str | None,
+    *,
+    exclude: uuid.UUID | None = None,
 ) -> int:
     query = select(func.count()).where(
         Notice.employee_id == employee_id,
@@ -35,7 +42,31 @@ async def earlier_offences(
         query = query.where(Notice.occurred_at >= since)
     if act_key is not None:
         query = query.where(Notice.act_key.is_distinct_from(act_key))
+    if exclude is not None:
+        query = query.where(Notice.id != exclude)
     return int(await session.scalar(query) or 0)
+
+
+async def later_drafts(session: AsyncSession, employee_id: str, clause: str, since: datetime) -> list[Notice]:
+    """The person's drafts under ``clause`` that occurred at or after ``since``, locked (SAN-2 repeats)."""
+    await session.flush()
+    query = (
+        select(Notice)
+        .where(
+            Notice.employee_id == employee_id,
+            Notice.clause == clause,
+            Notice.status == Status.DRAFT.value,
+            Notice.occurred_at >= since,
+        )
+        .order_by(Notice.occurred_at, Notice.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def violation_of(session: AsyncSession, violation_id: uuid.UUID) -> Violation | None:
+    return await session.get(Violation, violation_id)
 
 
 async def pieces_in_shift(session: AsyncSession, employee_id: str, clause: str, shift: str) -> int:

@@ -196,17 +196,75 @@ async def _prior_record(
     """What the person's earlier notices say; a draft naming only a department has no earlier record."""
     if employee_id is None:
         return PriorRecord()
-    occurred_at = payload.occurred_at
-    earlier = await repository.earlier_offences(session, employee_id, clause, occurred_at, None, key)
-    recent = await repository.earlier_offences(
-        session, employee_id, clause, occurred_at, twelve_months_before(occurred_at), key
-    )
+    earlier, recent = await _repeats(session, employee_id, clause, payload.occurred_at, key)
     shift_pieces = (
         await repository.pieces_in_shift(session, employee_id, clause, payload.shift)
         if rule.rule is RuleKind.PER_PIECE_WITH_SHIFT_CAP and payload.shift is not None
         else 0
     )
     return PriorRecord(repeats_within_12_months=recent, earlier_offences=earlier, shift_pieces_before=shift_pieces)
+
+
+async def _repeats(
+    session: AsyncSession,
+    employee_id: str,
+    clause: str,
+    occurred_at: datetime,
+    key: str | None,
+    exclude: uuid.UUID | None = None,
+) -> tuple[int, int]:
+    """The person's charged notices under ``clause`` before ``occurred_at`` (other acts only): in all, and
+    within the 12 months before (SAN-2)."""
+    earlier = await repository.earlier_offences(session, employee_id, clause, occurred_at, None, key, exclude=exclude)
+    since = twelve_months_before(occurred_at)
+    recent = await repository.earlier_offences(session, employee_id, clause, occurred_at, since, key, exclude=exclude)
+    return earlier, recent
+
+
+async def _reprice_later_drafts(session: AsyncSession, changed: Notice, actor: str, now: datetime) -> None:
+    """SAN-2 (rev. 2026-12): an earlier notice counts as a repeat only while it is charged. When one stops
+    (withdrawn, superseded) or starts again (restored), the person's later drafts under the same clause
+    whose amount depends on repeats are priced again; issued notices stay as handed out."""
+    if changed.employee_id is None or changed.kind != Kind.PENALTY.value:
+        return
+    for later in await repository.later_drafts(session, changed.employee_id, changed.clause, changed.occurred_at):
+        if later.id != changed.id:
+            await _reprice(session, later, actor, now)
+
+
+async def _reprice(session: AsyncSession, notice: Notice, actor: str, now: datetime) -> None:
+    version, priced_under = await catalog.at_version(session, notice.catalog_version)
+    _, rule = priced_under.clause(notice.clause).variant(notice.variant)
+    if not (rule.rule is RuleKind.REPEAT_ESCALATION or rule.aggravated_on_repeat):
+        return
+    violation = await repository.violation_of(session, notice.violation_id)
+    assert violation is not None and notice.employee_id is not None
+    earlier, recent = await _repeats(
+        session, notice.employee_id, notice.clause, notice.occurred_at, notice.act_key, exclude=notice.id
+    )
+    offence = Offence(
+        violation.pieces,
+        violation.requested_amount,
+        violation.compensation,
+        violation.aggravating,
+        violation.shift,
+        violation.note,
+    )
+    prior = PriorRecord(repeats_within_12_months=recent, earlier_offences=earlier)
+    try:
+        priced = price(Kind(notice.kind), rule, offence, prior, version.aggravation_factor)
+    except AmountError as exc:
+        log.warning("draft %s keeps its amount: priced again it is refused (%s)", notice.id, exc.detail)
+        return
+    if (priced.amount, priced.dismissal, priced.aggravated) == (notice.amount, notice.dismissal, notice.aggravated):
+        return
+    before = notice.amount
+    notice.amount, notice.dismissal, notice.aggravated = priced.amount, priced.dismissal, priced.aggravated
+    notice.basis, notice.updated_at = priced.basis, now
+    step = _step(notice, "repriced", notice.status, actor, now, previous_amount=str(before), amount=str(notice.amount))
+    await repository.add_steps(session, [step])
+    # Its severity changed: its own act is settled again (one level: a repricing reprices nothing further).
+    await _settle_act(session, notice.employee_id, notice.act_key, actor, now, reprice=False)
 
 
 def _member(notice: Notice, at_stake: Decimal, *, status: Status | None = None) -> ActMember:
@@ -243,7 +301,13 @@ async def _ranked(session: AsyncSession, notices: list[Notice], drafting: uuid.U
 
 
 async def _settle_act(
-    session: AsyncSession, employee_id: str | None, key: str | None, actor: str, now: datetime
+    session: AsyncSession,
+    employee_id: str | None,
+    key: str | None,
+    actor: str,
+    now: datetime,
+    *,
+    reprice: bool = True,
 ) -> ActOut | None:
     """SAN-3 (§6.1): only the most severe penalty of one act is charged, whatever the order of arrival.
     A draft that names no person yet is no one's act until the person is named (SAN-6)."""
@@ -271,6 +335,9 @@ async def _settle_act(
         else:
             await add_event(session, step_event(NoticeRestoredV1, notice, actor, now, act_key=key))
     await repository.add_steps(session, steps)
+    if reprice:
+        for verdict in verdicts:
+            await _reprice_later_drafts(session, by_id[verdict.id], actor, now)
     shown = {member.id for member in contending(ranked)}
     return ActOut(key=key, charged=charged, notices=[brief(notice) for notice in members if notice.id in shown])
 
@@ -405,8 +472,9 @@ async def withdraw(session: AsyncSession, notice_id: uuid.UUID, note: str | None
     await add_event(
         session, step_event(NoticeWithdrawnV1, notice, principal.sub, now, note=note, previous_status=before)
     )
-    # A notice it outranked is charged again.
+    # A notice it outranked is charged again; a later one it made a repeat is priced again.
     await _settle_act(session, notice.employee_id, notice.act_key, principal.sub, now)
+    await _reprice_later_drafts(session, notice, principal.sub, now)
     return notice
 
 
@@ -469,6 +537,7 @@ async def decide(session: AsyncSession, notice_id: uuid.UUID, body: DecisionIn, 
     elif body.outcome == "withdrawn":
         await add_event(session, step_event(NoticeWithdrawnV1, notice, actor, now, note=note, previous_status=before))
         await _settle_act(session, notice.employee_id, notice.act_key, principal.sub, now)
+        await _reprice_later_drafts(session, notice, principal.sub, now)
     return notice
 
 
