@@ -17,7 +17,15 @@ from shared.events.classification import IncidentClassifiedV1
 from shared.migrations import upgrade
 from shared.outbox import envelope_for
 from shared.stack import Stack
-from tests.integration.test_sanctions_notices import ADMIN, QM, employee, post, restore_spec_catalog, violation
+from tests.integration.test_sanctions_notices import (
+    ADMIN,
+    QM,
+    employee,
+    open_months,
+    post,
+    restore_spec_catalog,
+    violation,
+)
 from tests.support import auth, events_in, eventually, produce, read_topic, scratch_database, service_connection
 
 pytestmark = pytest.mark.integration
@@ -221,6 +229,25 @@ async def test_san5_the_running_month_is_refused_naming_the_first_day_it_can_be_
     assert refused.json()["closable_from"] == date(int(following[:4]), int(following[5:]), 1).isoformat()
     assert unexplained.status_code == 422
     assert (await sanctions.get(f"/v1/summaries/{month}", headers=ADMIN)).json()["status"] == "open"
+
+
+async def test_san5_the_reason_of_a_forced_close_is_kept_on_the_summary_and_its_event(
+    stack: Stack, sanctions: httpx.AsyncClient
+) -> None:
+    month, _ = await open_months(sanctions)
+    reason = "年底提前结算: 财务要求"
+
+    closed = await sanctions.post(f"/v1/summaries/{month}/close", json={"force": True, "reason": reason}, headers=ADMIN)
+
+    assert closed.status_code == 200, closed.text
+    assert (await sanctions.get(f"/v1/summaries/{month}", headers=ADMIN)).json()["force_reason"] == reason
+
+    async def published() -> dict[str, Any] | None:
+        records = await read_topic(stack.kafka_bootstrap_servers or "", topics.NOTICES)
+        found = [e for e in events_in(records) if e.get("type") == "qms.sanctions.summary.closed.v1"]
+        return next((e for e in found if e["subject"] == month), None)
+
+    assert (await eventually(published))["data"]["force_reason"] == reason
 
 
 # SAN-6
