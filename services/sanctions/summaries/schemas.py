@@ -16,8 +16,8 @@ class CloseIn(Strict):
 
     @model_validator(mode="after")
     def forced_with_a_reason(self) -> Self:
-        if self.force and not self.reason:
-            raise ValueError("a forced close needs its reason")
+        if self.force != (self.reason is not None):
+            raise ValueError("a forced close needs its reason, and only a forced close carries one")
         return self
 
 

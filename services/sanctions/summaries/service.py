@@ -84,7 +84,7 @@ async def close(session: AsyncSession, month: str, body: CloseIn, principal: Pri
         total_penalties=money(sum((line.penalties for line in lines), Decimal(0))),
         total_compensation=money(sum((line.compensation for line in lines), Decimal(0))),
         notice_count=len(charged),
-        force_reason=body.reason if body.force else None,
+        force_reason=body.reason,
     )
     await repository.add_closed(session, closed, [_line_row(month, line) for line in lines])
     following = first_open_month(next_month(month), await repository.closed_from(session, month))
