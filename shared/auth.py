@@ -97,7 +97,8 @@ class TokenVerifier:
             too_long = lifetime_problem(claims)
             if too_long is not None:
                 raise Problem(401, "invalid_token", "Unauthorized", f"bearer token rejected: {too_long}")
-            return Principal.model_validate(claims), float(claims["exp"])
+            # Kept as long as the check itself would still accept it, leeway included.
+            return Principal.model_validate(claims), float(claims["exp"]) + CLOCK_SKEW_LEEWAY_S
         except (jwt.PyJWTError, ValidationError) as exc:
             raise Problem(401, "invalid_token", "Unauthorized", f"bearer token rejected: {exc}") from None
 
