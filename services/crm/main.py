@@ -17,7 +17,15 @@ subscriptions.include(complaint_subscriptions)
 
 calendar = calendar_router(
     writers=(Role.ADMIN_DEPT, Role.FINANCE),
-    readers=(Role.SALES, Role.FINANCE, Role.ADMIN_DEPT, Role.QUALITY_MANAGER, Role.CUSTOMER_SERVICE),
+    readers=(
+        Role.SALES,
+        Role.SALES_CLERK,
+        Role.SALES_MANAGER,
+        Role.FINANCE,
+        Role.ADMIN_DEPT,
+        Role.QUALITY_MANAGER,
+        Role.CUSTOMER_SERVICE,
+    ),
 )
 
 app = create_app(
