@@ -175,6 +175,7 @@ async def test_an_owner_who_hands_a_complaint_over_no_longer_sees_the_complainan
 FIELD_CHANGES: dict[str, Any] = {
     "name": "佛山某五金有限公司",
     "region": {"province": "广东", "city": "佛山", "county": "顺德", "revenue_group": 2},
+    "contact": {"person": "陈经理", "phone": "13900000000"},
     "annual_revenue": "3000000.00",
     "provincial_designated": True,
     "sales_owner": "E-NEW-OWNER",
@@ -185,6 +186,7 @@ FIELD_CHANGES: dict[str, Any] = {
 FIELD_SETTERS = {
     "name": {"sales", "sales_manager", "erp", "admin_dept"},
     "region": {"sales", "sales_manager", "erp", "admin_dept"},
+    "contact": {"sales", "sales_manager", "erp", "admin_dept"},
     "annual_revenue": {"erp", "admin_dept"},
     "provincial_designated": {"admin_dept"},
     "sales_owner": {"sales_manager", "admin_dept"},

@@ -238,6 +238,19 @@ async def test_sec7_a_rep_edits_contact_and_region_of_their_own_customer(crm: ht
     assert (response.json()["name"], response.json()["region"]["county"]) == ("广州某机电集团", "番禺")
 
 
+async def test_sec7_a_rep_keeps_the_contact_data_of_their_customer(crm: httpx.AsyncClient) -> None:
+    rep = rep_id()
+    customer_id = await rep_customer(crm, rep)
+    contact = {"person": "陈经理", "phone": "13900000000", "email": "chen@example.com"}
+    headers = auth("sales", sub=rep)
+
+    kept = await crm.put(f"/v1/customers/{customer_id}", json={"contact": contact}, headers=headers)
+    renamed = await crm.put(f"/v1/customers/{customer_id}", json={"name": "广州某机电集团"}, headers=headers)
+
+    assert kept.status_code == 200, kept.text
+    assert renamed.json()["contact"] == {**contact, "address": None}
+
+
 async def test_sec7_a_rep_cannot_make_a_customer_diamond(crm: httpx.AsyncClient) -> None:
     rep = rep_id()
     customer_id = await rep_customer(crm, rep)

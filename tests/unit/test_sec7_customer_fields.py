@@ -12,6 +12,7 @@ from services.crm.customers.schemas import CustomerIn
 STORED: dict[str, object] = {
     "name": "佛山某五金厂",
     "region": {"province": "广东", "city": "佛山", "county": None, "revenue_group": 2},
+    "contact": None,
     "annual_revenue": Decimal("120000.00"),
     "provincial_designated": False,
     "sales_owner": "E-REP",
@@ -30,6 +31,11 @@ def refused(roles: list[str], **wanted: object) -> list[str]:
 def test_sec7_a_rep_edits_contact_and_region_of_their_customer() -> None:
     region = {"province": "广东", "city": "佛山", "county": "顺德", "revenue_group": 2}
     assert refused(["sales"], name="佛山某五金有限公司", region=region) == []
+
+
+def test_sec7_a_rep_edits_the_contact_data_of_their_customer() -> None:
+    contact = {"person": "陈经理", "phone": "13900000000", "email": None, "address": None}
+    assert refused(["sales"], contact=contact) == []
 
 
 def test_sec7_a_rep_may_not_make_a_customer_diamond() -> None:
@@ -101,10 +107,11 @@ def test_sec7_only_plain_writers_are_held_to_their_own_customers() -> None:
 
 
 def test_sec7_a_put_body_names_only_the_fields_it_sets() -> None:
-    body = CustomerIn.model_validate({"region": {"province": "广东"}, "contract_signed_on": None})
+    body = CustomerIn.model_validate({"region": {"province": "广东"}, "contract_signed_on": None, "contact": None})
     assert body.given() == {
         "region": {"province": "广东", "city": None, "county": None, "revenue_group": 1},
         "contract_signed_on": None,
+        "contact": None,
     }
 
 

@@ -105,6 +105,7 @@ def latest_revenue(revenues: Mapping[int, Decimal]) -> tuple[int, Decimal] | Non
 CUSTOMER_FIELDS = (
     "name",
     "region",
+    "contact",
     "annual_revenue",
     "provincial_designated",
     "sales_owner",
@@ -114,7 +115,7 @@ CUSTOMER_FIELDS = (
     "trend",
     "contract_signed_on",
 )
-CONTACT_AND_REGION = frozenset({"name", "region"})
+CONTACT_AND_REGION = frozenset({"name", "region", "contact"})
 # What a customer is worth to the company and what was agreed with it: the CRM-4 class factors
 # (they set how often the customer is visited) and the contract date (CRM-6: no special fee after it).
 COMMERCIAL = frozenset({"nature", "scale", "trend", "contract_signed_on"})

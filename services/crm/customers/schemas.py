@@ -20,6 +20,15 @@ class RegionIn(Strict):
     revenue_group: int = Field(1, ge=1, le=3)
 
 
+class ContactIn(Strict):
+    """Whom the company deals with at the customer, and how to reach them."""
+
+    person: Short | None = None
+    phone: Annotated[str, Field(min_length=1, max_length=50)] | None = None
+    email: Annotated[str, Field(max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+
+
 NEVER_NULL = ("name", "region", "annual_revenue", "provincial_designated")
 
 
@@ -30,6 +39,7 @@ class CustomerIn(Strict):
 
     name: Annotated[str, Field(min_length=1, max_length=500)] | None = None
     region: RegionIn | None = None
+    contact: ContactIn | None = Field(None, description="contact data; null clears it")
     annual_revenue: MoneyIn | None = Field(None, description="erp or admin_dept (SPEC §7)")
     revenue_year: int | None = Field(
         None, ge=2000, le=2100, description="the year of annual_revenue; defaults to the current year (China)"
@@ -62,11 +72,22 @@ class CustomerIn(Strict):
     def given(self) -> dict[str, object]:
         """The customer fields this body sets, as comparable values."""
         values: dict[str, object] = {
-            field: getattr(self, field) for field in self.model_fields_set if field not in ("region", "revenue_year")
+            field: getattr(self, field)
+            for field in self.model_fields_set
+            if field not in ("region", "contact", "revenue_year")
         }
-        if self.region is not None:
-            values["region"] = self.region.model_dump()
+        for nested in ("region", "contact"):
+            if nested in self.model_fields_set:
+                model = getattr(self, nested)
+                values[nested] = None if model is None else model.model_dump()
         return values
+
+
+class ContactOut(BaseModel):
+    person: str | None
+    phone: str | None
+    email: str | None
+    address: str | None
 
 
 class RegionOut(BaseModel):
@@ -92,6 +113,7 @@ class CustomerOut(BaseModel):
     id: str
     name: str
     region: RegionOut
+    contact: ContactOut | None = None
     annual_revenue: Money
     revenue_year: int
     revenues: list[RevenueOut]

@@ -21,6 +21,7 @@ from services.crm.customers.rules import (
     writes_own_customers_only,
 )
 from services.crm.customers.schemas import (
+    ContactOut,
     CustomerIn,
     CustomerOut,
     OwnershipOut,
@@ -59,6 +60,7 @@ def stored_fields(
             "county": existing.county,
             "revenue_group": existing.revenue_group,
         },
+        "contact": existing.contact,
         "annual_revenue": revenues.get(revenue_year),
         "provincial_designated": existing.provincial_designated,
         "sales_owner": existing.sales_owner,
@@ -152,6 +154,8 @@ async def upsert_customer(
     customer.name = str(facts["name"])
     customer.province, customer.city, customer.county = region.province, region.city, region.county
     customer.revenue_group = region.revenue_group
+    contact = facts.get("contact")
+    customer.contact = dict(contact) if isinstance(contact, dict) else None
     customer.annual_revenue = revenue
     customer.revenue_year = year
     customer.provincial_designated = designated
@@ -255,6 +259,7 @@ def to_out(
             county=customer.county,
             revenue_group=customer.revenue_group,
         ),
+        contact=ContactOut.model_validate(customer.contact) if customer.contact else None,
         annual_revenue=customer.annual_revenue,
         revenue_year=customer.revenue_year,
         revenues=[RevenueOut(year=year, amount=revenues[year]) for year in sorted(revenues, reverse=True)],
