@@ -114,7 +114,8 @@ def bearer(role: str, sub: str) -> dict[str, str]:
 
 
 async def filed_complaint(stack: Stack, role: str, owner: str, severity: str = "general") -> str:
-    body = product_complaint(severity=severity, customer_id=None)
+    # A customer of its own, so that listing by it finds this complaint however many the suite filed.
+    body = product_complaint(severity=severity, customer_id=f"C-PD-{uuid.uuid4()}")
     async with httpx.AsyncClient(base_url=stack.services["intake"].url) as client:
         response = await client.post("/v1/complaints", json=body, headers=bearer(role, owner))
     assert response.status_code == 201, response.text
@@ -125,9 +126,12 @@ async def filed_complaint(stack: Stack, role: str, owner: str, severity: str = "
 async def complainant_seen_by(stack: Stack, complaint_id: str, role: str, sub: str) -> dict[str, Any]:
     async with httpx.AsyncClient(base_url=stack.services["intake"].url) as client:
         one = await client.get(f"/v1/complaints/{complaint_id}", headers=bearer(role, sub))
-        listed = await client.get("/v1/complaints", params={"limit": 500}, headers=bearer(role, sub))
-    assert one.status_code == 200 and listed.status_code == 200, (one.text, listed.text)
-    in_list = next(item for item in listed.json()["items"] if item["id"] == complaint_id)
+        assert one.status_code == 200, one.text
+        customer = {"customer_id": one.json()["customer_id"]}
+        listed = await client.get("/v1/complaints", params=customer, headers=bearer(role, sub))
+    assert listed.status_code == 200, listed.text
+    (in_list,) = listed.json()["items"]
+    assert in_list["id"] == complaint_id
     assert (in_list["complainant"], in_list["complainant_masked"]) == (
         one.json()["complainant"],
         one.json()["complainant_masked"],
