@@ -8,13 +8,13 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from shared.http.problems import Problem
 from shared.settings import ServiceSettings
@@ -23,32 +23,51 @@ from shared.settings import ServiceSettings
 class Role(StrEnum):
     CUSTOMER_SERVICE = "customer_service"
     SALES = "sales"
+    SALES_CLERK = "sales_clerk"
+    SALES_MANAGER = "sales_manager"
     INSPECTOR = "inspector"
     PRODUCTION = "production"
     QUALITY_MANAGER = "quality_manager"
+    EXECUTIVE = "executive"
     ADMIN_DEPT = "admin_dept"
     FINANCE = "finance"
     ERP = "erp"
     OPS = "ops"
 
 
+# Claims end up in columns of at most 200 characters: a longer (or empty) one is a bad token, not a 500.
+Claim = Annotated[str, Field(max_length=200)]
+
+
 class Principal(BaseModel):
-    sub: str
-    name: str = ""
-    department: str = ""
-    roles: list[str] = []
+    sub: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Claim = ""
+    department: Claim = ""
+    roles: Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=50)] = []
 
     def has_any(self, roles: tuple[Role, ...]) -> bool:
         return any(role.value in self.roles for role in roles)
 
 
 VERIFIED_TOKENS_KEPT = 4096
+# SPEC §9: a token lives at most 12 hours; clocks of issuer and service may differ by a few seconds.
+MAX_TOKEN_LIFETIME_S = 12 * 3600
+CLOCK_SKEW_LEEWAY_S = 30
+
+
+def lifetime_problem(claims: dict[str, Any]) -> str | None:
+    """Why a token's lifetime (``exp`` - ``iat``) is unacceptable, or None when it is within 12 hours."""
+    lifetime = float(claims["exp"]) - float(claims["iat"])
+    if lifetime > MAX_TOKEN_LIFETIME_S:
+        return f"the token lives {lifetime:.0f} s, more than the {MAX_TOKEN_LIFETIME_S} s allowed"
+    return None
 
 
 class TokenVerifier:
     def __init__(self, settings: ServiceSettings) -> None:
         self.secret = settings.jwt_secret.get_secret_value()
         self.audience = settings.jwt_audience
+        self.issuer = settings.jwt_issuer
         self.jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
         # A front end sends the same token with every request of a shift: its signature is checked
         # once and the principal kept until the token's own expiry (OrderedDict as a small LRU).
@@ -73,16 +92,37 @@ class TokenVerifier:
         return principal
 
     def _check(self, token: str) -> tuple[Principal, float]:
-        options: jwt.types.Options = {"require": ["sub", "exp"], "verify_aud": self.audience is not None}
         try:
-            if self.jwks is not None:
-                key = self.jwks.get_signing_key_from_jwt(token).key
-                claims = jwt.decode(token, key, algorithms=["RS256", "ES256"], audience=self.audience, options=options)
-            else:
-                claims = jwt.decode(token, self.secret, algorithms=["HS256"], audience=self.audience, options=options)
-            return Principal.model_validate(claims), float(claims["exp"])
+            claims = self._decode(token)
+            too_long = lifetime_problem(claims)
+            if too_long is not None:
+                raise Problem(401, "invalid_token", "Unauthorized", f"bearer token rejected: {too_long}")
+            # Kept as long as the check itself would still accept it, leeway included.
+            return Principal.model_validate(claims), float(claims["exp"]) + CLOCK_SKEW_LEEWAY_S
         except (jwt.PyJWTError, ValidationError) as exc:
             raise Problem(401, "invalid_token", "Unauthorized", f"bearer token rejected: {exc}") from None
+
+    def _decode(self, token: str) -> dict[str, Any]:
+        """Signature, ``exp`` and ``iat`` (both required), and ``iss``/``aud`` where configured."""
+        options: jwt.types.Options = {
+            "require": ["sub", "exp", "iat"],
+            "verify_aud": self.audience is not None,
+            "verify_iss": self.issuer is not None,
+        }
+        if self.jwks is not None:
+            key: Any = self.jwks.get_signing_key_from_jwt(token).key
+            algorithms = ["RS256", "ES256"]
+        else:
+            key, algorithms = self.secret, ["HS256"]
+        return jwt.decode(
+            token,
+            key,
+            algorithms=algorithms,
+            audience=self.audience,
+            issuer=self.issuer,
+            leeway=CLOCK_SKEW_LEEWAY_S,
+            options=options,
+        )
 
 
 _bearer = HTTPBearer(auto_error=False)

@@ -15,7 +15,7 @@ import warnings
 from datetime import datetime
 from pathlib import Path
 
-from shared.auth import Role, mint_token
+from shared.auth import MAX_TOKEN_LIFETIME_S, Role, mint_token
 from shared.bootstrap import SERVICES
 from shared.events import topics
 from shared.migrations import REPO_ROOT
@@ -26,9 +26,12 @@ from shared.stack import EmbeddedPostgres, Stack
 DEV_PEOPLE = {
     Role.CUSTOMER_SERVICE: ("E-01", "张敏", "customer_service"),
     Role.SALES: ("E-02", "刘洋", "sales"),
+    Role.SALES_CLERK: ("E-03", "周婷", "sales"),
+    Role.SALES_MANAGER: ("E-04", "吴强", "sales"),
     Role.INSPECTOR: ("E-17", "李娜", "quality"),
     Role.PRODUCTION: ("E-21", "陈刚", "machining"),
     Role.QUALITY_MANAGER: ("E-05", "王芳", "quality"),
+    Role.EXECUTIVE: ("E-06", "郑伟", "management"),
     Role.ADMIN_DEPT: ("E-08", "赵静", "administration"),
     Role.FINANCE: ("E-09", "孙丽", "finance"),
     Role.ERP: ("erp", "ERP", "it"),
@@ -47,6 +50,14 @@ warnings.filterwarnings("ignore", message="The HMAC key is")
 def dev_token(role: Role, secret: str) -> str:
     sub, name, department = DEV_PEOPLE[role]
     return mint_token(secret, sub, [role.value], name, department)
+
+
+def token_lifetime(value: str) -> int:
+    """A token the services accept lives at most 12 hours (SPEC §9)."""
+    seconds = int(value)
+    if not 0 < seconds <= MAX_TOKEN_LIFETIME_S:
+        raise argparse.ArgumentTypeError(f"between 1 and {MAX_TOKEN_LIFETIME_S} seconds")
+    return seconds
 
 
 def cmd_token(args: argparse.Namespace) -> None:
@@ -157,7 +168,7 @@ def main(argv: list[str] | None = None) -> None:
     token.add_argument("--sub")
     token.add_argument("--name")
     token.add_argument("--department")
-    token.add_argument("--ttl", type=int, default=8 * 3600)
+    token.add_argument("--ttl", type=token_lifetime, default=8 * 3600, help="seconds, at most 12 hours")
     token.set_defaults(func=cmd_token)
     migrate = commands.add_parser("migrate", help="create schemas, roles and topics; run every migration")
     migrate.set_defaults(func=cmd_migrate)

@@ -4,8 +4,13 @@
 because that is how operators point any service at external servers.
 """
 
-from pydantic import AliasChoices, Field, SecretStr
+from typing import Self
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_JWT_SECRET = "dev-secret"  # SPEC §8 fixes it for development
+MIN_PRODUCTION_SECRET_BYTES = 32
 
 
 class KafkaSettings(BaseSettings):
@@ -29,17 +34,47 @@ class ServiceSettings(KafkaSettings):
     """What every service reads; a service subclass adds its own fields."""
 
     service: str = "qms"
+    env: str = Field("development", description="`production` refuses development credentials (SPEC §9)")
     database_url: str = Field(
         "postgresql://postgres@127.0.0.1:5432/postgres",
         validation_alias=AliasChoices("QMS_DATABASE_URL", "DATABASE_URL"),
     )
     db_password: SecretStr = SecretStr("qms-dev")
     db_pool_size: int = 10
-    jwt_secret: SecretStr = SecretStr("dev-secret")
+    jwt_secret: SecretStr = SecretStr(DEVELOPMENT_JWT_SECRET)
     jwt_jwks_url: str | None = None
+    jwt_issuer: str | None = None
     jwt_audience: str | None = None
     outbox_batch_size: int = 500
     outbox_poll_interval_s: float = 1.0
     log_level: str = "INFO"
     run_consumers: bool = True
     run_relay: bool = True
+
+    @model_validator(mode="after")
+    def production_trusts_no_development_tokens(self) -> Self:
+        """SPEC §9 Tokens: a production service does not start on credentials anyone could mint tokens with."""
+        if self.env != "production":
+            return self
+        problems = production_token_problems(
+            self.jwt_secret.get_secret_value(), self.jwt_jwks_url, self.jwt_issuer, self.jwt_audience
+        )
+        if problems:
+            raise ValueError("QMS_ENV=production: " + "; ".join(problems))
+        return self
+
+
+def production_token_problems(secret: str, jwks_url: str | None, issuer: str | None, audience: str | None) -> list[str]:
+    """What keeps these token settings out of production: with a JWKS the issuer and audience to
+    check, else (HS256) a secret of its own of at least 32 bytes."""
+    if jwks_url:
+        return [
+            f"QMS_JWT_{name.upper()} is required with QMS_JWT_JWKS_URL"
+            for name, value in (("issuer", issuer), ("audience", audience))
+            if not value
+        ]
+    if secret == DEVELOPMENT_JWT_SECRET:
+        return ["QMS_JWT_SECRET is the development secret"]
+    if len(secret.encode()) < MIN_PRODUCTION_SECRET_BYTES:
+        return [f"QMS_JWT_SECRET is shorter than {MIN_PRODUCTION_SECRET_BYTES} bytes"]
+    return []

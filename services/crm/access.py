@@ -2,8 +2,9 @@
 
 from shared.auth import Principal, Role
 
-# Who sees every customer's fees and statements, not only their own.
-OVERSEERS = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT, Role.FINANCE)
+# Who sees every customer's fees and statements, not only their own: the clerk and the manager check
+# every rep's statement (CRM-6), so each sign-off role reads what it signs.
+OVERSEERS = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT, Role.FINANCE, Role.SALES_CLERK, Role.SALES_MANAGER)
 
 
 def sees_everything(principal: Principal) -> bool:

@@ -19,7 +19,15 @@ subscriptions.include(calendar_subscriptions)
 
 # The working-day calendar is intake's: crm serves its copy, kept from intake's year_loaded events.
 calendar = calendar_router(
-    readers=(Role.SALES, Role.FINANCE, Role.ADMIN_DEPT, Role.QUALITY_MANAGER, Role.CUSTOMER_SERVICE),
+    readers=(
+        Role.SALES,
+        Role.SALES_CLERK,
+        Role.SALES_MANAGER,
+        Role.FINANCE,
+        Role.ADMIN_DEPT,
+        Role.QUALITY_MANAGER,
+        Role.CUSTOMER_SERVICE,
+    ),
 )
 
 app = create_app(

@@ -56,7 +56,7 @@ async def test_crm7_produced_complaint_shows_in_the_customer_view(stack: Stack, 
         "region": {"province": "浙江", "city": "杭州", "revenue_group": 1},
         "annual_revenue": "50000.00",
     }
-    assert (await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("sales"))).status_code == 200
+    assert (await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("admin_dept"))).status_code == 200
     bootstrap = stack.kafka_bootstrap_servers or ""
     key = complaint_id.encode()
     await produce(bootstrap, topics.COMPLAINTS, [(key, received(complaint_id, customer_id))])

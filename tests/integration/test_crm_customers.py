@@ -23,13 +23,23 @@ def customer_body(revenue: str = "2500000.00", **overrides: object) -> dict[str,
     return body
 
 
+def contact_body(**overrides: object) -> dict[str, object]:
+    """What a sales rep may set: the customer's name and region."""
+    body: dict[str, object] = {
+        "name": "广州某机电有限公司",
+        "region": {"province": "广东", "city": "广州", "county": "天河", "revenue_group": 1},
+    }
+    body.update(overrides)
+    return body
+
+
 def new_id() -> str:
     return f"C-{uuid.uuid4()}"
 
 
 async def test_crm1_put_in_the_spec_shape_returns_tier_and_owner_level(crm: httpx.AsyncClient) -> None:
     customer_id = new_id()
-    response = await crm.put(f"/v1/customers/{customer_id}", json=customer_body(), headers=auth("sales"))
+    response = await crm.put(f"/v1/customers/{customer_id}", json=customer_body(), headers=auth("admin_dept"))
     assert response.status_code == 200, response.text
     body = response.json()
     assert (body["id"], body["tier"], body["owner_level"]) == (customer_id, "platinum", "city")
@@ -43,10 +53,8 @@ async def test_crm1_put_in_the_spec_shape_returns_tier_and_owner_level(crm: http
 
 async def test_crm3_tier_change_and_upsert_land_on_the_customers_topic(stack: Stack, crm: httpx.AsyncClient) -> None:
     customer_id = new_id()
-    await crm.put(f"/v1/customers/{customer_id}", json=customer_body("150000.00"), headers=auth("quality_manager"))
-    response = await crm.put(
-        f"/v1/customers/{customer_id}", json=customer_body("6000000.00"), headers=auth("quality_manager")
-    )
+    await crm.put(f"/v1/customers/{customer_id}", json=customer_body("150000.00"), headers=auth("erp"))
+    response = await crm.put(f"/v1/customers/{customer_id}", json=customer_body("6000000.00"), headers=auth("erp"))
     assert response.json()["tier"] == "diamond"
 
     async def published() -> list[dict[str, object]]:
@@ -82,7 +90,7 @@ async def test_crm3_tier_history_keeps_every_change(crm: httpx.AsyncClient) -> N
 
 async def test_crm1_revenue_group_3_customer_at_8000_is_vip(crm: httpx.AsyncClient) -> None:
     body = customer_body("8000.00", region={"province": "甘肃", "city": "定西", "revenue_group": 3})
-    response = await crm.put(f"/v1/customers/{new_id()}", json=body, headers=auth("sales"))
+    response = await crm.put(f"/v1/customers/{new_id()}", json=body, headers=auth("erp"))
     assert (response.json()["tier"], response.json()["owner_level"]) == ("vip", "county")
 
 
@@ -90,7 +98,7 @@ async def test_customers_list_filters_and_pages_with_a_cursor(crm: httpx.AsyncCl
     province = f"P-{uuid.uuid4().hex[:8]}"
     for revenue in ("300000.00", "400000.00", "500000.00", "50000.00"):
         body = customer_body(revenue, region={"province": province, "city": "X", "revenue_group": 1})
-        await crm.put(f"/v1/customers/{new_id()}", json=body, headers=auth("sales"))
+        await crm.put(f"/v1/customers/{new_id()}", json=body, headers=auth("admin_dept"))
 
     seen: list[str] = []
     params: dict[str, object] = {"province": province, "tier": "gold", "limit": 2}
@@ -112,7 +120,7 @@ async def test_crm4_customer_with_factors_is_classified_and_filterable(crm: http
         scale="large",
         trend="growing",
     )
-    response = await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("sales"))
+    response = await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("admin_dept"))
     assert (response.json()["customer_class"], response.json()["class_score"]) == ("A", 100)
 
     found = (await crm.get("/v1/customers", params={"class": "A", "province": province}, headers=auth("sales"))).json()
@@ -121,7 +129,7 @@ async def test_crm4_customer_with_factors_is_classified_and_filterable(crm: http
 
 async def test_crm4_unknown_factor_is_a_422_problem(crm: httpx.AsyncClient) -> None:
     body = customer_body(nature="alien", scale="large", trend="growing")
-    response = await crm.put(f"/v1/customers/{new_id()}", json=body, headers=auth("sales"))
+    response = await crm.put(f"/v1/customers/{new_id()}", json=body, headers=auth("admin_dept"))
     assert response.status_code == 422
     assert response.json()["code"] == "unknown_class_factor"
 
@@ -137,7 +145,7 @@ async def test_crm4_unknown_factor_is_a_422_problem(crm: httpx.AsyncClient) -> N
     ],
 )
 async def test_bad_customer_input_is_a_4xx_problem(crm: httpx.AsyncClient, change: dict[str, object]) -> None:
-    response = await crm.put(f"/v1/customers/{new_id()}", json=customer_body(**change), headers=auth("sales"))
+    response = await crm.put(f"/v1/customers/{new_id()}", json=customer_body(**change), headers=auth("admin_dept"))
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
 
@@ -149,8 +157,9 @@ async def test_customer_service_may_read_but_not_write_customers(crm: httpx.Asyn
 
 async def test_a_sales_rep_cannot_take_over_another_reps_customer(crm: httpx.AsyncClient) -> None:
     customer_id = new_id()
-    await crm.put(f"/v1/customers/{customer_id}", json=customer_body(), headers=auth("sales", sub="E-OWNER"))
-    response = await crm.put(f"/v1/customers/{customer_id}", json=customer_body(), headers=auth("sales", sub="E-OTHER"))
+    created = await crm.put(f"/v1/customers/{customer_id}", json=contact_body(), headers=auth("sales", sub="E-OWNER"))
+    assert created.status_code == 200, created.text
+    response = await crm.put(f"/v1/customers/{customer_id}", json=contact_body(), headers=auth("sales", sub="E-OTHER"))
     assert response.status_code == 403
     assert response.json()["code"] == "not_your_customer"
 
@@ -189,3 +198,220 @@ async def test_crm4_scoring_table_round_trips_and_a_broken_one_is_refused(crm: h
     refused = await crm.put("/v1/class-scoring", json=broken, headers=auth("admin_dept"))
     assert refused.status_code == 422
     assert refused.json()["code"] == "invalid_scoring_table"
+
+
+# --- SPEC §7 (rev. 2026-12): who may set what -------------------------------------------------------
+
+
+async def rep_customer(crm: httpx.AsyncClient, rep: str, **facts: object) -> str:
+    """A customer owned by ``rep``, with revenue and facts set by administration."""
+    customer_id = new_id()
+    body = customer_body("120000.00", sales_owner=rep, **facts)
+    response = await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("admin_dept"))
+    assert response.status_code == 200, response.text
+    return customer_id
+
+
+async def stored(crm: httpx.AsyncClient, customer_id: str) -> dict[str, object]:
+    response = await crm.get(f"/v1/customers/{customer_id}", headers=auth("admin_dept"))
+    assert response.status_code == 200, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+def rep_id() -> str:
+    return f"E-{uuid.uuid4().hex[:8]}"
+
+
+async def test_sec7_a_rep_edits_contact_and_region_of_their_own_customer(crm: httpx.AsyncClient) -> None:
+    rep = rep_id()
+    customer_id = await rep_customer(crm, rep)
+    region = {"province": "广东", "city": "广州", "county": "番禺", "revenue_group": 1}
+
+    response = await crm.put(
+        f"/v1/customers/{customer_id}",
+        json=contact_body(name="广州某机电集团", region=region),
+        headers=auth("sales", sub=rep),
+    )
+
+    assert response.status_code == 200, response.text
+    assert (response.json()["name"], response.json()["region"]["county"]) == ("广州某机电集团", "番禺")
+
+
+async def test_sec7_a_rep_keeps_the_contact_data_of_their_customer(crm: httpx.AsyncClient) -> None:
+    rep = rep_id()
+    customer_id = await rep_customer(crm, rep)
+    contact = {"person": "陈经理", "phone": "13900000000", "email": "chen@example.com"}
+    headers = auth("sales", sub=rep)
+
+    kept = await crm.put(f"/v1/customers/{customer_id}", json={"contact": contact}, headers=headers)
+    renamed = await crm.put(f"/v1/customers/{customer_id}", json={"name": "广州某机电集团"}, headers=headers)
+
+    assert kept.status_code == 200, kept.text
+    assert renamed.json()["contact"] == {**contact, "address": None}
+
+
+async def test_sec7_a_rep_cannot_make_a_customer_diamond(crm: httpx.AsyncClient) -> None:
+    rep = rep_id()
+    customer_id = await rep_customer(crm, rep)
+
+    response = await crm.put(
+        f"/v1/customers/{customer_id}",
+        json=customer_body("120000.00", provincial_designated=True),
+        headers=auth("sales", sub=rep),
+    )
+
+    assert response.status_code == 403
+    assert (response.json()["code"], response.json()["fields"]) == ("field_not_permitted", ["provincial_designated"])
+    assert (await stored(crm, customer_id))["tier"] == "vip"
+
+
+async def test_sec7_a_rep_cannot_inflate_revenue(crm: httpx.AsyncClient) -> None:
+    rep = rep_id()
+    customer_id = await rep_customer(crm, rep)
+
+    response = await crm.put(
+        f"/v1/customers/{customer_id}", json=customer_body("6000000.00"), headers=auth("sales", sub=rep)
+    )
+
+    assert response.status_code == 403
+    assert response.json()["fields"] == ["annual_revenue"]
+    assert (await stored(crm, customer_id))["annual_revenue"] == "120000.00"
+
+
+async def test_sec7_a_refused_put_names_every_field_and_writes_nothing(crm: httpx.AsyncClient) -> None:
+    rep = rep_id()
+    customer_id = await rep_customer(crm, rep)
+    body = customer_body("6000000.00", name="改名", provincial_designated=True, regional_sales_rep="E-FRIEND")
+
+    response = await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("sales", sub=rep))
+
+    assert response.status_code == 403
+    assert response.json()["fields"] == ["annual_revenue", "provincial_designated", "regional_sales_rep"]
+    after = await stored(crm, customer_id)
+    assert (after["name"], after["regional_sales_rep"]) == ("广州某机电有限公司", rep)
+
+
+async def test_sec7_repeating_the_stored_value_is_fine(crm: httpx.AsyncClient) -> None:
+    rep = rep_id()
+    customer_id = await rep_customer(crm, rep)
+    body = customer_body("120000.00", sales_owner=rep, provincial_designated=False)
+
+    response = await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("sales", sub=rep))
+
+    assert response.status_code == 200, response.text
+
+
+async def test_sec7_a_rep_cannot_claim_an_unowned_customer(crm: httpx.AsyncClient) -> None:
+    customer_id = new_id()
+    assert (await crm.put(f"/v1/customers/{customer_id}", json=customer_body(), headers=auth("admin_dept"))).is_success
+
+    response = await crm.put(f"/v1/customers/{customer_id}", json=contact_body(), headers=auth("sales", sub=rep_id()))
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_your_customer"
+    assert (await stored(crm, customer_id))["sales_owner"] is None
+
+
+async def test_sec7_a_rep_cannot_name_the_regional_rep(crm: httpx.AsyncClient) -> None:
+    rep = rep_id()
+    customer_id = await rep_customer(crm, rep)
+
+    response = await crm.put(
+        f"/v1/customers/{customer_id}", json=contact_body(regional_sales_rep="E-FRIEND"), headers=auth("sales", sub=rep)
+    )
+
+    assert response.status_code == 403
+    assert response.json()["fields"] == ["regional_sales_rep"]
+
+
+async def test_sec7_sales_manager_assigns_owner_and_regional_rep(crm: httpx.AsyncClient) -> None:
+    customer_id = await rep_customer(crm, rep_id())
+    body = {"sales_owner": "E-NEW-OWNER", "regional_sales_rep": "E-LOCAL"}
+
+    response = await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("sales_manager", sub="E-MGR"))
+
+    assert response.status_code == 200, response.text
+    assert (response.json()["sales_owner"], response.json()["regional_sales_rep"]) == ("E-NEW-OWNER", "E-LOCAL")
+
+
+async def test_sec7_a_rep_cannot_reset_the_contract_date_to_get_a_special_fee(crm: httpx.AsyncClient) -> None:
+    rep = rep_id()
+    customer_id = await rep_customer(crm, rep, contract_signed_on="2026-11-01")
+
+    response = await crm.put(
+        f"/v1/customers/{customer_id}", json=contact_body(contract_signed_on=None), headers=auth("sales", sub=rep)
+    )
+
+    assert response.status_code == 403
+    assert response.json()["fields"] == ["contract_signed_on"]
+    fee = {"customer_id": customer_id, "amount": "800.00", "purpose": "新客户开发"}
+    refused = await crm.post("/v1/special-fee-requests", json=fee, headers=auth("sales", sub=rep))
+    assert refused.json()["code"] == "contract_already_signed"
+
+
+async def test_sec7_a_rep_records_the_contract_date_of_their_customer_once(crm: httpx.AsyncClient) -> None:
+    rep = rep_id()
+    customer_id = await rep_customer(crm, rep)
+    headers = auth("sales", sub=rep)
+
+    first = await crm.put(f"/v1/customers/{customer_id}", json={"contract_signed_on": "2026-11-20"}, headers=headers)
+    later = await crm.put(f"/v1/customers/{customer_id}", json={"contract_signed_on": "2026-12-20"}, headers=headers)
+
+    assert first.status_code == 200, first.text
+    assert later.status_code == 403
+    assert (await stored(crm, customer_id))["contract_signed_on"] == "2026-11-20"
+
+
+async def test_sec7_a_put_that_leaves_fields_out_keeps_them(crm: httpx.AsyncClient) -> None:
+    rep = rep_id()
+    customer_id = await rep_customer(crm, rep, provincial_designated=True, contract_signed_on="2026-11-01")
+
+    response = await crm.put(f"/v1/customers/{customer_id}", json=contact_body(), headers=auth("sales", sub=rep))
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["tier"], body["annual_revenue"], body["provincial_designated"]) == ("diamond", "120000.00", True)
+    assert (body["sales_owner"], body["contract_signed_on"]) == (rep, "2026-11-01")
+
+
+async def test_sec7_a_rep_records_a_new_customer_without_revenue_and_owns_it(crm: httpx.AsyncClient) -> None:
+    rep = rep_id()
+
+    response = await crm.put(f"/v1/customers/{new_id()}", json=contact_body(), headers=auth("sales", sub=rep))
+
+    assert response.status_code == 200, response.text
+    assert (response.json()["sales_owner"], response.json()["tier"]) == (rep, "none")
+
+
+async def test_sec7_a_rep_cannot_set_revenue_on_a_new_customer(crm: httpx.AsyncClient) -> None:
+    customer_id = new_id()
+
+    response = await crm.put(f"/v1/customers/{customer_id}", json=customer_body(), headers=auth("sales", sub=rep_id()))
+
+    assert response.status_code == 403
+    assert response.json()["fields"] == ["annual_revenue"]
+    assert (await crm.get(f"/v1/customers/{customer_id}", headers=auth("admin_dept"))).status_code == 404
+
+
+async def test_sec7_the_erp_sets_revenue(crm: httpx.AsyncClient) -> None:
+    customer_id = await rep_customer(crm, rep_id())
+
+    response = await crm.put(f"/v1/customers/{customer_id}", json={"annual_revenue": "2500000.00"}, headers=auth("erp"))
+
+    assert response.status_code == 200, response.text
+    assert (response.json()["tier"], response.json()["name"]) == ("platinum", "广州某机电有限公司")
+
+
+async def test_sec7_a_new_customer_needs_name_and_region(crm: httpx.AsyncClient) -> None:
+    response = await crm.put(f"/v1/customers/{new_id()}", json={"annual_revenue": "1000.00"}, headers=auth("erp"))
+
+    assert response.status_code == 422
+    assert (response.json()["code"], response.json()["fields"]) == ("missing_fields", ["name", "region"])
+
+
+async def test_sec7_quality_manager_reads_but_does_not_write_customers(crm: httpx.AsyncClient) -> None:
+    customer_id = await rep_customer(crm, rep_id())
+    assert (await crm.get(f"/v1/customers/{customer_id}", headers=auth("quality_manager"))).status_code == 200
+    response = await crm.put(f"/v1/customers/{customer_id}", json=contact_body(), headers=auth("quality_manager"))
+    assert response.status_code == 403

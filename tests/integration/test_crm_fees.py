@@ -6,7 +6,8 @@ import uuid
 import httpx
 import pytest
 
-from tests.support import auth
+from shared.auth import mint_token
+from tests.support import DEV_SECRET, auth
 
 pytestmark = pytest.mark.integration
 
@@ -20,7 +21,7 @@ async def customer_of(crm: httpx.AsyncClient, rep: str, **extra: object) -> str:
         "sales_owner": rep,
         **extra,
     }
-    response = await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("quality_manager"))
+    response = await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("admin_dept"))
     assert response.status_code == 200, response.text
     return customer_id
 
@@ -106,7 +107,7 @@ async def test_crm6_statement_is_void_without_sign_offs_by_the_8th_working_day(c
     signing = await crm.post(
         f"/v1/fee-statements/{statement['id']}/sign-offs",
         json={"step": "sales_clerk"},
-        headers=auth("sales", sub="E-CLERK"),
+        headers=auth("sales_clerk", sub="E-CLERK"),
     )
     assert signing.status_code == 409
     assert signing.json()["code"] == "sign_off_deadline_passed"
@@ -158,3 +159,113 @@ async def test_crm6_statement_of_the_running_month_is_refused(crm: httpx.AsyncCl
     response = await crm.post("/v1/fee-statements", json={"month": "2099-01", "lines": [line]}, headers=auth("sales"))
     assert response.status_code == 422
     assert response.json()["code"] == "month_not_over"
+
+
+async def special_fee_of(crm: httpx.AsyncClient, rep: str) -> str:
+    customer_id = await customer_of(crm, rep)
+    body = {"customer_id": customer_id, "amount": "500.00", "purpose": "新客户开发"}
+    response = await crm.post("/v1/special-fee-requests", json=body, headers=auth("sales", sub=rep))
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def sign(crm: httpx.AsyncClient, path: str, step: str, role: str, sub: str) -> httpx.Response:
+    return await crm.post(f"{path}/sign-offs", json={"step": step}, headers=auth(role, sub=sub))
+
+
+async def test_crm6_special_fee_is_signed_by_clerk_manager_and_finance_each_with_their_role(
+    crm: httpx.AsyncClient,
+) -> None:
+    rep = f"E-{uuid.uuid4().hex[:8]}"
+    path = f"/v1/special-fee-requests/{await special_fee_of(crm, rep)}"
+
+    for step, sub in (("sales_clerk", "E-CLERK"), ("sales_manager", "E-MGR"), ("finance", "E-FIN")):
+        response = await sign(crm, path, step, step, sub)
+        assert response.status_code == 200, response.text
+
+    body = response.json()
+    assert body["status"] == "approved"
+    assert [(s["step"], s["signer"]) for s in body["sign_offs"]] == [
+        ("sales_clerk", "E-CLERK"),
+        ("sales_manager", "E-MGR"),
+        ("finance", "E-FIN"),
+    ]
+
+
+async def test_crm6_a_sales_user_cannot_sign_as_clerk(crm: httpx.AsyncClient) -> None:
+    rep = f"E-{uuid.uuid4().hex[:8]}"
+    path = f"/v1/special-fee-requests/{await special_fee_of(crm, rep)}"
+
+    refused = await sign(crm, path, "sales_clerk", "sales", "E-OTHER-REP")
+
+    assert refused.status_code == 403
+    assert (await crm.get(path, headers=auth("finance"))).json()["sign_offs"] == []
+
+
+async def test_crm6_clerk_cannot_sign_as_manager(crm: httpx.AsyncClient) -> None:
+    rep = f"E-{uuid.uuid4().hex[:8]}"
+    path = f"/v1/special-fee-requests/{await special_fee_of(crm, rep)}"
+    assert (await sign(crm, path, "sales_clerk", "sales_clerk", "E-CLERK")).status_code == 200
+
+    refused = await sign(crm, path, "sales_manager", "sales_clerk", "E-CLERK-2")
+
+    assert refused.status_code == 403
+    assert (refused.json()["code"], refused.json()["required_role"]) == ("signer_lacks_role", "sales_manager")
+
+
+async def test_crm6_the_rep_cannot_sign_their_own_special_fee_even_as_clerk(crm: httpx.AsyncClient) -> None:
+    rep = f"E-{uuid.uuid4().hex[:8]}"
+    path = f"/v1/special-fee-requests/{await special_fee_of(crm, rep)}"
+
+    refused = await sign(crm, path, "sales_clerk", "sales_clerk", rep)
+
+    assert refused.status_code == 403
+    assert (refused.json()["code"], refused.json()["required_role"]) == ("signer_is_rep", "sales_clerk")
+
+
+async def test_crm6_one_person_holding_two_sign_off_roles_signs_only_once(crm: httpx.AsyncClient) -> None:
+    rep = f"E-{uuid.uuid4().hex[:8]}"
+    path = f"/v1/special-fee-requests/{await special_fee_of(crm, rep)}"
+    both = {"Authorization": f"Bearer {mint_token(DEV_SECRET, 'E-BOTH', ['sales_clerk', 'sales_manager'])}"}
+    assert (await crm.post(f"{path}/sign-offs", json={"step": "sales_clerk"}, headers=both)).status_code == 200
+
+    refused = await crm.post(f"{path}/sign-offs", json={"step": "sales_manager"}, headers=both)
+
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "signer_already_signed"
+
+
+async def statement_of(crm: httpx.AsyncClient, rep: str) -> str:
+    product = f"VX-{uuid.uuid4().hex[:6]}"
+    customer_id = await customer_of(crm, rep)
+    await crm.put(f"/v1/fee-budgets/{product}/2026", json={"amount": "1000.00"}, headers=auth("finance"))
+    line = {"customer_id": customer_id, "product": product, "purpose": "event", "purchase_amount": 0, "fee_amount": 100}
+    created = await crm.post(
+        "/v1/fee-statements", json={"month": "2026-10", "lines": [line]}, headers=auth("sales", sub=rep)
+    )
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
+
+
+async def test_crm6_a_sales_rep_cannot_sign_another_reps_statement(crm: httpx.AsyncClient) -> None:
+    path = f"/v1/fee-statements/{await statement_of(crm, f'E-{uuid.uuid4().hex[:8]}')}"
+
+    refused = await sign(crm, path, "sales_clerk", "sales", f"E-{uuid.uuid4().hex[:8]}")
+
+    assert refused.status_code == 403
+
+
+async def test_crm6_the_rep_cannot_sign_their_own_statement_even_as_clerk(crm: httpx.AsyncClient) -> None:
+    rep = f"E-{uuid.uuid4().hex[:8]}"
+    path = f"/v1/fee-statements/{await statement_of(crm, rep)}"
+
+    refused = await sign(crm, path, "sales_clerk", "sales_clerk", rep)
+
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "signer_is_rep"
+
+
+async def test_crm6_sales_clerk_and_manager_read_every_reps_statement(crm: httpx.AsyncClient) -> None:
+    path = f"/v1/fee-statements/{await statement_of(crm, f'E-{uuid.uuid4().hex[:8]}')}"
+    for role in ("sales_clerk", "sales_manager"):
+        assert (await crm.get(path, headers=auth(role, sub=f"E-{role}"))).status_code == 200

@@ -21,7 +21,7 @@ async def test_crm7_diamond_tier_reaches_intake_and_the_next_complaint_is_seriou
         "annual_revenue": "6000000.00",
         "provincial_designated": False,
     }
-    response = await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("sales"))
+    response = await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("admin_dept"))
     assert response.json()["tier"] == "diamond"
 
     async def serious_complaint() -> dict[str, object] | None:

@@ -19,7 +19,7 @@ async def customer_with_project(crm: httpx.AsyncClient, regional_rep: str, deliv
         "sales_owner": regional_rep,
         "regional_sales_rep": regional_rep,
     }
-    assert (await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("quality_manager"))).is_success
+    assert (await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("admin_dept"))).is_success
     project = {"name": "3号线阀组", "delivered_on": delivered_on}
     response = await crm.put(f"/v1/customers/{customer_id}/projects/P-1", json=project, headers=auth("sales"))
     assert response.status_code == 200, response.text

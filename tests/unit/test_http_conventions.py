@@ -9,7 +9,7 @@ import pytest
 from fastapi import Depends, FastAPI
 from pydantic import BaseModel
 
-from shared.auth import Principal, Role, TokenVerifier, mint_token, require_roles
+from shared.auth import CLOCK_SKEW_LEEWAY_S, Principal, Role, TokenVerifier, mint_token, require_roles
 from shared.http.middleware import RequestContextMiddleware
 from shared.http.pagination import decode_cursor, encode_cursor
 from shared.http.problems import Problem, install_problem_handlers
@@ -63,10 +63,12 @@ async def test_forged_token_is_401(client: httpx.AsyncClient) -> None:
 
 async def test_a_token_accepted_once_is_refused_once_it_expires(client: httpx.AsyncClient) -> None:
     secret = ServiceSettings().jwt_secret.get_secret_value()
-    headers = {"Authorization": f"Bearer {mint_token(secret, 'E-05', ['quality_manager'], ttl_s=2)}"}
+    # Expired already, but by less than the clock-skew leeway: accepted for another 1 to 2 s.
+    ttl_s = 2 - CLOCK_SKEW_LEEWAY_S
+    headers = {"Authorization": f"Bearer {mint_token(secret, 'E-05', ['quality_manager'], ttl_s=ttl_s)}"}
     assert (await client.post("/things", json={"quantity": 1}, headers=headers)).status_code == 200
 
-    await asyncio.sleep(2.1)  # exp is in whole seconds: 1 to 2 s ahead when minted
+    await asyncio.sleep(2.1)  # exp is in whole seconds: 1 to 2 s within the leeway when minted
 
     response = await client.post("/things", json={"quantity": 1}, headers=headers)
     assert response.status_code == 401

@@ -1,7 +1,9 @@
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, Numeric, String, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.crm.models import Base
@@ -16,6 +18,7 @@ class Customer(Base):
     city: Mapped[str | None] = mapped_column(String(100), index=True)
     county: Mapped[str | None] = mapped_column(String(100))
     revenue_group: Mapped[int] = mapped_column(Integer)
+    contact: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # person, phone, email, address
     annual_revenue: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     revenue_year: Mapped[int] = mapped_column(Integer)
     provincial_designated: Mapped[bool]

@@ -19,8 +19,9 @@ from shared.workcalendar import CHINA
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"])
 
-WRITERS = (Role.SALES, Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
-READERS = (*WRITERS, Role.CUSTOMER_SERVICE, Role.FINANCE)
+# SPEC §7: which fields each of them may set is decided per field (customers/rules.py).
+WRITERS = (Role.SALES, Role.SALES_MANAGER, Role.ADMIN_DEPT, Role.ERP)
+READERS = (*WRITERS, Role.SALES_CLERK, Role.QUALITY_MANAGER, Role.CUSTOMER_SERVICE, Role.FINANCE)
 CustomerIdPath = Path(min_length=1, max_length=200, pattern=IDENTIFIER)
 
 
@@ -32,7 +33,9 @@ async def put_customer(
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
     settings: CrmSettings = Depends(crm_settings),
 ) -> CustomerOut:
-    """CRM-1…CRM-4: creates or replaces the customer; tier, ownership and class are computed."""
+    """CRM-1…CRM-4: creates the customer or sets the fields the body gives (a field left out keeps
+    its value); tier, ownership and class are computed. SPEC §7: a field the caller may not set must
+    repeat its stored value, else 403 `field_not_permitted` naming every such field."""
     today = datetime.now(UTC).astimezone(CHINA).date()
     async with sessions() as session, session.begin():
         customer, revenues = await service.upsert_customer(

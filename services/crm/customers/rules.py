@@ -1,6 +1,6 @@
 """CRM-1 tiers and CRM-2 ownership as pure code (大客户分级标准, 管理归属)."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -98,3 +98,58 @@ def latest_revenue(revenues: Mapping[int, Decimal]) -> tuple[int, Decimal] | Non
         return None
     year = max(revenues)
     return year, revenues[year]
+
+
+# SPEC §7 (rev. 2026-12): who may set which field of a customer. A field the caller may not set is
+# accepted only when it repeats the stored value (on a new customer: the value it would get anyway).
+CUSTOMER_FIELDS = (
+    "name",
+    "region",
+    "contact",
+    "annual_revenue",
+    "provincial_designated",
+    "sales_owner",
+    "regional_sales_rep",
+    "nature",
+    "scale",
+    "trend",
+    "contract_signed_on",
+)
+CONTACT_AND_REGION = frozenset({"name", "region", "contact"})
+# What a customer is worth to the company and what was agreed with it: the CRM-4 class factors
+# (they set how often the customer is visited) and the contract date (CRM-6: no special fee after it).
+COMMERCIAL = frozenset({"nature", "scale", "trend", "contract_signed_on"})
+FIELD_SETTERS: Mapping[str, frozenset[str]] = {
+    "admin_dept": frozenset(CUSTOMER_FIELDS),
+    "erp": CONTACT_AND_REGION | {"annual_revenue"},
+    "sales_manager": CONTACT_AND_REGION | COMMERCIAL | {"sales_owner", "regional_sales_rep"},
+    "sales": CONTACT_AND_REGION,
+}
+# A rep records the commercial facts of their own customer once; changing them later is the manager's.
+SET_ONCE_SETTERS: Mapping[str, frozenset[str]] = {"sales": COMMERCIAL}
+# Everyone else who writes customers writes only the customers they own.
+ANY_CUSTOMER_WRITERS = frozenset({"admin_dept", "erp", "sales_manager"})
+
+
+def may_set(roles: Iterable[str], field: str, stored: object) -> bool:
+    """Whether one of ``roles`` may give ``field`` a new value, ``stored`` being its value now."""
+    for role in roles:
+        if field in FIELD_SETTERS.get(role, ()):
+            return True
+        if stored is None and field in SET_ONCE_SETTERS.get(role, ()):
+            return True
+    return False
+
+
+def fields_not_permitted(roles: Iterable[str], stored: Mapping[str, object], wanted: Mapping[str, object]) -> list[str]:
+    """Every field of ``wanted`` that changes its ``stored`` value although none of ``roles`` may."""
+    held = list(roles)
+    return [
+        field
+        for field in CUSTOMER_FIELDS
+        if field in wanted and wanted[field] != stored.get(field) and not may_set(held, field, stored.get(field))
+    ]
+
+
+def writes_own_customers_only(roles: Iterable[str]) -> bool:
+    return not ANY_CUSTOMER_WRITERS.intersection(roles)

@@ -1,9 +1,9 @@
 """Customer shapes of SPEC §8 (CRM-1…CRM-4, CRM-7)."""
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from services.crm.complaints.schemas import ComplaintSummary
 from services.crm.customers.rules import OwnerLevel, Tier
@@ -20,20 +20,74 @@ class RegionIn(Strict):
     revenue_group: int = Field(1, ge=1, le=3)
 
 
+class ContactIn(Strict):
+    """Whom the company deals with at the customer, and how to reach them."""
+
+    person: Short | None = None
+    phone: Annotated[str, Field(min_length=1, max_length=50)] | None = None
+    email: Annotated[str, Field(max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+
+
+NEVER_NULL = ("name", "region", "annual_revenue", "provincial_designated")
+
+
 class CustomerIn(Strict):
-    name: Annotated[str, Field(min_length=1, max_length=500)]
-    region: RegionIn
-    annual_revenue: MoneyIn
-    revenue_year: int | None = Field(None, ge=2000, le=2100, description="defaults to the current year (China)")
-    provincial_designated: bool = False
-    sales_owner: Short | None = Field(None, description="the sales rep who owns the customer (fees, statements)")
+    """PUT sets the fields the body gives; a field left out keeps its stored value (on a new customer:
+    its default), and ``null`` clears an optional one. ``name`` and ``region`` are required for a new
+    customer; ``name``, ``region``, ``annual_revenue`` and ``provincial_designated`` are never null."""
+
+    name: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    region: RegionIn | None = None
+    contact: ContactIn | None = Field(None, description="contact data; null clears it")
+    annual_revenue: MoneyIn | None = Field(None, description="erp or admin_dept (SPEC §7)")
+    revenue_year: int | None = Field(
+        None, ge=2000, le=2100, description="the year of annual_revenue; defaults to the current year (China)"
+    )
+    provincial_designated: bool | None = Field(None, description="admin_dept only (SPEC §7); default false")
+    sales_owner: Short | None = Field(
+        None, description="the sales rep who owns the customer (fees, statements); sales_manager or admin_dept"
+    )
     regional_sales_rep: Short | None = Field(
-        None, description="本地区的负责业务员; may not do the customer's visits (CRM-5); defaults to sales_owner"
+        None,
+        description="本地区的负责业务员; may not do the customer's visits (CRM-5); defaults to sales_owner; "
+        "sales_manager or admin_dept",
     )
     nature: Factor | None = Field(None, description="CRM-4 factor, an option of the scoring table")
     scale: Factor | None = None
     trend: Factor | None = None
     contract_signed_on: date | None = Field(None, description="CRM-6: special fees only before this day")
+
+    @model_validator(mode="after")
+    def required_facts_are_not_null(self) -> Self:
+        cleared = sorted(
+            field for field in NEVER_NULL if field in self.model_fields_set and getattr(self, field) is None
+        )
+        if cleared:
+            raise ValueError(f"{', '.join(cleared)} may be left out but not null")
+        if self.revenue_year is not None and self.annual_revenue is None:
+            raise ValueError("revenue_year is the year of annual_revenue and comes with it")
+        return self
+
+    def given(self) -> dict[str, object]:
+        """The customer fields this body sets, as comparable values."""
+        values: dict[str, object] = {
+            field: getattr(self, field)
+            for field in self.model_fields_set
+            if field not in ("region", "contact", "revenue_year")
+        }
+        for nested in ("region", "contact"):
+            if nested in self.model_fields_set:
+                model = getattr(self, nested)
+                values[nested] = None if model is None else model.model_dump()
+        return values
+
+
+class ContactOut(BaseModel):
+    person: str | None
+    phone: str | None
+    email: str | None
+    address: str | None
 
 
 class RegionOut(BaseModel):
@@ -59,6 +113,7 @@ class CustomerOut(BaseModel):
     id: str
     name: str
     region: RegionOut
+    contact: ContactOut | None = None
     annual_revenue: Money
     revenue_year: int
     revenues: list[RevenueOut]

@@ -39,9 +39,10 @@ from shared.http.pagination import decode_cursor, encode_cursor, invalid_cursor
 router = APIRouter(tags=["fees"])
 
 BUDGET_WRITERS = (Role.FINANCE, Role.ADMIN_DEPT)
-FEE_READERS = (Role.SALES, Role.FINANCE, Role.ADMIN_DEPT, Role.QUALITY_MANAGER)
+FEE_READERS = (Role.SALES, Role.SALES_CLERK, Role.SALES_MANAGER, Role.FINANCE, Role.ADMIN_DEPT, Role.QUALITY_MANAGER)
 FILERS = (Role.SALES,)
-SIGNERS = (Role.SALES, Role.FINANCE)
+# CRM-6: each step needs its own role (STEP_ROLES); the service says which one a step needs.
+SIGNERS = (Role.SALES_CLERK, Role.SALES_MANAGER, Role.FINANCE)
 Product = Path(min_length=1, max_length=200, pattern=IDENTIFIER)
 Year = Path(ge=2000, le=2100)
 

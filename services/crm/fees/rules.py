@@ -23,6 +23,13 @@ class SignOffStep(StrEnum):
 
 SIGN_OFF_ORDER = (SignOffStep.SALES_CLERK, SignOffStep.SALES_MANAGER, SignOffStep.FINANCE)
 
+# CRM-6 (rev. 2026-12): 销售文员、销售部经理、财务部 are three people, each signing with their own role.
+STEP_ROLES: dict[SignOffStep, str] = {
+    SignOffStep.SALES_CLERK: "sales_clerk",
+    SignOffStep.SALES_MANAGER: "sales_manager",
+    SignOffStep.FINANCE: "finance",
+}
+
 
 class StatementStatus(StrEnum):
     SUBMITTED = "submitted"  # waiting for sign-offs

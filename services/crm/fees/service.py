@@ -24,6 +24,7 @@ from services.crm.fees.models import (
     SpecialFeeRequest,
 )
 from services.crm.fees.rules import (
+    STEP_ROLES,
     SignOffStep,
     StatementDeadlines,
     StatementStatus,
@@ -53,7 +54,7 @@ from services.crm.fees.schemas import (
     StatementOut,
 )
 from services.crm.schemas import parse_month
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.calendar_store import load_calendar
 from shared.http.problems import Problem, conflict, not_found, unprocessable
 from shared.workcalendar import CHINA
@@ -209,20 +210,29 @@ async def submit_statement(
 
 
 def signer_may_sign(principal: Principal, step: SignOffStep, owner: str, signatures: list[SignOff]) -> None:
-    """逐层检核: in order, each by a different person, none by the rep whose document it is."""
+    """逐层检核: in order, each step by a holder of its own role, each by a different person, none by
+    the rep whose document it is (CRM-6 rev. 2026-12)."""
     signed = {s.step for s in signatures}
     expected = next_sign_off(signed)
     if expected is None:
         raise conflict("already_signed_off", "all three sign-offs are already there")
     if step is not expected:
-        raise conflict("sign_off_out_of_order", f"the next sign-off is {expected.value}, not {step.value}")
-    needed = Role.FINANCE if step is SignOffStep.FINANCE else Role.SALES
-    if needed.value not in principal.roles:
-        raise Problem(403, "forbidden", "Forbidden", f"the {step.value} sign-off needs the role {needed.value}")
+        raise conflict(
+            "sign_off_out_of_order",
+            f"the next sign-off is {expected.value}, not {step.value}",
+            expected_step=expected.value,
+        )
+    required = STEP_ROLES[step]
+    if required not in principal.roles:
+        raise sign_off_refused("signer_lacks_role", f"the {step.value} sign-off needs the role {required}", step)
     if principal.sub == owner:
-        raise Problem(403, "own_document", "Forbidden", "nobody signs off their own fees")
+        raise sign_off_refused("signer_is_rep", "nobody signs off their own fees", step)
     if any(s.signer == principal.sub for s in signatures):
-        raise conflict("signer_already_signed", "each sign-off is by a different person")
+        raise sign_off_refused("signer_already_signed", "each sign-off is by a different person", step)
+
+
+def sign_off_refused(code: str, detail: str, step: SignOffStep) -> Problem:
+    return Problem(403, code, "Forbidden", detail, step=step.value, required_role=STEP_ROLES[step])
 
 
 async def sign_statement(
@@ -230,8 +240,8 @@ async def sign_statement(
 ) -> FeeStatement:
     """CRM-6: three sign-offs by the 8th working day; after it an incomplete statement is void."""
     statement = await repository.get_statement(session, statement_id, lock=True)
-    if statement is None:
-        raise not_found("fee statement", str(statement_id))
+    if statement is None or not visible(principal, statement.sales_rep):
+        raise not_found("fee statement", str(statement_id))  # signing needs the right to read it
     signatures = (await repository.sign_offs_of(session, [statement.id]))[statement.id]
     signer_may_sign(principal, step, statement.sales_rep, signatures)
     if now > statement.sign_off_by:
@@ -519,8 +529,8 @@ async def sign_special_fee(
 ) -> SpecialFeeRequest:
     """按程序书面逐级申请,检核签字后方可兑现."""
     request = await repository.get_special_fee(session, request_id, lock=True)
-    if request is None:
-        raise not_found("special fee request", str(request_id))
+    if request is None or not visible(principal, request.sales_rep):
+        raise not_found("special fee request", str(request_id))  # signing needs the right to read it
     signatures = (await repository.sign_offs_of(session, [request.id]))[request.id]
     signer_may_sign(principal, step, request.sales_rep, signatures)
     await repository.add(

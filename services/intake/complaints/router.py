@@ -40,7 +40,8 @@ from shared.http.problems import not_found
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"])
 
 FILERS = (Role.CUSTOMER_SERVICE, Role.SALES, Role.QUALITY_MANAGER)
-READERS = (*FILERS, Role.ADMIN_DEPT, Role.OPS)
+# Who reads complaints; the complainant's personal data only some of them (rules.sees_personal_data).
+READERS = (*FILERS, Role.EXECUTIVE, Role.ADMIN_DEPT, Role.OPS)
 # CMP-4: a reply (处理书面文件) is signed by the quality-department head; CMP-5: the quality
 # department escalates.
 SIGNERS = (Role.QUALITY_MANAGER,)
@@ -67,7 +68,7 @@ async def create_complaint(
     async def create(session: AsyncSession) -> tuple[int, object]:
         calendar = await load_calendar(session)
         complaint = await service.receive_complaint(session, payload, ticket, principal, calendar)
-        return 201, service.to_out(complaint).model_dump(mode="json")
+        return 201, service.to_out(complaint, reader=principal).model_dump(mode="json")
 
     return await respond_once(sessions, f"complaints:{principal.sub}", idempotency_key, await request.body(), create)
 
@@ -104,7 +105,7 @@ async def list_complaints(
     escalated: bool | None = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    _: Principal = Depends(require_roles(*READERS)),
+    principal: Principal = Depends(require_roles(*READERS)),
 ) -> ComplaintPage:
     """Newest first; ``overdue=true`` is the CMP-3 overdue listing, ``escalated=true`` the decision
     level's (CMP-5)."""
@@ -126,20 +127,20 @@ async def list_complaints(
         found = await repository.search(session, where, now, _after(cursor), limit + 1)
     page, more = found[:limit], len(found) > limit
     next_cursor = encode_cursor([page[-1].received_at.isoformat(), str(page[-1].id)]) if more else None
-    return ComplaintPage(items=[service.to_out(c, now) for c in page], next_cursor=next_cursor)
+    return ComplaintPage(items=[service.to_out(c, now, principal) for c in page], next_cursor=next_cursor)
 
 
 @router.get("/{complaint_id}", response_model=ComplaintOut)
 async def get_complaint(
     complaint_id: uuid.UUID,
     sessions: Sessions,
-    _: Principal = Depends(require_roles(*READERS)),
+    principal: Principal = Depends(require_roles(*READERS)),
 ) -> ComplaintOut:
     async with sessions() as session:
         complaint = await repository.get(session, complaint_id)
         if complaint is None:
             raise not_found("complaint", str(complaint_id))
-        return service.to_out(complaint)
+        return service.to_out(complaint, reader=principal)
 
 
 @router.get("/{complaint_id}/history", response_model=History)
@@ -178,7 +179,7 @@ async def _step(
 ) -> ComplaintOut:
     async with sessions() as session, session.begin():
         complaint = await service.act(session, complaint_id, action, body, principal)
-        return service.to_out(complaint)
+        return service.to_out(complaint, reader=principal)
 
 
 @router.post("/{complaint_id}/investigate", response_model=ComplaintOut)

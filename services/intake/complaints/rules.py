@@ -1,5 +1,6 @@
 """Complaint rules as pure code (CMP-2, CMP-3, CMP-4, CMP-5, CMP-6)."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -26,6 +27,42 @@ def sla_deadlines(received_at: datetime, calendar: WorkingCalendar) -> Deadlines
 def complaint_number(day: date, sequence: int) -> str:
     """CMP-2: the human-readable 备案编号, e.g. ``TS-20261124-0007``."""
     return f"TS-{day:%Y%m%d}-{sequence:04d}"
+
+
+# Personal data of complainants (name, phone, email, address) is for those who handle complaints
+# (产品质量投诉处理制度 三: 营销部 and 质量部 take and work them); the decision level (最高决策层)
+# reads it for the serious complaints it decides on; everyone else sees it masked.
+COMPLAINT_HANDLERS = frozenset({"customer_service", "quality_manager"})
+DECISION_LEVEL = "executive"
+
+
+def sees_personal_data(roles: Iterable[str], sub: str, owner: str, severity: str) -> bool:
+    """Whether this reader sees the complainant unmasked: a complaint handler, the complaint's owner
+    (CMP-7), or the decision level on a serious complaint (CMP-5)."""
+    held = set(roles)
+    if held & COMPLAINT_HANDLERS or sub == owner:
+        return True
+    return DECISION_LEVEL in held and severity == "serious"
+
+
+def masked_complainant(complainant: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Enough to tell complainants apart, not to reach them: the family name, the last four digits of
+    the phone, the first letter and domain of the email; the address and other contacts hidden."""
+    name = complainant.get("name") or ""
+    phone, email = complainant.get("phone"), complainant.get("email")
+    return {
+        "name": name[:1] + "**",
+        "phone": None if phone is None else masked_phone(phone),
+        "email": None if email is None else email[:1] + "***@" + email.rpartition("@")[2],
+        "address": None if complainant.get("address") is None else "***",
+        "other_contact": None if complainant.get("other_contact") is None else "***",
+    }
+
+
+def masked_phone(phone: str) -> str:
+    if len(phone) <= 4:
+        return "****"
+    return "*" * (len(phone) - 4) + phone[-4:]
 
 
 class Action(StrEnum):

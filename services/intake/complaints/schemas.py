@@ -139,6 +139,9 @@ class ComplaintOut(BaseModel):
     status: ComplaintStatus
     customer_id: str | None
     complainant: Complainant
+    complainant_masked: bool = Field(
+        False, description="the complainant's personal data is masked for this reader (see the service README)"
+    )
     product: Product | None
     circumstances: str | None
     description: str

@@ -17,10 +17,12 @@ from services.intake.complaints.rules import (
     comparison_window,
     complaint_number,
     decide_severity,
+    masked_complainant,
     may_act,
     next_status,
     on_time,
     overdue_stages,
+    sees_personal_data,
     sla_deadlines,
 )
 from services.intake.complaints.schemas import (
@@ -341,8 +343,16 @@ def to_history(entries: list[ComplaintHistory]) -> History:
     )
 
 
-def to_out(complaint: Complaint, now: datetime | None = None) -> ComplaintOut:
+def complainant_for(complaint: Complaint, reader: Principal | None) -> tuple[dict[str, Any], bool]:
+    """The complainant as ``reader`` may see them, and whether that is masked; no reader: unmasked."""
+    if reader is None or sees_personal_data(reader.roles, reader.sub, complaint.owner, complaint.severity):
+        return complaint.complainant, False
+    return masked_complainant(complaint.complainant), True
+
+
+def to_out(complaint: Complaint, now: datetime | None = None, reader: Principal | None = None) -> ComplaintOut:
     late = overdue_stages(complaint.status, complaint.investigate_by, complaint.reply_by, now or datetime.now(UTC))
+    complainant, masked = complainant_for(complaint, reader)
     return ComplaintOut.model_validate(
         {
             "id": complaint.id,
@@ -353,7 +363,8 @@ def to_out(complaint: Complaint, now: datetime | None = None) -> ComplaintOut:
             "channel": complaint.channel,
             "status": complaint.status,
             "customer_id": complaint.customer_id,
-            "complainant": complaint.complainant,
+            "complainant": complainant,
+            "complainant_masked": masked,
             "product": {
                 "model": complaint.product_model,
                 "name": complaint.product_name,
