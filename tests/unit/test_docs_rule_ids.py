@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CITING_TREES = ("services", "shared", "tests")
 CITING_SUFFIXES = {".py", ".md", ".sql", ".yml", ".yaml", ".toml"}
 
-RULE_ID = re.compile(r"\b(?:CMP|RET|REP|CLS|SAN|CRM|NTF|ATT|CON)-\d+\b")
+# Not part of a longer identifier: an employee id such as "E-REP-2" cites no rule.
+RULE_ID = re.compile(r"(?<![\w-])(?:CMP|RET|REP|CLS|SAN|CRM|NTF|ATT|CON)-\d+\b")
 DEFINING_HEADING = re.compile(r"^#{2,6}\s+((?:CMP|RET|REP|CLS|SAN|CRM|NTF|ATT|CON)-\d+)\b", re.MULTILINE)
 
 
