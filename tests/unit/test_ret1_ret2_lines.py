@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from services.intake.returns.rules import sort_lines
+from services.intake.returns.rules import duplicate_line_ids, sort_lines
 
 
 def line(**overrides: Any) -> dict[str, Any]:
@@ -76,4 +76,11 @@ def test_ret2_line_id_repeated_in_one_batch_counts_once() -> None:
     result = sort_lines([line(), line(quantity=99)])
     assert len(result.valid) == 1
     assert result.valid[0].quantity == 10
-    assert result.repeated_in_batch == 1
+    assert result.repeated_in_batch == ["ERP-1"]
+
+
+def test_ret2_duplicate_line_ids_name_lines_seen_before_and_repeats_each_once() -> None:
+    result = sort_lines([line(line_id="NEW"), line(line_id="OLD"), line(line_id="TWICE"), line(line_id="TWICE")])
+    stored = {"NEW", "TWICE"}
+    assert result.repeated_in_batch == ["TWICE"]
+    assert duplicate_line_ids(result.valid, stored, result.repeated_in_batch) == ["OLD", "TWICE"]

@@ -35,6 +35,7 @@ class Channel(StrEnum):
     EMAIL = "email"
     WEB = "web"
     MOBILE = "mobile"
+    WECHAT = "wechat"
     MEDIA = "media"
     REGULATOR = "regulator"
 

@@ -42,18 +42,20 @@ INSERT_NEW_LINES_AND_EVENTS = text(
                '{ReturnRecordedV1.TYPE}', {envelope_sql(ReturnRecordedV1, row="e", subject="e.line_id")}
         FROM (SELECT gen_random_uuid() AS event_id, n.* FROM new_lines AS n) AS e
         ORDER BY e.line_id
-        RETURNING 1
+        RETURNING e.line_id
     )
-    SELECT count(*) FROM events
+    SELECT coalesce(array_agg(line_id), CAST(ARRAY[] AS varchar[])) FROM events
     """
 )
 
 
-async def insert_new_lines_with_events(session: AsyncSession, lines: list[ReturnLineIn], pushed_by: str) -> int:
-    """Inserts the lines not seen before, each with its return.recorded event; returns how many were new."""
+async def insert_new_lines_with_events(
+    session: AsyncSession, lines: list[ReturnLineIn], pushed_by: str
+) -> set[str]:
+    """Inserts the lines not seen before, each with its return.recorded event; returns the new line ids."""
     if not lines:
-        return 0
-    accepted = await session.scalar(
+        return set()
+    stored = await session.scalar(
         INSERT_NEW_LINES_AND_EVENTS,
         {
             **envelope_params(),
@@ -69,7 +71,7 @@ async def insert_new_lines_with_events(session: AsyncSession, lines: list[Return
             "returned_ats": [line.returned_at for line in lines],
         },
     )
-    return int(accepted or 0)
+    return set(stored or ())
 
 
 async def get(session: AsyncSession, line_id: str) -> ReturnLine | None:

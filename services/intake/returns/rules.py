@@ -12,7 +12,8 @@ from services.intake.returns.schemas import RejectedLine, ReturnLineIn
 class Sorted:
     valid: list[ReturnLineIn]
     rejected: list[RejectedLine]
-    repeated_in_batch: int
+    # A line id's second and later lines in the same batch, one entry per repeated line.
+    repeated_in_batch: list[str]
 
 
 def _message(error: Any) -> str:
@@ -33,7 +34,7 @@ def sort_lines(raw_lines: list[Any]) -> Sorted:
     valid: list[ReturnLineIn] = []
     rejected: list[RejectedLine] = []
     seen: set[str] = set()
-    repeated = 0
+    repeated: list[str] = []
     for index, raw in enumerate(raw_lines):
         try:
             line = ReturnLineIn.model_validate(raw)
@@ -42,8 +43,15 @@ def sort_lines(raw_lines: list[Any]) -> Sorted:
             rejected.append(RejectedLine(index=index, line_id=_line_id_of(raw), errors=errors))
             continue
         if line.line_id in seen:
-            repeated += 1
+            repeated.append(line.line_id)
             continue
         seen.add(line.line_id)
         valid.append(line)
     return Sorted(valid, rejected, repeated)
+
+
+def duplicate_line_ids(valid: list[ReturnLineIn], stored: set[str], repeated_in_batch: list[str]) -> list[str]:
+    """RET-2: the ids of the lines counted nowhere again — seen in an earlier push, or repeated in this
+    one — each id once, in the order the batch gave them."""
+    repeated = set(repeated_in_batch)
+    return [line.line_id for line in valid if line.line_id not in stored or line.line_id in repeated]

@@ -61,10 +61,11 @@ class RejectedLine(BaseModel):
 
 
 class BatchResult(BaseModel):
-    """RET-2: exactly these three fields (SPEC §8)."""
+    """RET-2: the SPEC §8 fields, and which line ids were duplicates (each id once)."""
 
     accepted: int
     duplicates: int
+    duplicate_line_ids: list[str]
     rejected: list[RejectedLine]
 
 
