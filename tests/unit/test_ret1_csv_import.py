@@ -56,7 +56,9 @@ def test_ret1_csv_is_read_in_utf8_with_or_without_bom_and_in_gbk(tmp_path: Path,
     assert (line["line_id"], line["reason"]) == ("ERP-1", "阀门漏水")
 
 
-def test_ret1_csv_in_no_known_encoding_stops_with_exit_status_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ret1_csv_in_no_known_encoding_stops_with_exit_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "returns.csv"
     path.write_bytes(HEADER.encode() + b"ERP-1,VX-200,2026-11-01,B1,S-1,10,,\xff\xfe\x80,\n")
     assert main([str(path), "--url", "http://127.0.0.1:9", "--token", "t"]) == 2

@@ -49,9 +49,7 @@ INSERT_NEW_LINES_AND_EVENTS = text(
 )
 
 
-async def insert_new_lines_with_events(
-    session: AsyncSession, lines: list[ReturnLineIn], pushed_by: str
-) -> set[str]:
+async def insert_new_lines_with_events(session: AsyncSession, lines: list[ReturnLineIn], pushed_by: str) -> set[str]:
     """Inserts the lines not seen before, each with its return.recorded event; returns the new line ids."""
     if not lines:
         return set()
