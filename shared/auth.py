@@ -26,6 +26,7 @@ class Role(StrEnum):
     INSPECTOR = "inspector"
     PRODUCTION = "production"
     QUALITY_MANAGER = "quality_manager"
+    EXECUTIVE = "executive"
     ADMIN_DEPT = "admin_dept"
     FINANCE = "finance"
     ERP = "erp"

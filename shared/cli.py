@@ -29,6 +29,7 @@ DEV_PEOPLE = {
     Role.INSPECTOR: ("E-17", "李娜", "quality"),
     Role.PRODUCTION: ("E-21", "陈刚", "machining"),
     Role.QUALITY_MANAGER: ("E-05", "王芳", "quality"),
+    Role.EXECUTIVE: ("E-00", "周总", "management"),
     Role.ADMIN_DEPT: ("E-08", "赵静", "administration"),
     Role.FINANCE: ("E-09", "孙丽", "finance"),
     Role.ERP: ("erp", "ERP", "it"),
