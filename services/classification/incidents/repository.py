@@ -16,7 +16,7 @@ from services.classification.incidents.models import (
     IncidentKey,
     IncidentSource,
 )
-from services.classification.returns.models import ComplaintCount, ReturnLine
+from services.classification.returns.models import ReturnLine
 
 
 async def add(session: AsyncSession, incident: Incident, sources: list[tuple[str, str]]) -> None:
@@ -224,22 +224,7 @@ def _sources_statement() -> Any:
         .join(ReturnLine, _key_matches_line())
         .where(IncidentKey.incident_id == any_(ids))
     )
-    complaints = (
-        select(IncidentKey.incident_id, ComplaintCount.complaint_id)
-        .join(ComplaintCount, _key_matches_complaint())
-        .where(IncidentKey.incident_id == any_(ids))
-    )
-    return union(explicit, lines, complaints).order_by("source_id")
-
-
-def _key_matches_complaint() -> Any:
-    """CLS-2: the complaints whose pieces count in a (model, production date) sum are its incident's sources."""
-    return and_(
-        IncidentKey.kind == "batch",
-        ComplaintCount.model == IncidentKey.model,
-        ComplaintCount.production_date == IncidentKey.production_date,
-        ComplaintCount.complained > 0,
-    )
+    return union(explicit, lines).order_by("source_id")
 
 
 async def sources_of(session: AsyncSession, incident_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
@@ -303,12 +288,7 @@ def _has_source(source_id: str) -> Any:
     by_line = (
         select(IncidentKey.incident_id).join(ReturnLine, _key_matches_line()).where(ReturnLine.line_id == source_id)
     )
-    by_complaint = (
-        select(IncidentKey.incident_id)
-        .join(ComplaintCount, _key_matches_complaint())
-        .where(ComplaintCount.complaint_id == source_id)
-    )
-    return or_(Incident.id.in_(linked), Incident.id.in_(by_line), Incident.id.in_(by_complaint))
+    return or_(Incident.id.in_(linked), Incident.id.in_(by_line))
 
 
 def _concerns_shipped_batch(shipped_batch_no: str) -> Any:

@@ -44,9 +44,10 @@ INSERT_NEW_LINES_AND_EVENTS = text(
                '{ReturnRecordedV1.TYPE}', {envelope_sql(ReturnRecordedV1, row="e", subject="e.line_id")}
         FROM (SELECT gen_random_uuid() AS event_id, n.* FROM new_lines AS n) AS e
         ORDER BY e.line_id
-        RETURNING e.line_id
+        RETURNING 1
     )
-    SELECT coalesce(array_agg(line_id), CAST(ARRAY[] AS varchar[])) FROM events
+    -- Postgres runs every data-modifying CTE to completion whether or not the query reads it.
+    SELECT coalesce(array_agg(line_id), CAST(ARRAY[] AS varchar[])) FROM new_lines
     """
 )
 
