@@ -375,3 +375,4 @@ async def test_ret1_line_naming_a_complaint_intake_does_not_have_is_rejected(int
 
     assert result["accepted"] == 1
     assert [(r["index"], r["line_id"]) for r in result["rejected"]] == [(1, bad["line_id"])]
+    assert result["rejected"][0]["errors"] == [f"complaint_id: no product complaint {bad['complaint_id']}"]
