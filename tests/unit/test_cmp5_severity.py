@@ -4,6 +4,7 @@ import pytest
 
 from services.intake.complaints.rules import (
     Action,
+    complaints_shown,
     customer_warnings,
     decide_severity,
     decision_refused,
@@ -78,3 +79,10 @@ def test_cmp5_severity_and_decision_keep_the_status() -> None:
 def test_unknown_customer_is_said_in_a_warning() -> None:
     assert customer_warnings("C-404", False) and "C-404" in customer_warnings("C-404", False)[0]
     assert customer_warnings("C-1", True) == customer_warnings(None, None) == []
+
+
+def test_complaint_shows_only_the_incident_it_opened() -> None:
+    complaint = "0b0f7a52-8d1e-4a4e-9d55-3f1c2b9c0a11"
+    assert [str(c) for c in complaints_shown("complaint", [complaint])] == [complaint]
+    assert complaints_shown("returns", [complaint]) == []
+    assert complaints_shown("complaint", ["ERP-000001"]) == []

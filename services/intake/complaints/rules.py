@@ -1,5 +1,6 @@
 """Complaint rules as pure code (CMP-2, CMP-3, CMP-4, CMP-5, CMP-6)."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -176,3 +177,21 @@ def may_act(action: Action, actor: str, roles: list[str], owner: str, severity: 
     if action is Action.DECISION:
         return DECISION_LEVEL_ROLE in roles
     return actor == owner or QUALITY_HEAD_ROLE in roles
+
+
+# Only the incident a complaint opened itself is shown on it: aggregate incidents its pieces count
+# toward (CLS-2) are found on classification.
+COMPLAINT_ORIGIN = "complaint"
+
+
+def complaints_shown(origin: str | None, source_ids: list[str]) -> list[uuid.UUID]:
+    """The complaints an incident event is shown on: the sources of an incident a complaint opened."""
+    if origin != COMPLAINT_ORIGIN:
+        return []
+    found = []
+    for source_id in source_ids:
+        try:
+            found.append(uuid.UUID(source_id))
+        except ValueError:
+            continue
+    return found

@@ -16,6 +16,7 @@ from services.intake.complaints.rules import (
     allowed_actions,
     comparison_window,
     complaint_number,
+    complaints_shown,
     customer_warnings,
     decide_severity,
     decision_refused,
@@ -517,29 +518,12 @@ async def recompute_deadlines(session: AsyncSession, calendar: WorkingCalendar, 
     return changed
 
 
-# Only the incident a complaint opened itself is shown on it: aggregate incidents its pieces count
-# toward (CLS-2) name it as a source too, and are found with classification's ?source_id=.
-COMPLAINT_ORIGIN = "complaint"
-
-
-def complaint_ids_among(source_ids: list[str]) -> list[uuid.UUID]:
-    found = []
-    for source_id in source_ids:
-        try:
-            found.append(uuid.UUID(source_id))
-        except ValueError:
-            continue
-    return found
-
-
 async def record_incident(
     session: AsyncSession, incident: IncidentClassifiedV1 | IncidentEscalatedV1 | IncidentClosedV1, at: datetime
 ) -> None:
     """The complaint keeps the id, level, problem level and status of the incident it opened; an older
     event arriving late never overwrites a newer one."""
-    if incident.origin != COMPLAINT_ORIGIN:
-        return
-    complaint_ids = complaint_ids_among(incident.source_ids)
+    complaint_ids = complaints_shown(incident.origin, incident.source_ids)
     if complaint_ids:
         await repository.set_incident(
             session,
