@@ -366,6 +366,28 @@ async def test_cls2_returns_settling_a_complaint_count_only_what_exceeds_it_also
     assert await model_date_total(classification, model) == 35
 
 
+async def test_cls2_complaint_and_the_returns_settling_it_applied_at_once_count_the_pieces_once(
+    intake: httpx.AsyncClient, classification: httpx.AsyncClient
+) -> None:
+    model = unique_model()
+    complaint = await file(intake, clerk(), product={"model": model, "quantity": 30, "production_date": DAY})
+
+    # Pushed before classification has the complaint: whichever consumer runs first, the sum is max(30, 35).
+    pushes = [
+        push(intake, [return_line(model=model, production_date=DAY, quantity=q, complaint_id=complaint["id"])])
+        for q in (10, 10, 15)
+    ]
+    await asyncio.gather(*pushes)
+
+    async def all_applied() -> dict[str, Any] | None:
+        response = await classification.get(f"/v1/returns/model-dates/{model}/{DAY}", headers=QM)
+        total: dict[str, Any] = response.json()
+        return total if total["lines"] == 3 else None
+
+    await own_incident(classification, complaint["id"])  # the complaint is counted with its incident
+    assert (await eventually(all_applied, timeout=60))["quantity"] == 35
+
+
 async def test_ret1_line_naming_a_complaint_intake_does_not_have_is_rejected(intake: httpx.AsyncClient) -> None:
     model = unique_model()
     good = return_line(model=model)
