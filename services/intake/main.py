@@ -1,5 +1,6 @@
 """Intake: complaints, ERP returns, shop-floor reports (SPEC §2, §3). The only wiring."""
 
+from services.intake.complaints.handlers import subscriptions as complaint_subscriptions
 from services.intake.complaints.router import CALENDAR_KEEPERS
 from services.intake.complaints.router import READERS as COMPLAINT_READERS
 from services.intake.complaints.router import router as complaints_router
@@ -15,6 +16,7 @@ from shared.observability import RefreshOnScrape
 
 subscriptions = Subscriptions()
 subscriptions.include(customer_subscriptions)
+subscriptions.include(complaint_subscriptions)
 
 app = create_app(
     ServiceSpec(

@@ -75,6 +75,31 @@ class ComplaintStatusChangedV1(EventData):
 
 
 @register
+class ComplaintDecisionRecordedV1(EventData):
+    """CMP-5: the decision level's decision on a serious complaint (产品质量投诉处理制度 三.4)."""
+
+    TYPE: ClassVar[str] = "qms.intake.complaint.decision_recorded.v1"
+    TOPIC: ClassVar[str] = topics.COMPLAINTS
+    SOURCE: ClassVar[str] = "intake"
+
+    complaint_id: str
+    complaint_no: str
+    customer_id: str | None = None
+    severity: str
+    recall: bool
+    crisis_handling: bool
+    reason: str
+    decided_by: str
+    decided_by_name: str | None = None
+    decided_at: datetime
+    # What a recall would concern.
+    product: ComplaintProduct | None = None
+
+    def subject(self) -> str:
+        return self.complaint_id
+
+
+@register
 class ReturnRecordedV1(EventData):
     TYPE: ClassVar[str] = "qms.intake.return.recorded.v1"
     TOPIC: ClassVar[str] = topics.RETURNS
@@ -89,6 +114,8 @@ class ReturnRecordedV1(EventData):
     customer_id: str | None = None
     reason: str | None = None
     returned_at: datetime | None = None
+    # CLS-2: the complaint this line settles; its pieces were counted with the complaint already.
+    complaint_id: str | None = None
 
     def subject(self) -> str:
         return self.line_id

@@ -270,6 +270,21 @@ async def test_cls7_emergency_plan_runs_its_steps_in_order_with_who_and_when(
     assert refused.json()["missing"] == {"emergency_steps": list(EMERGENCY_STEPS[3:])}
 
 
+async def test_cls7_trigger_below_its_threshold_beside_one_that_holds_is_a_422_naming_the_threshold(
+    intake: httpx.AsyncClient, classification: httpx.AsyncClient
+) -> None:
+    incident = await incident_of(classification, await file_report(intake, incident_report(model=unique_model())))
+    url = f"/v1/incidents/{incident['id']}/emergency"
+    claimed = {"triggers": [{"trigger": "customer_punitive_measures"}, {"trigger": "assembly_failures", "pieces": 3}]}
+
+    refused = await classification.post(url, json=claimed, headers=QM)
+
+    assert refused.status_code == 422, refused.text
+    assert (refused.json()["code"], refused.json()["threshold"]) == ("trigger_below_threshold", 5)
+    assert refused.json()["unmet"] == [{"trigger": "assembly_failures", "pieces": 3, "threshold": 5}]
+    assert (await classification.get(url, headers=QM)).json()["emergency"] is False
+
+
 async def test_cls6_concession_hours_deduct_20_cny_per_hour_from_the_supplier(
     stack: Stack, intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:

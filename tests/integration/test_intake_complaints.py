@@ -47,7 +47,7 @@ async def test_cmp4_full_lifecycle_is_kept_in_history_and_announced(stack: Stack
     complaint = await create(intake, headers, received_at="2026-11-02T09:00:00+08:00")
     cid = complaint["id"]
     assert complaint["owner"] == owner
-    assert complaint["allowed_actions"] == ["investigate", "reject", "handover", "escalate"]
+    assert complaint["allowed_actions"] == ["investigate", "reject", "handover", "escalate", "severity", "decision"]
 
     steps: list[tuple[str, dict[str, Any] | None, dict[str, str]]] = [
         ("investigate", None, headers),
@@ -92,7 +92,7 @@ async def test_cmp4_skipping_a_step_is_a_409_naming_the_allowed_ones(intake: htt
     assert response.status_code == 409
     problem = response.json()
     assert problem["code"] == "invalid_transition"
-    assert problem["allowed"] == ["investigate", "reject", "handover", "escalate"]
+    assert problem["allowed"] == ["investigate", "reject", "handover", "escalate", "severity", "decision"]
     assert response.headers["content-type"].startswith("application/problem+json")
 
 

@@ -52,7 +52,7 @@ async def test_ret1_batch_keeps_good_lines_and_rejects_bad_ones_with_index(intak
 
     assert response.status_code == 200, response.text
     result = response.json()
-    assert set(result) == {"accepted", "duplicates", "rejected"}
+    assert set(result) == {"accepted", "duplicates", "duplicate_line_ids", "rejected"}
     assert (result["accepted"], result["duplicates"]) == (2, 0)
     assert result["rejected"][0]["index"] == 1
     assert result["rejected"][0]["line_id"] == bad["line_id"]
@@ -70,6 +70,17 @@ async def test_ret2_line_pushed_again_is_a_duplicate_and_emits_nothing(stack: St
 
     assert (again["accepted"], again["duplicates"]) == (1, 3)
     assert await return_events(stack, model) == 4
+
+
+async def test_ret2_answer_names_the_duplicate_line_ids(intake: httpx.AsyncClient) -> None:
+    model = f"RM-{uuid.uuid4().hex[:8]}"
+    seen, repeated, fresh = (lines_of(model, [f"L-{uuid.uuid4()}"]) for _ in range(3))
+    await push(intake, seen)
+
+    again = (await push(intake, [*fresh, *seen, *repeated, *repeated])).json()
+
+    assert (again["accepted"], again["duplicates"]) == (2, 2)
+    assert again["duplicate_line_ids"] == [seen[0]["line_id"], repeated[0]["line_id"]]
 
 
 async def test_ret1_recorded_event_is_the_event_class_keyed_by_model_and_production_date(
@@ -117,7 +128,7 @@ async def test_ret1_ten_thousand_lines_are_accepted_and_published(stack: Stack, 
     response = await push(intake, lines)
 
     assert response.status_code == 200, response.text
-    assert response.json() == {"accepted": 10_000, "duplicates": 0, "rejected": []}
+    assert response.json() == {"accepted": 10_000, "duplicates": 0, "duplicate_line_ids": [], "rejected": []}
 
     async def all_published() -> bool:
         return await return_events(stack, model, published_only=True) == 10_000
@@ -202,7 +213,7 @@ async def test_ret2_idempotency_key_replays_the_answer(intake: httpx.AsyncClient
     second = await push(intake, lines, keyed)
     other = await push(intake, [return_line(model=model)], keyed)
 
-    assert first.json() == second.json() == {"accepted": 1, "duplicates": 0, "rejected": []}
+    assert first.json() == second.json() == {"accepted": 1, "duplicates": 0, "duplicate_line_ids": [], "rejected": []}
     assert other.status_code == 409
 
 

@@ -17,6 +17,7 @@ from services.classification.zeroing.rules import (
     TECHNICAL,
     EmergencyTrigger,
     TriggerClaim,
+    below_threshold,
     emergency_reasons,
     missing_for_closure,
     next_emergency_step,
@@ -45,6 +46,19 @@ def test_cls6_concession_needs_its_kind_and_return_has_none() -> None:
 def test_cls7_assembly_failures_count_from_5_pieces(pieces: int, holds: bool) -> None:
     reasons = emergency_reasons([TriggerClaim(EmergencyTrigger.ASSEMBLY_FAILURES, pieces)])
     assert bool(reasons) is holds
+
+
+@pytest.mark.parametrize("pieces", [None, 4])
+def test_cls7_assembly_failures_below_5_pieces_are_named_with_their_threshold(pieces: int | None) -> None:
+    claims = [
+        TriggerClaim(EmergencyTrigger.CUSTOMER_PUNITIVE_MEASURES),
+        TriggerClaim(EmergencyTrigger.ASSEMBLY_FAILURES, pieces),
+    ]
+    assert below_threshold(claims) == [{"trigger": "assembly_failures", "pieces": pieces, "threshold": 5}]
+
+
+def test_cls7_assembly_failures_from_5_pieces_are_not_below_threshold() -> None:
+    assert below_threshold([TriggerClaim(EmergencyTrigger.ASSEMBLY_FAILURES, 5)]) == []
 
 
 def test_cls7_customer_punitive_measures_trigger_the_plan() -> None:

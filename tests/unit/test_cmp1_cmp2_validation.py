@@ -93,3 +93,7 @@ def test_cmp4_satisfaction_is_a_whole_number_from_1_to_5(satisfaction: object) -
 def test_cmp7_handover_names_the_colleague() -> None:
     with pytest.raises(ValidationError):
         HandoverIn.model_validate({"note": "交给质量部"})
+
+
+def test_cmp2_complaint_may_arrive_by_wechat() -> None:
+    assert ComplaintIn.model_validate(body(channel="wechat")).channel == "wechat"

@@ -38,13 +38,13 @@ def test_cmp4_reject_is_refused_after_investigation(status: str) -> None:
 def test_cmp4_skipping_investigation_is_refused_and_names_the_allowed_steps() -> None:
     with pytest.raises(TransitionRefused) as refused:
         next_status("received", Action.REPLY)
-    assert refused.value.allowed == ["investigate", "reject", "handover", "escalate"]
+    assert refused.value.allowed == ["investigate", "reject", "handover", "escalate", "severity", "decision"]
 
 
 def test_cmp4_closing_before_the_return_visit_is_refused() -> None:
     with pytest.raises(TransitionRefused) as refused:
         next_status("replied", Action.CLOSE)
-    assert refused.value.allowed == ["return-visit", "handover", "escalate"]
+    assert refused.value.allowed == ["return-visit", "handover", "escalate", "severity", "decision"]
 
 
 @pytest.mark.parametrize("action", list(Action))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from services.intake.returns.csv_import import BadFile, Summary, chunks, read_lines, to_line
+from services.intake.returns.csv_import import BadFile, Summary, chunks, main, read_lines, to_line
 
 HEADER = "line_id,model,production_date,batch_no,shipped_batch_no,quantity,customer_id,reason,returned_at\n"
 
@@ -46,3 +46,26 @@ def test_ret1_rejected_line_is_reported_with_its_csv_row() -> None:
     summary = Summary()
     summary.add(5_000, {"accepted": 1, "duplicates": 0, "rejected": [{"index": 3, "line_id": "x", "errors": []}]})
     assert summary.rejected[0]["row"] == 5_000 + 3 + 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_ret1_csv_is_read_in_utf8_with_or_without_bom_and_in_gbk(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "returns.csv"
+    path.write_bytes((HEADER + "ERP-1,VX-200,2026-11-01,B1,S-1,10,,阀门漏水,\n").encode(encoding))
+    [line] = read_lines(path)
+    assert (line["line_id"], line["reason"]) == ("ERP-1", "阀门漏水")
+
+
+def test_ret1_csv_in_no_known_encoding_stops_with_exit_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "returns.csv"
+    path.write_bytes(HEADER.encode() + b"ERP-1,VX-200,2026-11-01,B1,S-1,10,,\xff\xfe\x80,\n")
+    assert main([str(path), "--url", "http://127.0.0.1:9", "--token", "t"]) == 2
+    assert "neither UTF-8 nor GBK" in capsys.readouterr().err
+
+
+def test_ret1_csv_that_csv_cannot_parse_stops_with_exit_status_2(tmp_path: Path) -> None:
+    path = tmp_path / "returns.csv"
+    path.write_text(HEADER + "ERP-1,VX-200,2026-11-01,B1,S-1,10,," + "漏" * 200_000 + ",\n", encoding="utf-8")
+    assert main([str(path), "--url", "http://127.0.0.1:9", "--token", "t"]) == 2

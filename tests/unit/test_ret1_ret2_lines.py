@@ -1,10 +1,11 @@
 """RET-1/RET-2: each line judged on its own; bad lines rejected with index and errors."""
 
+import uuid
 from typing import Any
 
 import pytest
 
-from services.intake.returns.rules import sort_lines
+from services.intake.returns.rules import duplicate_line_ids, sort_lines, without_unknown_complaints
 
 
 def line(**overrides: Any) -> dict[str, Any]:
@@ -76,4 +77,20 @@ def test_ret2_line_id_repeated_in_one_batch_counts_once() -> None:
     result = sort_lines([line(), line(quantity=99)])
     assert len(result.valid) == 1
     assert result.valid[0].quantity == 10
-    assert result.repeated_in_batch == 1
+    assert result.repeated_in_batch == ["ERP-1"]
+
+
+def test_ret2_duplicate_line_ids_name_lines_seen_before_and_repeats_each_once() -> None:
+    result = sort_lines([line(line_id="NEW"), line(line_id="OLD"), line(line_id="TWICE"), line(line_id="TWICE")])
+    stored = {"NEW", "TWICE"}
+    assert result.repeated_in_batch == ["TWICE"]
+    assert duplicate_line_ids(result, stored) == ["OLD", "TWICE"]
+
+
+def test_cls2_line_naming_a_complaint_intake_does_not_have_is_rejected_with_its_index() -> None:
+    known, unknown = uuid.uuid4(), uuid.uuid4()
+    result = sort_lines([line(line_id="A", complaint_id=str(known)), line(line_id="B", complaint_id=str(unknown))])
+    checked = without_unknown_complaints(result, {known})
+    assert [v.line_id for v in checked.valid] == ["A"]
+    assert [(r.index, r.line_id) for r in checked.rejected] == [(1, "B")]
+    assert "complaint_id" in checked.rejected[0].errors[0]

@@ -80,3 +80,13 @@ class IncidentHistory(Base):
     actor: Mapped[str] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JSONB)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class FinishedComplaint(Base):
+    """A complaint closed or rejected in intake (CMP-4): as a source it no longer keeps an incident open."""
+
+    __tablename__ = "finished_complaints"
+
+    complaint_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -9,7 +9,13 @@ from sqlalchemy import and_, any_, bindparam, func, or_, select, text, tuple_, u
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.classification.incidents.models import Incident, IncidentHistory, IncidentKey, IncidentSource
+from services.classification.incidents.models import (
+    FinishedComplaint,
+    Incident,
+    IncidentHistory,
+    IncidentKey,
+    IncidentSource,
+)
 from services.classification.returns.models import ReturnLine
 
 
@@ -118,9 +124,39 @@ async def open_counts_by_level(session: AsyncSession) -> dict[str, int]:
 
 
 async def open_incidents_of_source(session: AsyncSession, source_id: str) -> list[Incident]:
+    """The open incidents linked to this source one by one (a complaint's own), locked in id order."""
     linked = select(IncidentSource.incident_id).where(IncidentSource.source_id == source_id)
-    query = select(Incident).where(Incident.id.in_(linked), Incident.status == "open").with_for_update()
+    query = (
+        select(Incident)
+        .where(Incident.id.in_(linked), Incident.status == "open")
+        .order_by(Incident.id)
+        .with_for_update()
+    )
     return list((await session.scalars(query)).all())
+
+
+async def open_rate_missing(session: AsyncSession, model: str) -> list[Incident]:
+    """CLS-1: the model's open incidents classified without a production rate, locked in id order."""
+    query = (
+        select(Incident)
+        .where(Incident.model == model, Incident.rate_missing.is_(True), Incident.status == "open")
+        .order_by(Incident.id)
+        .with_for_update()
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def record_finished_complaint(session: AsyncSession, complaint_id: str, status: str, at: datetime) -> None:
+    statement = insert(FinishedComplaint).values(complaint_id=complaint_id, status=status, finished_at=at)
+    await session.execute(statement.on_conflict_do_nothing())
+
+
+async def finished_complaints(session: AsyncSession, source_ids: list[str]) -> set[str]:
+    """Which of these sources are complaints closed or rejected in intake."""
+    if not source_ids:
+        return set()
+    query = select(FinishedComplaint.complaint_id).where(FinishedComplaint.complaint_id.in_(source_ids))
+    return set((await session.scalars(query)).all())
 
 
 async def add_many(

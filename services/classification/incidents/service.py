@@ -2,18 +2,21 @@
 
 import uuid
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.incidents import repository
 from services.classification.incidents.models import Incident
-from services.classification.incidents.rules import RATED_KINDS, report_facts
+from services.classification.incidents.rules import RATED_KINDS, merged_reasons, report_facts, reported_facts
 from services.classification.incidents.schemas import IncidentOut
 from services.classification.metrics import INCIDENTS_OPENED
 from services.classification.rules import repository as rules_repository
 from services.classification.rules import service as rules_service
-from services.classification.rules.rules import Level, classify, is_escalation
+from services.classification.rules.models import ProductionRate
+from services.classification.rules.rules import Level, Thresholds, classify, higher_level, is_escalation
+from services.classification.rules.schemas import ProductionRateIn
 from services.classification.suppliers import service as suppliers_service
 from services.classification.zeroing.rules import zeroing_required
 from shared.auth import Principal
@@ -85,22 +88,32 @@ async def open_for_complaints(session: AsyncSession, complaints: list[ComplaintR
     return incidents
 
 
-async def close_for_rejected_complaint(session: AsyncSession, change: ComplaintStatusChangedV1) -> None:
-    """A complaint found not to hold (投诉不成立, CMP-4) closes the general incident it opened. An incident
-    the quality department raised to batch or major, or judged important, stays for its 归零 (CLS-8)."""
-    if change.to_status != "rejected":
+FINISHED_COMPLAINT = {"closed": "投诉已关闭 (complaint closed)", "rejected": "投诉不成立 (complaint rejected)"}
+
+
+async def close_for_finished_complaint(session: AsyncSession, change: ComplaintStatusChangedV1) -> None:
+    """A complaint closed, or found not to hold (投诉不成立), closes the incident it opened when that
+    incident needs no 归零 and no other source keeps it open (every other source a finished complaint).
+    An incident raised to batch or major, or judged important, stays for its 归零 (CLS-8)."""
+    if change.to_status not in FINISHED_COMPLAINT:
         return
+    await repository.record_finished_complaint(session, change.complaint_id, change.to_status, change.changed_at)
     for incident in await repository.open_incidents_of_source(session, change.complaint_id):
-        detail = {"complaint_id": change.complaint_id, "reason": change.reason}
-        if zeroing_required(incident.level, incident.problem_level):
-            await repository.add_history(session, incident.id, "complaint_rejected", change.changed_by, detail, now())
+        detail = {"complaint_id": change.complaint_id, "complaint_status": change.to_status, "reason": change.reason}
+        sources = (await repository.sources_of(session, [incident.id]))[incident.id]
+        others = [source for source in sources if source != change.complaint_id]
+        still_open = sorted(set(others) - await repository.finished_complaints(session, others))
+        needs_zeroing = zeroing_required(incident.level, incident.problem_level)
+        if needs_zeroing or still_open:
+            stays = {**detail, "stays_open_for": "zeroing" if needs_zeroing else "other_sources"}
+            action = f"complaint_{change.to_status}"
+            await repository.add_history(session, incident.id, action, change.changed_by, stays, now())
             continue
-        summary = f"投诉不成立 (complaint rejected): {change.reason or ''}".strip()
+        summary = f"{FINISHED_COMPLAINT[change.to_status]}: {change.reason or ''}".strip().rstrip(":")
         incident.status = "closed"
         incident.closed_by, incident.closed_at, incident.closing_summary = change.changed_by, change.changed_at, summary
         incident.updated_at = now()
         await repository.add_history(session, incident.id, "closed", change.changed_by, detail, incident.updated_at)
-        sources = (await repository.sources_of(session, [incident.id]))[incident.id]
         await add_event(
             session,
             IncidentClosedV1(
@@ -156,6 +169,56 @@ async def open_for_report(session: AsyncSession, report: IncidentReportFiledV1) 
     await add_event(session, classified_event(incident, [report.report_id]))
     count_when_committed(INCIDENTS_OPENED.labels("incident_report", incident.level))
     return incident
+
+
+async def set_rate(
+    session: AsyncSession, model: str, payload: ProductionRateIn, principal: Principal
+) -> tuple[ProductionRate, list[Incident]]:
+    """CLS-1: a production rate set later classifies the model's open scrap/rework incidents that were
+    ``rate_missing`` on their scrap or rework too; returns the rate and the incidents reclassified."""
+    rate = await rules_service.set_rate(session, model, payload, principal)
+    reclassified = []
+    for incident in await repository.open_rate_missing(session, model):
+        units_per_hour = await rules_repository.rate_for(session, model, incident.production_line)
+        if units_per_hour is not None:
+            await _reclassify_with_rate(session, incident, units_per_hour, principal)
+            reclassified.append(incident)
+    return rate, reclassified
+
+
+async def _reclassify_with_rate(
+    session: AsyncSession, incident: Incident, units_per_hour: Decimal, principal: Principal
+) -> None:
+    """Under the rule version the incident was classified with (CLS-3); the level only rises (a manual
+    level stays unless the rate crosses a higher threshold); the history says which rule and rate."""
+    version = await rules_repository.rule_set(session, incident.rule_version)
+    thresholds = Thresholds.from_json(version.thresholds) if version else Thresholds()
+    facts = reported_facts(
+        incident.report_kind,
+        incident.quantity,
+        units_per_hour,
+        incident.loss_amount,
+        incident.personal_injury,
+        incident.reputation_damage,
+    )
+    decided = classify(facts, thresholds)
+    previous = incident.level
+    at = now()
+    incident.level = higher_level(previous, decided.level.value)
+    incident.reasons = merged_reasons(incident.reasons, decided.reasons)
+    incident.rate_missing = False
+    incident.updated_at = at
+    detail = {
+        "rule": "CLS-1",
+        "from": previous,
+        "to": incident.level,
+        "units_per_hour": f"{units_per_hour}",
+        "production_line": incident.production_line,
+        "reasons": decided.reasons,
+        "reason": "production rate set",
+    }
+    await repository.add_history(session, incident.id, "reclassified_by_rate", principal.sub, detail, at)
+    await publish_change(session, incident, previous)
 
 
 async def open_or_fail(session: AsyncSession, incident_id: uuid.UUID) -> Incident:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.classification.returns.rules import Sum
+from services.classification.returns.rules import CountKey, Settled, Sum
 from shared.events.intake import ReturnRecordedV1
 
 
@@ -18,10 +18,11 @@ async def insert_new_lines(session: AsyncSession, lines: list[ReturnRecordedV1])
     rows = await session.execute(
         text(
             "INSERT INTO classification.return_lines "
-            "(line_id, model, production_date, batch_no, shipped_batch_no, quantity, customer_id, returned_at) "
+            "(line_id, model, production_date, batch_no, shipped_batch_no, quantity, customer_id, returned_at, "
+            "complaint_id) "
             "SELECT * FROM unnest(CAST(:line_ids AS text[]), CAST(:models AS text[]), CAST(:dates AS date[]), "
             "CAST(:batch_nos AS text[]), CAST(:shipped AS text[]), CAST(:quantities AS integer[]), "
-            "CAST(:customers AS text[]), CAST(:returned AS timestamptz[])) "
+            "CAST(:customers AS text[]), CAST(:returned AS timestamptz[]), CAST(:complaints AS text[])) "
             "ON CONFLICT (line_id) DO NOTHING RETURNING line_id"
         ),
         {
@@ -33,9 +34,56 @@ async def insert_new_lines(session: AsyncSession, lines: list[ReturnRecordedV1])
             "quantities": [line.quantity for line in ordered],
             "customers": [line.customer_id for line in ordered],
             "returned": [line.returned_at for line in ordered],
+            "complaints": [line.complaint_id for line in ordered],
         },
     )
     return {row.line_id for row in rows}
+
+
+async def lock_complaint_counts(session: AsyncSession, keys: list[CountKey]) -> dict[CountKey, Settled]:
+    """What each complaint stands for in each (model, date) sum so far, its row locked until commit (made
+    if new) in key order: a complaint and the returns settling it, applied at once by two consumers,
+    wait for each other and each sees what the other counted."""
+    if not keys:
+        return {}
+    ordered = sorted(set(keys))
+    rows = await session.execute(
+        text(
+            "INSERT INTO classification.complaint_counts AS t (complaint_id, model, production_date) "
+            "SELECT c, m, d FROM unnest(CAST(:complaints AS text[]), CAST(:models AS text[]), "
+            "CAST(:dates AS date[])) AS u(c, m, d) ORDER BY c, m, d "
+            # A no-op update: it locks an existing row and RETURNING shows its values as they were.
+            "ON CONFLICT (complaint_id, model, production_date) DO UPDATE SET updated_at = t.updated_at "
+            "RETURNING complaint_id, model, production_date, complained, returned"
+        ),
+        {
+            "complaints": [key[0] for key in ordered],
+            "models": [key[1] for key in ordered],
+            "dates": [key[2] for key in ordered],
+        },
+    )
+    return {(r.complaint_id, r.model, r.production_date): Settled(r.complained, r.returned) for r in rows}
+
+
+async def write_complaint_counts(session: AsyncSession, counts: dict[CountKey, Settled]) -> None:
+    if not counts:
+        return
+    ordered = sorted(counts)
+    await session.execute(
+        text(
+            "UPDATE classification.complaint_counts AS t SET complained = u.c, returned = u.r, updated_at = now() "
+            "FROM unnest(CAST(:complaints AS text[]), CAST(:models AS text[]), CAST(:dates AS date[]), "
+            "CAST(:complained AS integer[]), CAST(:returned AS bigint[])) AS u(id, m, d, c, r) "
+            "WHERE t.complaint_id = u.id AND t.model = u.m AND t.production_date = u.d"
+        ),
+        {
+            "complaints": [key[0] for key in ordered],
+            "models": [key[1] for key in ordered],
+            "dates": [key[2] for key in ordered],
+            "complained": [counts[key].complained for key in ordered],
+            "returned": [counts[key].returned for key in ordered],
+        },
+    )
 
 
 async def add_to_model_dates(session: AsyncSession, sums: dict[tuple[str, date], Sum]) -> dict[tuple[str, date], int]:

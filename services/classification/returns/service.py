@@ -19,14 +19,20 @@ from services.classification.incidents.models import Incident
 from services.classification.metrics import INCIDENTS_OPENED, RETURN_LINES
 from services.classification.returns import repository
 from services.classification.returns.rules import (
+    CountKey,
+    Settled,
+    Sum,
+    complaint_counts,
     first_of_each_line,
+    model_date_increases,
     model_date_key,
-    sums_by_model_date,
+    settling_returns,
     sums_by_shipped_batch,
+    sums_of_returns,
 )
 from services.classification.rules import service as rules_service
 from services.classification.rules.rules import Level, higher_level, is_escalation, reason, with_updated_reason
-from shared.events.intake import ReturnRecordedV1
+from shared.events.intake import ComplaintReceivedV1, ReturnRecordedV1
 from shared.events.registry import EventData
 from shared.observability import count_when_committed
 from shared.outbox import add_events
@@ -39,9 +45,8 @@ class _Batch:
     the incidents it works on, all locked by one statement in id order (so two consumers sharing a
     shipped batch wait for each other, never deadlock)."""
 
-    def __init__(self, rule_set: rules_service.RuleSetInForce, fresh: list[ReturnRecordedV1]) -> None:
+    def __init__(self, rule_set: rules_service.RuleSetInForce) -> None:
         self.rule_set = rule_set
-        self.fresh = fresh
         self.at = datetime.now(UTC)
         self.events: list[EventData] = []
         self.batch_keys: dict[str, tuple[tuple[str, date], int]] = {}
@@ -69,9 +74,41 @@ async def record_returns(session: AsyncSession, lines: list[ReturnRecordedV1]) -
     if not fresh:
         return
     count_when_committed(RETURN_LINES.labels("counted"), len(fresh))
-    by_model_date = await repository.add_to_model_dates(session, sums_by_model_date(fresh))
-    by_shipped_batch = await repository.add_to_shipped_batches(session, sums_by_shipped_batch(fresh))
-    batch = _Batch(await rules_service.rule_set_in_force(session), fresh)
+    settled = await _settle(session, settling_returns(fresh), adding=True)
+    await _apply_sums(session, sums_of_returns(fresh, settled), sums_by_shipped_batch(fresh))
+
+
+async def count_complaints(session: AsyncSession, complaints: list[ComplaintReceivedV1]) -> None:
+    """CLS-2 (rev. 2026-12): a product complaint's quantity counts in its (model, production date) sum,
+    less what return lines settling it counted already; crossing 50 opens the batch incident as returns
+    do. A complaint delivered again sets the same quantity again and adds nothing."""
+    grown = await _settle(session, complaint_counts(complaints), adding=False)
+    sums = {key: Sum(quantity, 0) for key, quantity in grown.items() if quantity > 0}
+    if sums:
+        await _apply_sums(session, sums, {})
+
+
+async def _settle(session: AsyncSession, pieces: dict[CountKey, int], adding: bool) -> dict[tuple[str, date], int]:
+    """Records the complaints' pieces (``adding``: returned pieces added; else complained pieces set) on
+    their locked rows; returns how much each (model, date) sum grows by them."""
+    if not pieces:
+        return {}
+    before = await repository.lock_complaint_counts(session, list(pieces))
+    after = {
+        key: Settled(was.complained, was.returned + pieces[key]) if adding else Settled(pieces[key], was.returned)
+        for key, was in before.items()
+    }
+    await repository.write_complaint_counts(session, after)
+    return model_date_increases(before, after)
+
+
+async def _apply_sums(
+    session: AsyncSession, model_dates: dict[tuple[str, date], Sum], shipped_batches: dict[str, Sum]
+) -> None:
+    """Adds to the totals and opens or updates the incidents of the thresholds they reach (CLS-1/2)."""
+    by_model_date = await repository.add_to_model_dates(session, model_dates)
+    by_shipped_batch = await repository.add_to_shipped_batches(session, shipped_batches)
+    batch = _Batch(await rules_service.rule_set_in_force(session))
     _over_thresholds(batch, by_model_date, by_shipped_batch)
     if not batch.batch_keys and not batch.majors:
         return

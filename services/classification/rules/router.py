@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.classification.incidents import service as incidents_service
 from services.classification.roles import READERS, WRITERS
 from services.classification.rules import repository, service
 from services.classification.rules.rules import PRESETS
@@ -102,10 +103,12 @@ async def put_production_rate(
     principal: Principal = Depends(require_roles(*WRITERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> ProductionRateOut:
-    """CLS-1: output per hour of a model (optionally of one production line)."""
+    """CLS-1: output per hour of a model (optionally of one production line); the model's open
+    ``rate_missing`` incidents are reclassified with it (``reclassified``)."""
     async with sessions() as session, session.begin():
-        rate = await service.set_rate(session, model, payload, principal)
-        return service.rate_out(rate)
+        rate, reclassified = await incidents_service.set_rate(session, model, payload, principal)
+        out = service.rate_out(rate)
+        return out.model_copy(update={"reclassified": [incident.id for incident in reclassified]})
 
 
 @router.get("/v1/production-rates/{model}", response_model=ProductionRates)

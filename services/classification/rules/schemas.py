@@ -1,5 +1,6 @@
 """Rule sets (CLS-3), production rates (CLS-1) and cause routing (CLS-5) shapes."""
 
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Self
@@ -74,6 +75,8 @@ class ProductionRateOut(BaseModel):
     units_per_hour: Number
     updated_by: str
     updated_at: datetime
+    # CLS-1: the rate_missing incidents this rate reclassified (on PUT).
+    reclassified: list[uuid.UUID] = []
 
 
 class ProductionRates(BaseModel):

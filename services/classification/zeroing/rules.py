@@ -49,6 +49,17 @@ def emergency_reasons(claims: Iterable[TriggerClaim]) -> list[dict[str, Any]]:
     return reasons
 
 
+def below_threshold(claims: Iterable[TriggerClaim]) -> list[dict[str, Any]]:
+    """CLS-7: the triggers claimed that do not hold (fewer than 5 pieces failing at assembly, or no
+    count given), each with its threshold, so the caller hears why instead of losing the claim."""
+    return [
+        {"trigger": claim.trigger.value, "pieces": claim.pieces, "threshold": ASSEMBLY_FAILURE_PIECES}
+        for claim in claims
+        if claim.trigger is EmergencyTrigger.ASSEMBLY_FAILURES
+        and (claim.pieces is None or claim.pieces < ASSEMBLY_FAILURE_PIECES)
+    ]
+
+
 def _reason(trigger: EmergencyTrigger, observed: Any, threshold: Any) -> dict[str, Any]:
     return {"rule": "CLS-7", "fact": trigger.value, "observed": observed, "threshold": threshold}
 

@@ -10,9 +10,11 @@ from services.classification.incidents.models import Incident
 from services.classification.zeroing import repository
 from services.classification.zeroing.models import EmergencyStep, ZeroingItem
 from services.classification.zeroing.rules import (
+    ASSEMBLY_FAILURE_PIECES,
     EMERGENCY_STEPS,
     ZEROING_ITEMS,
     TriggerClaim,
+    below_threshold,
     emergency_reasons,
     missing_for_closure,
     next_emergency_step,
@@ -35,16 +37,21 @@ from shared.outbox import add_event
 
 
 async def flag_emergency(session: AsyncSession, incident: Incident, payload: EmergencyIn, principal: Principal) -> None:
-    """CLS-7: the flag needs at least one trigger of 重大质量问题应急预案 §三 that holds."""
+    """CLS-7: every trigger claimed must hold (重大质量问题应急预案 §三); one below its threshold is
+    refused, never dropped, so the flag's reasons are exactly what was claimed."""
     if incident.emergency:
         raise conflict("emergency_already_flagged", "the emergency plan already runs for this incident")
-    reasons = emergency_reasons(TriggerClaim(t.trigger, t.pieces) for t in payload.triggers)
-    if not reasons:
+    claims = [TriggerClaim(t.trigger, t.pieces) for t in payload.triggers]
+    unmet = below_threshold(claims)
+    if unmet:
         raise unprocessable(
-            "emergency_not_warranted",
-            "no trigger holds: assembly failures count from 5 pieces of one product",
-            triggers=[t.model_dump(mode="json") for t in payload.triggers],
+            "trigger_below_threshold",
+            f"assembly_failures counts from {ASSEMBLY_FAILURE_PIECES} pieces of one product failing at the "
+            "customer's assembly; give the pieces, or leave the trigger out",
+            threshold=ASSEMBLY_FAILURE_PIECES,
+            unmet=unmet,
         )
+    reasons = emergency_reasons(claims)
     at = incidents_service.now()
     incident.emergency = True
     incident.emergency_triggers = reasons

@@ -43,6 +43,17 @@ class Complaint(Base):
     investigation_started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # CMP-5: recall and crisis handling as the decision level decided them, with who and when.
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The customer as intake's event-fed copy knew it at receipt (None: no customer named).
+    customer_tier: Mapped[str | None] = mapped_column(String(20))
+    customer_known: Mapped[bool | None]
+    # The incident this complaint opened on classification, as classification's events tell.
+    incident_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    incident_level: Mapped[str | None] = mapped_column(String(20))
+    incident_problem_level: Mapped[str | None] = mapped_column(String(20))
+    incident_status: Mapped[str | None] = mapped_column(String(20))
+    incident_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, Select, and_, bindparam, func, inspect, or_, select, tuple_
+from sqlalchemy import ColumnElement, Insert, Select, and_, bindparam, func, inspect, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -237,3 +237,30 @@ async def compared_totals(
         )
     ).one()
     return int(row[0]), int(row[1] or 0)
+
+
+async def set_incident(
+    session: AsyncSession,
+    complaint_ids: list[uuid.UUID],
+    incident_id: uuid.UUID,
+    level: str,
+    problem_level: str | None,
+    status: str,
+    at: datetime,
+) -> None:
+    """Newest fact wins: the event's time is compared with the one the complaint holds."""
+    await session.execute(
+        update(Complaint)
+        .where(
+            Complaint.id.in_(sorted(complaint_ids)),
+            or_(Complaint.incident_updated_at.is_(None), Complaint.incident_updated_at <= at),
+        )
+        .values(
+            incident_id=incident_id,
+            incident_level=level,
+            incident_problem_level=problem_level,
+            incident_status=status,
+            incident_updated_at=at,
+        )
+        .execution_options(synchronize_session=False)
+    )

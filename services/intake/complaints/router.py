@@ -20,6 +20,7 @@ from services.intake.complaints.schemas import (
     ComplaintOut,
     ComplaintPage,
     ComplaintStatus,
+    DecisionIn,
     EscalateIn,
     HandoverIn,
     History,
@@ -29,6 +30,7 @@ from services.intake.complaints.schemas import (
     ReplyIn,
     ReturnVisitIn,
     Severity,
+    SeverityIn,
 )
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
@@ -42,9 +44,13 @@ router = APIRouter(prefix="/v1/complaints", tags=["complaints"])
 FILERS = (Role.CUSTOMER_SERVICE, Role.SALES, Role.QUALITY_MANAGER)
 # Who reads complaints; the complainant's personal data only some of them (rules.sees_personal_data).
 READERS = (*FILERS, Role.EXECUTIVE, Role.ADMIN_DEPT, Role.OPS)
-# CMP-4: a reply (处理书面文件) is signed by the quality-department head; CMP-5: the quality
-# department escalates.
+# CMP-5: the quality department escalates and sets the severity.
 SIGNERS = (Role.QUALITY_MANAGER,)
+# CMP-4: a reply (处理书面文件) is signed by the quality-department head; a serious complaint's may
+# also be signed by the company head (CMP-5, rev. 2026-12).
+REPLY_SIGNERS = (Role.QUALITY_MANAGER, Role.EXECUTIVE)
+# CMP-5: the decision level (最高决策层) decides on recall and crisis handling.
+DECIDERS = (Role.EXECUTIVE,)
 # Those who load the calendar (CMP-3) recompute the deadlines it changes.
 CALENDAR_KEEPERS = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
 
@@ -198,9 +204,10 @@ async def reply(
     complaint_id: uuid.UUID,
     body: ReplyIn,
     sessions: Sessions,
-    principal: Principal = Depends(require_roles(*SIGNERS)),
+    principal: Principal = Depends(require_roles(*REPLY_SIGNERS)),
 ) -> ComplaintOut:
-    """CMP-4 investigating → replied: cause, resolution, improvement, signed by the quality head."""
+    """CMP-4 investigating → replied: cause, resolution, improvement, signed by the quality head (a
+    serious complaint's also by the company head)."""
     return await _step(sessions, complaint_id, Action.REPLY, body, principal)
 
 
@@ -257,3 +264,27 @@ async def escalate(
 ) -> ComplaintOut:
     """CMP-5: the quality department judges an open complaint serious; it goes to the decision level."""
     return await _step(sessions, complaint_id, Action.ESCALATE, body, principal)
+
+
+@router.post("/{complaint_id}/severity", response_model=ComplaintOut)
+async def set_severity(
+    complaint_id: uuid.UUID,
+    body: SeverityIn,
+    sessions: Sessions,
+    principal: Principal = Depends(require_roles(*SIGNERS)),
+) -> ComplaintOut:
+    """CMP-5 (rev. 2026-12): the quality manager sets the severity with a reason (a Diamond/Platinum
+    default may be lowered); serious goes to the decision level, general leaves it."""
+    return await _step(sessions, complaint_id, Action.SEVERITY, body, principal)
+
+
+@router.post("/{complaint_id}/decision", response_model=ComplaintOut)
+async def record_decision(
+    complaint_id: uuid.UUID,
+    body: DecisionIn,
+    sessions: Sessions,
+    principal: Principal = Depends(require_roles(*DECIDERS)),
+) -> ComplaintOut:
+    """CMP-5: the decision level records whether to start a product recall and crisis handling, once,
+    on a serious complaint (409 on a general one); announced as complaint.decision_recorded."""
+    return await _step(sessions, complaint_id, Action.DECISION, body, principal)

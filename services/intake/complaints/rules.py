@@ -1,5 +1,6 @@
 """Complaint rules as pure code (CMP-2, CMP-3, CMP-4, CMP-5, CMP-6)."""
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -75,12 +76,15 @@ class Action(StrEnum):
     REJECT = "reject"
     HANDOVER = "handover"
     ESCALATE = "escalate"
+    SEVERITY = "severity"
+    DECISION = "decision"
 
 
 # CMP-4: received → investigating → replied → visited → closed; rejected (投诉不成立) from the first two.
 # A value of None means the action keeps the status (the hand-over only changes the owner).
-# CMP-5: the quality department may judge an open complaint serious at any step (危害分析).
-_KEEPING = {Action.HANDOVER: None, Action.ESCALATE: None}
+# CMP-5: the quality department may judge an open complaint serious, or set its severity, at any step
+# (危害分析); the decision level records its decision on a serious one while it is open.
+_KEEPING = {Action.HANDOVER: None, Action.ESCALATE: None, Action.SEVERITY: None, Action.DECISION: None}
 TRANSITIONS: dict[str, dict[Action, str | None]] = {
     "received": {Action.INVESTIGATE: "investigating", Action.REJECT: "rejected", **_KEEPING},
     "investigating": {Action.REPLY: "replied", Action.REJECT: "rejected", **_KEEPING},
@@ -135,6 +139,35 @@ def decide_severity(requested: str, customer_tier: str | None) -> SeverityDecisi
     return SeverityDecision("general", None)
 
 
+def set_severity(current: str, requested: str) -> SeverityDecision:
+    """CMP-5 (rev. 2026-12): the quality manager sets the severity, a Diamond/Platinum default included;
+    the same severity again is no change."""
+    if requested == current:
+        raise ValueError(f"the complaint is {current} already")
+    return SeverityDecision(requested, "set_by_quality_department")
+
+
+def decision_refused(severity: str, decided_before: bool) -> str | None:
+    """CMP-5: why the decision level may not record a decision now (None: it may). Only serious
+    complaints reach it, and its decision is recorded once."""
+    if severity != "serious":
+        return "only a serious complaint goes to the decision level"
+    if decided_before:
+        return "the decision level has decided on this complaint already"
+    return None
+
+
+def customer_warnings(customer_id: str | None, customer_known: bool | None) -> list[str]:
+    """A customer id intake's copy of crm did not hold at receipt is accepted (the copy is fed by events
+    and may lag), and said so: its tier could not raise the severity (CMP-5)."""
+    if customer_known is not False:
+        return []
+    return [
+        f"customer {customer_id} was not in intake's copy of crm's customers when the complaint was received "
+        "(unknown, or not arrived yet): the severity was decided without the customer's tier"
+    ]
+
+
 def overdue_stages(status: str, investigate_by: datetime, reply_by: datetime, now: datetime) -> list[str]:
     """CMP-3: which SLAs a complaint has missed and is still missing right now.
 
@@ -166,12 +199,36 @@ def comparison_window(received_at: datetime) -> tuple[datetime, datetime]:
 
 
 QUALITY_HEAD_ROLE = "quality_manager"
+DECISION_LEVEL_ROLE = "executive"
 
 
-def may_act(action: Action, actor: str, roles: list[str], owner: str) -> bool:
+def may_act(action: Action, actor: str, roles: list[str], owner: str, severity: str = "general") -> bool:
     """CMP-7 首问负责制: the owner works the complaint until handing it over; the quality department
-    may step in at any time. CMP-4: only the quality-department head signs a reply; CMP-5: only the
-    quality department escalates a complaint to the decision level."""
-    if action in (Action.REPLY, Action.ESCALATE):
+    may step in at any time. CMP-4: the quality-department head signs a reply, and for a serious
+    complaint the company head may too (CMP-5); only the quality department escalates or sets the
+    severity; only the decision level records its decision."""
+    if action is Action.REPLY:
+        return QUALITY_HEAD_ROLE in roles or (severity == "serious" and DECISION_LEVEL_ROLE in roles)
+    if action in (Action.ESCALATE, Action.SEVERITY):
         return QUALITY_HEAD_ROLE in roles
+    if action is Action.DECISION:
+        return DECISION_LEVEL_ROLE in roles
     return actor == owner or QUALITY_HEAD_ROLE in roles
+
+
+# Only the incident a complaint opened itself is shown on it: aggregate incidents its pieces count
+# toward (CLS-2) are found on classification.
+COMPLAINT_ORIGIN = "complaint"
+
+
+def complaints_shown(origin: str | None, source_ids: list[str]) -> list[uuid.UUID]:
+    """The complaints an incident event is shown on: the sources of an incident a complaint opened."""
+    if origin != COMPLAINT_ORIGIN:
+        return []
+    found = []
+    for source_id in source_ids:
+        try:
+            found.append(uuid.UUID(source_id))
+        except ValueError:
+            continue
+    return found

@@ -35,6 +35,7 @@ class Channel(StrEnum):
     EMAIL = "email"
     WEB = "web"
     MOBILE = "mobile"
+    WECHAT = "wechat"
     MEDIA = "media"
     REGULATOR = "regulator"
 
@@ -129,6 +130,26 @@ class ReturnVisitOut(BaseModel):
     visited_at: ChinaTime
 
 
+class DecisionOut(BaseModel):
+    """CMP-5: the decision level's decision (产品质量投诉处理制度 三.4)."""
+
+    recall: bool
+    crisis_handling: bool
+    reason: str
+    decided_by: str
+    decided_by_name: str | None = None
+    decided_at: ChinaTime
+
+
+class IncidentRef(BaseModel):
+    """The incident the complaint opened on classification, as far as its events have arrived."""
+
+    id: uuid.UUID
+    level: str
+    problem_level: str | None
+    status: str
+
+
 class ComplaintOut(BaseModel):
     id: uuid.UUID
     complaint_no: str
@@ -138,6 +159,11 @@ class ComplaintOut(BaseModel):
     channel: Channel
     status: ComplaintStatus
     customer_id: str | None
+    # The customer's tier in intake's copy at receipt; customer_known false: the id was not in that
+    # copy (crm's events may not have arrived yet), and the severity was decided without a tier.
+    customer_tier: str | None = None
+    customer_known: bool | None = None
+    warnings: list[str] = []
     complainant: Complainant
     complainant_masked: bool = Field(
         False, description="the complainant's personal data is masked for this reader (see the service README)"
@@ -161,6 +187,8 @@ class ComplaintOut(BaseModel):
     reply: ReplyOut | None
     return_visit: ReturnVisitOut | None
     rejection_reason: str | None
+    decision: DecisionOut | None = None
+    incident: IncidentRef | None = None
     investigation_started_at: ChinaTime | None
     replied_at: ChinaTime | None
     closed_at: ChinaTime | None
@@ -255,6 +283,21 @@ class RejectIn(Strict):
 class EscalateIn(Strict):
     """CMP-5: the quality department judges the complaint serious; the decision level decides on recall."""
 
+    reason: Text
+
+
+class SeverityIn(Strict):
+    """CMP-5 (rev. 2026-12): the quality manager sets the severity, with the reason kept in history."""
+
+    severity: Severity
+    reason: Text
+
+
+class DecisionIn(Strict):
+    """CMP-5: whether to start a product recall (产品回收) and crisis handling (企业危机处理), and why."""
+
+    recall: Annotated[bool, Field(strict=True)]
+    crisis_handling: Annotated[bool, Field(strict=True)]
     reason: Text
 
 

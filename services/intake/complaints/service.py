@@ -16,13 +16,17 @@ from services.intake.complaints.rules import (
     allowed_actions,
     comparison_window,
     complaint_number,
+    complaints_shown,
+    customer_warnings,
     decide_severity,
+    decision_refused,
     masked_complainant,
     may_act,
     next_status,
     on_time,
     overdue_stages,
     sees_personal_data,
+    set_severity,
     sla_deadlines,
 )
 from services.intake.complaints.schemas import (
@@ -32,6 +36,7 @@ from services.intake.complaints.schemas import (
     ComplaintOut,
     ComplaintStatus,
     ComplaintSummary,
+    DecisionIn,
     EscalateIn,
     HandoverIn,
     History,
@@ -40,9 +45,16 @@ from services.intake.complaints.schemas import (
     RejectIn,
     ReplyIn,
     ReturnVisitIn,
+    SeverityIn,
 )
 from shared.auth import Principal
-from shared.events.intake import ComplaintProduct, ComplaintReceivedV1, ComplaintStatusChangedV1
+from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
+from shared.events.intake import (
+    ComplaintDecisionRecordedV1,
+    ComplaintProduct,
+    ComplaintReceivedV1,
+    ComplaintStatusChangedV1,
+)
 from shared.http.problems import Problem, conflict, not_found, unprocessable
 from shared.outbox import add_event
 from shared.workcalendar import CHINA, WorkingCalendar
@@ -88,6 +100,8 @@ async def receive_complaint(
         channel=payload.channel.value,
         status=ComplaintStatus.RECEIVED.value,
         customer_id=payload.customer_id,
+        customer_tier=ticket.customer_tier,
+        customer_known=None if payload.customer_id is None else ticket.customer_tier is not None,
         complainant=payload.complainant.model_dump(mode="json"),
         product_model=product.model if product else None,
         product_name=product.name if product else None,
@@ -131,7 +145,7 @@ async def act(
     complaint = await repository.get_for_update(session, complaint_id)
     if complaint is None:
         raise not_found("complaint", str(complaint_id))
-    if not may_act(action, actor.sub, actor.roles, complaint.owner):
+    if not may_act(action, actor.sub, actor.roles, complaint.owner, complaint.severity):
         raise _not_permitted(action, complaint)
     try:
         target = next_status(complaint.status, action)
@@ -154,16 +168,25 @@ async def act(
     await repository.add_history(session, complaint.id, actor.sub, action.value, changes, actor.name)
     if target != previous:
         await add_event(session, status_changed_event(complaint, previous, action, actor, now))
+    if action is Action.DECISION:
+        await add_event(session, decision_event(complaint))
     return complaint
 
 
 def _not_permitted(action: Action, complaint: Complaint) -> Problem:
     if action is Action.REPLY:
         return Problem(
-            403, "quality_head_signature_required", "Forbidden", "a reply is signed by the quality-department head"
+            403,
+            "quality_head_signature_required",
+            "Forbidden",
+            "a reply is signed by the quality-department head; a serious complaint's also by the company head",
         )
     if action is Action.ESCALATE:
         return Problem(403, "forbidden", "Forbidden", "the quality department escalates complaints")
+    if action is Action.SEVERITY:
+        return Problem(403, "forbidden", "Forbidden", "the quality manager sets a complaint's severity")
+    if action is Action.DECISION:
+        return Problem(403, "decision_level_only", "Forbidden", "the decision level (executive) decides")
     return Problem(
         403,
         "not_owner",
@@ -204,6 +227,10 @@ def _apply(complaint: Complaint, action: Action, body: BaseModel, actor: Princip
         return {"summary": body.summary}
     if isinstance(body, EscalateIn):
         return _escalate(complaint, body)
+    if isinstance(body, SeverityIn):
+        return _set_severity(complaint, body)
+    if isinstance(body, DecisionIn):
+        return _decide(complaint, body, actor, now)
     if isinstance(body, RejectIn):
         complaint.rejection_reason = body.reason
         complaint.closed_at = now
@@ -223,12 +250,76 @@ def _escalate(complaint: Complaint, body: EscalateIn) -> dict[str, Any]:
     return {"severity": [previous, "serious"], "escalated_to_decision_level": True, "reason": body.reason}
 
 
+def _set_severity(complaint: Complaint, body: SeverityIn) -> dict[str, Any]:
+    """CMP-5 (rev. 2026-12): a serious complaint goes to the decision level, a general one leaves it."""
+    try:
+        decided = set_severity(complaint.severity, body.severity.value)
+    except ValueError as same:
+        raise conflict("severity_unchanged", str(same), severity=complaint.severity) from None
+    before = (complaint.severity, complaint.severity_reason, complaint.escalated_to_decision_level)
+    complaint.severity = decided.severity
+    complaint.severity_reason = decided.reason
+    complaint.escalated_to_decision_level = decided.escalated_to_decision_level
+    return {
+        "severity": [before[0], complaint.severity],
+        "severity_reason": [before[1], complaint.severity_reason],
+        "escalated_to_decision_level": [before[2], complaint.escalated_to_decision_level],
+        "reason": body.reason,
+    }
+
+
+def _decide(complaint: Complaint, body: DecisionIn, actor: Principal, now: datetime) -> dict[str, Any]:
+    """CMP-5: the decision level's decision on recall and crisis handling, with who and when."""
+    refused = decision_refused(complaint.severity, complaint.decision is not None)
+    if refused is not None:
+        raise conflict("decision_refused", refused, severity=complaint.severity)
+    complaint.decision = {
+        "recall": body.recall,
+        "crisis_handling": body.crisis_handling,
+        "reason": body.reason,
+        "decided_by": actor.sub,
+        "decided_by_name": actor.name or None,
+        "decided_at": now.isoformat(),
+    }
+    return {"decision": complaint.decision}
+
+
 def _hand_over(complaint: Complaint, body: HandoverIn) -> dict[str, Any]:
     """CMP-7: an explicit hand-over to a named colleague."""
     if body.to == complaint.owner:
         raise unprocessable("same_owner", f"{body.to} already owns this complaint")
     previous, complaint.owner = complaint.owner, body.to
     return {"owner": [previous, body.to], "to_name": body.to_name, "note": body.note}
+
+
+def _product_of(complaint: Complaint) -> ComplaintProduct | None:
+    if not complaint.product_model:
+        return None
+    return ComplaintProduct(
+        model=complaint.product_model,
+        name=complaint.product_name,
+        quantity=complaint.product_quantity,
+        batch_no=complaint.batch_no,
+        production_date=complaint.production_date,
+        purchase_place=complaint.purchase_place,
+    )
+
+
+def decision_event(complaint: Complaint) -> ComplaintDecisionRecordedV1:
+    decision = complaint.decision or {}
+    return ComplaintDecisionRecordedV1(
+        complaint_id=str(complaint.id),
+        complaint_no=complaint.complaint_no,
+        customer_id=complaint.customer_id,
+        severity=complaint.severity,
+        recall=decision["recall"],
+        crisis_handling=decision["crisis_handling"],
+        reason=decision["reason"],
+        decided_by=decision["decided_by"],
+        decided_by_name=decision["decided_by_name"],
+        decided_at=datetime.fromisoformat(decision["decided_at"]),
+        product=_product_of(complaint),
+    )
 
 
 def received_event(complaint: Complaint) -> ComplaintReceivedV1:
@@ -241,16 +332,7 @@ def received_event(complaint: Complaint) -> ComplaintReceivedV1:
         status=complaint.status,
         customer_id=complaint.customer_id,
         service_aspect=complaint.service_aspect,
-        product=ComplaintProduct(
-            model=complaint.product_model,
-            name=complaint.product_name,
-            quantity=complaint.product_quantity,
-            batch_no=complaint.batch_no,
-            production_date=complaint.production_date,
-            purchase_place=complaint.purchase_place,
-        )
-        if complaint.product_model
-        else None,
+        product=_product_of(complaint),
         description=complaint.description,
         recorded_by=complaint.recorded_by,
         received_at=complaint.received_at,
@@ -363,6 +445,9 @@ def to_out(complaint: Complaint, now: datetime | None = None, reader: Principal 
             "channel": complaint.channel,
             "status": complaint.status,
             "customer_id": complaint.customer_id,
+            "customer_tier": complaint.customer_tier,
+            "customer_known": complaint.customer_known,
+            "warnings": customer_warnings(complaint.customer_id, complaint.customer_known),
             "complainant": complainant,
             "complainant_masked": masked,
             "product": {
@@ -393,6 +478,15 @@ def to_out(complaint: Complaint, now: datetime | None = None, reader: Principal 
             "reply": complaint.reply,
             "return_visit": complaint.return_visit,
             "rejection_reason": complaint.rejection_reason,
+            "decision": complaint.decision,
+            "incident": {
+                "id": complaint.incident_id,
+                "level": complaint.incident_level,
+                "problem_level": complaint.incident_problem_level,
+                "status": complaint.incident_status,
+            }
+            if complaint.incident_id
+            else None,
             "investigation_started_at": complaint.investigation_started_at,
             "replied_at": complaint.replied_at,
             "closed_at": complaint.closed_at,
@@ -433,3 +527,21 @@ async def recompute_deadlines(session: AsyncSession, calendar: WorkingCalendar, 
         )
         changed += 1
     return changed
+
+
+async def record_incident(
+    session: AsyncSession, incident: IncidentClassifiedV1 | IncidentEscalatedV1 | IncidentClosedV1, at: datetime
+) -> None:
+    """The complaint keeps the id, level, problem level and status of the incident it opened; an older
+    event arriving late never overwrites a newer one."""
+    complaint_ids = complaints_shown(incident.origin, incident.source_ids)
+    if complaint_ids:
+        await repository.set_incident(
+            session,
+            complaint_ids,
+            uuid.UUID(incident.incident_id),
+            incident.level,
+            incident.problem_level,
+            incident.status,
+            at,
+        )

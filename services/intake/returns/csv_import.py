@@ -3,6 +3,7 @@
     python -m services.intake.returns.csv_import returns.csv --url http://127.0.0.1:8001 --token "$TOKEN"
 
 The first row names the columns (the JSON field names of RET-1); empty optional cells are left out.
+The file may be UTF-8 (with or without a byte-order mark) or GBK/GB18030, as Chinese Excel saves it.
 Lines go in chunks of at most 10,000. A chunk retried after a lost answer carries the same
 Idempotency-Key, so it is kept once; running the same file again is harmless too (RET-2: every line id
 seen before is reported as a duplicate). Rejected lines are
@@ -13,6 +14,7 @@ rejected, 2 the import stopped (a bad file, the service unreachable) — running
 import argparse
 import csv
 import hashlib
+import io
 import json
 import sys
 import time
@@ -56,11 +58,29 @@ def to_line(row: dict[str, str | None]) -> dict[str, Any]:
     return line
 
 
+# UTF-8 first: it is strict, so GBK text almost never passes for it; GB18030 is the superset of GBK
+# (and of GB2312) that Chinese spreadsheets save.
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode(raw: bytes) -> str:
+    """The file's text in the first encoding it is valid in; neither is a bad file, not a crash."""
+    for encoding in ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BadFile(f"the file is neither UTF-8 nor GBK/GB18030 text; save it as CSV UTF-8 ({', '.join(ENCODINGS)})")
+
+
 def read_lines(path: Path) -> list[dict[str, Any]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
+    text = decode(path.read_bytes())
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
         check_header(list(reader.fieldnames or []))
         return [to_line(row) for row in reader]
+    except csv.Error as exc:
+        raise BadFile(f"not a readable CSV file: {exc}") from None
 
 
 def chunks(lines: list[dict[str, Any]], size: int) -> Iterator[tuple[int, list[dict[str, Any]]]]:
@@ -77,11 +97,13 @@ def idempotency_key(run: str, body: bytes) -> str:
 class Summary:
     accepted: int = 0
     duplicates: int = 0
+    duplicate_line_ids: list[str] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, offset: int, result: dict[str, Any]) -> None:
         self.accepted += result["accepted"]
         self.duplicates += result["duplicates"]
+        self.duplicate_line_ids.extend(result.get("duplicate_line_ids", []))
         for rejected in result["rejected"]:
             self.rejected.append({**rejected, "row": offset + rejected["index"] + FIRST_DATA_ROW})
 
@@ -130,7 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, BadFile, httpx.HTTPError) as exc:
         print(f"import stopped: {exc}; what was sent is kept and running the file again is safe", file=sys.stderr)
         return 2
-    report = {"accepted": summary.accepted, "duplicates": summary.duplicates, "rejected": summary.rejected}
+    report = {
+        "accepted": summary.accepted,
+        "duplicates": summary.duplicates,
+        "duplicate_line_ids": summary.duplicate_line_ids,
+        "rejected": summary.rejected,
+    }
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 1 if summary.rejected else 0
 

@@ -1,6 +1,8 @@
+import uuid
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.intake.models import Base
@@ -20,5 +22,6 @@ class ReturnLine(Base):
     customer_id: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(Text)
     returned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    complaint_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     pushed_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

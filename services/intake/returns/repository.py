@@ -1,11 +1,13 @@
 """All SQL of ERP returns: set-based, one statement per batch whatever its size (RET-1, RET-2)."""
 
+import uuid
 from datetime import date, datetime
 from typing import cast
 
 from sqlalchemy import Table, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.intake.complaints.models import Complaint
 from services.intake.returns.models import ReturnLine
 from services.intake.returns.schemas import ReturnLineIn
 from shared.events.intake import ReturnRecordedV1
@@ -22,20 +24,20 @@ INSERT_NEW_LINES_AND_EVENTS = text(
     WITH new_lines AS (
         INSERT INTO {cast(Table, ReturnLine.__table__).fullname}
             (line_id, model, production_date, batch_no, shipped_batch_no, quantity, customer_id, reason,
-             returned_at, pushed_by)
+             returned_at, complaint_id, pushed_by)
         SELECT u.line_id, u.model, u.production_date, u.batch_no, u.shipped_batch_no, u.quantity,
-               u.customer_id, u.reason, u.returned_at, :pushed_by
+               u.customer_id, u.reason, u.returned_at, u.complaint_id, :pushed_by
         FROM unnest(
             CAST(:line_ids AS varchar[]), CAST(:models AS varchar[]), CAST(:production_dates AS date[]),
             CAST(:batch_nos AS varchar[]), CAST(:shipped_batch_nos AS varchar[]),
             CAST(:quantities AS integer[]), CAST(:customer_ids AS varchar[]), CAST(:reasons AS text[]),
-            CAST(:returned_ats AS timestamptz[])
+            CAST(:returned_ats AS timestamptz[]), CAST(:complaint_ids AS uuid[])
         ) AS u(line_id, model, production_date, batch_no, shipped_batch_no, quantity, customer_id, reason,
-               returned_at)
+               returned_at, complaint_id)
         ORDER BY u.line_id
         ON CONFLICT (line_id) DO NOTHING
         RETURNING line_id, model, production_date, batch_no, shipped_batch_no, quantity, customer_id,
-                  reason, returned_at
+                  reason, returned_at, complaint_id
     ), events AS (
         INSERT INTO {platform_tables("intake").outbox.fullname} (event_id, topic, key, event_type, payload)
         SELECT e.event_id, '{ReturnRecordedV1.TOPIC}', e.model || '|' || to_char(e.production_date, 'YYYY-MM-DD'),
@@ -44,16 +46,17 @@ INSERT_NEW_LINES_AND_EVENTS = text(
         ORDER BY e.line_id
         RETURNING 1
     )
-    SELECT count(*) FROM events
+    -- Postgres runs every data-modifying CTE to completion whether or not the query reads it.
+    SELECT coalesce(array_agg(line_id), CAST(ARRAY[] AS varchar[])) FROM new_lines
     """
 )
 
 
-async def insert_new_lines_with_events(session: AsyncSession, lines: list[ReturnLineIn], pushed_by: str) -> int:
-    """Inserts the lines not seen before, each with its return.recorded event; returns how many were new."""
+async def insert_new_lines_with_events(session: AsyncSession, lines: list[ReturnLineIn], pushed_by: str) -> set[str]:
+    """Inserts the lines not seen before, each with its return.recorded event; returns the new line ids."""
     if not lines:
-        return 0
-    accepted = await session.scalar(
+        return set()
+    stored = await session.scalar(
         INSERT_NEW_LINES_AND_EVENTS,
         {
             **envelope_params(),
@@ -67,9 +70,16 @@ async def insert_new_lines_with_events(session: AsyncSession, lines: list[Return
             "customer_ids": [line.customer_id for line in lines],
             "reasons": [line.reason for line in lines],
             "returned_ats": [line.returned_at for line in lines],
+            "complaint_ids": [line.complaint_id for line in lines],
         },
     )
-    return int(accepted or 0)
+    return set(stored or ())
+
+
+async def product_complaints_among(session: AsyncSession, complaint_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these ids are product complaints intake recorded (CLS-2: a return settles one of those)."""
+    query = select(Complaint.id).where(Complaint.id.in_(complaint_ids), Complaint.kind == "product_quality")
+    return set((await session.scalars(query)).all())
 
 
 async def get(session: AsyncSession, line_id: str) -> ReturnLine | None:

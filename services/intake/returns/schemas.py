@@ -1,5 +1,6 @@
 """ERP return shapes of SPEC §8 (RET-1, RET-2)."""
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Self
 
@@ -30,6 +31,8 @@ class ReturnLineIn(BaseModel):
     customer_id: Short | None = None
     reason: Annotated[str, Field(max_length=2000)] | None = None
     returned_at: AwareDatetime | None = None
+    # CLS-2: the complaint (its id) this return settles: its pieces count once, with the complaint.
+    complaint_id: uuid.UUID | None = None
 
     @model_validator(mode="after")
     def dates_are_possible(self) -> Self:
@@ -61,10 +64,11 @@ class RejectedLine(BaseModel):
 
 
 class BatchResult(BaseModel):
-    """RET-2: exactly these three fields (SPEC §8)."""
+    """RET-2: the SPEC §8 fields, and which line ids were duplicates (each id once)."""
 
     accepted: int
     duplicates: int
+    duplicate_line_ids: list[str]
     rejected: list[RejectedLine]
 
 
@@ -78,6 +82,7 @@ class ReturnLineOut(BaseModel):
     customer_id: str | None
     reason: str | None
     returned_at: ChinaTime | None
+    complaint_id: uuid.UUID | None
     pushed_by: str
     recorded_at: ChinaTime
 

@@ -1,0 +1,25 @@
+"""Consumed classification events → the incident each complaint opened (its level and status)."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.intake.complaints import service
+from shared.consumer import Subscriptions
+from shared.events import Envelope
+from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
+
+subscriptions = Subscriptions()
+
+
+@subscriptions.on(IncidentClassifiedV1)
+async def on_incident_classified(session: AsyncSession, envelope: Envelope, incident: IncidentClassifiedV1) -> None:
+    await service.record_incident(session, incident, envelope.time)
+
+
+@subscriptions.on(IncidentEscalatedV1)
+async def on_incident_escalated(session: AsyncSession, envelope: Envelope, incident: IncidentEscalatedV1) -> None:
+    await service.record_incident(session, incident, envelope.time)
+
+
+@subscriptions.on(IncidentClosedV1)
+async def on_incident_closed(session: AsyncSession, envelope: Envelope, incident: IncidentClosedV1) -> None:
+    await service.record_incident(session, incident, envelope.time)
