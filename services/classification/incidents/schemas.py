@@ -5,9 +5,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, Field, PlainSerializer
 
 from services.classification.rules.rules import CauseCategory, Level, ProblemLevel
+from shared.inputs import Strict
 
 Reason = Annotated[str, Field(min_length=1, max_length=4000)]
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
@@ -69,10 +70,6 @@ class HistoryEntryOut(BaseModel):
 
 class HistoryOut(BaseModel):
     items: list[HistoryEntryOut]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class ReclassifyIn(Strict):

@@ -45,6 +45,9 @@ def parse_batch(body: bytes) -> list[Any]:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise Problem(400, "malformed_json", "Request body is not valid JSON", "send a JSON object") from None
+    except RecursionError:
+        # A batch is three levels deep; thousands of nested arrays are an attack, not a batch.
+        raise Problem(400, "too_deeply_nested", "Request body is not valid", "the JSON nests too deeply") from None
     if isinstance(document, dict) and isinstance(document.get("lines"), list) and len(document["lines"]) > MAX_LINES:
         raise _too_large(f"a batch has at most {MAX_LINES} lines; split it")
     try:

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from services.intake.schemas import ChinaTime
+from shared.inputs import Strict
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -17,10 +18,8 @@ FUTURE_TOLERANCE = timedelta(hours=24)
 EARLIEST_PRODUCTION = date(2000, 1, 1)
 
 
-class ReturnLineIn(BaseModel):
+class ReturnLineIn(Strict):
     """RET-1: one line as the ERP sends it; validated on its own so good lines are kept (RET-2)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     line_id: Short
     model: Short
