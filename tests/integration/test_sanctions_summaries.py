@@ -82,6 +82,10 @@ async def test_san5_closing_a_month_sums_people_and_departments_and_exports_them
     assert csv_response.content.startswith(b"\xef\xbb\xbf")
     text = csv_response.content.decode("utf-8-sig")
     assert f"{wang},王伟,采购部,50.00,500.00,0.00,-450.00,0,2" in text.splitlines()
+    departments_csv = await sanctions.get(f"/v1/summaries/{month}/departments.csv", headers=FINANCE)
+    department_lines = departments_csv.content.decode("utf-8-sig").splitlines()
+    assert department_lines[0] == "部门,奖励(元),罚款(元),赔偿(元),净额(元),人数"
+    assert "采购部,50.00,500.00,0.00,-450.00,1" in department_lines
 
     xlsx_response = await sanctions.get(f"/v1/summaries/{month}.xlsx", headers=FINANCE)
     workbook = load_workbook(io.BytesIO(xlsx_response.content))

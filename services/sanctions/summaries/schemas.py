@@ -22,6 +22,7 @@ class PersonLineOut(BaseModel):
 
 class DepartmentTotalOut(BaseModel):
     department: str
+    department_name: str
     rewards: MoneyOut
     penalties: MoneyOut
     compensation: MoneyOut
