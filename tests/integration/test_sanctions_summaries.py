@@ -75,8 +75,9 @@ async def test_san5_closing_a_month_sums_people_and_departments_and_exports_them
     assert summary["status"] == "closed"
     assert (people[wang]["rewards"], people[wang]["penalties"], people[wang]["net"]) == ("50.00", "500.00", "-450.00")
     assert (people[zhao]["penalties"], people[zhao]["compensation"]) == ("30.00", "120.50")
-    departments = {d["department"]: d for d in summary["departments"]}
+    departments = {d["department_name"]: d for d in summary["departments"]}
     assert (departments["采购部"]["net"], departments["机加部"]["net"]) == ("-450.00", "-30.00")
+    assert (departments["采购部"]["department"], departments["机加部"]["department"]) == ("purchasing", "machining")
 
     csv_response = await sanctions.get(f"/v1/summaries/{month}.csv", headers=FINANCE)
     assert csv_response.content.startswith(b"\xef\xbb\xbf")

@@ -27,7 +27,8 @@ class IncidentOut(BaseModel):
     status: str
     origin: str
     reasons: list[ReasonOut]
-    source_ids: list[str]
+    source_ids: list[str] = Field(description="the first 100 sources by id; an aggregate's return lines are paged")
+    source_count: int = Field(description="every source, return lines included")
     rule_version: int
     rate_missing: bool
     level_set_manually: bool
@@ -54,6 +55,22 @@ class IncidentOut(BaseModel):
     closing_summary: str | None
     created_at: datetime
     updated_at: datetime
+
+
+class IncidentReturnLineOut(BaseModel):
+    line_id: str
+    model: str
+    production_date: date
+    batch_no: str
+    shipped_batch_no: str
+    quantity: int
+    customer_id: str | None
+    returned_at: datetime | None
+
+
+class IncidentReturnLinePage(BaseModel):
+    items: list[IncidentReturnLineOut]
+    next_cursor: str | None = None
 
 
 class IncidentPage(BaseModel):
