@@ -102,7 +102,6 @@ def _problem_for_plain_413(scope: Scope, send: Send) -> Send:
                     "headers": [
                         (b"content-type", b"application/problem+json"),
                         (b"content-length", str(len(body)).encode()),
-                        (b"connection", b"close"),
                     ],
                 }
             )
