@@ -7,7 +7,10 @@ from sqlalchemy import Connection, MetaData, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 
-def _migrate(connection: Connection, schema: str, target_metadata: MetaData | None) -> None:
+def _migrate(connection: Connection, schema: str, role: str | None, target_metadata: MetaData | None) -> None:
+    if role is not None:
+        # What the migration creates belongs to the schema's owner, not to whoever logged in.
+        connection.execute(text(f"SET ROLE {role}"))
     connection.execute(text(f"SET search_path TO {schema}"))
     context.configure(
         connection=connection,
@@ -19,10 +22,10 @@ def _migrate(connection: Connection, schema: str, target_metadata: MetaData | No
         context.run_migrations()
 
 
-async def _run(url: str, schema: str, target_metadata: MetaData | None) -> None:
+async def _run(url: str, schema: str, role: str | None, target_metadata: MetaData | None) -> None:
     engine = create_async_engine(url)
     async with engine.begin() as connection:
-        await connection.run_sync(_migrate, schema, target_metadata)
+        await connection.run_sync(_migrate, schema, role, target_metadata)
     await engine.dispose()
 
 
@@ -30,4 +33,4 @@ def run(target_metadata: MetaData | None) -> None:
     config = context.config
     url = config.get_main_option("sqlalchemy.url")
     assert url is not None, "migrations need sqlalchemy.url"
-    asyncio.run(_run(url, config.attributes["schema"], target_metadata))
+    asyncio.run(_run(url, config.attributes["schema"], config.attributes.get("role"), target_metadata))

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.auth import TokenVerifier
 from shared.consumer import ConsumerRunner, Subscriptions
 from shared.db import create_engine, make_sessionmaker
+from shared.http.bodies import DEFAULT_MAX_BODY_BYTES, BodyGuardMiddleware
 from shared.http.middleware import RequestContextMiddleware
 from shared.http.problems import install_problem_handlers
 from shared.observability import configure_logging, health_router
@@ -98,11 +99,13 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     app = FastAPI(title=spec.title, version="1.0.0", lifespan=lifespan)
     app.state.spec = spec
     install_problem_handlers(app)
+    app.add_middleware(BodyGuardMiddleware)
     app.add_middleware(RequestContextMiddleware, service=spec.name)
 
     app.include_router(health_router(lambda: app.state.readiness))
     for router in spec.routers:
-        app.include_router(router)
+        # A route that needs a larger body declares its own max_body_size.
+        app.include_router(router, max_body_size=DEFAULT_MAX_BODY_BYTES)
     return app
 
 

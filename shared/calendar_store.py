@@ -13,7 +13,7 @@ from functools import cache
 
 from alembic import op
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import ARRAY, Column, Date, DateTime, Integer, String, Table, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,6 +23,7 @@ from shared.auth import Principal, Role, require_roles
 from shared.db import service_metadata
 from shared.events.calendar import CalendarYearLoadedV1
 from shared.http.problems import unprocessable
+from shared.inputs import Strict
 from shared.outbox import add_event
 from shared.workcalendar import WorkingCalendar, YearCalendar, library_year
 
@@ -45,7 +46,7 @@ def create_calendar_table(schema: str) -> None:
     calendar_table(schema).create(op.get_bind())
 
 
-class YearIn(BaseModel):
+class YearIn(Strict):
     holidays: list[date] = Field(max_length=366)
     makeup_workdays: list[date] = Field(default_factory=list, max_length=366)
 

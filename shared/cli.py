@@ -20,7 +20,7 @@ from shared.bootstrap import SERVICES
 from shared.events import topics
 from shared.migrations import REPO_ROOT
 from shared.replay import replay_dead_letters, replay_outbox
-from shared.settings import ServiceSettings
+from shared.settings import MigrateSettings, ServiceSettings
 from shared.stack import EmbeddedPostgres, Stack
 
 DEV_PEOPLE = {
@@ -77,11 +77,14 @@ def external_servers() -> tuple[str | None, str | None]:
 
 def cmd_migrate(_: argparse.Namespace) -> None:
     database_url, kafka = external_servers()
+    settings = MigrateSettings()
     stack = Stack(
         data_dir=REPO_ROOT / ".data",
         database_url=database_url,
         kafka_bootstrap_servers=kafka,
-        db_password=_settings().db_password.get_secret_value(),
+        db_password=settings.db_password.get_secret_value(),
+        db_passwords=settings.service_passwords(SERVICES),
+        separate_owner=settings.db_separate_owner,
     )
     try:
         stack.start_infrastructure()

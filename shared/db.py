@@ -23,6 +23,11 @@ def role_name(service: str) -> str:
     return f"qms_{service}"
 
 
+def owner_role(service: str) -> str:
+    """The role owning a service's schema where migrations are apart from the service (production)."""
+    return f"qms_{service}_owner"
+
+
 def admin_url(database_url: str) -> URL:
     return make_url(database_url).set(drivername="postgresql+asyncpg")
 

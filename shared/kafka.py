@@ -4,17 +4,36 @@ Tansu has no idempotent producer and no transactions: correctness comes from the
 inbox and the keys, never from broker features.
 """
 
+from typing import Any
+
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.helpers import create_ssl_context
 
 from shared.events import topics
 from shared.settings import KafkaSettings
 
 
+def connection_options(settings: KafkaSettings) -> dict[str, Any]:
+    """Where the brokers are and how to reach them (TLS, SASL), the same for every client."""
+    options: dict[str, Any] = {
+        "bootstrap_servers": settings.kafka_bootstrap_servers,
+        "security_protocol": settings.kafka_security_protocol,
+    }
+    if settings.kafka_security_protocol in ("SSL", "SASL_SSL"):
+        options["ssl_context"] = create_ssl_context(cafile=settings.kafka_ssl_cafile)
+    if settings.kafka_security_protocol.startswith("SASL"):
+        password = settings.kafka_sasl_password
+        options["sasl_mechanism"] = settings.kafka_sasl_mechanism or "PLAIN"
+        options["sasl_plain_username"] = settings.kafka_sasl_username
+        options["sasl_plain_password"] = password.get_secret_value() if password is not None else None
+    return options
+
+
 def make_producer(settings: KafkaSettings, client_id: str) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        **connection_options(settings),
         client_id=client_id,
         acks="all",
         enable_idempotence=False,
@@ -26,7 +45,7 @@ def make_producer(settings: KafkaSettings, client_id: str) -> AIOKafkaProducer:
 
 def make_consumer(settings: KafkaSettings, group_id: str, client_id: str) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        **connection_options(settings),
         group_id=group_id,
         client_id=client_id,
         enable_auto_commit=False,
@@ -45,7 +64,7 @@ async def log_ends(settings: KafkaSettings, partitions: list[TopicPartition]) ->
     latest, which Tansu answers with the first offset of the last record batch plus one, short of the
     end after a batch of several records."""
     probe = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        **connection_options(settings),
         client_id="qms-log-ends",
         enable_auto_commit=False,
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
@@ -65,7 +84,7 @@ async def log_ends(settings: KafkaSettings, partitions: list[TopicPartition]) ->
 async def ensure_topics(settings: KafkaSettings, names: list[str] | None = None) -> list[str]:
     """Creates the SPEC §1 topics and their dead-letter twins; existing ones are left as they are."""
     wanted = names or topics.all_with_dlq()
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers, client_id="qms-admin")
+    admin = AIOKafkaAdminClient(**connection_options(settings), client_id="qms-admin")
     await admin.start()
     try:
         existing = set(await admin.list_topics())

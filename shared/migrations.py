@@ -8,23 +8,26 @@ from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from shared.db import service_url
+from shared.db import admin_url, owner_role, service_url
 from shared.tables import outbox_channel, platform_tables
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def alembic_config(service: str, database_url: str, password: str) -> Config:
+def alembic_config(service: str, database_url: str, password: str, as_owner: bool = False) -> Config:
+    """Migrations log in as the service's role; ``as_owner``: as the administrator of ``database_url``
+    acting as the schema's owner role (the production model of ``shared.bootstrap``)."""
     config = Config()
     config.set_main_option("script_location", str(REPO_ROOT / "services" / service / "migrations"))
-    url = service_url(database_url, service, password)
+    url = admin_url(database_url) if as_owner else service_url(database_url, service, password)
     config.set_main_option("sqlalchemy.url", url.render_as_string(hide_password=False).replace("%", "%%"))
     config.attributes["schema"] = service
+    config.attributes["role"] = owner_role(service) if as_owner else None
     return config
 
 
-def upgrade(service: str, database_url: str, password: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(service, database_url, password), revision)
+def upgrade(service: str, database_url: str, password: str, revision: str = "head", as_owner: bool = False) -> None:
+    command.upgrade(alembic_config(service, database_url, password, as_owner), revision)
 
 
 def create_platform_tables(schema: str) -> None:

@@ -4,7 +4,7 @@
 because that is how operators point any service at external servers.
 """
 
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +28,12 @@ class KafkaSettings(BaseSettings):
     kafka_partitions: int = 3
     kafka_replication_factor: int = 1
     consumer_max_retries: int = 3
+    # A production cluster: TLS and/or SASL (the embedded broker speaks PLAINTEXT).
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: str | None = None
 
 
 class ServiceSettings(KafkaSettings):
@@ -40,6 +46,9 @@ class ServiceSettings(KafkaSettings):
         validation_alias=AliasChoices("QMS_DATABASE_URL", "DATABASE_URL"),
     )
     db_password: SecretStr = SecretStr("qms-dev")
+    # Production: each schema owned by a role of its own (qms_<service>_owner) that only migrations
+    # use; the service's login role gets DML on its schema, no DDL.
+    db_separate_owner: bool = False
     db_pool_size: int = 10
     jwt_secret: SecretStr = SecretStr(DEVELOPMENT_JWT_SECRET)
     jwt_jwks_url: str | None = None
@@ -78,3 +87,20 @@ def production_token_problems(secret: str, jwks_url: str | None, issuer: str | N
     if len(secret.encode()) < MIN_PRODUCTION_SECRET_BYTES:
         return [f"QMS_JWT_SECRET is shorter than {MIN_PRODUCTION_SECRET_BYTES} bytes"]
     return []
+
+
+class MigrateSettings(ServiceSettings):
+    """What ``shared.cli migrate`` reads besides: each service role's own password
+    (``QMS_DB_PASSWORD_INTAKE`` …); one left unset is ``QMS_DB_PASSWORD``."""
+
+    db_password_intake: SecretStr | None = None
+    db_password_classification: SecretStr | None = None
+    db_password_sanctions: SecretStr | None = None
+    db_password_crm: SecretStr | None = None
+
+    def service_passwords(self, services: tuple[str, ...]) -> dict[str, str]:
+        passwords = {}
+        for service in services:
+            own: SecretStr | None = getattr(self, f"db_password_{service}", None)
+            passwords[service] = (own or self.db_password).get_secret_value()
+        return passwords

@@ -193,6 +193,10 @@ class Stack:
     database_url: str | None = None
     kafka_bootstrap_servers: str | None = None
     db_password: str = "qms-dev"
+    # Each service role's own password (``db_password`` for one not named) and the production rights
+    # model (``shared.bootstrap``), for ``migrate`` against external servers.
+    db_passwords: dict[str, str] = field(default_factory=dict)
+    separate_owner: bool = False
     extra_env: dict[str, str] = field(default_factory=dict)
     postgres: EmbeddedPostgres | None = None
     broker: EmbeddedBroker | None = None
@@ -210,10 +214,11 @@ class Stack:
     def prepare(self) -> None:
         """Schemas, roles, topics and migrations; each step leaves existing things as they are."""
         assert self.database_url is not None and self.kafka_bootstrap_servers is not None
-        asyncio.run(bootstrap_database(self.database_url, dict.fromkeys(SERVICES, self.db_password)))
+        passwords = {service: self.db_passwords.get(service, self.db_password) for service in SERVICES}
+        asyncio.run(bootstrap_database(self.database_url, passwords, self.separate_owner))
         self.create_topics()
         for service in SERVICES:
-            upgrade(service, self.database_url, self.db_password)
+            upgrade(service, self.database_url, passwords[service], as_owner=self.separate_owner)
 
     def kafka_settings(self) -> KafkaSettings:
         return KafkaSettings(kafka_bootstrap_servers=self.kafka_bootstrap_servers)  # type: ignore[call-arg]

@@ -1,16 +1,17 @@
 """Shapes every crm domain shares: money in and out, bounded strings, strict input models."""
 
 from datetime import date
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import Field
 
-# Money travels as "200.00"; input may be a number or a string, at most two decimals (SPEC §8).
-MAX_MONEY = Decimal("999999999999.99")  # Numeric(14, 2)
-MoneyIn = Annotated[Decimal, Field(ge=0, le=MAX_MONEY, decimal_places=2)]
-PositiveMoneyIn = Annotated[Decimal, Field(gt=0, le=MAX_MONEY, decimal_places=2)]
-Money = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str)]
+from shared.inputs import MAX_MONEY as MAX_MONEY
+from shared.inputs import MoneyIn as MoneyIn
+from shared.inputs import MoneyOut
+from shared.inputs import PositiveMoneyIn as PositiveMoneyIn
+from shared.inputs import Strict as Strict
+
+Money = MoneyOut
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=4000)]
@@ -26,24 +27,3 @@ def parse_month(month: str) -> date:
 # Postgres text cannot hold NUL: refused as input instead of failing in the database.
 NO_NUL = r"^[^\x00]*$"
 IDENTIFIER = r"^[^\s/\x00]+$"
-
-
-def holds_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(holds_nul(item) for item in value)
-    return False
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def no_nul_characters(cls, data: Any) -> Any:
-        if holds_nul(data):
-            raise ValueError("text may not contain NUL characters")
-        return data

@@ -1,11 +1,10 @@
-"""One plain ASGI middleware: correlation id in and out, request metrics, the proxy's path prefix."""
+"""One plain ASGI middleware: correlation id in and out, request metrics, the proxy's path prefix
+(bodies are guarded in ``shared.http.bodies``)."""
 
-import json
 import re
 import time
 import uuid
 
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import context
@@ -32,49 +31,16 @@ def _forwarded_prefix(scope: Scope) -> str | None:
     return None
 
 
-class BodyTooLarge(HTTPException):
-    """Raised while the app reads the body, so FastAPI's handlers answer with a 413 problem."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"request bodies are limited to {limit} bytes")
-
-
-def declared_length(scope: Scope) -> int | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
-
-
-async def send_problem(send: Send, status: int, code: str, detail: str) -> None:
-    body = json.dumps(
-        {
-            "type": f"https://qms.example/problems/{code.replace('_', '-')}",
-            "title": "Payload too large",
-            "status": status,
-            "code": code,
-            "detail": detail,
-        }
-    ).encode()
-    headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
 class RequestContextMiddleware:
-    """Correlation id, request metrics, and a cap on request bodies (nothing huge is read into memory).
+    """Correlation id and request metrics.
 
     Behind the proxy a service is reached under ``/<service>``, which the proxy strips and names in
     ``X-Forwarded-Prefix``: as the ASGI ``root_path`` it makes ``/docs`` load its OpenAPI document, and
     "try it out" send its requests, through the same prefix."""
 
-    def __init__(self, app: ASGIApp, service: str, max_body_bytes: int = 32 * 1024 * 1024) -> None:
+    def __init__(self, app: ASGIApp, service: str) -> None:
         self.app = app
         self.service = service
-        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -95,23 +61,8 @@ class RequestContextMiddleware:
                 message["headers"] = [*message.get("headers", []), (CORRELATION_HEADER, correlation.encode())]
             await send(message)
 
-        limit = self.max_body_bytes
-        received = 0
-
-        async def receive_capped() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge(limit)
-            return message
-
         try:
-            if (declared_length(scope) or 0) > limit:
-                await send_problem(send_with_header, 413, "payload_too_large", BodyTooLarge(limit).detail)
-                return
-            await self.app(scope, receive_capped, send_with_header)
+            await self.app(scope, receive, send_with_header)
         finally:
             route = getattr(scope.get("route"), "path", "unmatched")
             method = scope["method"]

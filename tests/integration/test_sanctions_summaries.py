@@ -75,13 +75,18 @@ async def test_san5_closing_a_month_sums_people_and_departments_and_exports_them
     assert summary["status"] == "closed"
     assert (people[wang]["rewards"], people[wang]["penalties"], people[wang]["net"]) == ("50.00", "500.00", "-450.00")
     assert (people[zhao]["penalties"], people[zhao]["compensation"]) == ("30.00", "120.50")
-    departments = {d["department"]: d for d in summary["departments"]}
+    departments = {d["department_name"]: d for d in summary["departments"]}
     assert (departments["采购部"]["net"], departments["机加部"]["net"]) == ("-450.00", "-30.00")
+    assert (departments["采购部"]["department"], departments["机加部"]["department"]) == ("purchasing", "machining")
 
     csv_response = await sanctions.get(f"/v1/summaries/{month}.csv", headers=FINANCE)
     assert csv_response.content.startswith(b"\xef\xbb\xbf")
     text = csv_response.content.decode("utf-8-sig")
     assert f"{wang},王伟,采购部,50.00,500.00,0.00,-450.00,0,2" in text.splitlines()
+    departments_csv = await sanctions.get(f"/v1/summaries/{month}/departments.csv", headers=FINANCE)
+    department_lines = departments_csv.content.decode("utf-8-sig").splitlines()
+    assert department_lines[0] == "部门,奖励(元),罚款(元),赔偿(元),净额(元),人数"
+    assert "采购部,50.00,500.00,0.00,-450.00,1" in department_lines
 
     xlsx_response = await sanctions.get(f"/v1/summaries/{month}.xlsx", headers=FINANCE)
     workbook = load_workbook(io.BytesIO(xlsx_response.content))

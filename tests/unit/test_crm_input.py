@@ -10,7 +10,7 @@ CUSTOMER = {"name": "某公司", "region": {"province": "广东"}, "annual_reven
 
 
 def test_crm1_nul_character_in_text_is_refused() -> None:
-    with pytest.raises(ValidationError, match="NUL"):
+    with pytest.raises(ValidationError, match="control character"):
         CustomerIn.model_validate({**CUSTOMER, "name": "bad\x00name"})
 
 

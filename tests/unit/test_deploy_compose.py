@@ -52,7 +52,7 @@ def test_spec1_services_reach_postgres_and_kafka_through_the_settings(compose: d
 def test_services_start_only_after_migrate_succeeded(compose: dict[str, Any]) -> None:
     migrate = compose["services"]["migrate"]
     assert migrate["command"] == ["python", "-m", "shared.cli", "migrate"]
-    assert set(migrate["environment"]) >= {"DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "QMS_DB_PASSWORD"}
+    assert set(migrate["environment"]) >= {"DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS"}
     for name in SERVICES:
         assert compose["services"][name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
 
@@ -64,15 +64,40 @@ def test_kafka_runs_in_kraft_mode_without_zookeeper(compose: dict[str, Any]) -> 
     assert not any("zookeeper" in name for name in compose["services"])
 
 
-def test_spec1_postgres_init_gives_each_service_a_role_owning_only_its_schema(compose: dict[str, Any]) -> None:
-    mounts = compose["services"]["postgres"]["volumes"]
-    assert "./deploy/postgres/init:/docker-entrypoint-initdb.d:ro" in mounts
-    script = (DEPLOY / "postgres" / "init" / "10-qms-roles.sh").read_text(encoding="utf-8")
-    assert "REVOKE CREATE ON SCHEMA public FROM PUBLIC" in script
+SUBSTITUTION = re.compile(r"^\$\{([A-Z_]+):\?[^}]+\}$")
+
+
+def required_variable(value: str) -> str:
+    """The variable a setting is taken from; a literal value (a usable secret) fails."""
+    found = SUBSTITUTION.match(value)
+    assert found is not None, f"{value!r} is not a required ${{VARIABLE:?…}}"
+    return found.group(1)
+
+
+def test_spec9_each_service_logs_in_with_a_password_of_its_own(compose: dict[str, Any]) -> None:
+    variables = {
+        name: required_variable(compose["services"][name]["environment"]["QMS_DB_PASSWORD"]) for name in SERVICES
+    }
+    assert len(set(variables.values())) == len(SERVICES), variables
+    migrate = compose["services"]["migrate"]["environment"]
     for name in SERVICES:
-        assert f"CREATE SCHEMA IF NOT EXISTS {name} AUTHORIZATION qms_{name};" in script
-        assert f"REVOKE ALL ON SCHEMA {name} FROM PUBLIC;" in script
-        assert f"ALTER ROLE qms_{name} SET search_path = {name};" in script
+        assert required_variable(migrate[f"QMS_DB_PASSWORD_{name.upper()}"]) == variables[name], name
+    assert "QMS_DB_PASSWORD" not in migrate, "no password shared by every role"
+
+
+def test_spec9_no_secret_in_the_compose_file_is_a_usable_value(compose: dict[str, Any]) -> None:
+    for service in compose["services"].values():
+        environment = service.get("environment", {})
+        for variable, value in environment.items():
+            if re.search(r"PASSWORD|SECRET", variable):
+                required_variable(value)
+    assert "REPLACE-ME" not in (REPO_ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+
+
+def test_spec9_migrations_own_the_schemas_and_the_services_get_dml_only(compose: dict[str, Any]) -> None:
+    assert compose["services"]["migrate"]["environment"]["QMS_DB_SEPARATE_OWNER"] == "true"
+    for name in SERVICES:
+        assert compose["services"][name]["environment"]["QMS_DB_SEPARATE_OWNER"] == "true", name
 
 
 def test_proxy_routes_each_service_prefix_to_that_service() -> None:
@@ -98,7 +123,7 @@ def test_proxy_names_the_prefix_it_removed_for_the_docs() -> None:
 
 def test_proxy_keeps_metrics_internal() -> None:
     config = (DEPLOY / "nginx" / "default.conf").read_text(encoding="utf-8")
-    blocked = re.search(r"location ~ \^/\(([a-z|]+)\)/metrics\$ \{\s*return 404;", config)
+    blocked = re.search(r"location ~ \^/\(([a-z|]+)\)/metrics\(/\.\*\)\?\$ \{\s*return 404;", config)
     assert blocked is not None
     assert set(blocked.group(1).split("|")) == set(SERVICES)
 

@@ -1,7 +1,6 @@
 """Problem details, auth and cursors, exercised in memory through the ASGI interface."""
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import asyncpg
 import httpx
@@ -10,7 +9,6 @@ from fastapi import Depends, FastAPI
 from pydantic import BaseModel
 
 from shared.auth import CLOCK_SKEW_LEEWAY_S, Principal, Role, TokenVerifier, mint_token, require_roles
-from shared.http.middleware import RequestContextMiddleware
 from shared.http.pagination import decode_cursor, encode_cursor
 from shared.http.problems import Problem, install_problem_handlers
 from shared.settings import ServiceSettings
@@ -103,44 +101,6 @@ def test_foreign_cursor_is_a_400_problem() -> None:
     with pytest.raises(Problem) as raised:
         decode_cursor("%%%")
     assert raised.value.status == 400
-
-
-def capped_app() -> FastAPI:
-    app = FastAPI()
-    install_problem_handlers(app)
-    app.add_middleware(RequestContextMiddleware, service="test", max_body_bytes=100)
-
-    @app.post("/echo")
-    async def echo(body: dict[str, str]) -> dict[str, str]:
-        return body
-
-    return app
-
-
-async def test_body_over_the_cap_is_a_413_problem() -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=capped_app()), base_url="http://test") as client:
-        response = await client.post("/echo", json={"text": "x" * 200})
-    assert response.status_code == 413
-    assert response.json()["code"] == "payload_too_large"
-
-
-async def test_streamed_body_over_the_cap_is_a_413_problem() -> None:
-    async def chunks() -> AsyncIterator[bytes]:
-        yield b'{"text": "'
-        for _ in range(10):
-            yield b"x" * 50
-        yield b'"}'
-
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=capped_app()), base_url="http://test") as client:
-        response = await client.post("/echo", content=chunks(), headers={"content-type": "application/json"})
-    assert response.status_code == 413
-
-
-async def test_body_under_the_cap_passes_and_carries_a_correlation_id() -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=capped_app()), base_url="http://test") as client:
-        response = await client.post("/echo", json={"text": "短"}, headers={"X-Correlation-ID": "c-1"})
-    assert response.status_code == 200
-    assert response.headers["x-correlation-id"] == "c-1"
 
 
 def failing_app(error: Exception) -> FastAPI:

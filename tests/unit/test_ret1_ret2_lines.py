@@ -94,3 +94,24 @@ def test_cls2_line_naming_a_complaint_intake_does_not_have_is_rejected_with_its_
     assert [v.line_id for v in checked.valid] == ["A"]
     assert [(r.index, r.line_id) for r in checked.rejected] == [(1, "B")]
     assert "complaint_id" in checked.rejected[0].errors[0]
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x01", "\x1b", "\x7f", "\x9b"])
+def test_ret2_a_control_character_rejects_that_line_alone(character: str) -> None:
+    bad = line(line_id="ERP-2", reason=f"漏{character}水")
+    result = sort_lines([line(line_id="ERP-1"), bad, line(line_id="ERP-3")])
+    assert [v.line_id for v in result.valid] == ["ERP-1", "ERP-3"]
+    [rejected] = result.rejected
+    assert (rejected.index, rejected.line_id) == (1, "ERP-2")
+    assert rejected.errors[0].startswith("reason: text may not contain control characters")
+
+
+def test_ret2_a_line_id_with_a_control_character_is_rejected_unnamed() -> None:
+    result = sort_lines([line(line_id="ERP\x00-1")])
+    assert result.valid == []
+    assert result.rejected[0].line_id is None
+    assert result.rejected[0].errors[0].startswith("line_id: text may not contain control characters")
+
+
+def test_ret2_line_breaks_and_tabs_in_a_reason_are_text() -> None:
+    assert sort_lines([line(reason="漏水\n\t外壳破裂")]).valid[0].reason == "漏水\n\t外壳破裂"

@@ -15,11 +15,12 @@ from services.sanctions.summaries.rules import (
     check_closable,
     check_month,
     department_totals,
+    departments_csv,
     first_open_month,
     month_of,
     next_month,
+    people_csv,
     summarize,
-    to_csv,
     to_xlsx,
 )
 
@@ -112,28 +113,84 @@ def test_san5_department_totals_add_up_their_people() -> None:
             notice("E-3", "penalty", "20", department=None),
         ]
     )
-    totals = {t.department: t for t in department_totals(lines)}
+    totals = {t.department_name: t for t in department_totals(lines)}
     assert (totals["机加部"].net, totals["机加部"].people) == (Decimal("-50.00"), 2)
     assert totals["(未填部门)"].penalties == Decimal("20.00")
 
 
 def test_san5_csv_is_utf8_with_a_bom_so_excel_and_wps_read_the_chinese() -> None:
-    lines = summarize([notice("E-1", "penalty", "200")])
-    content = to_csv("2026-11", lines, department_totals(lines))
+    content = people_csv(summarize([notice("E-1", "penalty", "200")]))
 
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert rows[1][:4] == ["工号", "姓名", "部门", "奖励(元)"]
-    assert rows[2] == ["E-1", "李娜", "质量部", "0.00", "200.00", "0.00", "-200.00", "0", "1"]
-    assert rows[-1] == ["质量部", "0.00", "200.00", "0.00", "-200.00", "1"]
+    assert rows[0][:4] == ["工号", "姓名", "部门", "奖励(元)"]
+    assert rows[1] == ["E-1", "李娜", "质量部", "0.00", "200.00", "0.00", "-200.00", "0", "1"]
 
 
-def test_san5_xlsx_has_people_and_departments_with_numeric_amounts() -> None:
-    lines = summarize([notice("E-1", "penalty", "200.5"), notice("E-2", "reward", "20")])
+def test_san5_each_csv_holds_one_table_its_header_first() -> None:
+    lines = summarize([notice("E-1", "penalty", "200", department="quality"), notice("E-2", "reward", "20")])
+
+    people = list(csv.reader(io.StringIO(people_csv(lines).decode("utf-8-sig"))))
+    departments = list(csv.reader(io.StringIO(departments_csv(department_totals(lines)).decode("utf-8-sig"))))
+    assert [len(row) for row in people] == [9, 9, 9]
+    assert departments == [
+        ["部门", "奖励(元)", "罚款(元)", "赔偿(元)", "净额(元)", "人数"],
+        ["品质管理部", "0.00", "200.00", "0.00", "-200.00", "1"],
+        ["质量部", "20.00", "0.00", "0.00", "20.00", "1"],
+    ]
+
+
+def test_san5_departments_are_named_in_chinese_and_one_row_whether_given_by_id_or_name() -> None:
+    lines = summarize(
+        [
+            notice("E-1", "penalty", "50", department="machining"),
+            notice("E-2", "penalty", "20", department="机加部"),
+            notice("E-3", "reward", "100", department="administration"),
+        ]
+    )
+    totals = {(t.department, t.department_name): t.people for t in department_totals(lines)}
+    assert totals == {("machining", "机加部"): 2, ("administration", "行政管理部"): 1}
+    rows = list(csv.reader(io.StringIO(people_csv(lines).decode("utf-8-sig"))))
+    assert [row[2] for row in rows[1:]] == ["机加部", "机加部", "行政管理部"]
+
+
+def test_san5_xlsx_has_a_sheet_per_table_with_numeric_amounts_and_a_totals_row() -> None:
+    lines = summarize([notice("E-1", "penalty", "200.5"), notice("E-2", "reward", "20", department="quality")])
     workbook = load_workbook(io.BytesIO(to_xlsx("2026-11", lines, department_totals(lines))))
 
     people = list(workbook["个人汇总"].iter_rows(values_only=True))
     departments = list(workbook["部门合计"].iter_rows(values_only=True))
     assert people[1] == ("E-1", "李娜", "质量部", 0, 200.5, 0, -200.5, 0, 1)
-    assert departments[1] == ("质量部", 20, 200.5, 0, -180.5, 2)
+    assert people[-1] == ("合计", None, None, 20, 200.5, 0, -180.5, 0, 2)
+    assert departments[1:] == [
+        ("品质管理部", 20, 0, 0, 20, 1),
+        ("质量部", 0, 200.5, 0, -200.5, 1),
+        ("合计", 20, 200.5, 0, -180.5, 2),
+    ]
     assert workbook["个人汇总"]["E2"].number_format == "0.00"
+    assert workbook["部门合计"]["E4"].number_format == "0.00"
+
+
+HOSTILE = '=HYPERLINK("http://x","y")'
+
+
+@pytest.mark.parametrize("text", [HOSTILE, "+1+1", "-1+1", "@SUM(A1)", "\tcmd", "\rcmd"])
+def test_san5_csv_cells_that_would_be_evaluated_are_written_as_text(text: str) -> None:
+    lines = summarize([notice("E-1", "penalty", "200", employee_name=text, department=text)])
+
+    people = list(csv.reader(io.StringIO(people_csv(lines).decode("utf-8-sig"))))
+    departments = list(csv.reader(io.StringIO(departments_csv(department_totals(lines)).decode("utf-8-sig"))))
+    assert (people[1][1], people[1][2], departments[1][0]) == ("'" + text, "'" + text, "'" + text)
+    assert people[1][6] == "-200.00"  # an amount stays a number, negative or not
+
+
+@pytest.mark.parametrize("text", [HOSTILE, "+1+1", "-1+1", "@SUM(A1)", "\tcmd", "\rcmd"])
+def test_san5_xlsx_cells_that_would_be_evaluated_are_strings_not_formulas(text: str) -> None:
+    lines = summarize([notice(text, "penalty", "200", employee_name=text, department=text)])
+    workbook = load_workbook(io.BytesIO(to_xlsx("2026-11", lines, department_totals(lines))))
+
+    for cell in (workbook["个人汇总"]["A2"], workbook["个人汇总"]["B2"], workbook["部门合计"]["A2"]):
+        # XML reads a carriage return back as a line feed; what matters is a string cell, never a formula.
+        assert (cell.value.replace("\n", "\r"), cell.data_type) == (text, "s")
+        assert cell.quotePrefix
+    assert workbook["个人汇总"]["G2"].data_type == "n"

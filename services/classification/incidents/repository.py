@@ -1,6 +1,7 @@
 """All SQL of incidents, their sources, keys and history."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -211,30 +212,74 @@ def _key_matches_line() -> Any:
     )
 
 
+# An incident's view names at most this many of its sources; the rest are paged (return-lines).
+SOURCE_IDS_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class Sources:
+    ids: list[str]  # the first ``limit`` by id
+    count: int  # all of them
+
+
 @cache
 def _sources_statement() -> Any:
     """Built once: every incident read asks for its sources, and building the union and its cache key
-    on each call cost about 0.8 ms of CPU (measured in-process: 1.3 ms per call before, 0.5 ms after)."""
+    on each call cost about 0.8 ms of CPU (measured in-process: 1.3 ms per call before, 0.5 ms after).
+    A batch incident may aggregate tens of thousands of lines: only the first ``limit`` come back."""
     ids = bindparam("ids", type_=ARRAY(UUID(as_uuid=True)))
     explicit = select(IncidentSource.incident_id, IncidentSource.source_id).where(
         IncidentSource.incident_id == any_(ids)
     )
     lines = (
-        select(IncidentKey.incident_id, ReturnLine.line_id)
+        select(IncidentKey.incident_id, ReturnLine.line_id.label("source_id"))
         .join(ReturnLine, _key_matches_line())
         .where(IncidentKey.incident_id == any_(ids))
     )
-    return union(explicit, lines).order_by("source_id")
+    every = union(explicit, lines).subquery()
+    ranked = select(
+        every.c.incident_id,
+        every.c.source_id,
+        func.row_number().over(partition_by=every.c.incident_id, order_by=every.c.source_id).label("rank"),
+        func.count().over(partition_by=every.c.incident_id).label("total"),
+    ).subquery()
+    return (
+        select(ranked.c.incident_id, ranked.c.source_id, ranked.c.total)
+        .where(ranked.c.rank <= bindparam("limit"))
+        .order_by(ranked.c.incident_id, ranked.c.rank)
+    )
 
 
-async def sources_of(session: AsyncSession, incident_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+async def sources_of(
+    session: AsyncSession, incident_ids: list[uuid.UUID], limit: int = SOURCE_IDS_SHOWN
+) -> dict[uuid.UUID, Sources]:
     """Complaints and reports linked one by one, and for an aggregate incident every return line of its
-    keys (CLS-2: the sources grow with the aggregate without a write per line)."""
-    rows = await session.execute(_sources_statement(), {"ids": incident_ids})
+    keys (CLS-2: the sources grow with the aggregate without a write per line): the first ``limit`` of
+    them by id, and how many there are."""
+    rows = await session.execute(_sources_statement(), {"ids": incident_ids, "limit": limit})
     found: dict[uuid.UUID, list[str]] = {incident_id: [] for incident_id in incident_ids}
-    for incident_id, source_id in rows:
+    counts: dict[uuid.UUID, int] = dict.fromkeys(incident_ids, 0)
+    for incident_id, source_id, total in rows:
         found[incident_id].append(source_id)
-    return found
+        counts[incident_id] = total
+    return {incident_id: Sources(found[incident_id], counts[incident_id]) for incident_id in incident_ids}
+
+
+async def return_lines(
+    session: AsyncSession, incident_id: uuid.UUID, after: str | None, limit: int
+) -> list[ReturnLine]:
+    """The return lines an aggregate incident counts, by line id, after ``after``."""
+    query = (
+        select(ReturnLine)
+        .join(IncidentKey, _key_matches_line())
+        .where(IncidentKey.incident_id == incident_id)
+        .distinct()
+        .order_by(ReturnLine.line_id)
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(ReturnLine.line_id > after)
+    return list((await session.scalars(query)).all())
 
 
 async def add_history(

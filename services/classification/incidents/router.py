@@ -14,6 +14,8 @@ from services.classification.incidents.schemas import (
     HistoryOut,
     IncidentOut,
     IncidentPage,
+    IncidentReturnLineOut,
+    IncidentReturnLinePage,
     ProblemLevelIn,
     ReclassifyIn,
 )
@@ -79,6 +81,28 @@ async def get_incident(
 async def _out(session: AsyncSession, incident: Incident) -> IncidentOut:
     sources = await repository.sources_of(session, [incident.id])
     return service.to_out(incident, sources[incident.id])
+
+
+@router.get("/{incident_id}/return-lines", response_model=IncidentReturnLinePage)
+async def list_return_lines(
+    incident_id: uuid.UUID,
+    cursor: str | None = Query(None, max_length=500),
+    limit: int = Query(100, ge=1, le=500),
+    _: Principal = Depends(require_roles(*READERS)),
+    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
+) -> IncidentReturnLinePage:
+    """CLS-2: the return lines an aggregate incident counts, a page at a time (its view names the first
+    100 of its sources and how many there are)."""
+    after = decode_keyset(cursor, str)
+    async with sessions() as session:
+        if await repository.get(session, incident_id) is None:
+            raise not_found("incident", str(incident_id))
+        lines = await repository.return_lines(session, incident_id, after[0] if after else None, limit + 1)
+    page, more = lines[:limit], len(lines) > limit
+    return IncidentReturnLinePage(
+        items=[IncidentReturnLineOut.model_validate(line, from_attributes=True) for line in page],
+        next_cursor=encode_cursor([page[-1].line_id]) if more else None,
+    )
 
 
 @router.get("/{incident_id}/history", response_model=HistoryOut)

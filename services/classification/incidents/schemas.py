@@ -5,9 +5,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, Field, PlainSerializer
 
 from services.classification.rules.rules import CauseCategory, Level, ProblemLevel
+from shared.inputs import Strict
 
 Reason = Annotated[str, Field(min_length=1, max_length=4000)]
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
@@ -26,7 +27,8 @@ class IncidentOut(BaseModel):
     status: str
     origin: str
     reasons: list[ReasonOut]
-    source_ids: list[str]
+    source_ids: list[str] = Field(description="the first 100 sources by id; an aggregate's return lines are paged")
+    source_count: int = Field(description="every source, return lines included")
     rule_version: int
     rate_missing: bool
     level_set_manually: bool
@@ -55,6 +57,22 @@ class IncidentOut(BaseModel):
     updated_at: datetime
 
 
+class IncidentReturnLineOut(BaseModel):
+    line_id: str
+    model: str
+    production_date: date
+    batch_no: str
+    shipped_batch_no: str
+    quantity: int
+    customer_id: str | None
+    returned_at: datetime | None
+
+
+class IncidentReturnLinePage(BaseModel):
+    items: list[IncidentReturnLineOut]
+    next_cursor: str | None = None
+
+
 class IncidentPage(BaseModel):
     items: list[IncidentOut]
     next_cursor: str | None = None
@@ -69,10 +87,6 @@ class HistoryEntryOut(BaseModel):
 
 class HistoryOut(BaseModel):
     items: list[HistoryEntryOut]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class ReclassifyIn(Strict):

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.incidents import repository
 from services.classification.incidents.models import Incident
+from services.classification.incidents.repository import Sources
 from services.classification.incidents.rules import RATED_KINDS, merged_reasons, report_facts, reported_facts
 from services.classification.incidents.schemas import IncidentOut
 from services.classification.metrics import INCIDENTS_OPENED
@@ -80,7 +81,7 @@ async def open_for_complaints(session: AsyncSession, complaints: list[ComplaintR
     await add_events(
         session,
         [
-            classified_event(incident, [complaint.complaint_id])
+            classified_event(incident, Sources([complaint.complaint_id], 1))
             for incident, complaint in zip(incidents, fresh, strict=True)
         ],
     )
@@ -100,8 +101,9 @@ async def close_for_finished_complaint(session: AsyncSession, change: ComplaintS
     await repository.record_finished_complaint(session, change.complaint_id, change.to_status, change.changed_at)
     for incident in await repository.open_incidents_of_source(session, change.complaint_id):
         detail = {"complaint_id": change.complaint_id, "complaint_status": change.to_status, "reason": change.reason}
-        sources = (await repository.sources_of(session, [incident.id]))[incident.id]
-        others = [source for source in sources if source != change.complaint_id]
+        sources = (await repository.sources_of(session, [incident.id], EVENT_SOURCE_IDS))[incident.id]
+        # An incident of more sources than an event names aggregates returns: it needs its 归零 anyway.
+        others = [source for source in sources.ids if source != change.complaint_id]
         still_open = sorted(set(others) - await repository.finished_complaints(session, others))
         needs_zeroing = zeroing_required(incident.level, incident.problem_level)
         if needs_zeroing or still_open:
@@ -166,7 +168,7 @@ async def open_for_report(session: AsyncSession, report: IncidentReportFiledV1) 
     )
     if report.kind == "supplier_material":
         await suppliers_service.open_issue(session, incident.id, report)
-    await add_event(session, classified_event(incident, [report.report_id]))
+    await add_event(session, classified_event(incident, Sources([report.report_id], 1)))
     count_when_committed(INCIDENTS_OPENED.labels("incident_report", incident.level))
     return incident
 
@@ -288,22 +290,22 @@ async def set_cause(
 
 async def publish_change(session: AsyncSession, incident: Incident, previous_level: str) -> None:
     """A higher level is an escalation (IncidentEscalatedV1); anything else a new classification."""
-    sources = (await repository.sources_of(session, [incident.id]))[incident.id]
+    sources = (await repository.sources_of(session, [incident.id], EVENT_SOURCE_IDS))[incident.id]
     if is_escalation(previous_level, incident.level):
         await add_event(session, escalated_event(incident, sources, previous_level))
     else:
         await add_event(session, classified_event(incident, sources))
 
 
-def event_fields(incident: Incident, source_ids: list[str]) -> dict[str, Any]:
+def event_fields(incident: Incident, sources: Sources) -> dict[str, Any]:
     return {
         "incident_id": str(incident.id),
         "level": incident.level,
         "problem_level": incident.problem_level,
         "status": incident.status,
         "reasons": incident.reasons,
-        "source_ids": source_ids[:EVENT_SOURCE_IDS],
-        "source_count": len(source_ids),
+        "source_ids": sources.ids[:EVENT_SOURCE_IDS],
+        "source_count": sources.count,
         "rule_version": incident.rule_version,
         "model": incident.model,
         "production_date": incident.production_date,
@@ -317,22 +319,23 @@ def event_fields(incident: Incident, source_ids: list[str]) -> dict[str, Any]:
     }
 
 
-def classified_event(incident: Incident, source_ids: list[str]) -> IncidentClassifiedV1:
-    return IncidentClassifiedV1(**event_fields(incident, source_ids), classified_at=incident.updated_at)
+def classified_event(incident: Incident, sources: Sources) -> IncidentClassifiedV1:
+    return IncidentClassifiedV1(**event_fields(incident, sources), classified_at=incident.updated_at)
 
 
-def escalated_event(incident: Incident, source_ids: list[str], previous_level: str) -> IncidentEscalatedV1:
+def escalated_event(incident: Incident, sources: Sources, previous_level: str) -> IncidentEscalatedV1:
     return IncidentEscalatedV1(
-        **event_fields(incident, source_ids), previous_level=previous_level, escalated_at=incident.updated_at
+        **event_fields(incident, sources), previous_level=previous_level, escalated_at=incident.updated_at
     )
 
 
-def to_out(incident: Incident, source_ids: list[str]) -> IncidentOut:
+def to_out(incident: Incident, sources: Sources) -> IncidentOut:
     fields = {c.key: getattr(incident, c.key) for c in Incident.__table__.columns}
     return IncidentOut.model_validate(
         {
             **fields,
-            "source_ids": source_ids,
+            "source_ids": sources.ids,
+            "source_count": sources.count,
             "zeroing_required": zeroing_required(incident.level, incident.problem_level),
         }
     )

@@ -284,7 +284,9 @@ def _update_observed(incident: Incident, observed: dict[str, Any], at: datetime)
 
 async def _publish(session: AsyncSession, batch: _Batch, incident: Incident, previous_level: str | None) -> None:
     await session.flush()
-    sources = (await incidents_repository.sources_of(session, [incident.id]))[incident.id]
+    sources = (await incidents_repository.sources_of(session, [incident.id], incidents_service.EVENT_SOURCE_IDS))[
+        incident.id
+    ]
     if previous_level is not None and is_escalation(previous_level, incident.level):
         batch.events.append(incidents_service.escalated_event(incident, sources, previous_level))
     else:
@@ -296,5 +298,6 @@ async def _publish_opened(session: AsyncSession, batch: _Batch, incidents: list[
     if not incidents:
         return
     await session.flush()
-    sources = await incidents_repository.sources_of(session, [incident.id for incident in incidents])
+    opened = [incident.id for incident in incidents]
+    sources = await incidents_repository.sources_of(session, opened, incidents_service.EVENT_SOURCE_IDS)
     batch.events.extend(incidents_service.classified_event(incident, sources[incident.id]) for incident in incidents)

@@ -5,20 +5,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, Field, PlainSerializer, model_validator
 
 from services.classification.rules.rules import PRESETS, CauseCategory
+from shared.inputs import MoneyIn, Strict
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 Note = Annotated[str, Field(min_length=1, max_length=4000)]
-Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2)]
+Money = MoneyIn
 Hours = Annotated[Decimal, Field(gt=0, le=1000, max_digits=8, decimal_places=2)]
 Count = Annotated[int, Field(ge=1, le=1_000_000_000)]
 Number = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class ThresholdsIn(Strict):

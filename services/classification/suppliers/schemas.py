@@ -5,16 +5,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, PlainSerializer, model_validator
 
 from services.classification.suppliers.rules import ConcessionKind, Disposition, disposition_is_consistent
+from shared.inputs import Strict
 
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
 Note = Annotated[str, Field(min_length=1, max_length=4000)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class DispositionIn(Strict):

@@ -3,15 +3,12 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from services.classification.zeroing.rules import EmergencyTrigger
+from shared.inputs import Strict
 
 Note = Annotated[str, Field(min_length=1, max_length=4000)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class TriggerIn(Strict):

@@ -192,7 +192,9 @@ async def close(session: AsyncSession, incident_id: uuid.UUID, payload: CloseIn,
     await incidents_repository.add_history(
         session, incident.id, "closed", principal.sub, {"summary": payload.summary}, at
     )
-    sources = (await incidents_repository.sources_of(session, [incident.id]))[incident.id]
+    sources = (await incidents_repository.sources_of(session, [incident.id], incidents_service.EVENT_SOURCE_IDS))[
+        incident.id
+    ]
     await add_event(
         session,
         IncidentClosedV1(

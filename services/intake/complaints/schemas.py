@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from services.intake.schemas import ChinaTime
+from shared.inputs import Strict
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
@@ -47,10 +48,6 @@ class ComplaintStatus(StrEnum):
     VISITED = "visited"
     CLOSED = "closed"
     REJECTED = "rejected"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Complainant(Strict):

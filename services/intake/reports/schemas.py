@@ -6,10 +6,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, PlainSerializer, model_validator
 
 from services.intake.reports.rules import ReportFacts, report_problems
 from services.intake.schemas import ChinaTime
+from shared.inputs import MoneyIn, Strict
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
@@ -50,15 +51,13 @@ class DefectType(StrEnum):
     PERFORMANCE = "performance"
 
 
-class ReportIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ReportIn(Strict):
     kind: ReportKind
     model: Short
     quantity: Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
     production_line: Short | None = None
     shift: Short | None = None
-    loss_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Decimal("0.00")
+    loss_amount: MoneyIn = Decimal("0.00")
     personal_injury: bool | None = None
     reputation_impact: bool | None = None
     cause_category: CauseCategory | None = None

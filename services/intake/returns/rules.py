@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.intake.returns.schemas import RejectedLine, ReturnLineIn
+from shared.inputs import control_character_error
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,11 @@ def _message(error: Any) -> str:
 
 
 def _line_id_of(raw: Any) -> str | None:
+    """The line's id to name it by, unless the id itself is what is wrong with it (a control character
+    could not even be kept with the stored response)."""
     if isinstance(raw, dict) and isinstance(raw.get("line_id"), str):
-        return str(raw["line_id"])[:200]
+        line_id = str(raw["line_id"])[:200]
+        return None if control_character_error(line_id) else line_id
     return None
 
 

@@ -7,20 +7,20 @@ from typing import Annotated, Any, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from services.intake.schemas import ChinaTime
+from shared.inputs import Strict
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 
 MAX_LINES = 10_000
-# Far above 10,000 well-formed lines (about 300 bytes each), far below what would hurt the service.
-MAX_BODY_BYTES = 16 * 1024 * 1024
+# 10,000 lines of about 300 bytes each (a short Chinese reason included) are about 3 MiB: 8 MiB leaves
+# room for longer reasons and stays far below what would hurt the service.
+MAX_BODY_BYTES = 8 * 1024 * 1024
 FUTURE_TOLERANCE = timedelta(hours=24)
 EARLIEST_PRODUCTION = date(2000, 1, 1)
 
 
-class ReturnLineIn(BaseModel):
+class ReturnLineIn(Strict):
     """RET-1: one line as the ERP sends it; validated on its own so good lines are kept (RET-2)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     line_id: Short
     model: Short

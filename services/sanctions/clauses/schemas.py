@@ -4,26 +4,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import BaseModel, Field, PlainSerializer
 
 from services.sanctions.clauses.rules import Kind, RuleKind, money
+from shared.inputs import PlainMoney, money_schema
+from shared.inputs import Strict as Strict
 
-MoneyIn = Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2)]
+MAX_CLAUSE_AMOUNT = Decimal(10_000_000)
+MoneyIn = Annotated[
+    Decimal,
+    PlainMoney,
+    Field(ge=0, le=MAX_CLAUSE_AMOUNT, decimal_places=2),
+    money_schema(ge=Decimal(0), le=MAX_CLAUSE_AMOUNT),
+]
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda value: str(money(value)), return_type=str)]
 ClauseCode = Annotated[str, Field(pattern=r"^\d{1,2}(\.\d{1,3}){1,5}$", max_length=20)]
 VariantName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def no_nul_characters(cls, value: object) -> object:
-        """Postgres text cannot hold NUL; refuse it here rather than fail in the database."""
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL characters are not allowed")
-        return value
 
 
 class AmountRuleOut(BaseModel):

@@ -17,21 +17,43 @@ Month = Path(pattern=rules.MONTH_PATTERN)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _download(month: str, extension: str) -> dict[str, str]:
-    filename = f"sanctions-summary-{month}.{extension}"
+def _download(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
-@router.get("/{month}.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+CSV_RESPONSES: dict[int | str, dict[str, object]] = {200: {"content": {"text/csv": {}}}}
+
+
+@router.get("/{month}.csv", response_class=Response, responses=CSV_RESPONSES)
 async def summary_csv(
     month: str = Month,
     _: Principal = Depends(require_roles(*READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> Response:
+    """SAN-5: the month per person, one table (the departments are a file of their own)."""
     async with sessions() as session:
         lines, _view = await service.summary(session, month)
-    content = rules.to_csv(month, lines, rules.department_totals(lines))
-    return Response(content, media_type="text/csv; charset=utf-8", headers=_download(month, "csv"))
+    return Response(
+        rules.people_csv(lines),
+        media_type="text/csv; charset=utf-8",
+        headers=_download(f"sanctions-summary-{month}.csv"),
+    )
+
+
+@router.get("/{month}/departments.csv", response_class=Response, responses=CSV_RESPONSES)
+async def departments_csv(
+    month: str = Month,
+    _: Principal = Depends(require_roles(*READERS)),
+    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
+) -> Response:
+    """SAN-5: the month per department, one table."""
+    async with sessions() as session:
+        lines, _view = await service.summary(session, month)
+    return Response(
+        rules.departments_csv(rules.department_totals(lines)),
+        media_type="text/csv; charset=utf-8",
+        headers=_download(f"sanctions-summary-{month}-departments.csv"),
+    )
 
 
 @router.get("/{month}.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
@@ -43,7 +65,7 @@ async def summary_xlsx(
     async with sessions() as session:
         lines, _view = await service.summary(session, month)
     content = rules.to_xlsx(month, lines, rules.department_totals(lines))
-    return Response(content, media_type=XLSX, headers=_download(month, "xlsx"))
+    return Response(content, media_type=XLSX, headers=_download(f"sanctions-summary-{month}.xlsx"))
 
 
 @router.get("/{month}", response_model=SummaryOut)

@@ -35,6 +35,7 @@ class PersonLineOut(BaseModel):
 
 class DepartmentTotalOut(BaseModel):
     department: str
+    department_name: str
     rewards: MoneyOut
     penalties: MoneyOut
     compensation: MoneyOut
