@@ -38,6 +38,9 @@ EVENTS_DEAD_LETTERED = Counter(
 EVENTS_IGNORED = Counter(
     "qms_events_ignored_total", "Events of a known type a consumer does not subscribe to", ["service", "topic"]
 )
+ROWS_PRUNED = Counter(
+    "qms_retention_pruned_total", "Platform rows deleted once older than the retention", ["service", "table"]
+)
 # Counts a consumer transaction made, waiting for its commit (None: no consumer transaction here).
 _uncommitted: ContextVar[list[tuple[Counter, float]] | None] = ContextVar("qms_uncommitted_counts", default=None)
 
