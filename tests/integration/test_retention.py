@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+import httpx
 import pytest
 from sqlalchemy import make_url
 
@@ -17,7 +18,7 @@ from shared.migrations import upgrade
 from shared.retention import prune_once
 from shared.settings import ServiceSettings
 from shared.stack import Stack
-from tests.support import service_connection
+from tests.support import eventually, service_connection
 
 pytestmark = pytest.mark.integration
 
@@ -115,3 +116,15 @@ async def test_spec9_idempotency_keys_older_than_retention_are_pruned(stack: Sta
         left = [row["key"] for row in await conn.fetch("SELECT key FROM classification.idempotency_keys")]
     assert counts["idempotency_keys"] == 1
     assert left == ["recent"]
+
+
+@pytest.mark.parametrize("service", ["intake", "classification", "sanctions", "crm"])
+async def test_spec9_every_service_runs_its_retention_job(stack: Stack, service: str) -> None:
+    """The job starts with the service: its first prune, a minute after start, shows on /metrics."""
+    series = f'qms_retention_pruned_total{{service="{service}",table="inbox"}}'
+
+    async def pruned_once() -> bool:
+        async with httpx.AsyncClient(base_url=stack.services[service].url, timeout=10) as client:
+            return series in (await client.get("/metrics")).text
+
+    assert await eventually(pruned_once, timeout=150, interval=1)
