@@ -15,11 +15,17 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from shared.auth import Role, require_roles
 from shared.events import topics
 from shared.http.pagination import decode_cursor, encode_cursor, invalid_cursor
-from shared.http.problems import Problem, not_found, unprocessable
+from shared.http.problems import PROBLEM_JSON, Problem, not_found, unprocessable
 from shared.replay import DeadLetterView, list_dead_letters, replay_dead_letter, replay_dead_letters
 from shared.settings import KafkaSettings
 
 T = TypeVar("T")
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """The problem answers a route gives, for its OpenAPI document."""
+    return {status: {"description": "problem details", "content": {PROBLEM_JSON: {}}} for status in statuses}
+
 
 # Reading a dead-letter topic or replaying it waits this long for the broker before answering 503.
 BROKER_TIMEOUT_S = 30.0
@@ -110,7 +116,7 @@ def dead_letters_router() -> APIRouter:
     router = APIRouter(prefix="/v1/ops/dead-letters", tags=["operations"])
     ops = Depends(require_roles(Role.OPS))
 
-    @router.get("", dependencies=[ops])
+    @router.get("", dependencies=[ops], responses=problems(400, 401, 403, 422, 503))
     async def list_letters(
         request: Request,
         topic: Annotated[str | None, Query(max_length=200)] = None,
@@ -124,7 +130,7 @@ def dead_letters_router() -> APIRouter:
             items=[out(letter) for letter in page.letters], next_cursor=cursor_of(page.next_positions)
         )
 
-    @router.post("/replay", dependencies=[ops])
+    @router.post("/replay", dependencies=[ops], responses=problems(401, 403, 404, 422, 503))
     async def replay(request: Request, body: ReplayIn) -> ReplayOut:
         topic = read_by_this_service(request, body.topic)
         settings: KafkaSettings = request.app.state.settings
