@@ -4,12 +4,19 @@ primary key ``(consumer, event_id)``), and offsets are committed only after that
 redelivered event changes nothing.
 
 A handler that keeps failing after bounded retries sends its message to ``<topic>.dlq`` with the
-error, and the consumer moves on. Rebalances and UNKNOWN_MEMBER_ID only make it rejoin, never die.
+error, and the consumer moves on; so does a message that is no event, or an event of a type or version
+the registry does not know. The inbox keeps a dead-lettered event as failed, so its replay is applied.
+Dead letters are decided inside the transaction and produced once it committed: a batch rolled back
+and applied again produces none twice. Transient database errors (deadlock, lock timeout, the database
+away) are retried in a fresh transaction with backoff, never dead-lettered. An event of a known type
+the consumer does not subscribe to is ignored and counted as such. Rebalances and UNKNOWN_MEMBER_ID
+only make it rejoin, never die.
 """
 
 import asyncio
 import contextlib
 import logging
+import re
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Iterator
@@ -32,12 +39,14 @@ from shared.observability import (
     EVENTS_DEAD_LETTERED,
     EVENTS_DUPLICATE,
     EVENTS_FAILED,
+    EVENTS_IGNORED,
     count_when_committed,
     counted_on_commit,
     uncounted_on_error,
 )
 from shared.settings import ServiceSettings
 from shared.tables import platform_tables
+from shared.transient import is_transient
 
 log = logging.getLogger("qms.consumer")
 
@@ -51,6 +60,7 @@ class Incoming:
     envelope: Envelope | None = None
     data: EventData | None = None
     error: str | None = None
+    reason: str | None = None
 
     def pair(self) -> tuple[Envelope, Any]:
         """What a batch handler receives of a decoded event."""
@@ -90,19 +100,50 @@ class Subscriptions:
         return sorted({REGISTRY[event_type].TOPIC for event_type in self.types()})
 
 
+# Why a message went to its dead-letter topic: the ``reason`` label of qms_events_dead_lettered_total.
+UNDECODABLE = "undecodable"
+UNKNOWN_TYPE = "unknown_type"
+UNKNOWN_VERSION = "unknown_version"
+HANDLER_FAILED = "handler_failed"
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A message decided to go to its dead-letter topic; produced only once the decision is final."""
+
+    record: ConsumerRecord[bytes, bytes]
+    error: str
+    reason: str
+
+
+def unversioned(event_type: str) -> str:
+    return re.sub(r"\.v\d+$", "", event_type)
+
+
+def unknown_event(event_type: str) -> tuple[str, str]:
+    """The reason and error of an event type the registry lacks: a version of a known event, or nothing
+    known at all."""
+    if unversioned(event_type) in {unversioned(known) for known in REGISTRY}:
+        return UNKNOWN_VERSION, f"unknown version of a known event type: {event_type}"
+    return UNKNOWN_TYPE, f"unknown event type: {event_type}"
+
+
 def decode(record: ConsumerRecord[bytes, bytes]) -> Incoming:
     incoming = Incoming(record)
     try:
         incoming.envelope = Envelope.model_validate_json(record.value or b"")
     except ValidationError as exc:
         incoming.error = f"not a CloudEvents envelope: {exc.errors(include_url=False)[:3]}"
+        incoming.reason = UNDECODABLE
         return incoming
     if incoming.envelope.type not in REGISTRY:
+        incoming.reason, incoming.error = unknown_event(incoming.envelope.type)
         return incoming
     try:
         incoming.data = parse_data(incoming.envelope)
     except ValidationError as exc:
         incoming.error = f"invalid data for {incoming.envelope.type}: {exc.errors(include_url=False)[:3]}"
+        incoming.reason = UNDECODABLE
     return incoming
 
 
@@ -110,6 +151,10 @@ COMMIT_INTERVAL_S = 1.0
 STALL_WINDOW_S = 10.0
 UNASSIGNED_WINDOW_S = 60.0
 START_TIMEOUT_S = 30.0
+# A transient error retries the batch in a fresh transaction this many times, the pause doubling from
+# the first; after that the batch is rewound and fetched again (never dead-lettered).
+TRANSIENT_ATTEMPTS = 5
+TRANSIENT_FIRST_PAUSE_S = 0.05
 
 
 class ConsumerStalled(RuntimeError):
@@ -125,10 +170,13 @@ class BatchNotApplied(RuntimeError):
 @cache
 def _inbox_claim(schema: str) -> TextClause:
     return text(
-        f"INSERT INTO {schema}.inbox (consumer, event_id, event_type) "
+        f"INSERT INTO {schema}.inbox AS seen (consumer, event_id, event_type) "
         "SELECT :consumer, ids.event_id, ids.event_type "
         "FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[])) AS ids(event_id, event_type) "
-        "ON CONFLICT DO NOTHING RETURNING event_id"
+        # A row left by a dead-lettered attempt is claimed again: the inbox remembers that the event
+        # failed, so its replay is applied (SPEC §9). An applied one stays a duplicate.
+        "ON CONFLICT (consumer, event_id) DO UPDATE SET outcome = 'applied', processed_at = now() "
+        "WHERE seen.outcome = 'dead_lettered' RETURNING event_id"
     )
 
 
@@ -370,35 +418,58 @@ class ConsumerRunner:
             CONSUMER_LAG.labels(self.name, tp.topic, str(tp.partition)).set(max(highwater - next_offset, 0))
 
     async def apply(self, tp: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]) -> None:
-        """Applies one fetched batch of one partition in one transaction."""
+        """Applies one fetched batch of one partition in one transaction, then produces its dead letters."""
         incoming = [decode(record) for record in records]
-        for item in incoming:
-            if item.error is not None:
-                await self._dead_letter(item, item.error)
+        letters = [DeadLetter(item.record, item.error, item.reason or UNDECODABLE) for item in incoming if item.error]
         subscribed = self.subscriptions.types()
-        wanted = [
-            item
-            for item in incoming
-            if item.error is None and item.envelope is not None and item.envelope.type in subscribed
-        ]
-        if not wanted:
-            return
+        decoded = [item for item in incoming if item.error is None and item.envelope is not None]
+        wanted = [item for item in decoded if item.envelope is not None and item.envelope.type in subscribed]
+        duplicates = 0
+        if wanted:
+            failed, duplicates = await self._apply_retrying_transient(tp, wanted)
+            letters = sorted([*letters, *failed], key=lambda letter: letter.record.offset)
+        await self._send_dead_letters(letters)
+        EVENTS_DUPLICATE.labels(self.name, tp.topic).inc(duplicates)
+        EVENTS_IGNORED.labels(self.name, tp.topic).inc(len(decoded) - len(wanted))
+
+    async def _apply_retrying_transient(
+        self, tp: TopicPartition, wanted: list[Incoming]
+    ) -> tuple[list[DeadLetter], int]:
+        """A transient error takes the transaction with it; the batch is tried again in a fresh one."""
+        pause = TRANSIENT_FIRST_PAUSE_S
+        for attempt in range(1, TRANSIENT_ATTEMPTS + 1):
+            try:
+                return await self._apply_in_transaction(tp, wanted)
+            except Exception as exc:
+                if not is_transient(exc) or attempt == TRANSIENT_ATTEMPTS:
+                    raise
+                log.warning("batch of %s on %s met a transient error, trying again: %s", len(wanted), tp, exc)
+                await self._pause(pause)
+                pause *= 2
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _apply_in_transaction(self, tp: TopicPartition, wanted: list[Incoming]) -> tuple[list[DeadLetter], int]:
+        """The dead letters the committed transaction decided, and how many events the inbox dropped."""
         try:
             with counted_on_commit():
                 async with self.sessions() as session, session.begin():
                     fresh = await self._claim_in_inbox(session, wanted)
                     await self._apply_without_savepoints(session, fresh)
                     count_when_committed(EVENTS_CONSUMED.labels(self.name, tp.topic), len(fresh))
-        except Exception:
+            return [], len(wanted) - len(fresh)
+        except Exception as exc:
+            if is_transient(exc):
+                raise
             # Some event failed and took the whole transaction with it: the batch is applied again with a
             # savepoint per event, so the failing one is retried and dead-lettered alone. Savepoints only
             # on this path: they were two extra round trips per event on every batch.
             log.warning("batch of %s on %s failed; applying it event by event", len(wanted), tp, exc_info=True)
-            with counted_on_commit():
-                async with self.sessions() as session, session.begin():
-                    fresh = await self._claim_in_inbox(session, wanted)
-                    await self._apply_fresh(session, tp.topic, fresh)
-        EVENTS_DUPLICATE.labels(self.name, tp.topic).inc(len(wanted) - len(fresh))
+        letters: list[DeadLetter] = []
+        with counted_on_commit():
+            async with self.sessions() as session, session.begin():
+                fresh = await self._claim_in_inbox(session, wanted)
+                await self._apply_fresh(session, tp.topic, fresh, letters)
+        return letters, len(wanted) - len(fresh)
 
     async def _apply_without_savepoints(self, session: AsyncSession, fresh: list[Incoming]) -> None:
         for event_type, run in runs_of_one_type(fresh):
@@ -432,30 +503,36 @@ class ConsumerRunner:
         claimed = {row.event_id for row in rows}
         return [item for event_id, item in by_id.items() if event_id in claimed]
 
-    async def _apply_fresh(self, session: AsyncSession, topic: str, fresh: list[Incoming]) -> None:
+    async def _apply_fresh(
+        self, session: AsyncSession, topic: str, fresh: list[Incoming], letters: list[DeadLetter]
+    ) -> None:
         """Applies in partition order: consecutive events of one batch-handled type go in one call,
         so a later event of another type (a complaint's rejection after its receipt) sees them."""
         for event_type, run in runs_of_one_type(fresh):
             if event_type in self.subscriptions.batch_handlers:
-                await self._apply_group(session, topic, event_type, run)
+                await self._apply_group(session, topic, event_type, run, letters)
             else:
                 for item in run:
-                    await self._apply_one(session, topic, item)
+                    await self._apply_one(session, topic, item, letters)
 
-    async def _apply_group(self, session: AsyncSession, topic: str, event_type: str, items: list[Incoming]) -> None:
+    async def _apply_group(
+        self, session: AsyncSession, topic: str, event_type: str, items: list[Incoming], letters: list[DeadLetter]
+    ) -> None:
         handler = self.subscriptions.batch_handlers[event_type]
         try:
             with uncounted_on_error():
                 async with session.begin_nested():
                     await handler(session, [item.pair() for item in items])
             count_when_committed(EVENTS_CONSUMED.labels(self.name, topic), len(items))
-        except Exception:
+        except Exception as exc:
+            if is_transient(exc):
+                raise
             # One bad event must not stop the others: apply them one by one to find it.
             log.warning("batch of %s failed; applying one by one", event_type, exc_info=True)
             for item in items:
-                await self._apply_one(session, topic, item)
+                await self._apply_one(session, topic, item, letters)
 
-    async def _apply_one(self, session: AsyncSession, topic: str, item: Incoming) -> None:
+    async def _apply_one(self, session: AsyncSession, topic: str, item: Incoming, letters: list[DeadLetter]) -> None:
         assert item.envelope is not None
         envelope, data = item.envelope, item.data
         handler = self.subscriptions.handlers.get(envelope.type)
@@ -472,26 +549,37 @@ class ConsumerRunner:
                 return
             except Exception as exc:
                 EVENTS_FAILED.labels(self.name, topic).inc()
+                if is_transient(exc):
+                    # Not the handler's fault: the whole batch is tried again in a fresh transaction.
+                    raise
                 error = "".join(traceback.format_exception_only(exc)).strip()
                 log.warning("handler for %s failed on %s: %s", envelope.type, envelope.id, error)
-        await self._dead_letter(item, error)
+        letters.append(DeadLetter(item.record, error, HANDLER_FAILED))
         await session.execute(
             self.inbox.update()
             .where(self.inbox.c.consumer == self.name, self.inbox.c.event_id == envelope.id)
             .values(outcome="dead_lettered")
         )
 
-    async def _dead_letter(self, item: Incoming, error: str) -> None:
+    async def _send_dead_letters(self, letters: list[DeadLetter]) -> None:
+        """Produces what a committed batch decided. A broker that refuses fails the batch: it is rewound
+        and applied again, and the inbox lets its dead-lettered events be tried again."""
+        for letter in letters:
+            await self._dead_letter(letter)
+
+    async def _dead_letter(self, letter: DeadLetter) -> None:
         producer = await self._dlq()
-        record = item.record
+        record = letter.record
         headers = [
             *(record.headers or ()),
-            ("dlq-error", error[:4000].encode()),
+            ("dlq-error", letter.error[:4000].encode()),
+            ("dlq-reason", letter.reason.encode()),
             ("dlq-consumer", self.name.encode()),
             ("dlq-original-topic", record.topic.encode()),
             ("dlq-original-partition", str(record.partition).encode()),
             ("dlq-original-offset", str(record.offset).encode()),
         ]
         await producer.send_and_wait(topics.dlq(record.topic), key=record.key, value=record.value, headers=headers)
-        EVENTS_DEAD_LETTERED.labels(self.name, record.topic).inc()
-        log.error("dead-lettered %s[%s]@%s: %s", record.topic, record.partition, record.offset, error)
+        EVENTS_DEAD_LETTERED.labels(self.name, record.topic, letter.reason).inc()
+        where = f"{record.topic}[{record.partition}]@{record.offset}"
+        log.error("dead-lettered %s (%s): %s", where, letter.reason, letter.error)

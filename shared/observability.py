@@ -29,8 +29,17 @@ EVENTS_DUPLICATE = Counter(
     "qms_events_duplicate_total", "Redelivered events skipped by the inbox", ["service", "topic"]
 )
 EVENTS_FAILED = Counter("qms_events_failed_total", "Event processing attempts that failed", ["service", "topic"])
+# reason: undecodable, unknown_type, unknown_version or handler_failed (shared.consumer).
 EVENTS_DEAD_LETTERED = Counter(
-    "qms_events_dead_lettered_total", "Events sent to a dead-letter topic", ["service", "topic"]
+    "qms_events_dead_lettered_total", "Events sent to a dead-letter topic", ["service", "topic", "reason"]
+)
+# Events of a known type the consumer does not subscribe to: with consumed, duplicate and dead-lettered,
+# every record a consumer fetched from a topic is counted once.
+EVENTS_IGNORED = Counter(
+    "qms_events_ignored_total", "Events of a known type a consumer does not subscribe to", ["service", "topic"]
+)
+ROWS_PRUNED = Counter(
+    "qms_retention_pruned_total", "Platform rows deleted once older than the retention", ["service", "table"]
 )
 # Counts a consumer transaction made, waiting for its commit (None: no consumer transaction here).
 _uncommitted: ContextVar[list[tuple[Counter, float]] | None] = ContextVar("qms_uncommitted_counts", default=None)

@@ -59,6 +59,9 @@ class ServiceSettings(KafkaSettings):
     log_level: str = "INFO"
     run_consumers: bool = True
     run_relay: bool = True
+    # Inbox rows, published outbox rows and idempotency keys older than this are deleted.
+    retention_days: int = Field(30, ge=1)
+    retention_interval_s: float = Field(3600.0, gt=0)
 
     @model_validator(mode="after")
     def production_trusts_no_development_tokens(self) -> Self:

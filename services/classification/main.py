@@ -11,6 +11,7 @@ from services.classification.suppliers.router import router as suppliers_router
 from services.classification.zeroing.router import router as zeroing_router
 from shared.app import ServiceSpec, create_app
 from shared.consumer import Subscriptions
+from shared.http.dead_letters import dead_letters_router
 from shared.observability import RefreshOnScrape
 
 subscriptions = Subscriptions()
@@ -22,7 +23,14 @@ app = create_app(
         name="classification",
         title="QMS classification",
         settings_factory=ClassificationSettings,
-        routers=[incidents_router, zeroing_router, suppliers_router, rules_router, returns_router],
+        routers=[
+            incidents_router,
+            zeroing_router,
+            suppliers_router,
+            rules_router,
+            returns_router,
+            dead_letters_router(),
+        ],
         subscriptions=subscriptions,
     )
 )

@@ -12,6 +12,7 @@ from shared.app import ServiceSpec, create_app
 from shared.auth import Role
 from shared.calendar_store import calendar_router
 from shared.consumer import Subscriptions
+from shared.http.dead_letters import dead_letters_router
 
 subscriptions = Subscriptions()
 subscriptions.include(complaint_subscriptions)
@@ -35,7 +36,15 @@ app = create_app(
         name="crm",
         title="QMS crm",
         settings_factory=CrmSettings,
-        routers=[customers_router, complaints_router, classes_router, visits_router, fees_router, calendar],
+        routers=[
+            customers_router,
+            complaints_router,
+            classes_router,
+            visits_router,
+            fees_router,
+            calendar,
+            dead_letters_router(),
+        ],
         subscriptions=subscriptions,
     )
 )

@@ -12,6 +12,7 @@ from services.intake.settings import IntakeSettings
 from shared.app import ServiceSpec, create_app
 from shared.calendar_store import calendar_router
 from shared.consumer import Subscriptions
+from shared.http.dead_letters import dead_letters_router
 from shared.observability import RefreshOnScrape
 
 subscriptions = Subscriptions()
@@ -29,6 +30,7 @@ app = create_app(
             reports_router,
             # CMP-3: the State Council's holidays and make-up days for a year not yet in the library.
             calendar_router(writers=CALENDAR_KEEPERS, readers=COMPLAINT_READERS),
+            dead_letters_router(),
         ],
         subscriptions=subscriptions,
     )

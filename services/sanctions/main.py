@@ -10,6 +10,7 @@ from services.sanctions.settings import SanctionsSettings
 from services.sanctions.summaries.router import router as summaries_router
 from shared.app import ServiceSpec, create_app
 from shared.consumer import Subscriptions
+from shared.http.dead_letters import dead_letters_router
 
 subscriptions = Subscriptions()
 subscriptions.include(notice_subscriptions)
@@ -20,7 +21,14 @@ app = create_app(
         name="sanctions",
         title="QMS sanctions",
         settings_factory=SanctionsSettings,
-        routers=[clauses_router, violations_router, notices_router, summaries_router, deductions_router],
+        routers=[
+            clauses_router,
+            violations_router,
+            notices_router,
+            summaries_router,
+            deductions_router,
+            dead_letters_router(),
+        ],
         subscriptions=subscriptions,
     )
 )

@@ -282,7 +282,8 @@ async def test_a_batch_applied_again_event_by_event_counts_each_applied_event_on
     assert PROBES_APPLIED._value.get() - applied_before == 1
     consumed = {"service": name, "topic": CountProbeV1.TOPIC}
     assert REGISTRY.get_sample_value("qms_events_consumed_total", consumed) == 1
-    assert REGISTRY.get_sample_value("qms_events_dead_lettered_total", consumed) == 1
+    dead_lettered = {**consumed, "reason": "handler_failed"}
+    assert REGISTRY.get_sample_value("qms_events_dead_lettered_total", dead_lettered) == 1
 
 
 @register
