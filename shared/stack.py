@@ -21,10 +21,12 @@ import httpx
 
 from shared.bootstrap import SERVICES, bootstrap_database
 from shared.kafka import ensure_topics
+from shared.mailserver import LocalMailServer
 from shared.migrations import REPO_ROOT, upgrade
 from shared.settings import KafkaSettings
 
-DEFAULT_PORTS = {"intake": 8001, "classification": 8002, "sanctions": 8003, "crm": 8004}
+DEFAULT_PORTS = {"intake": 8001, "classification": 8002, "sanctions": 8003, "crm": 8004, "notify": 8005}
+DEFAULT_MAIL_PORT = 8025
 
 
 def free_port() -> int:
@@ -197,6 +199,8 @@ class Stack:
     postgres: EmbeddedPostgres | None = None
     broker: EmbeddedBroker | None = None
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    mail_port: int = DEFAULT_MAIL_PORT
+    mail: LocalMailServer | None = None
 
     def start_infrastructure(self) -> None:
         if self.database_url is None:
@@ -206,6 +210,9 @@ class Stack:
             self.broker = EmbeddedBroker(self.kafka_port, self.data_dir / "logs" / "broker.log")
             self.kafka_bootstrap_servers = self.broker.start()
         self.prepare()
+        if self.mail is None:
+            self.mail = LocalMailServer(self.mail_port, self.data_dir / "mail")
+            self.mail.start()
 
     def prepare(self) -> None:
         """Schemas, roles, topics and migrations; each step leaves existing things as they are."""
@@ -232,6 +239,8 @@ class Stack:
                 "PYTHONPATH": str(REPO_ROOT),
             }
         )
+        if self.mail is not None:
+            env.update({"QMS_NOTIFY_SMTP_HOST": "127.0.0.1", "QMS_NOTIFY_SMTP_PORT": str(self.mail.port)})
         env.update(self.extra_env)
         return env
 
@@ -269,6 +278,9 @@ class Stack:
         for service in reversed(list(self.services.values())):
             service.stop()
         self.services.clear()
+        if self.mail is not None:
+            self.mail.stop()
+            self.mail = None
         if self.broker is not None:
             self.broker.stop()
         if self.postgres is not None:
