@@ -14,7 +14,9 @@ DELIVERIES = Counter(
     ["channel", "outcome"],
 )
 DELIVERIES_WAITING = Gauge(
-    "qms_notify_deliveries_waiting", "Deliveries not sent yet, by channel and status (pending, failed)", ["channel", "status"]
+    "qms_notify_deliveries_waiting",
+    "Deliveries not sent yet, by channel and status (pending, failed)",
+    ["channel", "status"],
 )
 UNADDRESSED = Counter(
     "qms_notify_unaddressed_total", "Occasions the directory names nobody for (a role or a head missing)", ["rule"]

@@ -1,6 +1,6 @@
 """All SQL of the durable timers: planned once per (rule, subject, occasion), claimed with SKIP LOCKED."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -47,3 +47,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Ti
 async def mark_fired(session: AsyncSession, ids: list[int]) -> None:
     if ids:
         await session.execute(update(Timer).where(Timer.id.in_(ids)).values(status="fired", done_at=func.now()))
+
+
+async def postpone(session: AsyncSession, timer_id: int, by: timedelta) -> None:
+    await session.execute(update(Timer).where(Timer.id == timer_id).values(due_at=Timer.due_at + by))

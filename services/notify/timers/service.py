@@ -1,6 +1,7 @@
 """The timers' decisions: what to plan for a complaint or a month, what a step ends, what is due now."""
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,6 +10,10 @@ from services.notify.notifications import service as notifications
 from services.notify.notifications.rules import RULES
 from services.notify.timers import repository, rules
 from shared.workcalendar import WorkingCalendar
+
+log = logging.getLogger("qms.notify")
+
+RETRY_FAILED_TIMER = timedelta(minutes=1)
 
 
 async def plan_complaint(
@@ -29,7 +34,16 @@ async def plan_months(session: AsyncSession, now: datetime, calendar: WorkingCal
 async def fire_due(session: AsyncSession, now: datetime, limit: int) -> int:
     """Fires the timers due by ``now`` that this replica could claim; returns how many."""
     due = await repository.claim_due(session, now, limit)
+    fired = []
     for timer in due:
-        await notifications.tell(session, RULES[timer.rule], timer.subject, timer.occasion, timer.params)
-    await repository.mark_fired(session, [timer.id for timer in due])
+        try:
+            async with session.begin_nested():
+                await notifications.tell(session, RULES[timer.rule], timer.subject, timer.occasion, timer.params)
+        except Exception:
+            # One timer that cannot fire must not hold up the others: it is tried again a little later.
+            log.exception("timer %s (%s for %s) failed; trying again later", timer.id, timer.rule, timer.subject)
+            await repository.postpone(session, timer.id, RETRY_FAILED_TIMER)
+            continue
+        fired.append(timer.id)
+    await repository.mark_fired(session, fired)
     return len(due)
