@@ -68,6 +68,7 @@ async def on_incident_escalated(session: AsyncSession, _: Envelope, incident: In
 async def on_notice_issued(session: AsyncSession, _: Envelope, notice: NoticeIssuedV1) -> None:
     params = {
         "employee": notice.employee_id,
+        "notice_id": notice.notice_id,
         "clause": notice.clause,
         "kind_name": rules.KIND_NAMES.get(notice.kind, notice.kind),
         "amount": f"{notice.amount:.2f}",
