@@ -26,6 +26,7 @@ import pytest
 
 from shared.auth import mint_token
 from shared.events import Envelope, topics
+from shared.events.classification import IncidentClassifiedV1
 from shared.events.sanctions import NoticeIssuedV1
 from shared.stack import Stack
 from tests.support import DEV_SECRET, auth, eventually, produce, service_db
@@ -226,6 +227,39 @@ async def test_ntf1_cmp5_a_serious_complaint_reaches_the_executive(
     complaint_id = await file_complaint(intake, unique("E-OWN"), f"2026-11-24T09:30:00{CHINA}", severity="serious")
     told = await one_in_inbox(notify, executive, "CMP-5.serious", complaint_id, "executive")
     assert "严重投诉" in told["title"]
+
+
+async def test_ntf1_cls1_cls7_a_major_emergency_incident_reaches_the_head_and_leadership(
+    stack: Stack, notify: httpx.AsyncClient
+) -> None:
+    department, head, executive = unique("dept"), unique("E-HEAD"), unique("E-EXEC")
+    await put_person(notify, head, departments=[department], head_of=department)
+    await put_person(notify, executive, roles=["executive"])
+    incident_id = unique("I")
+    data = IncidentClassifiedV1(
+        incident_id=incident_id,
+        level="major",
+        status="open",
+        rule_version=1,
+        model="NT-9",
+        responsible_department=department,
+        emergency=True,
+        classified_at=datetime.fromisoformat(f"2026-11-24T10:00:00{CHINA}"),
+    )
+    event = Envelope(
+        source="classification", type=IncidentClassifiedV1.TYPE, subject=incident_id, data=data.model_dump(mode="json")
+    )
+    await produce(
+        stack.kafka_bootstrap_servers or "",
+        topics.INCIDENTS,
+        [(incident_id.encode(), event.model_dump_json().encode())],
+    )
+
+    told = await one_in_inbox(notify, head, "CLS-1.incident", incident_id)
+    assert "重大质量事故" in told["title"]
+    await one_in_inbox(notify, head, "CLS-7.emergency", incident_id)
+    await one_in_inbox(notify, executive, "CLS-7.emergency", incident_id, "executive")
+    assert not [n for n in await inbox(notify, executive, "executive") if n["rule"] == "CLS-1.incident"]
 
 
 async def test_ntf1_crm6_statement_reminder_on_the_first_working_day_after_the_labour_day_holiday(
