@@ -99,7 +99,8 @@ NOTICE_ISSUED = Rule(
     "a reward or penalty notice is issued",
     ("employee",),
     "{kind_name}通知：条款 {clause}",
-    "您有一份{kind_name}通知 {notice_id}（条款 {clause}，金额 {amount} 元，计入 {month}）。如有异议，可向行政管理部申诉。",
+    "您有一份{kind_name}通知 {notice_id}（条款 {clause}，金额 {amount} 元，计入 {month}）。"
+    "如有异议，可向行政管理部申诉。",
 )
 STATEMENT_DUE = Rule(
     "CRM-6.statement",
