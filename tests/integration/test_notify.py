@@ -280,6 +280,35 @@ async def test_ntf1_crm6_statement_reminder_on_the_first_working_day_after_the_l
     assert "2026-05-08" in told["body"]  # due by the 3rd working day
 
 
+async def test_ntf4_the_inbox_is_the_callers_own_unread_first_and_paged(
+    stack: Stack, notify: httpx.AsyncClient
+) -> None:
+    person, other = unique("E-INBOX"), unique("E-OTHER")
+    notices = [unique("N") for _ in range(3)]
+    await publish(stack, [notice_event(notice_id, person) for notice_id in notices], key=person)
+    first = await one_in_inbox(notify, person, "SAN-4.issued", notices[0])
+    await one_in_inbox(notify, person, "SAN-4.issued", notices[2])
+
+    refused = await notify.post(f"/v1/notifications/{first['id']}/read", headers=bearer(other, ["sales"]))
+    assert refused.status_code == 404
+    read = await notify.post(f"/v1/notifications/{first['id']}/read", headers=bearer(person, ["sales"]))
+    assert read.status_code == 200 and read.json()["read_at"] is not None
+
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        answer = await notify.get("/v1/notifications", params=params, headers=bearer(person, ["sales"]))
+        assert answer.status_code == 200, answer.text
+        page = answer.json()
+        seen += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert [n["subject"] for n in seen] == [notices[2], notices[1], notices[0]]  # unread first, newest first (in event order)
+    assert page["unread"] == 2
+    assert await inbox(notify, other, "sales") == []
+
+
 async def test_ntf2_a_message_reaches_the_local_smtp_server(stack: Stack, notify: httpx.AsyncClient) -> None:
     person, notice_id = unique("E-MAIL"), unique("N")
     await put_person(notify, person, email=f"{person.lower()}@example.com", channels=["inbox", "email"])

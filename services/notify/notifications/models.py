@@ -24,5 +24,6 @@ class Notification(Base):
     occasion: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The moment of the insert itself, not of its transaction: a consumer batch makes many, in order.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.clock_timestamp())
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +26,7 @@ async def insert_new(session: AsyncSession, rows: list[dict[str, Any]]) -> list[
 
 
 async def page_of(
-    session: AsyncSession, recipient: str, after: tuple[bool, datetime, str] | None, limit: int, unread_only: bool
+    session: AsyncSession, recipient: str, after: tuple[bool, datetime, uuid.UUID] | None, limit: int, unread_only: bool
 ) -> list[Notification]:
     """Unread first, then newest first; the cursor is the keyset (read?, created_at, id) of the last one."""
     is_read = Notification.read_at.is_not(None)
@@ -35,11 +35,14 @@ async def page_of(
         query = query.where(Notification.read_at.is_(None))
     if after is not None:
         read, created_at, last_id = after
-        # Ascending on read, descending on created_at and id: compare piecewise.
-        query = query.where(
-            (is_read > read)
-            | ((is_read == read) & (tuple_(Notification.created_at, Notification.id) < tuple_(created_at, last_id)))
+        # Unread before read, then newest first: after an unread one come the older unread and every read one.
+        older = (Notification.created_at < created_at) | (
+            (Notification.created_at == created_at) & (Notification.id < last_id)
         )
+        if read:
+            query = query.where(is_read, older)
+        else:
+            query = query.where(is_read | (Notification.read_at.is_(None) & older))
     query = query.order_by(is_read, Notification.created_at.desc(), Notification.id.desc()).limit(limit)
     return list((await session.scalars(query)).all())
 

@@ -46,7 +46,7 @@ async def list_notifications(
     """The caller's notifications, unread first, newest first within each."""
     after = decode_keyset(cursor, _parse_read, datetime.fromisoformat, uuid.UUID)
     async with sessions() as session:
-        found = await repository.page_of(session, principal.sub, after, limit + 1, unread)  # type: ignore[arg-type]
+        found = await repository.page_of(session, principal.sub, after, limit + 1, unread)
         unread_count = await repository.unread_count(session, principal.sub)
     page, more = found[:limit], len(found) > limit
     last = page[-1] if page else None

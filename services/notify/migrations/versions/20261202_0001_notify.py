@@ -60,7 +60,7 @@ def upgrade() -> None:
         sa.Column("occasion", sa.String(100), nullable=False),
         sa.Column("title", sa.String(300), nullable=False),
         sa.Column("body", sa.Text, nullable=False),
-        _at("created_at", now=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.clock_timestamp()),
         _at("read_at", nullable=True),
         sa.UniqueConstraint("rule", "subject", "recipient", "occasion", name="uq_notifications_occasion"),
         schema=SCHEMA,
