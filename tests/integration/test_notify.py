@@ -304,7 +304,7 @@ async def test_ntf4_the_inbox_is_the_callers_own_unread_first_and_paged(
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    assert [n["subject"] for n in seen] == [notices[2], notices[1], notices[0]]  # unread first, newest first (in event order)
+    assert [n["subject"] for n in seen] == [notices[2], notices[1], notices[0]]  # unread first, newest first
     assert page["unread"] == 2
     assert await inbox(notify, other, "sales") == []
 
