@@ -420,6 +420,36 @@ async def test_ntf3_a_failed_delivery_is_listed_for_ops_and_retried(
     assert again.status_code == 409 and again.json()["code"] == "delivery_not_failed"
 
 
+async def test_ntf3_two_replicas_send_each_message_once(
+    stack: Stack, notify: httpx.AsyncClient, webhook: Webhook
+) -> None:
+    department, person = unique("dept"), unique("E-TWO")
+    await put_robot(notify, department, "wecom", {"url": f"{webhook.url}/wecom?key=k"})
+    await put_person(notify, person, departments=[department], channels=["inbox", "wecom"])
+    replica = stack.start_replica("notify", "b")
+    try:
+        notices = [unique("N") for _ in range(12)]
+        await publish(stack, [notice_event(notice_id, person) for notice_id in notices], key=person)
+
+        async def all_arrived() -> bool:
+            texts = webhook.texts()
+            return all(any(notice in text for text in texts) for notice in notices)
+
+        await eventually(all_arrived, timeout=60)
+        async with service_db(stack, "notify") as conn:
+            claims = await conn.fetchval(
+                "SELECT sum(d.attempts) FROM deliveries d JOIN notifications n ON n.id = d.notification_id "
+                "WHERE n.recipient = $1",
+                person,
+            )
+    finally:
+        replica.stop()
+        stack.services.pop("notify-b", None)
+    texts = webhook.texts()
+    assert all(sum(notice in text for text in texts) == 1 for notice in notices)
+    assert claims == len(notices)  # each delivery claimed by one replica, once
+
+
 async def test_ntf3_killed_mid_send_the_service_sends_the_rest_once_after_restart(
     stack: Stack, notify: httpx.AsyncClient, webhook: Webhook
 ) -> None:
