@@ -210,9 +210,6 @@ class Stack:
             self.broker = EmbeddedBroker(self.kafka_port, self.data_dir / "logs" / "broker.log")
             self.kafka_bootstrap_servers = self.broker.start()
         self.prepare()
-        if self.mail is None:
-            self.mail = LocalMailServer(self.mail_port, self.data_dir / "mail")
-            self.mail.start()
 
     def prepare(self) -> None:
         """Schemas, roles, topics and migrations; each step leaves existing things as they are."""
@@ -244,7 +241,17 @@ class Stack:
         env.update(self.extra_env)
         return env
 
+    def start_mail(self) -> None:
+        """The local SMTP server notify sends to (NTF-2); every message kept under ``mail/``."""
+        if self.mail is None:
+            if port_in_use("127.0.0.1", self.mail_port):
+                raise RuntimeError(f"port {self.mail_port} is taken: stop what listens there")
+            self.mail = LocalMailServer(self.mail_port, self.data_dir / "mail")
+            self.mail.start()
+
     def start_services(self, names: tuple[str, ...] = SERVICES) -> None:
+        if "notify" in names:
+            self.start_mail()
         for name in names:
             service = ServiceProcess(
                 name, self.ports[name], self.service_env(name), self.data_dir / "logs" / f"{name}.log"
