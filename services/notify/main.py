@@ -16,18 +16,23 @@ from services.notify.people.router import router as people_router
 from services.notify.settings import NotifySettings
 from services.notify.timers.worker import timer_worker
 from shared.app import ServiceSpec, create_app
+from shared.auth import Role
+from shared.calendar_store import calendar_router
 from shared.consumer import Subscriptions
 from shared.observability import RefreshOnScrape
 
 subscriptions = Subscriptions()
 subscriptions.include(notification_subscriptions)
 
+# A year the maintained library does not know yet, loaded here, moves this service's CRM-6 reminders.
+calendar = calendar_router(writers=(Role.ADMIN_DEPT,), readers=(Role.ADMIN_DEPT, Role.OPS))
+
 app = create_app(
     ServiceSpec(
         name="notify",
         title="QMS notify",
         settings_factory=NotifySettings,
-        routers=[notifications_router, people_router, deliveries_router, clock_router],
+        routers=[notifications_router, people_router, deliveries_router, clock_router, calendar],
         subscriptions=subscriptions,
     )
 )

@@ -309,6 +309,22 @@ async def test_ntf4_the_inbox_is_the_callers_own_unread_first_and_paged(
     assert await inbox(notify, other, "sales") == []
 
 
+async def test_ntf1_crm6_a_year_loaded_into_the_calendar_moves_the_reminder(
+    stack: Stack, notify: httpx.AsyncClient
+) -> None:
+    # 2027 is past the maintained library: a holiday loaded for 2027-03-01/02 makes 03-03 the 1st working day.
+    loaded = await notify.put(
+        "/v1/calendar/2027", json={"holidays": ["2027-03-01", "2027-03-02"]}, headers=auth("admin_dept")
+    )
+    assert loaded.status_code == 200, loaded.text
+    await set_clock(notify, f"2027-03-01T08:00:00{CHINA}")
+
+    async def planned() -> list[dict[str, Any]]:
+        return [row for row in await timers_of(stack, "fees:2027-02") if row["rule"] == "CRM-6.statement"]
+
+    assert (await eventually(planned))[0]["due_at"] == datetime.fromisoformat(f"2027-03-03T09:00:00{CHINA}")
+
+
 async def test_ntf2_a_message_reaches_the_local_smtp_server(stack: Stack, notify: httpx.AsyncClient) -> None:
     person, notice_id = unique("E-MAIL"), unique("N")
     await put_person(notify, person, email=f"{person.lower()}@example.com", channels=["inbox", "email"])

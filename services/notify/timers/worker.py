@@ -6,20 +6,18 @@ from services.notify.clock.rules import Clock
 from services.notify.settings import NotifySettings
 from services.notify.timers import service
 from services.notify.worker import PollingWorker
+from shared.calendar_store import load_calendar
 from shared.observability import counted_on_commit
-from shared.workcalendar import WorkingCalendar
 
 TIMERS_PER_TRANSACTION = 100
 
 
 def timer_worker(sessions: async_sessionmaker[AsyncSession], clock: Clock, settings: NotifySettings) -> PollingWorker:
-    calendar = WorkingCalendar()
-
     async def step() -> bool:
         now = clock.now()
         with counted_on_commit():
             async with sessions() as session, session.begin():
-                await service.plan_months(session, now, calendar)
+                await service.plan_months(session, now, await load_calendar(session))
                 fired = await service.fire_due(session, now, TIMERS_PER_TRANSACTION)
         return fired == TIMERS_PER_TRANSACTION
 

@@ -1,4 +1,4 @@
-"""notify: platform tables, people directory, robots, notifications, timers, deliveries (NTF-1…NTF-4)
+"""notify: platform tables, calendar years, people directory, robots, notifications, timers, deliveries (NTF-1…4)
 
 Revision ID: 20261202_0001_notify
 Revises:
@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
+from shared.calendar_store import create_calendar_table
 from shared.migrations import create_platform_tables, list_unpublished_outbox_rows_apart
 
 revision = "20261202_0001_notify"
@@ -26,6 +27,7 @@ def _at(name: str, nullable: bool = False, now: bool = False) -> sa.Column:  # t
 def upgrade() -> None:
     create_platform_tables(SCHEMA)
     list_unpublished_outbox_rows_apart(SCHEMA)
+    create_calendar_table(SCHEMA)
     op.create_table(
         "people",
         sa.Column("id", sa.String(100), primary_key=True),
@@ -101,7 +103,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("deliveries", "timers", "notifications", "robots", "people"):
+    for table in ("deliveries", "timers", "notifications", "robots", "people", "calendar_years"):
         op.drop_table(table, schema=SCHEMA)
     for table in ("idempotency_keys", "inbox", "outbox_unpublished", "outbox"):
         op.drop_table(table, schema=SCHEMA)
