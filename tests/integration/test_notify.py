@@ -422,6 +422,13 @@ async def test_ntf3_a_failed_delivery_is_listed_for_ops_and_retried(
     assert delivery["attempts"] == 3 and "HTTP 500" in delivery["last_error"]
     assert len(webhook.calls) == 3  # retried with backoff, then given up
 
+    metrics = (await notify.get("/metrics")).text
+    assert 'qms_notify_deliveries_total{channel="wecom",outcome="failed"}' in metrics
+    waiting = [
+        line for line in metrics.splitlines() if line.startswith('qms_notify_deliveries_waiting{channel="wecom"')
+    ]
+    assert any('status="failed"' in line and float(line.split()[-1]) >= 1 for line in waiting), waiting
+
     webhook.status = 200
     retried = await notify.post(f"/v1/deliveries/{delivery['id']}/retry", headers=auth("ops"))
     assert retried.status_code == 200 and retried.json()["status"] == "pending"
