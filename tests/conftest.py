@@ -1,5 +1,5 @@
 """The integration suite runs against one real embedded stack: Postgres, the Tansu broker, and the
-four services as separate processes on free ports."""
+five services as separate processes on free ports, and a local SMTP server."""
 
 import shutil
 import tempfile
