@@ -24,12 +24,11 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from shared.auth import mint_token
 from shared.events import Envelope, topics
 from shared.events.classification import IncidentClassifiedV1
 from shared.events.sanctions import NoticeIssuedV1
 from shared.stack import Stack
-from tests.support import DEV_SECRET, auth, eventually, produce, service_db
+from tests.support import auth, eventually, produce, service_db
 
 pytestmark = pytest.mark.integration
 
@@ -38,10 +37,6 @@ CHINA = "+08:00"
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def bearer(sub: str, roles: list[str]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mint_token(DEV_SECRET, sub, roles)}"}
 
 
 async def set_clock(notify: httpx.AsyncClient, moment: str) -> None:
@@ -62,7 +57,7 @@ async def put_robot(notify: httpx.AsyncClient, department: str, platform: str, b
 
 
 async def inbox(notify: httpx.AsyncClient, sub: str, role: str = "customer_service") -> list[dict[str, Any]]:
-    answer = await notify.get("/v1/notifications", headers=bearer(sub, [role]))
+    answer = await notify.get("/v1/notifications", headers=auth(role, sub=sub))
     assert answer.status_code == 200, answer.text
     items: list[dict[str, Any]] = answer.json()["items"]
     return items
@@ -289,15 +284,15 @@ async def test_ntf4_the_inbox_is_the_callers_own_unread_first_and_paged(
     first = await one_in_inbox(notify, person, "SAN-4.issued", notices[0])
     await one_in_inbox(notify, person, "SAN-4.issued", notices[2])
 
-    refused = await notify.post(f"/v1/notifications/{first['id']}/read", headers=bearer(other, ["sales"]))
+    refused = await notify.post(f"/v1/notifications/{first['id']}/read", headers=auth("sales", sub=other))
     assert refused.status_code == 404
-    read = await notify.post(f"/v1/notifications/{first['id']}/read", headers=bearer(person, ["sales"]))
+    read = await notify.post(f"/v1/notifications/{first['id']}/read", headers=auth("sales", sub=person))
     assert read.status_code == 200 and read.json()["read_at"] is not None
 
     seen, cursor = [], None
     while True:
         params = {"limit": 1} | ({"cursor": cursor} if cursor else {})
-        answer = await notify.get("/v1/notifications", params=params, headers=bearer(person, ["sales"]))
+        answer = await notify.get("/v1/notifications", params=params, headers=auth("sales", sub=person))
         assert answer.status_code == 200, answer.text
         page = answer.json()
         seen += page["items"]
