@@ -10,12 +10,13 @@ from services.notify.people import repository, service
 from services.notify.people.schemas import IDENTIFIER, PersonIn, PersonOut, RobotIn, RobotOut
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
-from shared.http.problems import Problem, not_found
+from shared.http.problems import not_found
 
 router = APIRouter(prefix="/v1", tags=["people"])
 
 PersonId = Annotated[str, Path(min_length=1, max_length=100, pattern=IDENTIFIER)]
 Department = Annotated[str, Path(min_length=1, max_length=100, pattern=IDENTIFIER)]
+ROBOT_PLATFORMS = "^(" + "|".join(robot.value for robot in ROBOTS) + ")$"
 PROBLEMS: dict[int | str, dict[str, Any]] = {404: {"description": "not found"}, 422: {"description": "invalid input"}}
 
 
@@ -50,12 +51,6 @@ async def put_person(
     return _person_out(person)
 
 
-def _platform(platform: str) -> Channel:
-    if platform not in {robot.value for robot in ROBOTS}:
-        raise Problem(404, "not_found", "robot platform not found", "platforms: wecom, dingtalk, feishu")
-    return Channel(platform)
-
-
 @router.get("/robots", response_model=list[RobotOut])
 async def list_robots(
     _: Principal = Depends(require_roles(Role.ADMIN_DEPT, Role.OPS)),
@@ -69,7 +64,7 @@ async def list_robots(
 @router.put("/robots/{department}/{platform}", response_model=RobotOut, responses=PROBLEMS)
 async def put_robot(
     department: Department,
-    platform: Annotated[str, Path(pattern=r"^(wecom|dingtalk|feishu)$")],
+    platform: Annotated[str, Path(pattern=ROBOT_PLATFORMS)],
     body: RobotIn,
     principal: Principal = Depends(require_roles(Role.ADMIN_DEPT)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
@@ -77,5 +72,5 @@ async def put_robot(
     """A department's group robot: its webhook URL (WeCom: the key is in it) and, for DingTalk and Feishu,
     the signing secret."""
     async with sessions() as session, session.begin():
-        robot = await service.put_robot(session, department, _platform(platform), body, principal)
+        robot = await service.put_robot(session, department, Channel(platform), body, principal)
     return RobotOut.of(robot)
