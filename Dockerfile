@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for the four QMS services. QMS_SERVICE (intake | classification | sanctions | crm) picks the
+# One image for the five QMS services. QMS_SERVICE (intake | classification | sanctions | crm | notify) picks the
 # service a container runs; `python -m shared.cli migrate` (the one-shot migrate job) runs from the same image.
 
 FROM python:3.11-slim AS build
@@ -31,4 +31,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"]
 # One process per container (scale with replicas): each runs its own outbox relay and consumer-group member.
-CMD ["sh", "-c", "exec uvicorn \"services.${QMS_SERVICE:?set QMS_SERVICE to intake, classification, sanctions or crm}.main:app\" --host 0.0.0.0 --port 8000 --no-access-log --loop uvloop --http httptools --timeout-graceful-shutdown 20"]
+CMD ["sh", "-c", "exec uvicorn \"services.${QMS_SERVICE:?set QMS_SERVICE to intake, classification, sanctions, crm or notify}.main:app\" --host 0.0.0.0 --port 8000 --no-access-log --loop uvloop --http httptools --timeout-graceful-shutdown 20"]

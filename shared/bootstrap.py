@@ -14,7 +14,7 @@ from sqlalchemy.engine import URL
 
 from shared.db import admin_url, owner_role, role_name
 
-SERVICES = ("intake", "classification", "sanctions", "crm")
+SERVICES = ("intake", "classification", "sanctions", "crm", "notify")
 
 
 def asyncpg_kwargs(url: URL) -> dict[str, object]:

@@ -20,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
+from shared.consumer import Subscriptions
 from shared.db import service_metadata
+from shared.events import Envelope
 from shared.events.calendar import CalendarYearLoadedV1
 from shared.http.problems import unprocessable
 from shared.inputs import Strict
@@ -107,6 +109,18 @@ async def keep_year(session: AsyncSession, loaded: CalendarYearLoadedV1) -> None
     body = YearIn(holidays=loaded.holidays, makeup_workdays=loaded.makeup_workdays)
     await _store_year(session, loaded.year, body, loaded.loaded_by, loaded.loaded_at)
     _cached.pop(session.info["schema"], None)
+
+
+def calendar_copy_subscriptions() -> Subscriptions:
+    """What a service that counts working days but does not own the calendar consumes: intake's
+    loaded years, kept in its own copy, so the whole system counts on one calendar."""
+    subscriptions = Subscriptions()
+
+    @subscriptions.on(CalendarYearLoadedV1)
+    async def on_calendar_year_loaded(session: AsyncSession, _: Envelope, loaded: CalendarYearLoadedV1) -> None:
+        await keep_year(session, loaded)
+
+    return subscriptions
 
 
 def _year_out(year: int, calendar: WorkingCalendar) -> YearOut:

@@ -124,6 +124,8 @@ def print_banner(stack: Stack) -> None:
     print("\nQMS is running.\n")
     print(f"  Postgres   {stack.database_url}")
     print(f"  Kafka      {stack.kafka_bootstrap_servers}")
+    if stack.mail is not None:
+        print(f"  SMTP       127.0.0.1:{stack.mail.port}   every message kept under {stack.mail.directory}/")
     for name, service in stack.services.items():
         print(f"  {name:<15}{service.url}   docs {service.url}/docs   metrics {service.url}/metrics")
     print("\nDevelopment tokens (Authorization: Bearer …):")

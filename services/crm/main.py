@@ -1,6 +1,5 @@
 """CRM: customers, tiers, classes, visits, relationship fees (SPEC §6). The only wiring."""
 
-from services.crm.calendar.handlers import subscriptions as calendar_subscriptions
 from services.crm.classes.router import router as classes_router
 from services.crm.complaints.handlers import subscriptions as complaint_subscriptions
 from services.crm.complaints.router import router as complaints_router
@@ -10,13 +9,13 @@ from services.crm.settings import CrmSettings
 from services.crm.visits.router import router as visits_router
 from shared.app import ServiceSpec, create_app
 from shared.auth import Role
-from shared.calendar_store import calendar_router
+from shared.calendar_store import calendar_copy_subscriptions, calendar_router
 from shared.consumer import Subscriptions
 from shared.http.dead_letters import dead_letters_router
 
 subscriptions = Subscriptions()
 subscriptions.include(complaint_subscriptions)
-subscriptions.include(calendar_subscriptions)
+subscriptions.include(calendar_copy_subscriptions())
 
 # The working-day calendar is intake's: crm serves its copy, kept from intake's year_loaded events.
 calendar = calendar_router(

@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 from services.classification.main import app as classification_app
 from services.crm.main import app as crm_app
 from services.intake.main import app as intake_app
+from services.notify.main import app as notify_app
 from services.sanctions.main import app as sanctions_app
 from shared.auth import Role, mint_token
 from shared.stack import Stack
@@ -25,6 +26,7 @@ APPS: dict[str, FastAPI] = {
     "classification": classification_app,
     "sanctions": sanctions_app,
     "crm": crm_app,
+    "notify": notify_app,
 }
 
 

@@ -14,9 +14,10 @@ async def test_dashboard_metrics_are_served_by_the_running_services(
     classification: httpx.AsyncClient,
     sanctions: httpx.AsyncClient,
     crm: httpx.AsyncClient,
+    notify: httpx.AsyncClient,
 ) -> None:
     exported: set[str] = set()
-    for client in (intake, classification, sanctions, crm):
+    for client in (intake, classification, sanctions, crm, notify):
         response = await client.get("/metrics")
         assert response.status_code == 200, response.text
         exported |= exported_series(response.text)

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from services.classification.main import app as classification_app
 from services.crm.main import app as crm_app
 from services.intake.main import app as intake_app
+from services.notify.main import app as notify_app
 from services.sanctions.main import app as sanctions_app
 from shared.events import topics
 from shared.stack import Stack
@@ -21,13 +22,14 @@ APPS: dict[str, FastAPI] = {
     "classification": classification_app,
     "sanctions": sanctions_app,
     "crm": crm_app,
+    "notify": notify_app,
 }
 CONSUMED = sorted((service, topic) for service, app in APPS.items() for topic in app.state.spec.subscriptions.topics())
 
 
 def test_every_service_that_should_consume_does() -> None:
     consumers = {service for service, _ in CONSUMED}
-    assert consumers == {"intake", "classification", "sanctions", "crm"}
+    assert consumers == {"intake", "classification", "sanctions", "crm", "notify"}
 
 
 @pytest.mark.parametrize("service,topic", CONSUMED, ids=[f"{s} {t}" for s, t in CONSUMED])

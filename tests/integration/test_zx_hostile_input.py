@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from services.classification.main import app as classification_app
 from services.crm.main import app as crm_app
 from services.intake.main import app as intake_app
+from services.notify.main import app as notify_app
 from services.sanctions.main import app as sanctions_app
 from shared.auth import Role, mint_token
 from shared.stack import Stack
@@ -36,6 +37,7 @@ intake_schema = schemathesis.openapi.from_dict(intake_app.openapi())
 classification_schema = schemathesis.openapi.from_dict(classification_app.openapi())
 sanctions_schema = schemathesis.openapi.from_dict(sanctions_app.openapi())
 crm_schema = schemathesis.openapi.from_dict(crm_app.openapi())
+notify_schema = schemathesis.openapi.from_dict(notify_app.openapi())
 
 
 def call_and_check(stack: Stack, service: str, case: Any) -> None:
@@ -69,3 +71,9 @@ def test_sanctions_never_answers_5xx_and_keeps_its_schema(stack: Stack, case: An
 @FUZZ
 def test_crm_never_answers_5xx_and_keeps_its_schema(stack: Stack, case: Any) -> None:
     call_and_check(stack, "crm", case)
+
+
+@notify_schema.parametrize()
+@FUZZ
+def test_notify_never_answers_5xx_and_keeps_its_schema(stack: Stack, case: Any) -> None:
+    call_and_check(stack, "notify", case)

@@ -40,6 +40,9 @@ REQUIRED_VIEWS = {
     "dead letters": "qms_events_dead_lettered_total",
     "overdue complaints": "qms_complaints_overdue",
     "open incidents by level": "qms_incidents_open",
+    # NTF-3: deliveries sent and failed, and those pending or failed right now, by channel.
+    "notifications sent and failed": "qms_notify_deliveries_total",
+    "deliveries pending and failed": "qms_notify_deliveries_waiting",
 }
 
 
@@ -116,3 +119,8 @@ def test_every_panel_queries_the_provisioned_datasource() -> None:
         for panel in json.loads(path.read_text(encoding="utf-8"))["panels"]:
             if panel["type"] != "row":
                 assert panel["datasource"]["uid"] == uid.group(1), panel["title"]
+
+
+def test_ntf3_notifications_are_shown_by_channel() -> None:
+    exprs = [expr for _, expr in dashboard_queries() if "qms_notify_deliveries" in expr]
+    assert len(exprs) == 2 and all(re.search(r"by\s*\([^)]*\bchannel\b", expr) for expr in exprs), exprs

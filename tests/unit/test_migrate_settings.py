@@ -18,6 +18,7 @@ def test_spec9_migrate_takes_each_roles_own_password_and_the_shared_one_for_the_
         "classification": "fallback",
         "sanctions": "fallback",
         "crm": "crm-own",
+        "notify": "fallback",
     }
 
 

@@ -1,0 +1,41 @@
+"""The movable clock (HTTP only): ops sets it in test stacks; production refuses it (QMS_ENV)."""
+
+from fastapi import APIRouter, Depends, Request
+
+from services.notify.clock.rules import Clock
+from services.notify.clock.schemas import ClockIn, ClockOut
+from services.notify.settings import NotifySettings, notify_settings
+from shared.auth import Principal, Role, require_roles
+from shared.http.problems import Problem
+from shared.workcalendar import CHINA
+
+router = APIRouter(prefix="/v1/clock", tags=["clock"])
+
+
+def clock_of(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def _out(clock: Clock) -> ClockOut:
+    return ClockOut(now=clock.now().astimezone(CHINA), controlled=clock.controlled)
+
+
+@router.get("", response_model=ClockOut)
+async def read_clock(_: Principal = Depends(require_roles(Role.OPS)), clock: Clock = Depends(clock_of)) -> ClockOut:
+    """The time the service's timers go by."""
+    return _out(clock)
+
+
+@router.put("", response_model=ClockOut, responses={409: {"description": "the clock cannot be set here"}})
+async def set_clock(
+    body: ClockIn,
+    _: Principal = Depends(require_roles(Role.OPS)),
+    clock: Clock = Depends(clock_of),
+    settings: NotifySettings = Depends(notify_settings),
+) -> ClockOut:
+    """Sets the clock (only with QMS_NOTIFY_CLOCK_CONTROL=true, never in production)."""
+    if not settings.notify_clock_control:
+        raise Problem(409, "clock_not_settable", "Conflict", "this service's clock follows the real time")
+    clock.set(body.now)
+    return _out(clock)

@@ -1,0 +1,20 @@
+"""The service's one clock: timers fall due by it. Outside production it can be set (NTF-3 tests move a
+day forward without waiting a day); set, it keeps running from the moment it was set to."""
+
+from datetime import UTC, datetime, timedelta
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def set(self, moment: datetime) -> datetime:
+        self.offset = moment - datetime.now(UTC)
+        return self.now()
+
+    @property
+    def controlled(self) -> bool:
+        return self.offset != timedelta(0)

@@ -1,0 +1,24 @@
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, field_validator
+
+# The years the working-day calendar can be asked about (and any time in them shown in China time).
+EARLIEST, LATEST = 2000, 2100
+
+
+class ClockIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    now: AwareDatetime
+
+    @field_validator("now")
+    @classmethod
+    def within_the_calendar(cls, now: datetime) -> datetime:
+        if not EARLIEST <= now.year <= LATEST:
+            raise ValueError(f"the clock can be set between {EARLIEST} and {LATEST}")
+        return now
+
+
+class ClockOut(BaseModel):
+    now: datetime
+    controlled: bool

@@ -1,0 +1,173 @@
+"""NTF-1 as a table: who hears what, when, under which SPEC rule, in which words (pure code, no I/O).
+
+A recipient is written as ``role:<role>`` (everyone the directory gives that role), ``head:department``
+(the head of the department named in the occasion's ``department``), or a parameter holding a person id
+(``owner``, ``employee``).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Channel(StrEnum):
+    INBOX = "inbox"
+    EMAIL = "email"
+    WECOM = "wecom"
+    DINGTALK = "dingtalk"
+    FEISHU = "feishu"
+
+
+ROBOTS = (Channel.WECOM, Channel.DINGTALK, Channel.FEISHU)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    spec: str
+    when: str
+    recipients: tuple[str, ...]
+    title: str
+    body: str
+
+    def render(self, params: Mapping[str, Any]) -> tuple[str, str]:
+        values = {key: "" if value is None else value for key, value in params.items()}
+        return self.title.format_map(values), self.body.format_map(values)
+
+
+COMPLAINT_SERIOUS = Rule(
+    "CMP-5.serious",
+    "CMP-5",
+    "a serious complaint is received: escalated to the decision level",
+    ("role:executive", "role:quality_manager"),
+    "严重投诉 {complaint_no} 已上报最高决策层",
+    "投诉 {complaint_no} 定为严重投诉：{description}\n请最高决策层决定是否启动产品回收及企业危机处理。",
+)
+INVESTIGATE_DUE = Rule(
+    "CMP-3.investigate.due",
+    "CMP-3",
+    "14:00 China time of investigate_by's working day, investigation not started",
+    ("owner",),
+    "投诉 {complaint_no} 今日须开始调查",
+    "投诉 {complaint_no} 须于今日（{due_date}）下班前开始调查（收到后 1 个工作日内）。",
+)
+INVESTIGATE_OVERDUE = Rule(
+    "CMP-3.investigate.overdue",
+    "CMP-3",
+    "investigate_by passed, investigation not started",
+    ("owner", "role:quality_manager"),
+    "投诉 {complaint_no} 调查已超期",
+    "投诉 {complaint_no} 应于 {due_date} 前开始调查，至今未开始。",
+)
+REPLY_DUE = Rule(
+    "CMP-3.reply.due",
+    "CMP-3",
+    "14:00 China time of reply_by's working day, customer not replied to",
+    ("owner",),
+    "投诉 {complaint_no} 今日须答复客户",
+    "投诉 {complaint_no} 须于今日（{due_date}）下班前答复客户（收到后 2 个工作日内）。",
+)
+REPLY_OVERDUE = Rule(
+    "CMP-3.reply.overdue",
+    "CMP-3",
+    "reply_by passed, customer not replied to",
+    ("owner", "role:quality_manager"),
+    "投诉 {complaint_no} 答复已超期",
+    "投诉 {complaint_no} 应于 {due_date} 前答复客户，至今未答复。",
+)
+INCIDENT_SERIOUS = Rule(
+    "CLS-1.incident",
+    "CLS-1",
+    "an incident classified or escalated to batch or major",
+    ("role:quality_manager", "head:department"),
+    "{level_name}：{model} 质量事故",
+    "事故 {incident_id} 定为{level_name}，责任部门 {department}。{description}\n请按质量事故处理规定组织调查与归零。",
+)
+EMERGENCY_PLAN = Rule(
+    "CLS-7.emergency",
+    "CLS-7",
+    "an incident runs the major quality problem emergency plan",
+    ("role:executive", "role:quality_manager", "head:department"),
+    "重大质量问题应急预案启动：{model}",
+    "事故 {incident_id} 启动重大质量问题应急预案，请领导层知悉：报告领导、召开会议、下发整改通知、"
+    "批准措施、验证、报告。责任部门 {department}。",
+)
+NOTICE_ISSUED = Rule(
+    "SAN-4.issued",
+    "SAN-4",
+    "a reward or penalty notice is issued",
+    ("employee",),
+    "{kind_name}通知：条款 {clause}",
+    "您有一份{kind_name}通知 {notice_id}（条款 {clause}，金额 {amount} 元，计入 {month}）。"
+    "如有异议，可向行政管理部申诉。",
+)
+STATEMENT_DUE = Rule(
+    "CRM-6.statement",
+    "CRM-6",
+    "09:00 of the 1st working day of a month: each sales rep's statement of the month before is due by the 3rd",
+    ("role:sales",),
+    "请提交 {month} 客情费结算单",
+    "{month} 的客情费结算单须于 {due_date}（本月第 3 个工作日）下班前交销售文员。",
+)
+SIGN_OFF_DUE = Rule(
+    "CRM-6.sign_off",
+    "CRM-6",
+    "09:00 of the 6th working day: the signers verify the statements by the 8th",
+    ("role:sales_clerk", "role:sales_manager", "role:finance"),
+    "{month} 客情费结算单待检核",
+    "{month} 的客情费结算单须于 {due_date}（本月第 8 个工作日）下班前完成检核，三方缺一则作废。",
+)
+PAYABLE = Rule(
+    "CRM-6.payable",
+    "CRM-6",
+    "09:00 of the 9th working day: finance pays the verified statements",
+    ("role:finance",),
+    "{month} 客情费开始兑付",
+    "{month} 已检核的客情费结算单自今日（{due_date}，本月第 9 个工作日）起兑付。",
+)
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        COMPLAINT_SERIOUS,
+        INVESTIGATE_DUE,
+        INVESTIGATE_OVERDUE,
+        REPLY_DUE,
+        REPLY_OVERDUE,
+        INCIDENT_SERIOUS,
+        EMERGENCY_PLAN,
+        NOTICE_ISSUED,
+        STATEMENT_DUE,
+        SIGN_OFF_DUE,
+        PAYABLE,
+    )
+}
+
+LEVEL_NAMES = {"batch": "批质量事故", "major": "重大质量事故"}
+KIND_NAMES = {"penalty": "处罚", "reward": "奖励"}
+
+
+def incident_needs_telling(level: str) -> bool:
+    """CLS-1: batch and major incidents reach the quality manager and the responsible department's head."""
+    return level in LEVEL_NAMES
+
+
+def roles_of(rule: Rule) -> list[str]:
+    return [recipient.removeprefix("role:") for recipient in rule.recipients if recipient.startswith("role:")]
+
+
+def heads_of(rule: Rule, params: Mapping[str, Any]) -> list[str]:
+    """The departments whose head hears this rule's occasion."""
+    department = params.get("department")
+    return [department] if "head:department" in rule.recipients and department else []
+
+
+def named_people(rule: Rule, params: Mapping[str, Any]) -> list[str]:
+    """The person ids the occasion itself names (a complaint's owner, a notice's employee)."""
+    return [str(params[recipient]) for recipient in rule.recipients if ":" not in recipient and params.get(recipient)]
+
+
+def deliveries_for(channels: list[str]) -> list[Channel]:
+    """The channels besides the inbox a person is reached on; the inbox always holds the message."""
+    return [Channel(channel) for channel in dict.fromkeys(channels) if channel != Channel.INBOX]

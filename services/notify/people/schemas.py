@@ -1,0 +1,76 @@
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from services.notify.notifications.rules import Channel
+
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+IDENTIFIER = r"^[^\s/\x00-\x1f\x7f]+$"
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_CONTROL)]
+Department = Annotated[str, Field(min_length=1, max_length=100, pattern=IDENTIFIER)]
+# An address the mail server can take; whether it exists only the mail server can tell.
+Email = Annotated[str, Field(min_length=3, max_length=320, pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")]
+RoleName = Annotated[str, Field(min_length=1, max_length=50, pattern=IDENTIFIER)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PersonIn(Strict):
+    name: Name
+    email: Email | None = None
+    departments: list[Department] = Field(default_factory=list, max_length=20)
+    roles: list[RoleName] = Field(default_factory=list, max_length=20)
+    head_of: Department | None = None
+    channels: list[Channel] = Field(default_factory=lambda: [Channel.INBOX], max_length=5)
+
+    @field_validator("channels")
+    @classmethod
+    def inbox_always(cls, channels: list[Channel]) -> list[Channel]:
+        """NTF-2: every message is in the inbox whatever else a person asks for."""
+        return [Channel.INBOX, *[channel for channel in dict.fromkeys(channels) if channel != Channel.INBOX]]
+
+    @model_validator(mode="after")
+    def email_for_email(self) -> "PersonIn":
+        if Channel.EMAIL in self.channels and self.email is None:
+            raise ValueError("the email channel needs an email address")
+        return self
+
+
+class PersonOut(BaseModel):
+    id: str
+    name: str
+    email: str | None
+    departments: list[str]
+    roles: list[str]
+    head_of: str | None
+    channels: list[str]
+    updated_by: str
+    updated_at: datetime
+
+
+class RobotIn(Strict):
+    url: AnyHttpUrl
+    secret: Annotated[str, Field(min_length=1, max_length=500, pattern=NO_CONTROL)] | None = None
+
+
+class RobotOut(BaseModel):
+    department: str
+    platform: str
+    url: str
+    signed: bool
+    updated_by: str
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, robot: Any) -> "RobotOut":
+        return cls(
+            department=robot.department,
+            platform=robot.platform,
+            url=robot.url,
+            signed=robot.secret is not None,
+            updated_by=robot.updated_by,
+            updated_at=robot.updated_at,
+        )
