@@ -261,6 +261,13 @@ class Stack:
         service.start()
         service.wait_healthy()
 
+    def restart_broker(self) -> None:
+        """The embedded broker stopped and started again: an empty log, the topics created again."""
+        assert self.broker is not None
+        self.broker.stop()
+        self.broker.start()
+        self.create_topics()
+
     def start(self) -> None:
         self.start_infrastructure()
         self.start_services()
