@@ -399,6 +399,14 @@ class ConsumerRunner:
                     fresh = await self._claim_in_inbox(session, wanted)
                     await self._apply_fresh(session, tp.topic, fresh)
         EVENTS_DUPLICATE.labels(self.name, tp.topic).inc(len(wanted) - len(fresh))
+        log.info(
+            "consumer %s applied %d event(s) of %s[%d], %d duplicate(s)",
+            self.name,
+            len(fresh),
+            tp.topic,
+            tp.partition,
+            len(wanted) - len(fresh),
+        )
 
     async def _apply_without_savepoints(self, session: AsyncSession, fresh: list[Incoming]) -> None:
         for event_type, run in runs_of_one_type(fresh):

@@ -20,6 +20,7 @@ def stack() -> Iterator[Stack]:
         kafka_port=free_port(),
         ports={name: free_port() for name in ("intake", "classification", "sanctions", "crm")},
         extra_env={"QMS_KAFKA_FETCH_MAX_WAIT_MS": "10", "QMS_LOG_LEVEL": "INFO"},
+        supervised=True,
     )
     try:
         stack.start()
