@@ -212,7 +212,7 @@ async def _commit(session: AsyncSession, marks: TextClause, acknowledged: dict[P
 def lost_partitions(floors: dict[Partition, int], acknowledged: dict[Partition, int]) -> dict[str, str]:
     """Topics whose batch the broker acknowledged below an earlier batch: an intact log only grows."""
     return {
-        tp[0]: f"partition {tp[1]} took a batch at offset {mark - 1}, below {floors[tp] - 1} acknowledged before"
+        tp[0]: f"partition {tp[1]} took a batch at offset {mark - 1}, below the one acknowledged at {floors[tp] - 1}"
         for tp, mark in acknowledged.items()
         if tp in floors and mark < floors[tp]
     }
@@ -226,7 +226,7 @@ def lost_logs(floors: dict[Partition, int], existing: set[str], ends: dict[Parti
             lost[topic] = "the topic is gone"
         elif ends.get((topic, partition), 0) < floor and topic not in lost:
             end = ends.get((topic, partition), 0)
-            lost[topic] = f"partition {partition} ends at {end}, below offset {floor - 1} acknowledged"
+            lost[topic] = f"partition {partition} now ends at {end}, short of a batch acknowledged at {floor - 1}"
     return lost
 
 
@@ -411,9 +411,8 @@ class OutboxRelay:
             OUTBOX_LOG_LOST.labels(self.settings.service, topic).inc()
         OUTBOX_REPUBLISHED.labels(self.settings.service).inc(listed)
         log.warning(
-            "the broker lost the log of %s (%s); %s re-publishes %d event(s) written in the last %g h",
-            ", ".join(lost),
-            "; ".join(f"{topic}: {reasons[topic]}" for topic in lost),
+            "the broker lost the log of %s; %s re-publishes %d event(s) written in the last %g h",
+            "; ".join(f"{topic} ({reasons[topic]})" for topic in lost),
             self.settings.service,
             listed,
             self.settings.outbox_republish_window_hours,
