@@ -7,13 +7,14 @@ python -m shared.cli migrate
 
 import argparse
 import asyncio
+import json
 import os
 import signal
-import sys
 import threading
 import warnings
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from shared.auth import MAX_TOKEN_LIFETIME_S, Role, mint_token
 from shared.bootstrap import SERVICES
@@ -134,26 +135,62 @@ def print_banner(stack: Stack) -> None:
     print("\nCtrl-C stops everything.\n", flush=True)
 
 
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def console_line(name: str, line: bytes) -> str:
+    """A service's log line as a person reads it: China time, service, level, message. The JSON entry
+    stays as it is in the service's log file; a line that is not one (a traceback) is shown as is."""
+    raw = line.decode("utf-8", errors="replace").rstrip()
+    try:
+        entry = json.loads(raw)
+        when = datetime.fromisoformat(entry["time"]).astimezone(CHINA).strftime("%H:%M:%S")
+        shown = f"{when} {name:<15}{entry['level']:<8}{entry['message']}"
+    except (ValueError, TypeError, KeyError):
+        return f"{'':9}{name:<15}{raw}"
+    exception = entry.get("exception")
+    return f"{shown}\n{exception}" if exception else shown
+
+
+class Console:
+    """Lines from several threads (each service's output, the supervisor), never interleaved."""
+
+    def __init__(self) -> None:
+        # Held by a block of lines that belong together (the banner).
+        self.lock = threading.RLock()
+
+    def show(self, name: str, line: bytes) -> None:
+        self._print(console_line(name, line))
+
+    def say(self, message: str) -> None:
+        self._print(f"{datetime.now(CHINA).strftime('%H:%M:%S')} {'qms':<15}{'WARNING':<8}{message}")
+
+    def _print(self, text: str) -> None:
+        with self.lock:
+            print(text, flush=True)
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     database_url, kafka = external_servers()
+    console = Console()
     stack = Stack(
         data_dir=Path(args.data_dir).resolve(),
         database_url=database_url,
         kafka_bootstrap_servers=kafka,
         db_password=_settings().db_password.get_secret_value(),
         extra_env={"QMS_LOG_LEVEL": os.environ.get("QMS_LOG_LEVEL", "INFO")},
+        supervised=True,
+        report=console.say,
+        echo=console.show,
     )
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
         stack.start()
-        print_banner(stack)
-        while not stopped.is_set():
-            for name, service in stack.services.items():
-                if service.process is not None and service.process.poll() is not None:
-                    print(f"{name} exited; see {service.log_path}", file=sys.stderr)
-                    stopped.set()
-            stopped.wait(1)
+        with console.lock:
+            print_banner(stack)
+        while not stopped.wait(1):
+            pass
     except KeyboardInterrupt:
         pass
     finally:

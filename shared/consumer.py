@@ -428,6 +428,14 @@ class ConsumerRunner:
         if wanted:
             failed, duplicates = await self._apply_retrying_transient(tp, wanted)
             letters = sorted([*letters, *failed], key=lambda letter: letter.record.offset)
+            log.info(
+                "consumer %s applied %d event(s) of %s[%d], %d duplicate(s)",
+                self.name,
+                len(wanted) - duplicates - len(failed),
+                tp.topic,
+                tp.partition,
+                duplicates,
+            )
         await self._send_dead_letters(letters)
         EVENTS_DUPLICATE.labels(self.name, tp.topic).inc(duplicates)
         EVENTS_IGNORED.labels(self.name, tp.topic).inc(len(decoded) - len(wanted))

@@ -59,16 +59,21 @@ def make_consumer(settings: KafkaSettings, group_id: str, client_id: str) -> AIO
     )
 
 
+def make_probe(settings: KafkaSettings, client_id: str) -> AIOKafkaConsumer:
+    """A consumer outside any group, for reading metadata and where partitions end."""
+    return AIOKafkaConsumer(
+        **connection_options(settings),
+        client_id=client_id,
+        enable_auto_commit=False,
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+    )
+
+
 async def log_ends(settings: KafkaSettings, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
     """Where each partition's log ends: the high watermark of a fetch response. Not ListOffsets'
     latest, which Tansu answers with the first offset of the last record batch plus one, short of the
     end after a batch of several records."""
-    probe = AIOKafkaConsumer(
-        **connection_options(settings),
-        client_id="qms-log-ends",
-        enable_auto_commit=False,
-        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
-    )
+    probe = make_probe(settings, "qms-log-ends")
     await probe.start()
     try:
         probe.assign(partitions)

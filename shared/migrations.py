@@ -126,3 +126,16 @@ def keep_unpublished_outbox_rows_inline(schema: str) -> None:
     op.execute(f"DROP FUNCTION {schema}.outbox_inserted()")
     _create_outbox_notify_trigger(schema)
     op.drop_table("outbox_unpublished", schema=schema)
+
+
+def create_outbox_watermarks(schema: str) -> None:
+    """Where the broker had acknowledged the relay's batches, per topic partition (SPEC §9 Delivery)."""
+    op.create_table(
+        "outbox_watermarks",
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("partition", sa.Integer, nullable=False),
+        sa.Column("acknowledged", sa.BigInteger, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.PrimaryKeyConstraint("topic", "partition", name="pk_outbox_watermarks"),
+        schema=schema,
+    )

@@ -83,6 +83,12 @@ def uncounted_on_error() -> Iterator[None]:
 
 
 OUTBOX_BACKLOG = Gauge("qms_outbox_backlog", "Outbox rows not yet published", ["service"])
+OUTBOX_LOG_LOST = Counter(
+    "qms_outbox_log_lost_total", "Topics a relay found the broker had lost the log of", ["service", "topic"]
+)
+OUTBOX_REPUBLISHED = Counter(
+    "qms_outbox_republished_total", "Events a relay listed again because the broker lost its log", ["service"]
+)
 CONSUMER_LAG = Gauge("qms_consumer_lag", "Messages behind the end of the partition", ["service", "topic", "partition"])
 
 

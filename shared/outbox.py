@@ -1,9 +1,19 @@
 """Transactional outbox: events are rows written in the caller's transaction; a relay publishes them.
 
-The outbox's insert trigger lists every new row in ``outbox_unpublished``. The relay claims the oldest
-listed ids with ``FOR UPDATE SKIP LOCKED`` so replicas never publish the same row at the same time,
-takes them off the list only once the broker acknowledged, and wakes on ``LISTEN/NOTIFY``. When the
-broker is down the rows simply wait.
+The outbox's insert trigger lists every new row in ``outbox_unpublished``. One relay per service
+publishes at a time, whatever the replica count: it holds a session-level advisory lock on its
+``LISTEN`` connection, and the relays of other replicas stand by until that connection closes (two
+relays publishing side by side would let one key's later event overtake an earlier one). The
+publishing relay claims the oldest listed ids (``FOR UPDATE SKIP LOCKED``, so the next batch is
+claimed while the broker acknowledges the one before), takes them off the list only once the broker
+acknowledged, and wakes on ``LISTEN/NOTIFY``. When the broker is down the rows simply wait.
+
+A broker can lose its log (the embedded memory broker after a restart or a power cut, a topic deleted
+and created again). The relay keeps, per topic partition, how far the broker had acknowledged its
+batches (``outbox_watermarks``); a partition that now ends below that, or a topic that is gone, means
+the log was lost, and the relay lists that topic's events of the last
+``outbox_republish_window_hours`` as unpublished again, oldest first (consumers' inboxes drop what they
+had applied). It looks at start, after the broker came back, and whenever it was idle for a while.
 """
 
 import asyncio
@@ -19,19 +29,21 @@ from functools import cache, lru_cache
 from typing import Any
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.partitioner import murmur2
 from aiokafka.producer.message_accumulator import BatchBuilder
 from sqlalchemy import Select, Text, TextClause, bindparam, cast, delete, func, select, text
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared import context
 from shared.bootstrap import asyncpg_kwargs
 from shared.db import service_url
+from shared.events import topics
 from shared.events.envelope import Envelope
 from shared.events.registry import EventData
-from shared.kafka import make_producer
-from shared.observability import EVENTS_PUBLISHED, OUTBOX_BACKLOG
+from shared.kafka import ensure_topics, make_probe, make_producer
+from shared.observability import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_LOG_LOST, OUTBOX_REPUBLISHED
 from shared.settings import ServiceSettings
 from shared.tables import PlatformTables, outbox_channel, platform_tables
 
@@ -39,6 +51,14 @@ log = logging.getLogger("qms.outbox")
 
 SEND_TIMEOUT_S = 30.0
 BACKLOG_REFRESH_S = 5.0
+# A replica's relay without the publisher lock tries to take it this often.
+STANDBY_RETRY_S = 2.0
+# Idle this long (nothing acknowledged), the relay looks whether the broker still has its log before
+# publishing again; while batches are acknowledged, each acknowledgement shows it.
+LOG_CHECK_INTERVAL_S = 2.0
+LOG_CHECK_TIMEOUT_S = 10.0
+# The publisher lock's key: (namespace, the service's schema hashed by Postgres).
+RELAY_LOCK_NAMESPACE = 0x51_4D_53_01
 HEADERS = [("content-type", b"application/cloudevents+json")]
 
 
@@ -137,6 +157,9 @@ async def add_event(session: AsyncSession, event: EventData) -> None:
     await add_events(session, [event])
 
 
+Partition = tuple[str, int]
+
+
 @dataclass
 class Claim:
     """Rows marked published in a transaction that commits only once the broker acknowledged them."""
@@ -145,11 +168,66 @@ class Claim:
     rows: list[Any]
 
 
-async def _commit(session: AsyncSession) -> None:
+class LogLost(Exception):
+    """The broker acknowledged a batch below where it had acknowledged before: it lost that log."""
+
+    def __init__(self, reasons: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{topic}: {reason}" for topic, reason in sorted(reasons.items())))
+        self.reasons = reasons
+
+
+def watermark_statement(tables: PlatformTables) -> TextClause:
+    """Raises each partition's acknowledged mark, never lowers it: two batches' commits may overlap."""
+    table = tables.watermarks.fullname
+    return text(
+        f"""
+        INSERT INTO {table} (topic, partition, acknowledged)
+        SELECT * FROM unnest(CAST(:topics AS varchar[]), CAST(:partitions AS int[]), CAST(:marks AS bigint[]))
+        ON CONFLICT (topic, partition) DO UPDATE
+        SET acknowledged = GREATEST({tables.watermarks.name}.acknowledged, EXCLUDED.acknowledged), updated_at = now()
+        """
+    )
+
+
+def marks_of(acknowledged: dict[Partition, int]) -> dict[str, list[Any]]:
+    # Sorted, so overlapping commits lock the rows in one order.
+    ordered = sorted(acknowledged.items())
+    return {
+        "topics": [tp[0] for tp, _ in ordered],
+        "partitions": [tp[1] for tp, _ in ordered],
+        "marks": [mark for _, mark in ordered],
+    }
+
+
+async def _commit(session: AsyncSession, marks: TextClause, acknowledged: dict[Partition, int]) -> None:
+    """Commits a claim's marks with the broker's acknowledged offsets, in one transaction."""
     try:
+        if acknowledged:
+            await session.execute(marks, marks_of(acknowledged))
         await session.commit()
     finally:
         await session.close()
+
+
+def lost_partitions(floors: dict[Partition, int], acknowledged: dict[Partition, int]) -> dict[str, str]:
+    """Topics whose batch the broker acknowledged below an earlier batch: an intact log only grows."""
+    return {
+        tp[0]: f"partition {tp[1]} took a batch at offset {mark - 1}, below the one acknowledged at {floors[tp] - 1}"
+        for tp, mark in acknowledged.items()
+        if tp in floors and mark < floors[tp]
+    }
+
+
+def lost_logs(floors: dict[Partition, int], existing: set[str], ends: dict[Partition, int]) -> dict[str, str]:
+    """Topics gone, or with a partition ending below what the broker had acknowledged: their log was lost."""
+    lost: dict[str, str] = {}
+    for (topic, partition), floor in sorted(floors.items()):
+        if topic not in existing:
+            lost[topic] = "the topic is gone"
+        elif ends.get((topic, partition), 0) < floor and topic not in lost:
+            end = ends.get((topic, partition), 0)
+            lost[topic] = f"partition {partition} now ends at {end}, short of a batch acknowledged at {floor - 1}"
+    return lost
 
 
 async def _abandon(claiming: asyncio.Task[Claim]) -> None:
@@ -184,6 +262,25 @@ def claim_statement(tables: PlatformTables) -> Select[Any]:
     )
 
 
+def cast_result(result: Any) -> CursorResult[Any]:
+    """An INSERT's result, which counts the rows it wrote."""
+    assert isinstance(result, CursorResult)
+    return result
+
+
+def republish_statement(tables: PlatformTables) -> TextClause:
+    """Lists a lost log's events of the window as unpublished again (those still waiting already are)."""
+    return text(
+        f"""
+        INSERT INTO {tables.unpublished.fullname} (id)
+        SELECT id FROM {tables.outbox.fullname}
+        WHERE topic = ANY(CAST(:topics AS varchar[])) AND created_at >= now() - make_interval(secs => :window_s)
+        ORDER BY id
+        ON CONFLICT (id) DO NOTHING
+        """
+    )
+
+
 class OutboxRelay:
     def __init__(self, settings: ServiceSettings, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.settings = settings
@@ -193,9 +290,22 @@ class OutboxRelay:
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._listener: asyncpg.Connection | None = None
+        self._publisher = False
         self._producer: AIOKafkaProducer | None = None
+        self._probe: AIOKafkaConsumer | None = None
         self._backlog_counted_at = 0.0
         self._claim = claim_statement(self.tables)
+        self._marks = watermark_statement(self.tables)
+        self._republish = republish_statement(self.tables)
+        # Per partition, the first offset of the latest acknowledged batch plus one (as stored).
+        self._floors: dict[Partition, int] = {}
+        self._log_seen_at = 0.0
+        self._lost: dict[str, str] = {}
+
+    @property
+    def publishing(self) -> bool:
+        """This relay holds its service's publisher lock."""
+        return self._publisher and self._listener is not None and not self._listener.is_closed()
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self.settings.service}")
@@ -217,12 +327,19 @@ class OutboxRelay:
         while not self._stopping.is_set():
             try:
                 await self._ensure_listener()
+                if not await self._take_publisher_lock():
+                    await self._sleep(STANDBY_RETRY_S)
+                    continue
                 await self._ensure_producer()
+                await self._recover_if_log_lost()
                 await self.publish_waiting()
                 backoff = 0.2
                 await self._wait_for_work()
             except asyncio.CancelledError:
                 raise
+            except LogLost as lost:
+                # The batch that showed it stays published; the lost log is listed again next round.
+                self._lost = lost.reasons
             except Exception as exc:  # broker or database away: the rows wait, we retry
                 log.warning("outbox relay cannot publish yet: %s", exc)
                 # With the broker away the rows pile up: that is what the backlog gauge is for.
@@ -232,6 +349,75 @@ class OutboxRelay:
                 await self._close_listener()
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
+
+    async def _take_publisher_lock(self) -> bool:
+        """Takes the service's publisher lock on the LISTEN connection, if no other relay holds it. Held
+        until that connection closes: a relay that dies frees it, and a standing-by replica takes over."""
+        if self.publishing:
+            return True
+        assert self._listener is not None
+        taken = await self._listener.fetchval(
+            "SELECT pg_try_advisory_lock($1, hashtext($2))", RELAY_LOCK_NAMESPACE, self.settings.service
+        )
+        if not taken:
+            return False
+        self._publisher = True
+        self._floors = await self._load_floors()
+        self._log_seen_at = 0.0
+        log.info("outbox relay of %s publishes (it holds the publisher lock)", self.settings.service)
+        return True
+
+    async def _load_floors(self) -> dict[Partition, int]:
+        marks = self.tables.watermarks
+        async with self.sessions() as session:
+            rows = await session.execute(select(marks.c.topic, marks.c.partition, marks.c.acknowledged))
+        return {(row.topic, row.partition): row.acknowledged for row in rows}
+
+    async def _recover_if_log_lost(self) -> None:
+        """After a while without acknowledgements (at start, after the broker came back, when idle):
+        a topic gone, or a partition ending below what the broker had acknowledged, was lost."""
+        if not self._lost and time.monotonic() - self._log_seen_at < LOG_CHECK_INTERVAL_S:
+            return
+        if not self._lost and self._floors:
+            self._lost = await asyncio.wait_for(self._find_lost_logs(), timeout=LOG_CHECK_TIMEOUT_S)
+        if self._lost:
+            await self._republish_lost(self._lost)
+            self._lost = {}
+        self._log_seen_at = time.monotonic()
+
+    async def _find_lost_logs(self) -> dict[str, str]:
+        probe = await self._ensure_probe()
+        existing = await probe.topics()
+        present = [TopicPartition(*tp) for tp in self._floors if tp[0] in existing]
+        # ListOffsets: Tansu answers the first offset of the last batch plus one, never below a floor.
+        ends = await probe.end_offsets(present) if present else {}
+        return lost_logs(self._floors, existing, {(tp.topic, tp.partition): end for tp, end in ends.items()})
+
+    async def _list_again(self, session: AsyncSession, lost: list[str], window_s: float) -> int:
+        result = await session.execute(self._republish, {"topics": lost, "window_s": window_s})
+        return int(cast_result(result).rowcount)
+
+    async def _republish_lost(self, reasons: dict[str, str]) -> None:
+        """Creates the topics again and lists the lost topics' events of the window as unpublished."""
+        lost = sorted(reasons)
+        await ensure_topics(self.settings, sorted({*topics.all_with_dlq(), *lost}))
+        window_s = self.settings.outbox_republish_window_hours * 3600
+        marks = self.tables.watermarks
+        async with self.sessions() as session, session.begin():
+            await session.execute(delete(marks).where(marks.c.topic.in_(lost)))
+            listed = await self._list_again(session, lost, window_s)
+        self._floors = {tp: floor for tp, floor in self._floors.items() if tp[0] not in reasons}
+        for topic in lost:
+            OUTBOX_LOG_LOST.labels(self.settings.service, topic).inc()
+        OUTBOX_REPUBLISHED.labels(self.settings.service).inc(listed)
+        log.warning(
+            "the broker lost the log of %s; %s re-publishes %d event(s) written in the last %g h",
+            "; ".join(f"{topic} ({reasons[topic]})" for topic in lost),
+            self.settings.service,
+            listed,
+            self.settings.outbox_republish_window_hours,
+        )
+        self._wake.set()
 
     async def _wait_for_work(self) -> None:
         with contextlib.suppress(TimeoutError):
@@ -264,17 +450,24 @@ class OutboxRelay:
                 if len(claim.rows) == self.settings.outbox_batch_size:
                     claiming = asyncio.create_task(self._claim_batch())
                 try:
+                    if not self.publishing:
+                        raise ConnectionError("the publisher lock's connection closed")
                     # A broker that vanished mid-send must not hold the claimed rows forever; an
                     # exception here rolls the marks back and the rows wait for the next attempt.
-                    await asyncio.wait_for(self._send(claim.rows), timeout=SEND_TIMEOUT_S)
+                    acknowledged = await asyncio.wait_for(self._send(claim.rows), timeout=SEND_TIMEOUT_S)
                 except BaseException:
                     await claim.session.close()
                     raise
-                previous, committing = committing, asyncio.create_task(_commit(claim.session))
+                lost = lost_partitions(self._floors, acknowledged)
+                kept = {tp: mark for tp, mark in acknowledged.items() if tp[0] not in lost}
+                previous, committing = committing, asyncio.create_task(_commit(claim.session, self._marks, kept))
                 if previous is not None:
                     await previous
                 published += len(claim.rows)
                 self._count_published(claim.rows)
+                self._acknowledged(kept)
+                if lost:
+                    raise LogLost(lost)
                 # Counting the backlog scans it: after every batch of a long drain that would be
                 # quadratic.
                 if time.monotonic() - self._backlog_counted_at > BACKLOG_REFRESH_S:
@@ -301,10 +494,17 @@ class OutboxRelay:
             await session.close()
             raise
 
-    async def _send(self, rows: Sequence[Any]) -> None:
+    def _acknowledged(self, acknowledged: dict[Partition, int]) -> None:
+        for tp, mark in acknowledged.items():
+            self._floors[tp] = max(self._floors.get(tp, 0), mark)
+        if acknowledged:
+            self._log_seen_at = time.monotonic()
+
+    async def _send(self, rows: Sequence[Any]) -> dict[Partition, int]:
         """Hands the rows to the producer in id order, one record batch per partition, and waits for
-        every acknowledgement. The relay fills the batches itself: aiokafka's per-message ``send`` (a
-        future and a trip through its accumulator per event) was most of the relay's CPU."""
+        every acknowledgement; returns, per partition, the first offset of its last batch plus one.
+        The relay fills the batches itself: aiokafka's per-message ``send`` (a future and a trip
+        through its accumulator per event) was most of the relay's CPU."""
         assert self._producer is not None
         producer = self._producer
         open_batches: dict[tuple[str, int], BatchBuilder] = {}
@@ -326,7 +526,11 @@ class OutboxRelay:
                     raise ValueError(f"outbox row {row.id} is larger than a record batch may be")
         for (topic, partition), batch in open_batches.items():
             acknowledgements.append(await producer.send_batch(batch, topic, partition=partition))
-        await asyncio.gather(*acknowledgements)
+        acknowledged: dict[Partition, int] = {}
+        for metadata in await asyncio.gather(*acknowledgements):
+            tp = (metadata.topic, metadata.partition)
+            acknowledged[tp] = max(acknowledged.get(tp, 0), metadata.offset + 1)
+        return acknowledged
 
     def _count_published(self, rows: Sequence[Any]) -> None:
         for topic, count in Counter(row.topic for row in rows).items():
@@ -348,11 +552,25 @@ class OutboxRelay:
                 raise
             self._producer = producer
 
+    async def _ensure_probe(self) -> AIOKafkaConsumer:
+        if self._probe is None:
+            probe = make_probe(self.settings, f"{self.settings.service}-relay-probe")
+            try:
+                await probe.start()
+            except Exception:
+                await probe.stop()
+                raise
+            self._probe = probe
+        return self._probe
+
     async def _close_producer(self) -> None:
-        if self._producer is not None:
-            producer, self._producer = self._producer, None
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(producer.stop(), timeout=5)
+        # A new producer means the broker was away: its log is looked at before publishing again.
+        self._log_seen_at = 0.0
+        for client in (self._producer, self._probe):
+            if client is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(client.stop(), timeout=5)
+        self._producer = self._probe = None
 
     async def _ensure_listener(self) -> None:
         if self._listener is None or self._listener.is_closed():
@@ -364,6 +582,8 @@ class OutboxRelay:
             self._listener = conn
 
     async def _close_listener(self) -> None:
+        # Closing the connection frees the publisher lock for another replica.
+        self._publisher = False
         if self._listener is not None:
             listener, self._listener = self._listener, None
             with contextlib.suppress(Exception):

@@ -56,6 +56,9 @@ class ServiceSettings(KafkaSettings):
     jwt_audience: str | None = None
     outbox_batch_size: int = 500
     outbox_poll_interval_s: float = 1.0
+    # What a relay re-publishes when the broker lost its log: events written this recently. Keep it
+    # within the inboxes' memory, or a consumer could apply an old event a second time.
+    outbox_republish_window_hours: float = 168.0
     log_level: str = "INFO"
     run_consumers: bool = True
     run_relay: bool = True

@@ -28,6 +28,7 @@ class PlatformTables:
     unpublished: Table
     inbox: Table
     idempotency: Table
+    watermarks: Table
 
 
 @cache
@@ -70,7 +71,18 @@ def platform_tables(schema: str) -> PlatformTables:
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         PrimaryKeyConstraint("scope", "key"),
     )
-    return PlatformTables(metadata, outbox, unpublished, inbox, idempotency)
+    # Per topic partition, how far the broker had acknowledged the relay's batches (the first offset of
+    # the latest batch plus one): a log that now ends below it was lost, and the relay re-publishes.
+    watermarks = Table(
+        "outbox_watermarks",
+        metadata,
+        Column("topic", String(200), nullable=False),
+        Column("partition", Integer, nullable=False),
+        Column("acknowledged", BigInteger, nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        PrimaryKeyConstraint("topic", "partition"),
+    )
+    return PlatformTables(metadata, outbox, unpublished, inbox, idempotency, watermarks)
 
 
 def tables_of(session: AsyncSession) -> PlatformTables:

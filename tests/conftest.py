@@ -33,6 +33,7 @@ def stack() -> Iterator[Stack]:
         ports={name: free_port() for name in ("intake", "classification", "sanctions", "crm", "notify")},
         mail_port=free_port(),
         extra_env={"QMS_KAFKA_FETCH_MAX_WAIT_MS": "10", "QMS_LOG_LEVEL": "INFO", **NOTIFY_TEST_ENV},
+        supervised=True,
     )
     try:
         stack.start()

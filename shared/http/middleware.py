@@ -1,6 +1,7 @@
-"""One plain ASGI middleware: correlation id in and out, request metrics, the proxy's path prefix
-(bodies are guarded in ``shared.http.bodies``)."""
+"""One plain ASGI middleware: correlation id in and out, request metrics and log lines, the proxy's
+path prefix (bodies are guarded in ``shared.http.bodies``)."""
 
+import logging
 import re
 import time
 import uuid
@@ -14,6 +15,10 @@ CORRELATION_HEADER = b"x-correlation-id"
 PREFIX_HEADER = b"x-forwarded-prefix"
 # The prefix lands in the docs page's script and in OpenAPI's servers: path segments only.
 PREFIX = re.compile(rb"(/[A-Za-z0-9._-]+)+")
+# Probes and scrapes come every few seconds: a line each would bury the requests people make.
+UNLOGGED_PATHS = frozenset({"/metrics", "/healthz", "/readyz"})
+
+log = logging.getLogger("qms.http")
 
 
 def _correlation_from(scope: Scope) -> str:
@@ -68,4 +73,6 @@ class RequestContextMiddleware:
             method = scope["method"]
             HTTP_LATENCY.labels(self.service, method, route).observe(time.perf_counter() - started)
             HTTP_REQUESTS.labels(self.service, method, route, str(status)).inc()
+            if scope["path"] not in UNLOGGED_PATHS:
+                log.info("%s %s %d %.1f ms", method, scope["path"], status, (time.perf_counter() - started) * 1000)
             context.correlation_id.reset(token)

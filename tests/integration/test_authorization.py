@@ -100,6 +100,7 @@ async def test_sec9_an_empty_or_huge_sub_is_a_401_never_a_500(stack: Stack, serv
         "classification": "/v1/incidents",
         "sanctions": "/v1/clauses",
         "crm": "/v1/customers",
+        "notify": "/v1/notifications",
     }[service]
     bad = mint_token(DEV_SECRET, sub, [role.value for role in Role])
     async with httpx.AsyncClient(base_url=stack.services[service].url) as client:
