@@ -33,7 +33,7 @@ async def test_calendar_a_year_loaded_in_intake_is_the_year_crm_counts_on(
     copy = await eventually(crm_copy)
     assert (copy["holidays"], copy["makeup_workdays"]) == (year["holidays"], year["makeup_workdays"])
     records = await read_topic(stack.kafka_bootstrap_servers or "", topics.CALENDAR)
-    published = [(r.key, e) for r, e in zip(records, events_in(records), strict=True) if e["subject"] == "2037"]
+    published = [(r.key, e) for r in records for e in events_in([r]) if e.get("subject") == "2037"]
     assert published[-1][0] == b"2037"
     assert published[-1][1]["type"] == "qms.intake.calendar.year_loaded.v1"
 
