@@ -1,13 +1,14 @@
 """Incident shapes (SPEC §8) and the inputs of the quality department's decisions."""
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from services.classification.rules.rules import CauseCategory, Level, ProblemLevel
+from shared.http.times import ChinaTime
 
 Reason = Annotated[str, Field(min_length=1, max_length=4000)]
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
@@ -49,10 +50,10 @@ class IncidentOut(BaseModel):
     emergency_triggers: list[ReasonOut]
     zeroing_required: bool
     closed_by: str | None
-    closed_at: datetime | None
+    closed_at: ChinaTime | None
     closing_summary: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: ChinaTime
+    updated_at: ChinaTime
 
 
 class IncidentPage(BaseModel):
@@ -63,7 +64,7 @@ class IncidentPage(BaseModel):
 class HistoryEntryOut(BaseModel):
     action: str
     actor: str
-    at: datetime
+    at: ChinaTime
     detail: dict[str, Any]
 
 

@@ -1,12 +1,12 @@
 """Rule sets (CLS-3), production rates (CLS-1) and cause routing (CLS-5) shapes."""
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
 from services.classification.rules.rules import PRESETS, CauseCategory
+from shared.http.times import ChinaTime
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 Note = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -54,7 +54,7 @@ class RuleSetOut(BaseModel):
     thresholds: dict[str, Any]
     note: str | None
     created_by: str
-    created_at: datetime
+    created_at: ChinaTime
     active: bool
 
 
@@ -73,7 +73,7 @@ class ProductionRateOut(BaseModel):
     production_line: str | None
     units_per_hour: Number
     updated_by: str
-    updated_at: datetime
+    updated_at: ChinaTime
 
 
 class ProductionRates(BaseModel):
@@ -106,7 +106,7 @@ class CauseRouteOut(BaseModel):
     head_id: str | None
     head_name: str | None
     updated_by: str
-    updated_at: datetime
+    updated_at: ChinaTime
 
 
 class CauseRoutingOut(BaseModel):

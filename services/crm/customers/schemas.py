@@ -1,6 +1,6 @@
 """Customer shapes of SPEC §8 (CRM-1…CRM-4, CRM-7)."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, Field
@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from services.crm.complaints.schemas import ComplaintSummary
 from services.crm.customers.rules import OwnerLevel, Tier
 from services.crm.schemas import Money, MoneyIn, Short, Strict
+from shared.http.times import ChinaTime
 
 Place = Annotated[str, Field(min_length=1, max_length=100)]
 Factor = Annotated[str, Field(min_length=1, max_length=50)]
@@ -75,8 +76,8 @@ class CustomerOut(BaseModel):
     customer_class: str | None
     class_score: int | None
     contract_signed_on: date | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: ChinaTime
+    updated_at: ChinaTime
     complaints: ComplaintSummary | None = None
 
 
@@ -94,7 +95,7 @@ class TierChangeOut(BaseModel):
     revenue_group: int
     provincial_designated: bool
     changed_by: str
-    changed_at: datetime
+    changed_at: ChinaTime
 
 
 class TierHistory(BaseModel):

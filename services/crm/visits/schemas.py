@@ -1,13 +1,14 @@
 """Visit plans, visit reports and their roll-ups (CRM-5; 公司客户服务管理办法 第九条、第十条)."""
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from services.crm.schemas import Month, Short, Strict, Text
+from shared.http.times import ChinaTime
 
 Report = Annotated[str, Field(min_length=1, max_length=4000)]
 
@@ -23,7 +24,7 @@ class ProjectOut(BaseModel):
     name: str
     delivered_on: date
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: ChinaTime
 
 
 class ProjectList(BaseModel):
@@ -81,7 +82,7 @@ class VisitIn(Strict):
     customer_id: Short
     plan_id: uuid.UUID | None = Field(None, description="the plan this visit fulfils; else the oldest open one")
     visitor: VisitorIn | None = Field(None, description="the named person who visited; defaults to the caller")
-    visited_at: AwareDatetime
+    visited_at: ChinaTime
     opinions: Report = Field(description="(2) 客户意见、建议、希望")
     market_information: Text | None = Field(None, description="(3) 市场行情")
     competitor_moves: Text | None = Field(None, description="(3) 竞争对手动向及其他公司的销售政策")
@@ -97,7 +98,7 @@ class VisitOut(BaseModel):
     plan_id: uuid.UUID | None
     visitor_id: str
     visitor_name: str | None
-    visited_at: datetime
+    visited_at: ChinaTime
     visited_on: date
     opinions: str
     market_information: str | None
@@ -107,7 +108,7 @@ class VisitOut(BaseModel):
     other_matters: str | None
     urgent: bool
     recorded_by: str
-    created_at: datetime
+    created_at: ChinaTime
 
 
 class VisitPage(BaseModel):

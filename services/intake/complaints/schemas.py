@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.intake.schemas import ChinaTime
 
@@ -84,7 +84,7 @@ class ComplaintIn(Strict):
     product: Product | None = None
     circumstances: Annotated[str, Field(max_length=4000)] | None = None
     description: Text
-    received_at: AwareDatetime
+    received_at: ChinaTime
 
     @model_validator(mode="after")
     def kind_fields_agree(self) -> Self:

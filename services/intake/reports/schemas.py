@@ -6,7 +6,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
 from services.intake.reports.rules import ReportFacts, report_problems
 from services.intake.schemas import ChinaTime
@@ -65,7 +65,7 @@ class ReportIn(BaseModel):
     description: Annotated[str, Field(min_length=1, max_length=4000)]
     reported_by: Short | None = None
     department: Short | None = None
-    occurred_at: AwareDatetime
+    occurred_at: ChinaTime
     supplier: Short | None = None
     defect_class: DefectClass | None = None
     defect_type: DefectType | None = None

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.intake.schemas import ChinaTime
 
@@ -29,7 +29,7 @@ class ReturnLineIn(BaseModel):
     quantity: Annotated[int, Field(strict=True, gt=0, le=1_000_000)]
     customer_id: Short | None = None
     reason: Annotated[str, Field(max_length=2000)] | None = None
-    returned_at: AwareDatetime | None = None
+    returned_at: ChinaTime | None = None
 
     @model_validator(mode="after")
     def dates_are_possible(self) -> Self:

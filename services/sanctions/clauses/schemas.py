@@ -1,12 +1,12 @@
 """Catalog shapes (SAN-1). Money travels as a string with two decimals; input may be a number or a string."""
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
 
 from services.sanctions.clauses.rules import Kind, RuleKind, money
+from shared.http.times import ChinaTime
 
 MoneyIn = Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2)]
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda value: str(money(value)), return_type=str)]
@@ -54,7 +54,7 @@ class CatalogOut(BaseModel):
     aggravation_factor: MoneyOut
     note: str | None
     created_by: str
-    created_at: datetime
+    created_at: ChinaTime
     items: list[ClauseOut]
 
 

@@ -1,11 +1,11 @@
 """Monthly summary shapes (SAN-5)."""
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel
 
 from services.sanctions.clauses.schemas import MoneyOut
+from shared.http.times import ChinaTime
 
 
 class PersonLineOut(BaseModel):
@@ -44,7 +44,7 @@ class SummaryOut(BaseModel):
     month: str
     status: Literal["open", "closed"]
     closed_by: str | None = None
-    closed_at: datetime | None = None
+    closed_at: ChinaTime | None = None
     people: list[PersonLineOut]
     departments: list[DepartmentTotalOut]
     totals: TotalsOut
