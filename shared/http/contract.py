@@ -96,9 +96,14 @@ def _query_names(route: RouteContext) -> frozenset[str]:
     )
 
 
+def declared_problems(route: RouteContext) -> set[int]:
+    """Problem statuses a route names itself (``responses={404: {...}}``) for what its shape cannot tell."""
+    return {int(status) for status in route.responses or {} if str(status).isdigit() and int(status) >= 400}
+
+
 def problem_statuses(route: RouteContext, method: str) -> list[int]:
     """The problem statuses an operation can answer, judged from what the route declares."""
-    statuses = {422}  # every operation validates its query, at least against unknown parameters
+    statuses = {422, *declared_problems(route)}  # every operation validates its query, at least against unknown parameters
     if _needs_token(route):
         statuses.add(401)
     if _needs_role(route):
@@ -114,9 +119,9 @@ def problem_statuses(route: RouteContext, method: str) -> list[int]:
     return sorted(statuses)
 
 
-def _problem_response(status: int) -> dict[str, Any]:
+def _problem_response(status: int, declared: dict[str, Any]) -> dict[str, Any]:
     return {
-        "description": DESCRIPTIONS[status],
+        "description": declared.get("description") or DESCRIPTIONS.get(status, "Problem"),
         "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
 
@@ -137,7 +142,7 @@ def document_problems(app: FastAPI, schema: dict[str, Any]) -> None:
                 continue
             responses = operation.setdefault("responses", {})
             for status in problem_statuses(route, method):
-                responses[str(status)] = _problem_response(status)
+                responses[str(status)] = _problem_response(status, responses.get(str(status), {}))
 
 
 def install_contract(app: FastAPI) -> None:

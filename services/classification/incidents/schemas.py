@@ -1,14 +1,13 @@
 """Incident shapes (SPEC §8) and the inputs of the quality department's decisions."""
 
 import uuid
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from services.classification.rules.rules import CauseCategory, Level, ProblemLevel
-from shared.http.times import ChinaTime
+from shared.http.times import ChinaTime, Day
 
 Reason = Annotated[str, Field(min_length=1, max_length=4000)]
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
@@ -36,7 +35,7 @@ class IncidentOut(BaseModel):
     responsible_department: str | None
     responsible_head: str | None
     model: str | None
-    production_date: date | None
+    production_date: Day | None
     shipped_batch_no: str | None
     report_kind: str | None
     production_line: str | None

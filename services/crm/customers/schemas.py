@@ -1,6 +1,5 @@
 """Customer shapes of SPEC §8 (CRM-1…CRM-4, CRM-7)."""
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, Field
@@ -8,7 +7,7 @@ from pydantic import BaseModel, Field
 from services.crm.complaints.schemas import ComplaintSummary
 from services.crm.customers.rules import OwnerLevel, Tier
 from services.crm.schemas import Money, MoneyIn, Short, Strict
-from shared.http.times import ChinaTime
+from shared.http.times import ChinaTime, Day
 
 Place = Annotated[str, Field(min_length=1, max_length=100)]
 Factor = Annotated[str, Field(min_length=1, max_length=50)]
@@ -34,7 +33,7 @@ class CustomerIn(Strict):
     nature: Factor | None = Field(None, description="CRM-4 factor, an option of the scoring table")
     scale: Factor | None = None
     trend: Factor | None = None
-    contract_signed_on: date | None = Field(None, description="CRM-6: special fees only before this day")
+    contract_signed_on: Day | None = Field(None, description="CRM-6: special fees only before this day")
 
 
 class RegionOut(BaseModel):
@@ -75,7 +74,7 @@ class CustomerOut(BaseModel):
     trend: str | None
     customer_class: str | None
     class_score: int | None
-    contract_signed_on: date | None
+    contract_signed_on: Day | None
     created_at: ChinaTime
     updated_at: ChinaTime
     complaints: ComplaintSummary | None = None

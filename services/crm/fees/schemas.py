@@ -1,7 +1,6 @@
 """Relationship-maintenance fee shapes (CRM-6; 客情关系维护费用管理制度)."""
 
 import uuid
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Self
 
@@ -9,7 +8,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from services.crm.fees.rules import SignOffStep, StatementStatus
 from services.crm.schemas import MAX_MONEY, Money, MoneyIn, Month, PositiveMoneyIn, Short, Strict, Text
-from shared.http.times import ChinaTime
+from shared.http.times import ChinaTime, Day
 
 Purpose = Annotated[str, Field(min_length=1, max_length=2000)]
 
@@ -190,7 +189,7 @@ class SpecialFeeOut(BaseModel):
     product: str | None
     amount: Money
     purpose: str
-    requested_on: date
+    requested_on: Day
     requested_at: ChinaTime
     status: str
     sign_offs: list[SignOffOut]

@@ -1,28 +1,27 @@
 """Visit plans, visit reports and their roll-ups (CRM-5; 公司客户服务管理办法 第九条、第十条)."""
 
 import uuid
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from services.crm.schemas import Month, Short, Strict, Text
-from shared.http.times import ChinaTime
+from shared.http.times import ChinaTime, Day
 
 Report = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
 class ProjectIn(Strict):
     name: Annotated[str, Field(min_length=1, max_length=500)]
-    delivered_on: date
+    delivered_on: Day
 
 
 class ProjectOut(BaseModel):
     customer_id: str
     project_id: str
     name: str
-    delivered_on: date
+    delivered_on: Day
     recorded_by: str
     recorded_at: ChinaTime
 
@@ -53,7 +52,7 @@ class VisitPlanOut(BaseModel):
     id: uuid.UUID
     customer_id: str
     month: str
-    due_on: date
+    due_on: Day
     interval_months: int
     basis: str
     status: PlanStatus
@@ -99,7 +98,7 @@ class VisitOut(BaseModel):
     visitor_id: str
     visitor_name: str | None
     visited_at: ChinaTime
-    visited_on: date
+    visited_on: Day
     opinions: str
     market_information: str | None
     competitor_moves: str | None
@@ -125,7 +124,7 @@ class VisitorDay(BaseModel):
 class DailyReport(BaseModel):
     """巡访日报表: each visitor's visits of one day."""
 
-    date: date
+    date: Day
     total: int
     visitors: list[VisitorDay]
 
@@ -137,7 +136,7 @@ class VisitorCount(BaseModel):
 
 class Remark(BaseModel):
     customer_id: str
-    visited_on: date
+    visited_on: Day
     text: str
 
 

@@ -1,13 +1,15 @@
 """Complaint shapes of SPEC §8 (CMP-1 … CMP-8)."""
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.intake.schemas import ChinaTime
+from shared.http.numbers import Whole
+from shared.http.times import Day
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
@@ -65,7 +67,7 @@ class Product(Strict):
     name: Short | None = None
     quantity: Annotated[int, Field(gt=0, le=10_000_000)] | None = None
     batch_no: Short | None = None
-    production_date: date | None = None
+    production_date: Day | None = None
     purchase_place: Short | None = None
 
 
@@ -180,7 +182,7 @@ class ComplaintSummary(BaseModel):
     customer_id: str | None
     model: str | None
     batch_no: str | None
-    production_date: date | None
+    production_date: Day | None
     quantity: int | None
     description: str
     received_at: ChinaTime
@@ -236,7 +238,7 @@ class ReturnVisitIn(Strict):
     """CMP-4 回访: the customer's feedback and satisfaction 1–5."""
 
     feedback: Text
-    satisfaction: Annotated[int, Field(strict=True, ge=1, le=5)]
+    satisfaction: Annotated[Whole, Field(strict=True, ge=1, le=5)]
 
 
 class CloseIn(Strict):

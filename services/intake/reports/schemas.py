@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_valida
 
 from services.intake.reports.rules import ReportFacts, report_problems
 from services.intake.schemas import ChinaTime
+from shared.http.numbers import Whole
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
@@ -55,7 +56,7 @@ class ReportIn(BaseModel):
 
     kind: ReportKind
     model: Short
-    quantity: Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
+    quantity: Annotated[Whole, Field(strict=True, ge=0, le=10_000_000)]
     production_line: Short | None = None
     shift: Short | None = None
     loss_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Decimal("0.00")

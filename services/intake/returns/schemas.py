@@ -6,6 +6,8 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.intake.schemas import ChinaTime
+from shared.http.numbers import Whole
+from shared.http.times import Day
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -23,10 +25,10 @@ class ReturnLineIn(BaseModel):
 
     line_id: Short
     model: Short
-    production_date: date
+    production_date: Day
     batch_no: Short
     shipped_batch_no: Short
-    quantity: Annotated[int, Field(strict=True, gt=0, le=1_000_000)]
+    quantity: Annotated[Whole, Field(strict=True, gt=0, le=1_000_000)]
     customer_id: Short | None = None
     reason: Annotated[str, Field(max_length=2000)] | None = None
     returned_at: ChinaTime | None = None
@@ -71,7 +73,7 @@ class BatchResult(BaseModel):
 class ReturnLineOut(BaseModel):
     line_id: str
     model: str
-    production_date: date
+    production_date: Day
     batch_no: str
     shipped_batch_no: str
     quantity: int
@@ -94,6 +96,16 @@ def batch_request_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "required": ["lines"],
         "properties": {
-            "lines": {"type": "array", "minItems": 1, "maxItems": MAX_LINES, "items": ReturnLineIn.model_json_schema()}
+            "lines": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_LINES,
+                # RET-2: a line that is not a return line is rejected on its own, with its errors, and
+                # the batch still answers 200 with the good lines kept; so any item is accepted here.
+                "items": {
+                    "description": "a return line; any other item is reported in `rejected` (RET-2)",
+                    "anyOf": [ReturnLineIn.model_json_schema(), {}],
+                },
+            }
         },
     }
