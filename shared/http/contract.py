@@ -103,7 +103,8 @@ def declared_problems(route: RouteContext) -> set[int]:
 
 def problem_statuses(route: RouteContext, method: str) -> list[int]:
     """The problem statuses an operation can answer, judged from what the route declares."""
-    statuses = {422, *declared_problems(route)}  # every operation validates its query, at least against unknown parameters
+    # Every operation validates its query, at least against unknown parameters: 422 always.
+    statuses = {422, *declared_problems(route)}
     if _needs_token(route):
         statuses.add(401)
     if _needs_role(route):
