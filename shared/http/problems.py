@@ -1,8 +1,6 @@
 """RFC 9457 problem details for every error, with a machine-readable ``code`` (SPEC §7)."""
 
 import logging
-from collections.abc import Iterable
-from enum import Enum
 from typing import Any
 
 import asyncpg
@@ -13,6 +11,8 @@ from fastapi.routing import iter_route_contexts
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+
+from shared.http.values import wire_value
 
 log = logging.getLogger("qms.http")
 
@@ -45,23 +45,6 @@ class FieldError(ValueError):
     def __init__(self, field: str | tuple[str | int, ...], message: str) -> None:
         super().__init__(message)
         self.loc = (field,) if isinstance(field, str) else field
-
-
-def wire_value(value: Any) -> Any:
-    """What a client reads for ``value``: an enum member as its value, a set as a sorted list."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, set | frozenset | tuple | list):
-        items = [wire_value(item) for item in value]
-        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
-    if isinstance(value, dict):
-        return {str(wire_value(key)): wire_value(item) for key, item in value.items()}
-    return value
-
-
-def names(values: Iterable[Any]) -> str:
-    """``values`` for a sentence (``issued, stamped``): enum members by value, never as Python reprs."""
-    return ", ".join(sorted(str(wire_value(value)) for value in values))
 
 
 def not_found(what: str, identifier: str) -> Problem:

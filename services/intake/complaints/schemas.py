@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.intake.schemas import ChinaTime
 from shared.http.numbers import Whole
+from shared.http.problems import FieldError
 from shared.http.times import Day
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -93,25 +94,25 @@ class ComplaintIn(Strict):
         """CMP-1: a service complaint names its aspect; a product complaint names its product."""
         if self.kind is ComplaintKind.SERVICE:
             if self.service_aspect is None:
-                raise ValueError("a service complaint needs service_aspect")
+                raise FieldError("service_aspect", "a service complaint needs service_aspect")
             if self.product is not None:
-                raise ValueError("a service complaint carries no product")
+                raise FieldError("product", "a service complaint carries no product")
         elif self.product is None:
-            raise ValueError("a product_quality complaint needs product")
+            raise FieldError("product", "a product_quality complaint needs product")
         elif self.service_aspect is not None:
-            raise ValueError("service_aspect belongs to service complaints only")
+            raise FieldError("service_aspect", "service_aspect belongs to service complaints only")
         return self
 
     @model_validator(mode="after")
     def dates_are_possible(self) -> Self:
         """CMP-2: a complaint cannot be received in the future, nor be about a product made after it."""
         if self.received_at > datetime.now(UTC) + FUTURE_TOLERANCE:
-            raise ValueError("received_at lies in the future")
+            raise FieldError("received_at", "received_at lies in the future")
         if self.received_at < EARLIEST:
-            raise ValueError("received_at is before 2000")
+            raise FieldError("received_at", "received_at is before 2000")
         made = self.product.production_date if self.product else None
         if made is not None and made > self.received_at.date() + timedelta(days=1):
-            raise ValueError("product.production_date is after the complaint was received")
+            raise FieldError(("product", "production_date"), "production_date is after the complaint was received")
         return self
 
 
