@@ -4,7 +4,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, Field, PlainSerializer, model_validator
+
+from shared.http.inputs import INPUT
 
 # Money travels as "200.00"; input may be a number or a string, at most two decimals (SPEC §8).
 MAX_MONEY = Decimal("999999999999.99")  # Numeric(14, 2)
@@ -39,7 +41,7 @@ def holds_nul(value: Any) -> bool:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = INPUT
 
     @model_validator(mode="before")
     @classmethod

@@ -1,7 +1,10 @@
 """Whole numbers on the wire: JSON Schema's ``integer`` includes ``3.0``, so a strict integer field
-takes an integral float as that integer; ``"3"``, ``true`` and ``2.5`` stay refused."""
+takes an integral float as that integer; ``"3"``, ``true`` and ``2.5`` stay refused.
 
-from typing import Annotated, Any
+Placed after the field's constraints (``Annotated[int, Field(strict=True, ge=1), WHOLE]``) so the
+constraints stay in the JSON schema as ``minimum``/``maximum``."""
+
+from typing import Any
 
 from pydantic import BeforeValidator
 
@@ -12,4 +15,4 @@ def integral_float_as_int(value: Any) -> Any:
     return value
 
 
-Whole = Annotated[int, BeforeValidator(integral_float_as_int)]
+WHOLE = BeforeValidator(integral_float_as_int)

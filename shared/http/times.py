@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BeforeValidator
 
 from shared.workcalendar import CHINA
 
-ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

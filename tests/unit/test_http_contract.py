@@ -279,3 +279,42 @@ def test_spec8_every_time_field_of_every_service_reads_china_time() -> None:
             assert moment.utcoffset() == timedelta(hours=8), f"{model.__module__}.{model.__name__}.{name}"
             checked += 1
     assert checked > 40
+
+
+# SPEC §9: what input validation enforces, stated in the schema
+
+
+def test_spec9_a_stripped_text_states_that_it_needs_a_visible_character() -> None:
+    from services.intake.complaints.schemas import RejectIn
+
+    reason = RejectIn.model_json_schema()["properties"]["reason"]
+    assert reason["pattern"] == r"\S"
+    with pytest.raises(ValidationError):
+        RejectIn.model_validate({"reason": " \r"})
+
+
+@pytest.mark.parametrize("text,valid", [("12.50", True), ("99999.99", True), ("0", False), ("-1", False), ("", False)])
+def test_spec9_a_decimal_string_states_its_sign_and_places(text: str, valid: bool) -> None:
+    import re
+
+    from services.classification.suppliers.schemas import DeductionIn
+
+    [_, as_string] = DeductionIn.model_json_schema()["properties"]["hours"]["anyOf"]
+    assert bool(re.search(as_string["pattern"], text)) is valid
+    body = {"hours": text, "occurred_at": "2026-11-24T10:00:00+08:00"}
+    if valid:
+        DeductionIn.model_validate(body)
+    else:
+        with pytest.raises(ValidationError):
+            DeductionIn.model_validate(body)
+
+
+def test_spec9_a_whole_number_takes_3_0_and_keeps_its_limits_in_the_schema() -> None:
+    from services.intake.complaints.schemas import ReturnVisitIn
+
+    satisfaction = ReturnVisitIn.model_json_schema()["properties"]["satisfaction"]
+    assert (satisfaction["minimum"], satisfaction["maximum"]) == (1, 5)
+    assert ReturnVisitIn.model_validate_json('{"feedback": "好", "satisfaction": 3.0}').satisfaction == 3
+    for refused in ('"3"', "true", "2.5"):
+        with pytest.raises(ValidationError):
+            ReturnVisitIn.model_validate_json(f'{{"feedback": "好", "satisfaction": {refused}}}')

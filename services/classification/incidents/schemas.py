@@ -4,9 +4,10 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, Field, PlainSerializer
 
 from services.classification.rules.rules import CauseCategory, Level, ProblemLevel
+from shared.http.inputs import INPUT
 from shared.http.times import ChinaTime, Day
 
 Reason = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -72,7 +73,7 @@ class HistoryOut(BaseModel):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = INPUT
 
 
 class ReclassifyIn(Strict):

@@ -3,9 +3,10 @@
 from decimal import Decimal
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, Field, PlainSerializer, model_validator
 
 from services.classification.rules.rules import PRESETS, CauseCategory
+from shared.http.inputs import INPUT
 from shared.http.times import ChinaTime
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
@@ -17,7 +18,7 @@ Number = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used=
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = INPUT
 
 
 class ThresholdsIn(Strict):

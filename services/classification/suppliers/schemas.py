@@ -4,9 +4,10 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, Field, PlainSerializer, model_validator
 
 from services.classification.suppliers.rules import ConcessionKind, Disposition, disposition_is_consistent
+from shared.http.inputs import INPUT
 from shared.http.times import ChinaTime
 
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
@@ -14,7 +15,7 @@ Note = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = INPUT
 
 
 class DispositionIn(Strict):

@@ -2,16 +2,17 @@
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from services.classification.zeroing.rules import EmergencyTrigger
+from shared.http.inputs import INPUT
 from shared.http.times import ChinaTime
 
 Note = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = INPUT
 
 
 class TriggerIn(Strict):

@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from services.intake.schemas import ChinaTime
-from shared.http.numbers import Whole
+from shared.http.inputs import INPUT
+from shared.http.numbers import WHOLE
 from shared.http.problems import FieldError
 from shared.http.times import Day
 
@@ -52,7 +53,7 @@ class ComplaintStatus(StrEnum):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = INPUT
 
 
 class Complainant(Strict):
@@ -239,7 +240,7 @@ class ReturnVisitIn(Strict):
     """CMP-4 回访: the customer's feedback and satisfaction 1–5."""
 
     feedback: Text
-    satisfaction: Annotated[Whole, Field(strict=True, ge=1, le=5)]
+    satisfaction: Annotated[int, Field(strict=True, ge=1, le=5), WHOLE]
 
 
 class CloseIn(Strict):

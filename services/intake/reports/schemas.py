@@ -6,11 +6,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, Field, PlainSerializer, model_validator
 
 from services.intake.reports.rules import ReportFacts, report_problems
 from services.intake.schemas import ChinaTime
-from shared.http.numbers import Whole
+from shared.http.inputs import INPUT
+from shared.http.numbers import WHOLE
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
@@ -52,11 +53,11 @@ class DefectType(StrEnum):
 
 
 class ReportIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = INPUT
 
     kind: ReportKind
     model: Short
-    quantity: Annotated[Whole, Field(strict=True, ge=0, le=10_000_000)]
+    quantity: Annotated[int, Field(strict=True, ge=0, le=10_000_000), WHOLE]
     production_line: Short | None = None
     shift: Short | None = None
     loss_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Decimal("0.00")

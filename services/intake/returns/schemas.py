@@ -6,7 +6,8 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.intake.schemas import ChinaTime
-from shared.http.numbers import Whole
+from shared.http.inputs import INPUT
+from shared.http.numbers import WHOLE
 from shared.http.times import Day
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
@@ -21,14 +22,14 @@ EARLIEST_PRODUCTION = date(2000, 1, 1)
 class ReturnLineIn(BaseModel):
     """RET-1: one line as the ERP sends it; validated on its own so good lines are kept (RET-2)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = INPUT
 
     line_id: Short
     model: Short
     production_date: Day
     batch_no: Short
     shipped_batch_no: Short
-    quantity: Annotated[Whole, Field(strict=True, gt=0, le=1_000_000)]
+    quantity: Annotated[int, Field(strict=True, gt=0, le=1_000_000), WHOLE]
     customer_id: Short | None = None
     reason: Annotated[str, Field(max_length=2000)] | None = None
     returned_at: ChinaTime | None = None

@@ -3,9 +3,10 @@
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import BaseModel, Field, PlainSerializer, field_validator
 
 from services.sanctions.clauses.rules import Kind, RuleKind, money
+from shared.http.inputs import INPUT
 from shared.http.times import ChinaTime
 
 MoneyIn = Annotated[Decimal, Field(ge=0, le=10_000_000, max_digits=14, decimal_places=2)]
@@ -15,7 +16,7 @@ VariantName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = INPUT
 
     @field_validator("*", mode="after")
     @classmethod
