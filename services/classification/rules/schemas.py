@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, Field, PlainSerializer, StrictBool, model_validator
 
 from services.classification.rules.rules import PRESETS, CauseCategory
 from shared.http.inputs import INPUT
@@ -26,8 +26,8 @@ class ThresholdsIn(Strict):
 
     major_returns_shipped_batch: Count | None
     major_loss_amount: Money | None
-    major_personal_injury: bool
-    major_reputation_damage: bool
+    major_personal_injury: StrictBool
+    major_reputation_damage: StrictBool
     batch_returns_same_model_date: Count | None
     batch_scrap_hours: Hours | None
     batch_rework_hours: Hours | None

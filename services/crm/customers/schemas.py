@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from services.crm.complaints.schemas import ComplaintSummary
 from services.crm.customers.rules import OwnerLevel, Tier
@@ -25,7 +25,7 @@ class CustomerIn(Strict):
     region: RegionIn
     annual_revenue: MoneyIn
     revenue_year: int | None = Field(None, ge=2000, le=2100, description="defaults to the current year (China)")
-    provincial_designated: bool = False
+    provincial_designated: StrictBool = False
     sales_owner: Short | None = Field(None, description="the sales rep who owns the customer (fees, statements)")
     regional_sales_rep: Short | None = Field(
         None, description="本地区的负责业务员; may not do the customer's visits (CRM-5); defaults to sales_owner"

@@ -4,7 +4,7 @@ import uuid
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from services.crm.schemas import Month, Short, Strict, Text
 from shared.http.times import ChinaTime, Day
@@ -88,7 +88,7 @@ class VisitIn(Strict):
     results: Report = Field(description="(4) 巡访活动的效果")
     handled_matters: Text | None = Field(None, description="(5) 主要处理事项的处理经过及结果")
     other_matters: Text | None = Field(None, description="(6) 其他必要报告事项")
-    urgent: bool = Field(False, description="第十一条 巡访紧急报告: a competitor's new product or policy change")
+    urgent: StrictBool = Field(False, description="第十一条 巡访紧急报告: a competitor's new product or policy change")
 
 
 class VisitOut(BaseModel):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, Field, PlainSerializer, StrictBool, model_validator
 
 from services.intake.reports.rules import ReportFacts, report_problems
 from services.intake.schemas import ChinaTime
@@ -61,8 +61,8 @@ class ReportIn(BaseModel):
     production_line: Short | None = None
     shift: Short | None = None
     loss_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Decimal("0.00")
-    personal_injury: bool | None = None
-    reputation_impact: bool | None = None
+    personal_injury: StrictBool | None = None
+    reputation_impact: StrictBool | None = None
     cause_category: CauseCategory | None = None
     description: Annotated[str, Field(min_length=1, max_length=4000)]
     reported_by: Short | None = None

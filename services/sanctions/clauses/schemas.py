@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field, PlainSerializer, field_validator
+from pydantic import BaseModel, Field, PlainSerializer, StrictBool, field_validator
 
 from services.sanctions.clauses.rules import Kind, RuleKind, money
 from shared.http.inputs import INPUT
@@ -68,8 +68,8 @@ class AmountRuleIn(Strict):
     max_amount: MoneyIn | None = None
     shift_cap_pieces: Annotated[int, Field(ge=1, le=100_000)] | None = None
     shift_cap_amount: MoneyIn | None = None
-    aggravated_on_repeat: bool | None = None
-    compensation: bool | None = None
+    aggravated_on_repeat: StrictBool | None = None
+    compensation: StrictBool | None = None
 
 
 class ClauseEdit(Strict):

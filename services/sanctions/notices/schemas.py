@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, StrictBool, field_validator, model_validator
 
 from services.sanctions.clauses.schemas import ClauseCode, MoneyIn, MoneyOut, Strict, VariantName
 from services.sanctions.notices.rules import DisputeStatus, Status
@@ -33,7 +33,7 @@ class ViolationIn(Strict):
     incident_id: Short | None = None
     amount: MoneyIn | None = None
     compensation: MoneyIn | None = None
-    aggravating: bool = False
+    aggravating: StrictBool = False
     note: Note | None = None
 
     @field_validator("occurred_at")
