@@ -4,7 +4,7 @@ saying what that validation enforces beyond pydantic's own keywords (SPEC §9 Co
 * a stripped text with a minimum length needs a visible character (``"pattern": "\\\\S"``): ``" "`` is
   refused once stripped, so the schema must not promise it;
 * a decimal sent as a string (money, hours: SPEC §8 "a number or a string") is a plain decimal number
-  within the field's sign and places, not any string.
+  within the field's sign and places, not any string; sent as a number, a multiple of its places.
 """
 
 from decimal import Decimal
@@ -58,9 +58,28 @@ def decimal_string_pattern(metadata: list[Any]) -> str:
     if limits.get("max_digits") is not None and places is not None:
         whole = int(limits["max_digits"]) - int(places)
         digits = whole if digits is None else min(digits, whole)
-    integer = rf"\d{{1,{max(digits, 1)}}}" if digits is not None else r"\d+"
+    width = max(digits, 1) if digits is not None else None
+    if floor is not None and Decimal(str(floor)) >= 1:
+        # At least one: a whole part that does not start with 0.
+        integer = rf"[1-9]\d{{0,{width - 1}}}" if width is not None else r"[1-9]\d*"
+    else:
+        integer = rf"\d{{1,{width}}}" if width is not None else r"\d+"
     nonzero = "(?=.*[1-9])" if "gt" in limits and Decimal(str(limits["gt"])) == 0 else ""
     return rf"^{nonzero}{sign}{integer}{fraction}$"
+
+
+def _state_decimal(branch: dict[str, Any], metadata: list[Any]) -> None:
+    if branch.get("type") == "string" and "format" not in branch:
+        branch.setdefault("pattern", decimal_string_pattern(metadata))
+    places = _limits(metadata).get("decimal_places")
+    if branch.get("type") == "number" and places is not None:
+        # A number with more places than the field keeps is refused: the schema says so.
+        branch.setdefault("multipleOf", float(Decimal(1).scaleb(-int(places))))
+
+
+def _state_text(branch: dict[str, Any]) -> None:
+    if branch.get("type") == "string" and "format" not in branch and branch.get("minLength", 0) >= 1:
+        branch.setdefault("pattern", VISIBLE)
 
 
 def state_input_limits(schema: dict[str, Any], model: type[BaseModel]) -> None:
@@ -72,12 +91,10 @@ def state_input_limits(schema: dict[str, Any], model: type[BaseModel]) -> None:
             continue
         decimal = _decimal_metadata(field)
         for branch in _branches(prop):
-            if branch.get("type") != "string" or "format" in branch:
-                continue
             if decimal is not None:
-                branch.setdefault("pattern", decimal_string_pattern(decimal))
-            elif branch.get("minLength", 0) >= 1 and "pattern" not in branch:
-                branch["pattern"] = VISIBLE
+                _state_decimal(branch, decimal)
+            else:
+                _state_text(branch)
 
 
 INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=state_input_limits)
