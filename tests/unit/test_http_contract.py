@@ -318,3 +318,18 @@ def test_spec9_a_whole_number_takes_3_0_and_keeps_its_limits_in_the_schema() -> 
     for refused in ('"3"', "true", "2.5"):
         with pytest.raises(ValidationError):
             ReturnVisitIn.model_validate_json(f'{{"feedback": "好", "satisfaction": {refused}}}')
+
+
+@pytest.mark.parametrize("path,params", [("/v1/visits/daily", {"date": "0"}), ("/v1/visit-plans", {"as_of": "0"})])
+async def test_spec8_a_number_is_not_a_date_in_a_query(path: str, params: dict[str, str]) -> None:
+    from shared.auth import TokenVerifier
+    from shared.settings import ServiceSettings
+    from tests.support import auth
+
+    crm_app.state.token_verifier = TokenVerifier(ServiceSettings())
+    crm_app.state.sessions = None  # refused before any session is opened
+    transport = httpx.ASGITransport(app=crm_app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://qms") as client:
+        response = await client.get(path, params=params, headers=auth("admin_dept"))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", next(iter(params))]

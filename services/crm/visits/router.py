@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -140,7 +140,7 @@ async def post_visit(
 
 @router.get("/v1/visits/daily", response_model=DailyReport)
 async def get_daily_report(
-    day: Day = Query(alias="date"),
+    day: Annotated[Day, Query(alias="date")],
     visitor: str | None = Query(None, max_length=200, pattern=NO_NUL),
     _: Principal = Depends(require_roles(*READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
