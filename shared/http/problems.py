@@ -105,7 +105,8 @@ def _location(error: dict[str, Any]) -> list[str | int]:
     return loc
 
 
-def _clean_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def clean_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pydantic's errors as a problem's ``errors``: where, the rule's own message, the error type."""
     return [{"loc": _location(error), "msg": _message(error), "type": error.get("type")} for error in errors]
 
 
@@ -178,7 +179,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = _clean_errors(list(exc.errors()))
+        errors = clean_errors(list(exc.errors()))
         malformed = any(e["type"] == "json_invalid" for e in errors)
         return problem_response(
             request,

@@ -23,7 +23,7 @@ from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_keyset, encode_cursor
-from shared.http.problems import Problem, not_found, unprocessable
+from shared.http.problems import Problem, clean_errors, not_found, unprocessable
 from shared.http.times import Day
 
 router = APIRouter(prefix="/v1/returns", tags=["returns"])
@@ -65,7 +65,7 @@ def parse_batch(body: bytes) -> list[Any]:
     try:
         envelope = ReturnBatchEnvelope.model_validate(document)
     except ValidationError as exc:
-        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        errors = clean_errors([dict(error) for error in exc.errors()])
         raise unprocessable("validation_failed", f"{len(errors)} error(s) in the request", errors=errors) from None
     return envelope.lines
 
