@@ -4,7 +4,8 @@ saying what that validation enforces beyond pydantic's own keywords (SPEC §9 Co
 * a stripped text with a minimum length needs a visible character (``"pattern": "\\\\S"``): ``" "`` is
   refused once stripped, so the schema must not promise it;
 * a decimal sent as a string (money, hours: SPEC §8 "a number or a string") is a plain decimal number
-  within the field's sign and places, not any string; sent as a number, a multiple of its places.
+  within the field's sign and places, not any string; sent as a number, a multiple of its places;
+* a mapping whose keys have a pattern takes no other key.
 """
 
 from decimal import Decimal
@@ -91,6 +92,9 @@ def state_input_limits(schema: dict[str, Any], model: type[BaseModel]) -> None:
             continue
         decimal = _decimal_metadata(field)
         for branch in _branches(prop):
+            if "patternProperties" in branch:
+                # A mapping whose keys have a pattern refuses every other key.
+                branch.setdefault("additionalProperties", False)
             if decimal is not None:
                 _state_decimal(branch, decimal)
             else:

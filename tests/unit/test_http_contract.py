@@ -333,3 +333,19 @@ async def test_spec8_a_number_is_not_a_date_in_a_query(path: str, params: dict[s
         response = await client.get(path, params=params, headers=auth("admin_dept"))
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["query", next(iter(params))]
+
+
+def test_spec9_a_mapping_whose_keys_have_a_pattern_states_that_it_takes_no_other_key() -> None:
+    from services.sanctions.clauses.schemas import ClauseEdit
+
+    variants = ClauseEdit.model_json_schema()["properties"]["variants"]
+    assert "patternProperties" in variants and variants["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("identifier", ["a\x85b", "a\x1cb", "a\ufeffb", "a b", "a/b"])
+def test_crm_an_identifier_with_any_whitespace_is_refused_in_both_regex_dialects(identifier: str) -> None:
+    import re
+
+    from services.crm.schemas import IDENTIFIER
+
+    assert re.match(IDENTIFIER, identifier) is None
