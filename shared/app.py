@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,6 +16,7 @@ from shared.auth import TokenVerifier
 from shared.consumer import ConsumerRunner, Subscriptions
 from shared.db import create_engine, make_sessionmaker
 from shared.http.bodies import DEFAULT_MAX_BODY_BYTES, BodyGuardMiddleware
+from shared.http.contract import install_contract, refuse_unknown_query_parameters
 from shared.http.middleware import RequestContextMiddleware
 from shared.http.problems import install_problem_handlers
 from shared.observability import configure_logging, health_router
@@ -99,10 +100,16 @@ def create_app(spec: ServiceSpec) -> FastAPI:
             await engine.dispose()
             log.info("%s stopped", spec.name)
 
-    app = FastAPI(title=spec.title, version="1.0.0", lifespan=lifespan)
+    app = FastAPI(
+        title=spec.title,
+        version="1.0.0",
+        lifespan=lifespan,
+        dependencies=[Depends(refuse_unknown_query_parameters)],
+    )
     app.state.spec = spec
     install_problem_handlers(app)
     app.add_middleware(BodyGuardMiddleware)
+    install_contract(app)
     app.add_middleware(RequestContextMiddleware, service=spec.name)
 
     app.include_router(health_router(lambda: app.state.readiness))

@@ -9,8 +9,10 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
+
+from shared.http.inputs import INPUT
 
 # C0 and C1 controls, DEL and lone surrogates; tab, line feed and carriage return are ordinary text
 # (a description, a reason, an address may run over several lines).
@@ -55,7 +57,7 @@ class Strict(BaseModel):
     """A request model: unknown fields refused, strings stripped, no control character in any text
     field (a 422 naming the field; Postgres text cannot even hold NUL)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = INPUT
 
     @field_validator("*", mode="after")
     @classmethod

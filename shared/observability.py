@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -151,7 +152,7 @@ def health_router(checks: Callable[[], dict[str, ReadinessCheck]]) -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz")
+    @router.get("/readyz", responses={503: {"description": "The database or the broker is not reachable"}})
     async def readyz(response: Response) -> dict[str, object]:
         results: dict[str, str] = {}
         for name, check in checks().items():
@@ -164,7 +165,7 @@ def health_router(checks: Callable[[], dict[str, ReadinessCheck]]) -> APIRouter:
         response.status_code = 200 if ready else 503
         return {"status": "ready" if ready else "not_ready", "checks": results}
 
-    @router.get("/metrics")
+    @router.get("/metrics", response_class=PlainTextResponse)
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

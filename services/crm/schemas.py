@@ -26,4 +26,6 @@ def parse_month(month: str) -> date:
 
 # Postgres text cannot hold NUL: refused as input instead of failing in the database.
 NO_NUL = r"^[^\x00]*$"
-IDENTIFIER = r"^[^\s/\x00]+$"
+# No whitespace, slash or NUL. Whitespace is spelt out: Python's \s and the JSON Schema (ECMA) \s
+# differ (\x1c-\x1f and \x85 only in Python's, \ufeff only in ECMA's), and both must read it alike.
+IDENTIFIER = r"^[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff/\x00]+$"

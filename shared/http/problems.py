@@ -7,8 +7,12 @@ import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from shared.http.values import wire_value
 
 log = logging.getLogger("qms.http")
 
@@ -34,6 +38,15 @@ class Problem(Exception):
         self.extensions = extensions
 
 
+class FieldError(ValueError):
+    """Raised by a model validator that judges one field: the problem's ``loc`` names that field, not
+    the whole body (``FieldError("service_aspect", "a service complaint needs service_aspect")``)."""
+
+    def __init__(self, field: str | tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = (field,) if isinstance(field, str) else field
+
+
 def not_found(what: str, identifier: str) -> Problem:
     return Problem(404, "not_found", f"{what} not found", f"no {what} with id {identifier!r}")
 
@@ -47,7 +60,13 @@ def unprocessable(code: str, detail: str, **extensions: Any) -> Problem:
 
 
 def problem_response(
-    request: Request, status: int, code: str, title: str, detail: str | None, **extensions: Any
+    request: Request,
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"https://qms.example/problems/{code.replace('_', '-')}",
@@ -58,17 +77,37 @@ def problem_response(
     }
     if detail:
         body["detail"] = detail
-    body.update(extensions)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    body.update(wire_value(extensions))
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers or None)
 
 
-def _clean_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    cleaned = []
-    for error in errors:
-        item = {"loc": list(error.get("loc", ())), "msg": error.get("msg"), "type": error.get("type")}
-        cleaned.append(item)
-    return cleaned
+# Pydantic's prefixes for errors raised by our own validators: the message after them is the rule's.
+VALIDATOR_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
+def _message(error: dict[str, Any]) -> str:
+    message = str(error.get("msg", ""))
+    for prefix in VALIDATOR_PREFIXES:
+        if message.startswith(prefix):
+            return message.removeprefix(prefix)
+    return message
+
+
+def _location(error: dict[str, Any]) -> list[str | int]:
+    """Where the error is: a model validator's FieldError points at its field inside the model."""
+    loc = list(error.get("loc", ()))
+    raised = (error.get("ctx") or {}).get("error")
+    if isinstance(raised, FieldError):
+        loc.extend(raised.loc)
+    return loc
+
+
+def clean_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pydantic's errors as a problem's ``errors``: where, the rule's own message, the error type."""
+    return [{"loc": _location(error), "msg": _message(error), "type": error.get("type")} for error in errors]
 
 
 STATUS_CODES = {
@@ -123,6 +162,16 @@ def invalid_text(exc: BaseException) -> bool:
     return False
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """RFC 9110 §15.5.6: a 405 lists every method the path answers, across all routes that match it."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match is not Match.NONE:
+            methods.update(route.methods or ())
+    return sorted(methods)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -130,7 +179,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = _clean_errors(list(exc.errors()))
+        errors = clean_errors(list(exc.errors()))
         malformed = any(e["type"] == "json_invalid" for e in errors)
         return problem_response(
             request,
@@ -145,7 +194,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = STATUS_CODES.get(exc.status_code, "http_error")
         detail = exc.detail if isinstance(exc.detail, str) else None
-        return problem_response(request, exc.status_code, code, code.replace("_", " ").capitalize(), detail)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        title = code.replace("_", " ").capitalize()
+        return problem_response(request, exc.status_code, code, title, detail, headers=headers)
 
     async def _infrastructure(request: Request, exc: Exception) -> JSONResponse:
         if invalid_text(exc):

@@ -42,13 +42,17 @@ def test_cmp1_product_complaint_needs_its_product() -> None:
         ComplaintIn.model_validate(body(product=None))
 
 
+def test_cmp2_received_at_without_an_offset_is_china_time() -> None:
+    complaint = ComplaintIn.model_validate(body(received_at="2026-11-24T09:30:00"))
+    assert complaint.received_at.isoformat() == "2026-11-24T09:30:00+08:00"
+
+
 @pytest.mark.parametrize(
     "overrides",
     [
         {"channel": "fax"},
         {"kind": "warranty"},
         {"severity": "critical"},
-        {"received_at": "2026-11-24T09:30:00"},
         {"received_at": "2026-02-30T09:30:00+08:00"},
         {"description": "x" * 4001},
         {"description": ""},

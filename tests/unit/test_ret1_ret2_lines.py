@@ -45,7 +45,6 @@ def test_ret1_optional_fields_may_be_left_out() -> None:
         ({"production_date": "2026-02-30"}, "production_date"),
         ({"production_date": "2099-01-01"}, "future"),
         ({"returned_at": "2026-10-01T10:00:00+08:00"}, "before production_date"),
-        ({"returned_at": "2026-11-20T10:00:00"}, "returned_at"),
         ({"model": ""}, "model"),
         ({"model": "x" * 201}, "model"),
         ({"colour": "red"}, "colour"),
@@ -58,6 +57,12 @@ def test_ret2_bad_line_is_rejected_with_its_errors(overrides: dict[str, Any], fi
     rejected = result.rejected[0]
     assert (rejected.index, rejected.line_id) == (1, "ERP-BAD")
     assert any(field in error for error in rejected.errors)
+
+
+def test_ret1_returned_at_without_an_offset_is_china_time() -> None:
+    result = sort_lines([line(returned_at="2026-11-20T10:00:00")])
+    assert result.valid[0].returned_at is not None
+    assert result.valid[0].returned_at.isoformat() == "2026-11-20T10:00:00+08:00"
 
 
 def test_ret2_missing_fields_are_each_named() -> None:

@@ -1,7 +1,7 @@
 """Incident endpoints (HTTP only)."""
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -24,6 +24,7 @@ from shared.app import sessions_of
 from shared.auth import Principal, require_roles
 from shared.http.pagination import decode_keyset, encode_cursor
 from shared.http.problems import not_found
+from shared.http.times import Day
 
 router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 
@@ -37,7 +38,7 @@ async def list_incidents(
     level: str | None = Query(None, pattern="^(general|batch|major)$"),
     status: str | None = Query(None, pattern="^(open|closed)$"),
     model: str | None = Query(None, max_length=200),
-    production_date: date | None = None,
+    production_date: Day | None = None,
     shipped_batch_no: str | None = Query(None, max_length=200),
     source_id: str | None = Query(None, max_length=200),
     emergency: bool | None = None,

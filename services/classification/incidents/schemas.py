@@ -1,13 +1,14 @@
 """Incident shapes (SPEC §8) and the inputs of the quality department's decisions."""
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, PlainSerializer
 
 from services.classification.rules.rules import CauseCategory, Level, ProblemLevel
+from shared.http.times import ChinaTime, Day
 from shared.inputs import Strict
 
 Reason = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -37,7 +38,7 @@ class IncidentOut(BaseModel):
     responsible_department: str | None
     responsible_head: str | None
     model: str | None
-    production_date: date | None
+    production_date: Day | None
     shipped_batch_no: str | None
     report_kind: str | None
     production_line: str | None
@@ -51,10 +52,10 @@ class IncidentOut(BaseModel):
     emergency_triggers: list[ReasonOut]
     zeroing_required: bool
     closed_by: str | None
-    closed_at: datetime | None
+    closed_at: ChinaTime | None
     closing_summary: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: ChinaTime
+    updated_at: ChinaTime
 
 
 class IncidentReturnLineOut(BaseModel):
@@ -65,7 +66,7 @@ class IncidentReturnLineOut(BaseModel):
     shipped_batch_no: str
     quantity: int
     customer_id: str | None
-    returned_at: datetime | None
+    returned_at: ChinaTime | None
 
 
 class IncidentReturnLinePage(BaseModel):
@@ -81,7 +82,7 @@ class IncidentPage(BaseModel):
 class HistoryEntryOut(BaseModel):
     action: str
     actor: str
-    at: datetime
+    at: ChinaTime
     detail: dict[str, Any]
 
 

@@ -1,6 +1,5 @@
 """CLS-2 returns totals (HTTP only): what the thresholds are compared with."""
 
-from datetime import date
 
 from fastapi import APIRouter, Depends, Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -10,13 +9,14 @@ from services.classification.returns.schemas import ModelDateTotal, ShippedBatch
 from services.classification.roles import READERS
 from shared.app import sessions_of
 from shared.auth import Principal, require_roles
+from shared.http.times import Day
 
 router = APIRouter(prefix="/v1/returns", tags=["returns aggregates"])
 
 
 @router.get("/model-dates/{model}/{production_date}", response_model=ModelDateTotal)
 async def model_date_total(
-    production_date: date,
+    production_date: Day,
     model: str = Path(min_length=1, max_length=200),
     _: Principal = Depends(require_roles(*READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),

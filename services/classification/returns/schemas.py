@@ -1,11 +1,11 @@
-from datetime import date
-
 from pydantic import BaseModel
+
+from shared.http.times import Day
 
 
 class ModelDateTotal(BaseModel):
     model: str
-    production_date: date
+    production_date: Day
     quantity: int
     lines: int
 

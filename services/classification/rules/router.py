@@ -37,7 +37,11 @@ async def get_rules(
     return service.rule_set_out(active, active.version)
 
 
-@router.put("/v1/rules", response_model=RuleSetOut)
+@router.put(
+    "/v1/rules",
+    response_model=RuleSetOut,
+    responses={201: {"model": RuleSetOut, "description": "A new version came into force"}},
+)
 async def put_rules(
     payload: RuleSetIn,
     principal: Principal = Depends(require_roles(*WRITERS)),

@@ -1,13 +1,13 @@
 """Rule sets (CLS-3), production rates (CLS-1) and cause routing (CLS-5) shapes."""
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, Field, PlainSerializer, StrictBool, model_validator
 
 from services.classification.rules.rules import PRESETS, CauseCategory
+from shared.http.times import ChinaTime
 from shared.inputs import MoneyIn, Strict
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
@@ -23,8 +23,8 @@ class ThresholdsIn(Strict):
 
     major_returns_shipped_batch: Count | None
     major_loss_amount: Money | None
-    major_personal_injury: bool
-    major_reputation_damage: bool
+    major_personal_injury: StrictBool
+    major_reputation_damage: StrictBool
     batch_returns_same_model_date: Count | None
     batch_scrap_hours: Hours | None
     batch_rework_hours: Hours | None
@@ -52,7 +52,7 @@ class RuleSetOut(BaseModel):
     thresholds: dict[str, Any]
     note: str | None
     created_by: str
-    created_at: datetime
+    created_at: ChinaTime
     active: bool
 
 
@@ -71,7 +71,7 @@ class ProductionRateOut(BaseModel):
     production_line: str | None
     units_per_hour: Number
     updated_by: str
-    updated_at: datetime
+    updated_at: ChinaTime
     # CLS-1: the rate_missing incidents this rate reclassified (on PUT).
     reclassified: list[uuid.UUID] = []
 
@@ -106,7 +106,7 @@ class CauseRouteOut(BaseModel):
     head_id: str | None
     head_name: str | None
     updated_by: str
-    updated_at: datetime
+    updated_at: ChinaTime
 
 
 class CauseRoutingOut(BaseModel):

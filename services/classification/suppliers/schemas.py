@@ -1,13 +1,13 @@
 """CLS-6 shapes: supplier material disposition and concession deductions."""
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, Field, PlainSerializer, model_validator
 
 from services.classification.suppliers.rules import ConcessionKind, Disposition, disposition_is_consistent
+from shared.http.times import ChinaTime
 from shared.inputs import Strict
 
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
@@ -30,7 +30,7 @@ class DeductionIn(Strict):
     """Hours of extra work the concession caused (sorting, added parts, process, machining …)."""
 
     hours: Annotated[Decimal, Field(gt=0, le=100_000, max_digits=8, decimal_places=2)]
-    occurred_at: AwareDatetime
+    occurred_at: ChinaTime
     note: Note | None = None
 
 
@@ -44,7 +44,7 @@ class DeductionOut(BaseModel):
     amount: MoneyOut
     note: str | None
     recorded_by: str
-    occurred_at: datetime
+    occurred_at: ChinaTime
 
 
 class SupplierIssueOut(BaseModel):
@@ -55,7 +55,7 @@ class SupplierIssueOut(BaseModel):
     disposition: str | None
     concession_kind: str | None
     decided_by: str | None
-    decided_at: datetime | None
+    decided_at: ChinaTime | None
     note: str | None
     deductions: list[DeductionOut]
     deducted_total: MoneyOut

@@ -1,11 +1,11 @@
 """CLS-7 emergency plan and CLS-8 归零 closure shapes."""
 
-from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from services.classification.zeroing.rules import EmergencyTrigger
+from shared.http.times import ChinaTime
 from shared.inputs import Strict
 
 Note = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -24,7 +24,7 @@ class EmergencyIn(Strict):
 
 class StepIn(Strict):
     note: Note
-    done_at: AwareDatetime | None = None
+    done_at: ChinaTime | None = None
 
 
 class StepOut(BaseModel):
@@ -33,7 +33,7 @@ class StepOut(BaseModel):
     done: bool
     done_by: str | None = None
     done_by_name: str | None = None
-    done_at: datetime | None = None
+    done_at: ChinaTime | None = None
     note: str | None = None
 
 
@@ -56,7 +56,7 @@ class ZeroingItemOut(BaseModel):
     evidence: str | None = None
     documents: list[str] = []
     recorded_by: str | None = None
-    recorded_at: datetime | None = None
+    recorded_at: ChinaTime | None = None
 
 
 class ZeroingOut(BaseModel):

@@ -1,11 +1,11 @@
 """The CRM-4 scoring table as it travels over HTTP."""
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from services.crm.schemas import Money, MoneyIn, Strict
+from shared.http.times import ChinaTime
 
 Points = Annotated[int, Field(ge=0, le=1000)]
 Option = Annotated[str, Field(min_length=1, max_length=50)]
@@ -40,5 +40,5 @@ class ScoringTableOut(BaseModel):
     class_minimums: dict[str, int]
     visit_interval_months: dict[str, int]
     set_by: str | None
-    set_at: datetime | None
+    set_at: ChinaTime | None
     reclassified: int | None = None

@@ -1,6 +1,6 @@
-from datetime import datetime
-
 from pydantic import BaseModel
+
+from shared.http.times import ChinaTime
 
 
 class CustomerComplaintOut(BaseModel):
@@ -11,8 +11,8 @@ class CustomerComplaintOut(BaseModel):
     severity: str
     status: str
     description: str | None
-    received_at: datetime | None
-    status_changed_at: datetime | None
+    received_at: ChinaTime | None
+    status_changed_at: ChinaTime | None
 
 
 class ComplaintSummary(BaseModel):

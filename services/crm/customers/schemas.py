@@ -1,13 +1,13 @@
 """Customer shapes of SPEC §8 (CRM-1…CRM-4, CRM-7)."""
 
-from datetime import date, datetime
 from typing import Annotated, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictBool, model_validator
 
 from services.crm.complaints.schemas import ComplaintSummary
 from services.crm.customers.rules import OwnerLevel, Tier
 from services.crm.schemas import Money, MoneyIn, Short, Strict
+from shared.http.times import ChinaTime, Day
 
 Place = Annotated[str, Field(min_length=1, max_length=100)]
 Factor = Annotated[str, Field(min_length=1, max_length=50)]
@@ -44,7 +44,7 @@ class CustomerIn(Strict):
     revenue_year: int | None = Field(
         None, ge=2000, le=2100, description="the year of annual_revenue; defaults to the current year (China)"
     )
-    provincial_designated: bool | None = Field(None, description="admin_dept only (SPEC §7); default false")
+    provincial_designated: StrictBool | None = Field(None, description="admin_dept only (SPEC §7); default false")
     sales_owner: Short | None = Field(
         None, description="the sales rep who owns the customer (fees, statements); sales_manager or admin_dept"
     )
@@ -56,7 +56,7 @@ class CustomerIn(Strict):
     nature: Factor | None = Field(None, description="CRM-4 factor, an option of the scoring table")
     scale: Factor | None = None
     trend: Factor | None = None
-    contract_signed_on: date | None = Field(None, description="CRM-6: special fees only before this day")
+    contract_signed_on: Day | None = Field(None, description="CRM-6: special fees only before this day")
 
     @model_validator(mode="after")
     def required_facts_are_not_null(self) -> Self:
@@ -129,9 +129,9 @@ class CustomerOut(BaseModel):
     trend: str | None
     customer_class: str | None
     class_score: int | None
-    contract_signed_on: date | None
-    created_at: datetime
-    updated_at: datetime
+    contract_signed_on: Day | None
+    created_at: ChinaTime
+    updated_at: ChinaTime
     complaints: ComplaintSummary | None = None
 
 
@@ -149,7 +149,7 @@ class TierChangeOut(BaseModel):
     revenue_group: int
     provincial_designated: bool
     changed_by: str
-    changed_at: datetime
+    changed_at: ChinaTime
 
 
 class TierHistory(BaseModel):

@@ -1,7 +1,6 @@
 """Relationship-maintenance fee shapes (CRM-6; 客情关系维护费用管理制度)."""
 
 import uuid
-from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Self
 
@@ -9,6 +8,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from services.crm.fees.rules import SignOffStep, StatementStatus
 from services.crm.schemas import MAX_MONEY, Money, MoneyIn, Month, PositiveMoneyIn, Short, Strict, Text
+from shared.http.times import ChinaTime, Day
 
 Purpose = Annotated[str, Field(min_length=1, max_length=2000)]
 
@@ -34,7 +34,7 @@ class BudgetOut(BaseModel):
     committed: Money
     remaining: Money
     set_by: str
-    set_at: datetime
+    set_at: ChinaTime
 
 
 class BudgetList(BaseModel):
@@ -43,9 +43,9 @@ class BudgetList(BaseModel):
 
 class DeadlinesOut(BaseModel):
     month: str
-    submit_by: datetime
-    sign_off_by: datetime
-    payable_from: datetime
+    submit_by: ChinaTime
+    sign_off_by: ChinaTime
+    payable_from: ChinaTime
     calendar_estimated: bool
 
 
@@ -89,7 +89,7 @@ class SignOffOut(BaseModel):
     step: SignOffStep
     signer: str
     signer_name: str | None
-    signed_at: datetime
+    signed_at: ChinaTime
 
 
 class StatementOut(BaseModel):
@@ -97,12 +97,12 @@ class StatementOut(BaseModel):
     sales_rep: str
     month: str
     status: StatementStatus
-    submitted_at: datetime
+    submitted_at: ChinaTime
     submitted_by: str
     submitted_late: bool
-    submit_by: datetime
-    sign_off_by: datetime
-    payable_from: datetime
+    submit_by: ChinaTime
+    sign_off_by: ChinaTime
+    payable_from: ChinaTime
     calendar_estimated: bool
     total_purchase: Money
     total_fee: Money
@@ -132,7 +132,7 @@ class CollectionOut(BaseModel):
     amount: Money
     reference: str | None
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: ChinaTime
 
 
 class PayoutOut(BaseModel):
@@ -140,7 +140,7 @@ class PayoutOut(BaseModel):
     statement_id: uuid.UUID
     amount: Money
     paid_by: str
-    paid_at: datetime
+    paid_at: ChinaTime
 
 
 class AdvanceStatus(StrEnum):
@@ -163,9 +163,9 @@ class AdvanceOut(BaseModel):
     statement_id: uuid.UUID | None
     status: AdvanceStatus
     requested_by: str
-    requested_at: datetime
+    requested_at: ChinaTime
     settled_by: str | None
-    settled_at: datetime | None
+    settled_at: ChinaTime | None
     outstanding_after: Money | None = None
 
 
@@ -189,8 +189,8 @@ class SpecialFeeOut(BaseModel):
     product: str | None
     amount: Money
     purpose: str
-    requested_on: date
-    requested_at: datetime
+    requested_on: Day
+    requested_at: ChinaTime
     status: str
     sign_offs: list[SignOffOut]
     next_sign_off: SignOffStep | None

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -28,6 +28,7 @@ from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_cursor, encode_cursor, invalid_cursor
+from shared.http.times import Day
 from shared.workcalendar import CHINA
 
 router = APIRouter(tags=["visits"])
@@ -97,7 +98,7 @@ async def list_visit_plans(
     status: PlanFilter | None = None,
     customer_id: str | None = Query(None, max_length=200, pattern=NO_NUL),
     month: Month | None = None,
-    as_of: date | None = Query(None, description="the day 'due' and 'overdue' are judged on; today by default"),
+    as_of: Day | None = Query(None, description="the day 'due' and 'overdue' are judged on; today by default"),
     cursor: str | None = Query(None, max_length=500, pattern=NO_NUL),
     limit: int = Query(50, ge=1, le=500),
     _: Principal = Depends(require_roles(*READERS)),
@@ -139,7 +140,7 @@ async def post_visit(
 
 @router.get("/v1/visits/daily", response_model=DailyReport)
 async def get_daily_report(
-    day: date = Query(alias="date"),
+    day: Annotated[Day, Query(alias="date")],
     visitor: str | None = Query(None, max_length=200, pattern=NO_NUL),
     _: Principal = Depends(require_roles(*READERS)),
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),

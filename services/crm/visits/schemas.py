@@ -1,29 +1,29 @@
 """Visit plans, visit reports and their roll-ups (CRM-5; 公司客户服务管理办法 第九条、第十条)."""
 
 import uuid
-from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from services.crm.schemas import Month, Short, Strict, Text
+from shared.http.times import ChinaTime, Day
 
 Report = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
 class ProjectIn(Strict):
     name: Annotated[str, Field(min_length=1, max_length=500)]
-    delivered_on: date
+    delivered_on: Day
 
 
 class ProjectOut(BaseModel):
     customer_id: str
     project_id: str
     name: str
-    delivered_on: date
+    delivered_on: Day
     recorded_by: str
-    recorded_at: datetime
+    recorded_at: ChinaTime
 
 
 class ProjectList(BaseModel):
@@ -52,7 +52,7 @@ class VisitPlanOut(BaseModel):
     id: uuid.UUID
     customer_id: str
     month: str
-    due_on: date
+    due_on: Day
     interval_months: int
     basis: str
     status: PlanStatus
@@ -81,14 +81,14 @@ class VisitIn(Strict):
     customer_id: Short
     plan_id: uuid.UUID | None = Field(None, description="the plan this visit fulfils; else the oldest open one")
     visitor: VisitorIn | None = Field(None, description="the named person who visited; defaults to the caller")
-    visited_at: AwareDatetime
+    visited_at: ChinaTime
     opinions: Report = Field(description="(2) 客户意见、建议、希望")
     market_information: Text | None = Field(None, description="(3) 市场行情")
     competitor_moves: Text | None = Field(None, description="(3) 竞争对手动向及其他公司的销售政策")
     results: Report = Field(description="(4) 巡访活动的效果")
     handled_matters: Text | None = Field(None, description="(5) 主要处理事项的处理经过及结果")
     other_matters: Text | None = Field(None, description="(6) 其他必要报告事项")
-    urgent: bool = Field(False, description="第十一条 巡访紧急报告: a competitor's new product or policy change")
+    urgent: StrictBool = Field(False, description="第十一条 巡访紧急报告: a competitor's new product or policy change")
 
 
 class VisitOut(BaseModel):
@@ -97,8 +97,8 @@ class VisitOut(BaseModel):
     plan_id: uuid.UUID | None
     visitor_id: str
     visitor_name: str | None
-    visited_at: datetime
-    visited_on: date
+    visited_at: ChinaTime
+    visited_on: Day
     opinions: str
     market_information: str | None
     competitor_moves: str | None
@@ -107,7 +107,7 @@ class VisitOut(BaseModel):
     other_matters: str | None
     urgent: bool
     recorded_by: str
-    created_at: datetime
+    created_at: ChinaTime
 
 
 class VisitPage(BaseModel):
@@ -124,7 +124,7 @@ class VisitorDay(BaseModel):
 class DailyReport(BaseModel):
     """巡访日报表: each visitor's visits of one day."""
 
-    date: date
+    date: Day
     total: int
     visitors: list[VisitorDay]
 
@@ -136,7 +136,7 @@ class VisitorCount(BaseModel):
 
 class Remark(BaseModel):
     customer_id: str
-    visited_on: date
+    visited_on: Day
     text: str
 
 

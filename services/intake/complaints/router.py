@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.intake.complaints import repository, service
@@ -38,6 +38,7 @@ from shared.calendar_store import load_calendar
 from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_keyset, encode_cursor
 from shared.http.problems import not_found
+from shared.http.times import ChinaTime
 
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"])
 
@@ -105,8 +106,8 @@ async def list_complaints(
     owner: Short = None,
     model: Short = None,
     batch_no: Short = None,
-    received_from: AwareDatetime | None = None,
-    received_to: AwareDatetime | None = None,
+    received_from: ChinaTime | None = None,
+    received_to: ChinaTime | None = None,
     overdue: bool | None = None,
     escalated: bool | None = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,

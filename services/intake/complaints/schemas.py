@@ -1,13 +1,16 @@
 """Complaint shapes of SPEC §8 (CMP-1 … CMP-8)."""
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from services.intake.schemas import ChinaTime
+from shared.http.numbers import WHOLE
+from shared.http.problems import FieldError
+from shared.http.times import Day
 from shared.inputs import Strict
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -63,7 +66,7 @@ class Product(Strict):
     name: Short | None = None
     quantity: Annotated[int, Field(gt=0, le=10_000_000)] | None = None
     batch_no: Short | None = None
-    production_date: date | None = None
+    production_date: Day | None = None
     purchase_place: Short | None = None
 
 
@@ -82,32 +85,32 @@ class ComplaintIn(Strict):
     product: Product | None = None
     circumstances: Annotated[str, Field(max_length=4000)] | None = None
     description: Text
-    received_at: AwareDatetime
+    received_at: ChinaTime
 
     @model_validator(mode="after")
     def kind_fields_agree(self) -> Self:
         """CMP-1: a service complaint names its aspect; a product complaint names its product."""
         if self.kind is ComplaintKind.SERVICE:
             if self.service_aspect is None:
-                raise ValueError("a service complaint needs service_aspect")
+                raise FieldError("service_aspect", "a service complaint needs service_aspect")
             if self.product is not None:
-                raise ValueError("a service complaint carries no product")
+                raise FieldError("product", "a service complaint carries no product")
         elif self.product is None:
-            raise ValueError("a product_quality complaint needs product")
+            raise FieldError("product", "a product_quality complaint needs product")
         elif self.service_aspect is not None:
-            raise ValueError("service_aspect belongs to service complaints only")
+            raise FieldError("service_aspect", "service_aspect belongs to service complaints only")
         return self
 
     @model_validator(mode="after")
     def dates_are_possible(self) -> Self:
         """CMP-2: a complaint cannot be received in the future, nor be about a product made after it."""
         if self.received_at > datetime.now(UTC) + FUTURE_TOLERANCE:
-            raise ValueError("received_at lies in the future")
+            raise FieldError("received_at", "received_at lies in the future")
         if self.received_at < EARLIEST:
-            raise ValueError("received_at is before 2000")
+            raise FieldError("received_at", "received_at is before 2000")
         made = self.product.production_date if self.product else None
         if made is not None and made > self.received_at.date() + timedelta(days=1):
-            raise ValueError("product.production_date is after the complaint was received")
+            raise FieldError(("product", "production_date"), "production_date is after the complaint was received")
         return self
 
 
@@ -208,7 +211,7 @@ class ComplaintSummary(BaseModel):
     customer_id: str | None
     model: str | None
     batch_no: str | None
-    production_date: date | None
+    production_date: Day | None
     quantity: int | None
     description: str
     received_at: ChinaTime
@@ -264,7 +267,7 @@ class ReturnVisitIn(Strict):
     """CMP-4 回访: the customer's feedback and satisfaction 1–5."""
 
     feedback: Text
-    satisfaction: Annotated[int, Field(strict=True, ge=1, le=5)]
+    satisfaction: Annotated[int, Field(strict=True, ge=1, le=5), WHOLE]
 
 
 class CloseIn(Strict):

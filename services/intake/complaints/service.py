@@ -203,7 +203,13 @@ def _apply(complaint: Complaint, action: Action, body: BaseModel, actor: Princip
         return {"note": body.note}
     if isinstance(body, ReplyIn):
         if body.signed_by is not None and body.signed_by not in (actor.sub, actor.name):
-            raise unprocessable("signer_mismatch", "signed_by must be the quality-department head who posts the reply")
+            expected = [name for name in (actor.sub, actor.name) if name]
+            raise unprocessable(
+                "signer_mismatch",
+                f"signed_by must be the head who posts the reply, {' or '.join(expected)}; not {body.signed_by}",
+                expected=expected,
+                signed_by=body.signed_by,
+            )
         complaint.reply = {
             "cause": body.cause,
             "resolution": body.resolution,

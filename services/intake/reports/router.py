@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.intake.reports import repository, service
@@ -17,6 +16,7 @@ from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_keyset, encode_cursor
 from shared.http.problems import not_found
+from shared.http.times import ChinaTime
 
 router = APIRouter(prefix="/v1/incident-reports", tags=["incident reports"])
 
@@ -55,8 +55,8 @@ async def list_reports(
     model: Short = None,
     supplier: Short = None,
     department: Short = None,
-    occurred_from: AwareDatetime | None = None,
-    occurred_to: AwareDatetime | None = None,
+    occurred_from: ChinaTime | None = None,
+    occurred_to: ChinaTime | None = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     _: Principal = Depends(require_roles(*READERS)),

@@ -6,10 +6,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, Field, PlainSerializer, StrictBool, model_validator
 
 from services.intake.reports.rules import ReportFacts, report_problems
 from services.intake.schemas import ChinaTime
+from shared.http.numbers import WHOLE
 from shared.inputs import MoneyIn, Strict
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
@@ -54,17 +55,17 @@ class DefectType(StrEnum):
 class ReportIn(Strict):
     kind: ReportKind
     model: Short
-    quantity: Annotated[int, Field(strict=True, ge=0, le=10_000_000)]
+    quantity: Annotated[int, Field(strict=True, ge=0, le=10_000_000), WHOLE]
     production_line: Short | None = None
     shift: Short | None = None
     loss_amount: MoneyIn = Decimal("0.00")
-    personal_injury: bool | None = None
-    reputation_impact: bool | None = None
+    personal_injury: StrictBool | None = None
+    reputation_impact: StrictBool | None = None
     cause_category: CauseCategory | None = None
     description: Annotated[str, Field(min_length=1, max_length=4000)]
     reported_by: Short | None = None
     department: Short | None = None
-    occurred_at: AwareDatetime
+    occurred_at: ChinaTime
     supplier: Short | None = None
     defect_class: DefectClass | None = None
     defect_type: DefectType | None = None

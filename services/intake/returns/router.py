@@ -1,7 +1,7 @@
 """ERP return endpoints (HTTP only): RET-1, RET-2 under SPEC §7 roles."""
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -23,7 +23,8 @@ from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_keyset, encode_cursor
-from shared.http.problems import Problem, not_found, unprocessable
+from shared.http.problems import Problem, clean_errors, not_found, unprocessable
+from shared.http.times import Day
 
 router = APIRouter(prefix="/v1/returns", tags=["returns"])
 BATCH_REQUEST_BODY = {"schema": batch_request_schema()}
@@ -53,7 +54,7 @@ def parse_batch(body: bytes) -> list[Any]:
     try:
         envelope = ReturnBatchEnvelope.model_validate(document)
     except ValidationError as exc:
-        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        errors = clean_errors([dict(error) for error in exc.errors()])
         raise unprocessable("validation_failed", f"{len(errors)} error(s) in the request", errors=errors) from None
     return envelope.lines
 
@@ -92,7 +93,7 @@ def _after(cursor: str | None) -> tuple[datetime, str] | None:
 async def list_returns(
     sessions: Sessions,
     model: Short = None,
-    production_date: date | None = None,
+    production_date: Day | None = None,
     shipped_batch_no: Short = None,
     customer_id: Short = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,

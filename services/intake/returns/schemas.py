@@ -4,9 +4,11 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.intake.schemas import ChinaTime
+from shared.http.numbers import WHOLE
+from shared.http.times import Day
 from shared.inputs import Strict
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
@@ -24,13 +26,13 @@ class ReturnLineIn(Strict):
 
     line_id: Short
     model: Short
-    production_date: date
+    production_date: Day
     batch_no: Short
     shipped_batch_no: Short
-    quantity: Annotated[int, Field(strict=True, gt=0, le=1_000_000)]
+    quantity: Annotated[int, Field(strict=True, gt=0, le=1_000_000), WHOLE]
     customer_id: Short | None = None
     reason: Annotated[str, Field(max_length=2000)] | None = None
-    returned_at: AwareDatetime | None = None
+    returned_at: ChinaTime | None = None
     # CLS-2: the complaint (its id) this return settles: its pieces count once, with the complaint.
     complaint_id: uuid.UUID | None = None
 
@@ -75,7 +77,7 @@ class BatchResult(BaseModel):
 class ReturnLineOut(BaseModel):
     line_id: str
     model: str
-    production_date: date
+    production_date: Day
     batch_no: str
     shipped_batch_no: str
     quantity: int
@@ -99,6 +101,16 @@ def batch_request_schema() -> dict[str, Any]:
         "additionalProperties": False,
         "required": ["lines"],
         "properties": {
-            "lines": {"type": "array", "minItems": 1, "maxItems": MAX_LINES, "items": ReturnLineIn.model_json_schema()}
+            "lines": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": MAX_LINES,
+                # RET-2: a line that is not a return line is rejected on its own, with its errors, and
+                # the batch still answers 200 with the good lines kept; so any item is accepted here.
+                "items": {
+                    "description": "a return line; any other item is reported in `rejected` (RET-2)",
+                    "anyOf": [ReturnLineIn.model_json_schema(), {}],
+                },
+            }
         },
     }

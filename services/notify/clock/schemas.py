@@ -1,15 +1,16 @@
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, field_validator
+
+from shared.http.times import ChinaTime
+from shared.inputs import Strict
 
 # The years the working-day calendar can be asked about (and any time in them shown in China time).
 EARLIEST, LATEST = 2000, 2100
 
 
-class ClockIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    now: AwareDatetime
+class ClockIn(Strict):
+    now: ChinaTime
 
     @field_validator("now")
     @classmethod
@@ -20,5 +21,5 @@ class ClockIn(BaseModel):
 
 
 class ClockOut(BaseModel):
-    now: datetime
+    now: ChinaTime
     controlled: bool

@@ -1,7 +1,8 @@
 import uuid
-from datetime import datetime
 
 from pydantic import BaseModel
+
+from shared.http.times import ChinaTime
 
 
 class DeliveryOut(BaseModel):
@@ -11,10 +12,10 @@ class DeliveryOut(BaseModel):
     target: str | None
     status: str
     attempts: int
-    next_attempt_at: datetime
+    next_attempt_at: ChinaTime
     last_error: str | None
-    created_at: datetime
-    sent_at: datetime | None
+    created_at: ChinaTime
+    sent_at: ChinaTime | None
 
 
 class DeliveryPage(BaseModel):

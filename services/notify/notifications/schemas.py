@@ -1,7 +1,8 @@
 import uuid
-from datetime import datetime
 
 from pydantic import BaseModel
+
+from shared.http.times import ChinaTime
 
 
 class NotificationOut(BaseModel):
@@ -11,8 +12,8 @@ class NotificationOut(BaseModel):
     occasion: str
     title: str
     body: str
-    created_at: datetime
-    read_at: datetime | None
+    created_at: ChinaTime
+    read_at: ChinaTime | None
 
 
 class NotificationPage(BaseModel):

@@ -1,9 +1,10 @@
-from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AnyHttpUrl, BaseModel, Field, field_validator, model_validator
 
 from services.notify.notifications.rules import Channel
+from shared.http.times import ChinaTime
+from shared.inputs import Strict
 
 NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
 IDENTIFIER = r"^[^\s/\x00-\x1f\x7f]+$"
@@ -12,10 +13,6 @@ Department = Annotated[str, Field(min_length=1, max_length=100, pattern=IDENTIFI
 # An address the mail server can take; whether it exists only the mail server can tell.
 Email = Annotated[str, Field(min_length=3, max_length=320, pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")]
 RoleName = Annotated[str, Field(min_length=1, max_length=50, pattern=IDENTIFIER)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class PersonIn(Strict):
@@ -48,7 +45,7 @@ class PersonOut(BaseModel):
     head_of: str | None
     channels: list[str]
     updated_by: str
-    updated_at: datetime
+    updated_at: ChinaTime
 
 
 class RobotIn(Strict):
@@ -62,7 +59,7 @@ class RobotOut(BaseModel):
     url: str
     signed: bool
     updated_by: str
-    updated_at: datetime
+    updated_at: ChinaTime
 
     @classmethod
     def of(cls, robot: Any) -> "RobotOut":

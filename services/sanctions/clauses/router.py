@@ -16,7 +16,7 @@ READERS = tuple(Role)
 EDITORS = (Role.QUALITY_MANAGER,)
 
 
-@router.get("", response_model=CatalogOut)
+@router.get("", response_model=CatalogOut, responses={404: {"description": "No catalog of that version"}})
 async def get_catalog(
     version: int | None = Query(None, ge=1, le=1_000_000),
     _: Principal = Depends(require_roles(*READERS)),

@@ -1,12 +1,12 @@
 """Catalog shapes (SAN-1). Money travels as a string with two decimals; input may be a number or a string."""
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field, PlainSerializer
+from pydantic import BaseModel, Field, PlainSerializer, StrictBool
 
 from services.sanctions.clauses.rules import Kind, RuleKind, money
+from shared.http.times import ChinaTime
 from shared.inputs import PlainMoney, money_schema
 from shared.inputs import Strict as Strict
 
@@ -51,7 +51,7 @@ class CatalogOut(BaseModel):
     aggravation_factor: MoneyOut
     note: str | None
     created_by: str
-    created_at: datetime
+    created_at: ChinaTime
     items: list[ClauseOut]
 
 
@@ -64,9 +64,9 @@ class AmountRuleIn(Strict):
     max_amount: MoneyIn | None = None
     shift_cap_pieces: Annotated[int, Field(ge=1, le=100_000)] | None = None
     shift_cap_amount: MoneyIn | None = None
-    aggravated_on_repeat: bool | None = None
-    aggravated_by_circumstance: bool | None = None
-    compensation: bool | None = None
+    aggravated_on_repeat: StrictBool | None = None
+    aggravated_by_circumstance: StrictBool | None = None
+    compensation: StrictBool | None = None
 
 
 class ClauseEdit(Strict):

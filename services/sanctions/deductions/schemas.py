@@ -1,11 +1,11 @@
 """Supplier deduction shapes (SAN-7)."""
 
-from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel
 
 from services.sanctions.clauses.schemas import MoneyOut
+from shared.http.times import ChinaTime
 
 
 class DeductionOut(BaseModel):
@@ -16,7 +16,7 @@ class DeductionOut(BaseModel):
     hours: Decimal
     rate_per_hour: MoneyOut
     amount: MoneyOut
-    occurred_at: datetime
+    occurred_at: ChinaTime
     month: str
 
 

@@ -6,6 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from shared.http.values import names
+
 
 class Status(StrEnum):
     DRAFT = "draft"
@@ -45,7 +47,7 @@ def next_status(action: str, current: Status) -> Status:
     allowed, target = STEPS[action]
     if current not in allowed:
         raise TransitionError(
-            "invalid_transition", f"a {current} notice cannot be {target}; {action} needs one of {sorted(allowed)}"
+            "invalid_transition", f"a {current} notice cannot be {target}; {action} needs one of: {names(allowed)}"
         )
     return target
 

@@ -4,10 +4,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, StrictBool, field_validator, model_validator
 
 from services.sanctions.clauses.schemas import ClauseCode, MoneyIn, MoneyOut, Strict, VariantName
 from services.sanctions.notices.rules import DisputeStatus, Status
+from shared.http.times import ChinaTime
 
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 Note = Annotated[str, Field(max_length=4000)]
@@ -37,12 +38,12 @@ class ViolationFacts(Strict):
     variant: VariantName | None = None
     pieces: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     shift: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    occurred_at: AwareDatetime
+    occurred_at: ChinaTime
     act_id: Short | None = None
     incident_id: Short | None = None
     amount: MoneyIn | None = None
     compensation: MoneyIn | None = None
-    aggravating: bool = False
+    aggravating: StrictBool = False
     note: Note | None = None
 
     @field_validator("occurred_at")
@@ -92,7 +93,7 @@ class NoticeOut(NoticeBrief):
     employee: Charged
     pieces: int | None
     shift: str | None
-    occurred_at: datetime
+    occurred_at: ChinaTime
     act_key: str | None
     incident_id: str | None
     compensation: MoneyOut
@@ -102,9 +103,9 @@ class NoticeOut(NoticeBrief):
     month: str
     dispute_status: DisputeStatus | None
     issued_by: str | None
-    issued_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    issued_at: ChinaTime | None
+    created_at: ChinaTime
+    updated_at: ChinaTime
 
 
 class StepOut(BaseModel):
@@ -112,7 +113,7 @@ class StepOut(BaseModel):
     from_status: str | None
     to_status: str
     actor: str
-    at: datetime
+    at: ChinaTime
     detail: dict[str, Any]
 
 

@@ -1,17 +1,17 @@
 """Monthly summary shapes (SAN-5)."""
 
-from datetime import datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictBool, model_validator
 
 from services.sanctions.clauses.schemas import MoneyOut, Strict
+from shared.http.times import ChinaTime
 
 
 class CloseIn(Strict):
     """SAN-5: a month is closed once it has ended; closing the running month needs force and a reason."""
 
-    force: bool = False
+    force: StrictBool = False
     reason: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
 
     @model_validator(mode="after")
@@ -58,7 +58,7 @@ class SummaryOut(BaseModel):
     month: str
     status: Literal["open", "closed"]
     closed_by: str | None = None
-    closed_at: datetime | None = None
+    closed_at: ChinaTime | None = None
     # Why the month was closed before it ended (a forced close), kept with the summary.
     force_reason: str | None = None
     people: list[PersonLineOut]
