@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Annotated, Any, Protocol
 from urllib.parse import quote, unquote
 
 import anyio
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from fastapi import Request
 from fastapi.responses import StreamingResponse
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlalchemy import BigInteger, DateTime, String, func
@@ -36,6 +36,7 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.http.problems import Problem, unprocessable
+from shared.workcalendar import CHINA
 
 MAX_BYTES = 20 * 1024 * 1024  # ATT-2
 CHUNK = 64 * 1024
@@ -408,6 +409,10 @@ class AttachmentRecord:
     replaced_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 
+# People read China time; the same attachment reads the same whoever asks.
+ChinaTime = Annotated[datetime, AfterValidator(lambda moment: moment.astimezone(CHINA))]
+
+
 class AttachmentOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -422,7 +427,7 @@ class AttachmentOut(BaseModel):
     location_removed: bool
     uploaded_by: str
     uploaded_by_name: str | None
-    uploaded_at: datetime
+    uploaded_at: ChinaTime
     replaces: uuid.UUID | None
     replaced_by: uuid.UUID | None
 
