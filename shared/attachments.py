@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Annotated, Any, Protocol
+from typing import IO, Annotated, Any, Protocol, TypeVar
 from urllib.parse import quote, unquote
 
 import anyio
@@ -31,8 +31,9 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from python_multipart.multipart import MultipartParser, parse_options_header
-from sqlalchemy import BigInteger, DateTime, String, func
+from sqlalchemy import BigInteger, DateTime, String, func, select
 from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.http.problems import Problem, unprocessable
@@ -543,3 +544,112 @@ def create_attachments_table(schema: str) -> None:
         sa.Index("ix_attachments_owner", "owner_kind", "owner_id"),
         schema=schema,
     )
+
+
+# --- the SQL every service's attachments table answers (ATT-1) ----------------------------------
+
+R = TypeVar("R", bound=AttachmentRecord)
+
+
+async def insert_record(session: AsyncSession, model: type[R], columns: dict[str, Any]) -> R:
+    record = model(**columns)
+    session.add(record)
+    await session.flush()
+    await session.refresh(record)
+    return record
+
+
+async def get_record(session: AsyncSession, model: type[R], attachment_id: uuid.UUID, owner_kind: str) -> R | None:
+    record = await session.get(model, attachment_id)
+    return record if record is not None and record.owner_kind == owner_kind else None
+
+
+async def records_of(
+    session: AsyncSession, model: type[R], owner_kind: str, owner_id: str, include_replaced: bool
+) -> list[R]:
+    table: Any = model
+    query = select(model).where(table.owner_kind == owner_kind, table.owner_id == owner_id)
+    if not include_replaced:
+        query = query.where(table.replaced_by.is_(None))
+    return list(await session.scalars(query.order_by(table.uploaded_at, table.id)))
+
+
+async def replaceable(session: AsyncSession, model: type[R], owner_kind: str, owner_id: str, replaces: uuid.UUID) -> R:
+    """The attachment a new one replaces, locked (two replacements of one cannot both win): it must
+    belong to the same object and not be replaced already."""
+    table: Any = model
+    previous = await session.scalar(select(model).where(table.id == replaces).with_for_update())
+    if previous is None or previous.owner_kind != owner_kind or previous.owner_id != owner_id:
+        raise unprocessable("invalid_replaces", f"{owner_kind} {owner_id} has no attachment {replaces}")
+    if previous.replaced_by is not None:
+        raise Problem(
+            409,
+            "attachment_already_replaced",
+            "Conflict",
+            f"attachment {replaces} was replaced by {previous.replaced_by}; replace that one",
+            replaced_by=str(previous.replaced_by),
+        )
+    return previous
+
+
+def parse_replaces(value: str | None) -> uuid.UUID | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        raise unprocessable("invalid_replaces", "replaces is the id of an attachment of the same object") from None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """An upload stored and ready for its row: the columns, and what it replaces if anything."""
+
+    columns: dict[str, Any]
+    replaces: uuid.UUID | None
+
+
+async def accept_upload(request: Request, store: ObjectStore, owner_kind: str) -> Accepted:
+    """ATT-2 end to end for one request: read (capped, hashed, spooled), judged, photo cleaned and
+    thumbnailed, stored. The row is the caller's, written with the owning object's history entry."""
+    async with received_upload(request, max_bytes_of(request), text_fields=("replaces",)) as upload:
+        replaces = parse_replaces(upload.fields.get("replaces"))
+        prepared = await anyio.to_thread.run_sync(prepare, upload)
+        columns = await store_prepared(store, prepared, upload, owner_kind)
+    return Accepted(columns, replaces)
+
+
+def history_detail(attachment: AttachmentRecord, previous: AttachmentRecord | None) -> dict[str, Any]:
+    """What the owning object's history keeps of an added or replacing attachment."""
+    detail: dict[str, Any] = {"attachment": _summary(attachment)}
+    if previous is not None:
+        detail["replaces"] = _summary(previous)
+    return detail
+
+
+def _summary(record: AttachmentRecord) -> dict[str, str]:
+    return {"id": str(record.id), "name": record.name, "sha256": record.sha256}
+
+
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": "at most 20 MB"},
+                        "replaces": {"type": "string", "format": "uuid", "description": "the attachment it replaces"},
+                    },
+                }
+            }
+        },
+    }
+}
+UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"description": "over 20 MB"},
+    415: {"description": "not multipart, or a type not accepted"},
+}

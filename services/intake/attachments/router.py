@@ -3,24 +3,22 @@
 import uuid
 from typing import Annotated
 
-import anyio
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.intake.attachments import repository, service
+from services.intake.attachments import service
 from services.intake.complaints.router import FILERS, READERS
 from shared.app import sessions_of
 from shared.attachments import (
+    UPLOAD_BODY,
+    UPLOAD_RESPONSES,
     AttachmentList,
     AttachmentOut,
     ObjectStore,
+    accept_upload,
     download,
-    max_bytes_of,
-    prepare,
-    received_upload,
     store_of,
-    store_prepared,
     to_out,
 )
 from shared.auth import Principal, require_roles
@@ -31,32 +29,13 @@ router = APIRouter(tags=["attachments"])
 Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
 Store = Annotated[ObjectStore, Depends(store_of)]
 
-UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "file": {"type": "string", "format": "binary", "description": "at most 20 MB"},
-                        "replaces": {"type": "string", "format": "uuid", "description": "the attachment it replaces"},
-                    },
-                }
-            }
-        },
-    }
-}
-
 
 @router.post(
     "/v1/complaints/{complaint_id}/attachments",
     status_code=201,
     response_model=AttachmentOut,
     openapi_extra=UPLOAD_BODY,
-    responses={413: {"description": "over 20 MB"}, 415: {"description": "type not accepted"}},
+    responses=UPLOAD_RESPONSES,
 )
 async def add_complaint_attachment(
     complaint_id: uuid.UUID,
@@ -70,13 +49,9 @@ async def add_complaint_attachment(
     old one stays in the complaint's history."""
     async with sessions() as session:
         await service.complaint_to_attach_to(session, complaint_id, principal)
-    async with received_upload(request, max_bytes_of(request), text_fields=("replaces",)) as upload:
-        replaces = service.parse_replaces(upload.fields.get("replaces"))
-        prepared = await anyio.to_thread.run_sync(prepare, upload)
-        columns = await store_prepared(store, prepared, upload, service.COMPLAINT)
+    accepted = await accept_upload(request, store, service.COMPLAINT)
     async with sessions() as session, session.begin():
-        attachment = await service.attach(session, complaint_id, columns, principal, replaces)
-        return to_out(attachment)
+        return to_out(await service.attach(session, complaint_id, accepted, principal))
 
 
 @router.get("/v1/complaints/{complaint_id}/attachments", response_model=AttachmentList)
@@ -87,9 +62,7 @@ async def list_complaint_attachments(
     _: Principal = Depends(require_roles(*READERS)),
 ) -> AttachmentList:
     async with sessions() as session:
-        if await service.complaints.get(session, complaint_id) is None:
-            raise not_found("complaint", str(complaint_id))
-        found = await repository.of_owner(session, service.COMPLAINT, str(complaint_id), include_replaced)
+        found = await service.of_complaint(session, complaint_id, include_replaced)
         return AttachmentList(items=[to_out(a) for a in found])
 
 
