@@ -1,5 +1,6 @@
 """CRM: customers, tiers, classes, visits, relationship fees (SPEC §6). The only wiring."""
 
+from services.crm.attachments.router import router as attachments_router
 from services.crm.calendar.handlers import subscriptions as calendar_subscriptions
 from services.crm.classes.router import router as classes_router
 from services.crm.complaints.handlers import subscriptions as complaint_subscriptions
@@ -35,7 +36,15 @@ app = create_app(
         name="crm",
         title="QMS crm",
         settings_factory=CrmSettings,
-        routers=[customers_router, complaints_router, classes_router, visits_router, fees_router, calendar],
+        routers=[
+            customers_router,
+            complaints_router,
+            classes_router,
+            visits_router,
+            fees_router,
+            attachments_router,
+            calendar,
+        ],
         subscriptions=subscriptions,
     )
 )
