@@ -24,6 +24,7 @@ from urllib.parse import quote, unquote
 
 import anyio
 import filetype
+import pillow_heif
 import sqlalchemy as sa
 from fastapi import Request
 from fastapi.responses import StreamingResponse
@@ -50,8 +51,11 @@ PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ACCEPTED = (JPEG, PNG, HEIC, PDF, XLSX, DOCX)
-# Pillow reads and writes these without a plug-in; a HEIC photo is kept as sent, without a thumbnail.
-PHOTOS = (JPEG, PNG)
+# iPhones send HEIC: pillow-heif lets Pillow read and write it like the others.
+pillow_heif.register_heif_opener()
+PHOTOS = (JPEG, PNG, HEIC)
+# A HEIC photo cannot keep its encoding when its location is removed: re-encoded at this quality.
+HEIC_QUALITY = 90
 # An Office file is a zip whose [Content_Types].xml names its main part.
 OFFICE_MAIN_PARTS = {
     "spreadsheetml.sheet.main+xml": XLSX,
@@ -368,6 +372,8 @@ def _rewrite_without_location(image: Image.Image, exif: Image.Exif, path: Path, 
     if content_type == JPEG:
         # "keep" reuses the photo's own quantisation tables: no second loss of quality.
         image.save(cleaned, format="JPEG", quality="keep", **kept)
+    elif content_type == HEIC:
+        image.save(cleaned, format="HEIF", quality=HEIC_QUALITY, **kept)
     else:
         image.save(cleaned, format="PNG", **kept)
     os.replace(cleaned, path)

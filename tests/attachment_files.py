@@ -3,8 +3,11 @@
 import io
 import zipfile
 
+import pillow_heif
 from openpyxl import Workbook
 from PIL import ExifTags, Image
+
+pillow_heif.register_heif_opener()
 
 # 31°14′N 121°28′E: the Bund, Shanghai.
 LATITUDE = (31.0, 14.0, 0.0)
@@ -101,3 +104,15 @@ def executable() -> bytes:
 def oversized(megabytes: int = 21) -> bytes:
     """A JPEG start followed by filler: over the cap whatever it claims to be."""
     return jpeg_with_gps(32, 32) + b"\x00" * (megabytes * 1024 * 1024)
+
+
+def heic_with_gps(width: int = 640, height: int = 480) -> bytes:
+    """An iPhone-style HEIC photo with a location (written through pillow-heif)."""
+    image = Image.new("RGB", (width, height), (40, 40, 200))
+    exif = image.getexif()
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = LATITUDE
+    out = io.BytesIO()
+    image.save(out, format="HEIF", exif=exif.tobytes())
+    return out.getvalue()

@@ -93,6 +93,16 @@ async def test_att2_a_photo_has_a_thumbnail_served(intake: httpx.AsyncClient) ->
         assert max(image.size) == 320
 
 
+async def test_att2_an_iphone_heic_photo_is_kept_without_its_gps_with_a_thumbnail(intake: httpx.AsyncClient) -> None:
+    _, me = clerk()
+    complaint_id = await complaint(intake, me)
+    created = await upload(intake, complaint_id, me, "IMG_0001.HEIC", files.heic_with_gps())
+    assert created.status_code == 201, created.text
+    assert (created.json()["content_type"], created.json()["has_thumbnail"]) == ("image/heic", True)
+    got = await intake.get(f"/v1/attachments/{created.json()['id']}", headers=me)
+    assert files.gps_of(got.content) == {}
+
+
 async def test_att2_a_pdf_is_kept_byte_for_byte_without_a_thumbnail(intake: httpx.AsyncClient) -> None:
     _, me = clerk()
     complaint_id = await complaint(intake, me)

@@ -7,6 +7,7 @@ from PIL import Image
 
 from shared.attachments import (
     DOCX,
+    HEIC,
     JPEG,
     PDF,
     PNG,
@@ -109,3 +110,13 @@ def test_att4_the_sent_name_loses_any_folder_part() -> None:
     assert _file_name({b"filename": "C:\\照片\\样品.jpg".encode()}) == "样品.jpg"
     assert _file_name({b"filename": b"../../etc/passwd"}) == "passwd"
     assert _file_name({b"filename*": b"UTF-8''%E6%A0%B7%E5%93%81.jpg"}) == "样品.jpg"
+
+
+def test_att2_a_heic_photo_loses_its_gps_and_gets_a_thumbnail(tmp_path: Path) -> None:
+    sent = files.heic_with_gps()
+    assert files.gps_of(sent), "the test photo carries a location"
+    path = _write(tmp_path, sent)
+    prepared = prepare(Upload(path=path, size=len(sent), sha256="x"))
+    assert prepared.content_type == HEIC
+    assert files.gps_of(path.read_bytes()) == {}
+    assert prepared.thumbnail is not None
