@@ -12,8 +12,10 @@ from shared.attachments import (
     PDF,
     PNG,
     XLSX,
+    FileStore,
     Upload,
     _file_name,
+    _FormReader,
     content_disposition,
     judge_type,
     prepare,
@@ -120,3 +122,45 @@ def test_att2_a_heic_photo_loses_its_gps_and_gets_a_thumbnail(tmp_path: Path) ->
     assert prepared.content_type == HEIC
     assert files.gps_of(path.read_bytes()) == {}
     assert prepared.thumbnail is not None
+
+
+def _multipart(boundary: bytes, name: str, data: bytes) -> bytes:
+    head = (
+        b"--" + boundary + b"\r\n"
+        b'Content-Disposition: form-data; name="file"; filename="' + name.encode() + b'"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n"
+    )
+    return head + data + b"\r\n--" + boundary + b"--\r\n"
+
+
+def test_att2_the_cap_refuses_a_file_while_it_streams_in_not_after(tmp_path: Path) -> None:
+    boundary = b"qms-boundary"
+    body = _multipart(boundary, "big.pdf", b"0" * 5000)
+    upload = Upload(path=tmp_path / "spool")
+    fed = 0
+    with upload.path.open("wb") as spool, pytest.raises(Problem) as refused:
+        reader = _FormReader(boundary, spool, upload, 1000, frozenset({"file"}))
+        for start in range(0, len(body), 256):
+            reader.write(body[start : start + 256])
+            fed = start + 256
+    assert refused.value.status == 413
+    assert fed < 2000, "refused as soon as the file passed the cap"
+    assert upload.path.stat().st_size <= 1000
+
+
+def test_att4_the_reader_hashes_and_names_the_file_as_it_streams(tmp_path: Path) -> None:
+    boundary = b"qms-boundary"
+    data = files.pdf()
+    upload = Upload(path=tmp_path / "spool")
+    with upload.path.open("wb") as spool:
+        reader = _FormReader(boundary, spool, upload, 10_000, frozenset({"file"}))
+        body = _multipart(boundary, "处理书面文件.pdf", data)
+        for start in range(0, len(body), 7):
+            reader.write(body[start : start + 7])
+    assert (upload.name, upload.size, upload.path.read_bytes()) == ("处理书面文件.pdf", len(data), data)
+    assert reader.digest.hexdigest() == sha256_of(upload.path)
+
+
+def test_att1_the_file_store_refuses_a_key_that_leaves_its_folder(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        FileStore(tmp_path / "store")._path("../outside")
