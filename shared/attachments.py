@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import uuid
 import zipfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -615,11 +615,20 @@ class Accepted:
     replaces: uuid.UUID | None
 
 
-async def accept_upload(request: Request, store: ObjectStore, owner_kind: str) -> Accepted:
+async def accept_upload(
+    request: Request,
+    store: ObjectStore,
+    owner_kind: str,
+    check_replaces: Callable[[uuid.UUID], Awaitable[object]],
+) -> Accepted:
     """ATT-2 end to end for one request: read (capped, hashed, spooled), judged, photo cleaned and
-    thumbnailed, stored. The row is the caller's, written with the owning object's history entry."""
+    thumbnailed, stored. The row is the caller's, written with the owning object's history entry.
+    ``check_replaces`` refuses a ``replaces`` naming no attachment of the object before anything is
+    stored (the row's transaction checks it again, locked)."""
     async with received_upload(request, max_bytes_of(request), text_fields=("replaces",)) as upload:
         replaces = parse_replaces(upload.fields.get("replaces"))
+        if replaces is not None:
+            await check_replaces(replaces)
         prepared = await anyio.to_thread.run_sync(prepare, upload)
         columns = await store_prepared(store, prepared, upload, owner_kind)
     return Accepted(columns, replaces)

@@ -251,3 +251,21 @@ async def test_att2_memory_of_intake_stays_flat_while_a_20_mb_file_uploads(
     assert created.status_code == 201, created.text
     print(f"intake VmRSS before {before} KiB, peak during {peak} KiB, after {after} KiB (file {len(big)} bytes)")
     assert peak - before < 8 * 1024, "the upload grew the service by more than 8 MiB"
+
+
+def stored_objects(stack: Stack) -> int:
+    return sum(1 for path in (stack.data_dir / "attachments" / "intake").rglob("*") if path.is_file())
+
+
+async def test_att4_replacing_an_attachment_of_another_complaint_is_refused_before_anything_is_stored(
+    intake: httpx.AsyncClient, stack: Stack
+) -> None:
+    _, me = clerk()
+    first, second = await complaint(intake, me), await complaint(intake, me)
+    elsewhere = (await upload(intake, first, me, "a.jpg", files.jpeg_with_gps())).json()
+    before = stored_objects(stack)
+    refused = await upload(intake, second, me, "b.jpg", files.jpeg_with_gps(), replaces=elsewhere["id"])
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "invalid_replaces"
+    assert stored_objects(stack) == before
+    assert await listed(intake, second) == []

@@ -50,7 +50,12 @@ async def add_incident_attachment(
     (``PUT /v1/incidents/{id}/zeroing/{item}``, ``attachments``)."""
     async with sessions() as session:
         await service.incidents_service.open_or_fail(session, incident_id)
-    accepted = await accept_upload(request, store, service.INCIDENT)
+
+    async def replaceable_here(replaces: uuid.UUID) -> None:
+        async with sessions() as session:
+            await service.ensure_replaceable(session, incident_id, replaces)
+
+    accepted = await accept_upload(request, store, service.INCIDENT, replaceable_here)
     async with sessions() as session, session.begin():
         return to_out(await service.attach(session, incident_id, accepted, principal))
 

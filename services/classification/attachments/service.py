@@ -63,3 +63,7 @@ async def check_evidence(session: AsyncSession, incident_id: uuid.UUID, attachme
     if strangers:
         detail = f"incident {incident_id} has no attachment {', '.join(strangers)}"
         raise unprocessable("unknown_attachment", detail, attachments=strangers)
+
+
+async def ensure_replaceable(session: AsyncSession, owner_id: uuid.UUID, replaces: uuid.UUID) -> None:
+    await replaceable(session, Attachment, INCIDENT, str(owner_id), replaces)

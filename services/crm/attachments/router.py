@@ -48,7 +48,12 @@ async def add_statement_attachment(
     most 20 MB. ``replaces`` names an attachment this one supersedes; the old one is kept."""
     async with sessions() as session:
         await service.statement_to_attach_to(session, statement_id, principal)
-    accepted = await accept_upload(request, store, service.STATEMENT)
+
+    async def replaceable_here(replaces: uuid.UUID) -> None:
+        async with sessions() as session:
+            await service.ensure_replaceable(session, statement_id, replaces)
+
+    accepted = await accept_upload(request, store, service.STATEMENT, replaceable_here)
     async with sessions() as session, session.begin():
         return to_out(await service.attach(session, statement_id, accepted, principal))
 

@@ -61,3 +61,7 @@ async def readable(session: AsyncSession, attachment_id: uuid.UUID, reader: Prin
 async def _sees_statement(session: AsyncSession, statement_id: uuid.UUID, reader: Principal) -> bool:
     statement = await fees.get_statement(session, statement_id)
     return statement is not None and visible(reader, statement.sales_rep)
+
+
+async def ensure_replaceable(session: AsyncSession, owner_id: uuid.UUID, replaces: uuid.UUID) -> None:
+    await replaceable(session, Attachment, STATEMENT, str(owner_id), replaces)

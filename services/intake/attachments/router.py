@@ -49,7 +49,12 @@ async def add_complaint_attachment(
     old one stays in the complaint's history."""
     async with sessions() as session:
         await service.complaint_to_attach_to(session, complaint_id, principal)
-    accepted = await accept_upload(request, store, service.COMPLAINT)
+
+    async def replaceable_here(replaces: uuid.UUID) -> None:
+        async with sessions() as session:
+            await service.ensure_replaceable(session, complaint_id, replaces)
+
+    accepted = await accept_upload(request, store, service.COMPLAINT, replaceable_here)
     async with sessions() as session, session.begin():
         return to_out(await service.attach(session, complaint_id, accepted, principal))
 

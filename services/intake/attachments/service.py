@@ -79,3 +79,7 @@ async def readable(session: AsyncSession, attachment_id: uuid.UUID) -> Attachmen
     if attachment is None:
         raise not_found("attachment", str(attachment_id))
     return attachment
+
+
+async def ensure_replaceable(session: AsyncSession, owner_id: uuid.UUID, replaces: uuid.UUID) -> None:
+    await replaceable(session, Attachment, COMPLAINT, str(owner_id), replaces)

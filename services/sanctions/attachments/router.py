@@ -49,7 +49,12 @@ async def add_notice_attachment(
     in the notice's steps."""
     async with sessions() as session:
         await service.visible_notice(session, notice_id, principal)
-    accepted = await accept_upload(request, store, service.NOTICE)
+
+    async def replaceable_here(replaces: uuid.UUID) -> None:
+        async with sessions() as session:
+            await service.ensure_replaceable(session, notice_id, replaces)
+
+    accepted = await accept_upload(request, store, service.NOTICE, replaceable_here)
     async with sessions() as session, session.begin():
         return to_out(await service.attach(session, notice_id, accepted, principal))
 
