@@ -380,6 +380,7 @@ class Stack:
                 "QMS_DATABASE_URL": self.database_url,
                 "QMS_KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,
                 "QMS_DB_PASSWORD": self.db_password,
+                "QMS_ATTACHMENTS_DIR": str(self.data_dir / "attachments" / name),
                 "PYTHONPATH": str(REPO_ROOT),
             }
         )

@@ -1,5 +1,6 @@
 """Classification: incidents, thresholds, aggregates, 归零 closure (SPEC §4). The only wiring."""
 
+from services.classification.attachments.router import router as attachments_router
 from services.classification.incidents.handlers import subscriptions as incident_subscriptions
 from services.classification.incidents.router import router as incidents_router
 from services.classification.metrics import refresh_open_incidents
@@ -26,6 +27,7 @@ app = create_app(
         routers=[
             incidents_router,
             zeroing_router,
+            attachments_router,
             suppliers_router,
             rules_router,
             returns_router,

@@ -1,5 +1,6 @@
+from shared.attachments import AttachmentSettings
 from shared.settings import ServiceSettings
 
 
-class ClassificationSettings(ServiceSettings):
+class ClassificationSettings(ServiceSettings, AttachmentSettings):
     service: str = "classification"

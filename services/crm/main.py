@@ -1,5 +1,6 @@
 """CRM: customers, tiers, classes, visits, relationship fees (SPEC §6). The only wiring."""
 
+from services.crm.attachments.router import router as attachments_router
 from services.crm.classes.router import router as classes_router
 from services.crm.complaints.handlers import subscriptions as complaint_subscriptions
 from services.crm.complaints.router import router as complaints_router
@@ -41,6 +42,7 @@ app = create_app(
             classes_router,
             visits_router,
             fees_router,
+            attachments_router,
             calendar,
             dead_letters_router(),
         ],

@@ -3,10 +3,11 @@ from decimal import Decimal
 from fastapi import Request
 from pydantic import Field
 
+from shared.attachments import AttachmentSettings
 from shared.settings import ServiceSettings
 
 
-class CrmSettings(ServiceSettings):
+class CrmSettings(ServiceSettings, AttachmentSettings):
     # CRM-1: 第二、第三组的市局可按此标准适当乘以0.9—0.8的系数; a value outside [0.8, 0.9] fails start-up.
     service: str = "crm"
     vip_coefficient_group2: Decimal = Field(Decimal("0.9"), ge=Decimal("0.8"), le=Decimal("0.9"))

@@ -1,5 +1,6 @@
 """Intake: complaints, ERP returns, shop-floor reports (SPEC §2, §3). The only wiring."""
 
+from services.intake.attachments.router import router as attachments_router
 from services.intake.complaints.handlers import subscriptions as complaint_subscriptions
 from services.intake.complaints.router import CALENDAR_KEEPERS
 from services.intake.complaints.router import READERS as COMPLAINT_READERS
@@ -26,6 +27,7 @@ app = create_app(
         settings_factory=IntakeSettings,
         routers=[
             complaints_router,
+            attachments_router,
             returns_router,
             reports_router,
             # CMP-3: the State Council's holidays and make-up days for a year not yet in the library.

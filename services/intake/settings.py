@@ -1,5 +1,6 @@
+from shared.attachments import AttachmentSettings
 from shared.settings import ServiceSettings
 
 
-class IntakeSettings(ServiceSettings):
+class IntakeSettings(ServiceSettings, AttachmentSettings):
     service: str = "intake"

@@ -1,5 +1,6 @@
 """Sanctions: clause catalog, notices, monthly summaries, supplier deductions (SPEC §5). The only wiring."""
 
+from services.sanctions.attachments.router import router as attachments_router
 from services.sanctions.clauses.router import router as clauses_router
 from services.sanctions.deductions.handlers import subscriptions as deduction_subscriptions
 from services.sanctions.deductions.router import router as deductions_router
@@ -25,6 +26,7 @@ app = create_app(
             clauses_router,
             violations_router,
             notices_router,
+            attachments_router,
             summaries_router,
             deductions_router,
             dead_letters_router(),

@@ -1,5 +1,6 @@
+from shared.attachments import AttachmentSettings
 from shared.settings import ServiceSettings
 
 
-class SanctionsSettings(ServiceSettings):
+class SanctionsSettings(ServiceSettings, AttachmentSettings):
     service: str = "sanctions"

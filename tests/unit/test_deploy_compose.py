@@ -15,6 +15,9 @@ import yaml
 
 from shared.bootstrap import SERVICES
 
+# The services whose objects take attachments (ATT-1); notify keeps none.
+ATTACHMENT_KEEPERS = ("intake", "classification", "sanctions", "crm")
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = REPO_ROOT / "deploy"
 
@@ -64,7 +67,7 @@ def test_kafka_runs_in_kraft_mode_without_zookeeper(compose: dict[str, Any]) -> 
     assert not any("zookeeper" in name for name in compose["services"])
 
 
-SUBSTITUTION = re.compile(r"^\$\{([A-Z_]+):\?[^}]+\}$")
+SUBSTITUTION = re.compile(r"^\$\{([A-Z][A-Z0-9_]*):\?[^}]+\}$")
 
 
 def required_variable(value: str) -> str:
@@ -156,3 +159,14 @@ def test_image_runs_as_non_root_with_a_healthcheck() -> None:
     assert re.search(r"^USER 10001:10001$", final_stage, re.MULTILINE)
     assert "HEALTHCHECK" in final_stage and "/healthz" in final_stage
     assert "services.${QMS_SERVICE" in final_stage
+
+
+def test_att1_each_service_keeps_its_attachments_in_its_own_minio_bucket(compose: dict[str, Any]) -> None:
+    script = " ".join(compose["services"]["minio-buckets"]["entrypoint"])
+    for name in ATTACHMENT_KEEPERS:
+        service = compose["services"][name]
+        assert service["environment"]["QMS_ATTACHMENTS_S3_ENDPOINT"] == "http://minio:9000"
+        assert service["environment"]["QMS_ATTACHMENTS_S3_BUCKET"] == f"qms-{name}"
+        assert service["depends_on"]["minio-buckets"] == {"condition": "service_completed_successfully"}
+    assert 'mc mb --ignore-existing "qms/qms-$$service"' in script
+    assert "for service in intake classification sanctions crm" in script

@@ -30,5 +30,6 @@ class ZeroingItem(Base):
     item: Mapped[str] = mapped_column(String(40), primary_key=True)
     evidence: Mapped[str] = mapped_column(Text)
     documents: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    attachments: Mapped[list[str]] = mapped_column(JSONB, default=list)
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -31,6 +31,7 @@ async def put_item(session: AsyncSession, item: ZeroingItem) -> None:
         "item": item.item,
         "evidence": item.evidence,
         "documents": item.documents,
+        "attachments": item.attachments,
         "recorded_by": item.recorded_by,
         "recorded_at": item.recorded_at,
     }
@@ -38,6 +39,6 @@ async def put_item(session: AsyncSession, item: ZeroingItem) -> None:
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[ZeroingItem.incident_id, ZeroingItem.item],
-            set_={k: statement.excluded[k] for k in ("evidence", "documents", "recorded_by", "recorded_at")},
+            set_={k: statement.excluded[k] for k in values if k not in ("incident_id", "item")},
         )
     )

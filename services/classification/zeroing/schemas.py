@@ -1,5 +1,6 @@
 """CLS-7 emergency plan and CLS-8 归零 closure shapes."""
 
+import uuid
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
@@ -47,6 +48,8 @@ class EmergencyOut(BaseModel):
 class EvidenceIn(Strict):
     evidence: Note
     documents: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(default_factory=list, max_length=50)
+    # ATT: ids of this incident's attachments (POST /v1/incidents/{id}/attachments) that prove the item.
+    attachments: list[uuid.UUID] = Field(default_factory=list, max_length=50)
 
 
 class ZeroingItemOut(BaseModel):
@@ -55,6 +58,7 @@ class ZeroingItemOut(BaseModel):
     done: bool
     evidence: str | None = None
     documents: list[str] = []
+    attachments: list[uuid.UUID] = []
     recorded_by: str | None = None
     recorded_at: ChinaTime | None = None
 

@@ -4,6 +4,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.classification.attachments import service as attachments_service
 from services.classification.incidents import repository as incidents_repository
 from services.classification.incidents import service as incidents_service
 from services.classification.incidents.models import Incident
@@ -129,6 +130,8 @@ async def record_evidence(
     """CLS-8: one of the technical five, management five or 四不放过, with its evidence."""
     if item not in ZEROING_ITEMS:
         raise not_found("归零 item", item)
+    await attachments_service.check_evidence(session, incident.id, payload.attachments)
+    attachment_ids = [str(i) for i in dict.fromkeys(payload.attachments)]
     at = incidents_service.now()
     await repository.put_item(
         session,
@@ -137,12 +140,13 @@ async def record_evidence(
             item=item,
             evidence=payload.evidence,
             documents=payload.documents,
+            attachments=attachment_ids,
             recorded_by=principal.sub,
             recorded_at=at,
         ),
     )
     incident.updated_at = at
-    detail = {"item": item, "evidence": payload.evidence, "documents": payload.documents}
+    detail = {"item": item, "evidence": payload.evidence, "documents": payload.documents, "attachments": attachment_ids}
     await incidents_repository.add_history(session, incident.id, "zeroing_evidence", principal.sub, detail, at)
 
 
@@ -167,6 +171,7 @@ async def zeroing_out(session: AsyncSession, incident: Incident) -> ZeroingOut:
                     done=True,
                     evidence=found.evidence,
                     documents=found.documents,
+                    attachments=found.attachments,
                     recorded_by=found.recorded_by,
                     recorded_at=found.recorded_at,
                 )

@@ -1,0 +1,85 @@
+"""Attachments on complaints (ATT-1…4 with CMP-7/CMP-8): who may add one, what the history keeps."""
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.intake.attachments.models import Attachment
+from services.intake.complaints import repository as complaints
+from services.intake.complaints.models import Complaint
+from services.intake.complaints.rules import QUALITY_HEAD_ROLE
+from shared.attachments import Accepted, get_record, history_detail, insert_record, records_of, replaceable
+from shared.auth import Principal
+from shared.http.problems import Problem, not_found
+
+COMPLAINT = "complaint"
+
+
+def may_attach(actor: str, roles: list[str], owner: str) -> bool:
+    """CMP-7: evidence is filed by whoever works the complaint (its owner) or the quality department."""
+    return actor == owner or QUALITY_HEAD_ROLE in roles
+
+
+async def complaint_to_attach_to(session: AsyncSession, complaint_id: uuid.UUID, actor: Principal) -> Complaint:
+    """Checked before the body is read: a file for a complaint that does not exist, or that the
+    caller does not work, is refused without taking 20 MB in."""
+    complaint = await complaints.get(session, complaint_id)
+    if complaint is None:
+        raise not_found("complaint", str(complaint_id))
+    if not may_attach(actor.sub, actor.roles, complaint.owner):
+        raise Problem(
+            403,
+            "not_owner",
+            "Forbidden",
+            f"complaint {complaint.complaint_no} is owned by {complaint.owner}; the owner files its evidence (CMP-7)",
+            owner=complaint.owner,
+        )
+    return complaint
+
+
+async def attach(session: AsyncSession, complaint_id: uuid.UUID, accepted: Accepted, actor: Principal) -> Attachment:
+    """Writes the metadata and the complaint's history entry in one transaction (ATT-1, CMP-8). A
+    replacement keeps the old attachment, marked as replaced: records are evidence, nothing is deleted."""
+    complaint = await complaints.get_for_update(session, complaint_id)
+    if complaint is None:
+        raise not_found("complaint", str(complaint_id))
+    owner_id = str(complaint_id)
+    previous = None
+    if accepted.replaces is not None:
+        previous = await replaceable(session, Attachment, COMPLAINT, owner_id, accepted.replaces)
+    attachment = await insert_record(
+        session,
+        Attachment,
+        {
+            **accepted.columns,
+            "owner_id": owner_id,
+            "uploaded_by": actor.sub,
+            "uploaded_by_name": actor.name or None,
+            "replaces": accepted.replaces,
+        },
+    )
+    if previous is not None:
+        previous.replaced_by = attachment.id
+    action = "attachment_replaced" if previous is not None else "attachment_added"
+    await complaints.add_history(
+        session, complaint_id, actor.sub, action, history_detail(attachment, previous), actor.name
+    )
+    return attachment
+
+
+async def of_complaint(session: AsyncSession, complaint_id: uuid.UUID, include_replaced: bool) -> list[Attachment]:
+    if await complaints.get(session, complaint_id) is None:
+        raise not_found("complaint", str(complaint_id))
+    return await records_of(session, Attachment, COMPLAINT, str(complaint_id), include_replaced)
+
+
+async def readable(session: AsyncSession, attachment_id: uuid.UUID) -> Attachment:
+    """ATT-3: an attachment is seen by exactly who sees its complaint (the complaint readers)."""
+    attachment = await get_record(session, Attachment, attachment_id, COMPLAINT)
+    if attachment is None:
+        raise not_found("attachment", str(attachment_id))
+    return attachment
+
+
+async def ensure_replaceable(session: AsyncSession, owner_id: uuid.UUID, replaces: uuid.UUID) -> None:
+    await replaceable(session, Attachment, COMPLAINT, str(owner_id), replaces)
