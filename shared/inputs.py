@@ -115,6 +115,19 @@ def parse_money(value: Any) -> Decimal:
     return amount
 
 
+def money_string_pattern(*, gt: Decimal | None, le: Decimal) -> str:
+    """A money string within its bounds: a positive amount has a digit other than 0, and the whole
+    part stays under the ceiling (all of its digits where the ceiling is nines, as Numeric(14, 2)'s;
+    else one digit fewer, or the ceiling itself)."""
+    nonzero = "(?=.*[1-9])" if gt is not None and gt >= 0 else ""
+    ceiling = str(int(le))
+    if set(ceiling) == {"9"}:
+        return rf"^{nonzero}[0-9]{{1,{len(ceiling)}}}(\.[0-9]{{1,2}})?$"
+    below = rf"{nonzero}[0-9]{{1,{len(ceiling) - 1}}}(\.[0-9]{{1,2}})?"
+    at = rf"{ceiling}(\.0{{1,2}})?" if le == int(le) else ""
+    return rf"^(?:{below}|{at})$" if at else rf"^{below}$"
+
+
 def money_schema(*, ge: Decimal | None = None, gt: Decimal | None = None, le: Decimal = MAX_MONEY) -> WithJsonSchema:
     """OpenAPI's view of a money input between its bounds (no amount is negative): the number or the
     string it takes."""
@@ -123,7 +136,7 @@ def money_schema(*, ge: Decimal | None = None, gt: Decimal | None = None, le: De
         number["minimum"] = float(ge)
     if gt is not None:
         number["exclusiveMinimum"] = float(gt)
-    string = {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}
+    string = {"type": "string", "pattern": money_string_pattern(gt=gt, le=le)}
     return WithJsonSchema({"anyOf": [number, string]}, mode="validation")
 
 

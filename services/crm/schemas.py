@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from shared.http.inputs import CONTROL_CLASS
 from shared.inputs import MAX_MONEY as MAX_MONEY
 from shared.inputs import MoneyIn as MoneyIn
 from shared.inputs import MoneyOut
@@ -26,6 +27,6 @@ def parse_month(month: str) -> date:
 
 # Postgres text cannot hold NUL: refused as input instead of failing in the database.
 NO_NUL = r"^[^\x00]*$"
-# No whitespace, slash or NUL. Whitespace is spelt out: Python's \s and the JSON Schema (ECMA) \s
+# No whitespace, slash or control character. Whitespace is spelt out: Python's \s and the JSON Schema (ECMA) \s
 # differ (\x1c-\x1f and \x85 only in Python's, \ufeff only in ECMA's), and both must read it alike.
-IDENTIFIER = r"^[^\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff/\x00]+$"
+IDENTIFIER = rf"^[^\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff/{CONTROL_CLASS}]+$"

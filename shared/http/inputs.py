@@ -16,6 +16,12 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.fields import FieldInfo
 
 VISIBLE = r"\S"
+# What shared.inputs.Strict refuses in any text (C0/C1 controls but tab and line breaks, DEL), as a
+# JSON Schema character class: the schema says the text holds none of them. Lone surrogates, also
+# refused, are left out: a surrogate range in a pattern made Schemathesis drop the whole pattern.
+CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+PLAIN_TEXT = rf"^[^{CONTROL_CLASS}]*$"
+VISIBLE_PLAIN_TEXT = rf"^[^{CONTROL_CLASS}]*[^\s{CONTROL_CLASS}][^{CONTROL_CLASS}]*$"
 
 
 def _branches(schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -79,8 +85,18 @@ def _state_decimal(branch: dict[str, Any], metadata: list[Any]) -> None:
 
 
 def _state_text(branch: dict[str, Any]) -> None:
-    if branch.get("type") == "string" and "format" not in branch and branch.get("minLength", 0) >= 1:
-        branch.setdefault("pattern", VISIBLE)
+    """A text without a pattern of its own holds no control character, and one that needs a length
+    needs a visible character once stripped; a list of texts says so of each item."""
+    if branch.get("type") == "array" and isinstance(branch.get("items"), dict):
+        for item in _branches(branch["items"]):
+            _state_text(item)
+    if branch.get("type") == "object" and isinstance(branch.get("propertyNames"), dict):
+        # A mapping's keys are text too (a scoring table's categories).
+        names = branch["propertyNames"]
+        names.setdefault("pattern", VISIBLE_PLAIN_TEXT if names.get("minLength", 0) >= 1 else PLAIN_TEXT)
+    if branch.get("type") != "string" or "format" in branch or "enum" in branch or "const" in branch:
+        return
+    branch.setdefault("pattern", VISIBLE_PLAIN_TEXT if branch.get("minLength", 0) >= 1 else PLAIN_TEXT)
 
 
 def state_input_limits(schema: dict[str, Any], model: type[BaseModel]) -> None:

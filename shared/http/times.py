@@ -21,7 +21,11 @@ def in_china_time(moment: datetime) -> datetime:
     """The same instant on the China clock; a moment without an offset is taken as China time."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=CHINA)
-    return moment.astimezone(CHINA)
+    try:
+        return moment.astimezone(CHINA)
+    except OverflowError:
+        # 9999-12-31T23:00-05:00 is in year 10000 on the China clock: no datetime holds it.
+        raise ValueError("the time lies beyond the years a date can hold once read as China time") from None
 
 
 def iso_date_time(value: Any) -> Any:

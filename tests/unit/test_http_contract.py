@@ -293,10 +293,23 @@ def test_spec8_every_time_field_of_every_service_reads_china_time() -> None:
 
 
 def test_spec9_a_stripped_text_states_that_it_needs_a_visible_character() -> None:
+    import re
+
     from services.intake.complaints.schemas import RejectIn
 
     reason = RejectIn.model_json_schema()["properties"]["reason"]
-    assert reason["pattern"] == r"\S"
+    assert re.search(reason["pattern"], "投诉不成立") is not None
+    assert re.search(reason["pattern"], " \r") is None
+
+
+def test_spec9_a_text_states_that_it_holds_no_control_character() -> None:
+    import re
+
+    from services.intake.complaints.schemas import RejectIn
+
+    with pytest.raises(ValidationError):
+        RejectIn.model_validate({"reason": "投诉\x93不成立"})
+    assert re.search(RejectIn.model_json_schema()["properties"]["reason"]["pattern"], "投诉\x93不成立") is None
     with pytest.raises(ValidationError):
         RejectIn.model_validate({"reason": " \r"})
 
@@ -357,3 +370,8 @@ def test_crm_an_identifier_with_any_whitespace_is_refused_in_both_regex_dialects
     from services.crm.schemas import IDENTIFIER
 
     assert re.match(IDENTIFIER, identifier) is None
+
+
+def test_spec8_a_time_beyond_the_last_year_on_the_china_clock_is_refused_not_a_500() -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(ChinaTime).validate_python("9999-12-31T23:00:00-05:00")

@@ -3,15 +3,15 @@ from typing import Annotated, Any
 from pydantic import AnyHttpUrl, BaseModel, Field, field_validator, model_validator
 
 from services.notify.notifications.rules import Channel
+from shared.http.inputs import CONTROL_CLASS, VISIBLE_PLAIN_TEXT
 from shared.http.times import ChinaTime
 from shared.inputs import Strict
 
-NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
-IDENTIFIER = r"^[^\s/\x00-\x1f\x7f]+$"
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_CONTROL)]
+IDENTIFIER = rf"^[^\s/{CONTROL_CLASS}]+$"
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=VISIBLE_PLAIN_TEXT)]
 Department = Annotated[str, Field(min_length=1, max_length=100, pattern=IDENTIFIER)]
 # An address the mail server can take; whether it exists only the mail server can tell.
-Email = Annotated[str, Field(min_length=3, max_length=320, pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$")]
+Email = Annotated[str, Field(min_length=3, max_length=320, pattern=rf"^[^@\s{CONTROL_CLASS}]+@[^@\s{CONTROL_CLASS}]+$")]
 RoleName = Annotated[str, Field(min_length=1, max_length=50, pattern=IDENTIFIER)]
 
 
@@ -50,7 +50,7 @@ class PersonOut(BaseModel):
 
 class RobotIn(Strict):
     url: AnyHttpUrl
-    secret: Annotated[str, Field(min_length=1, max_length=500, pattern=NO_CONTROL)] | None = None
+    secret: Annotated[str, Field(min_length=1, max_length=500, pattern=VISIBLE_PLAIN_TEXT)] | None = None
 
 
 class RobotOut(BaseModel):
