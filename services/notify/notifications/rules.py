@@ -195,9 +195,9 @@ def decision_words(recall: bool, crisis_handling: bool) -> str:
     return f"{recall_words}，{crisis_words}"
 
 
-def raised_to_decision_level(previously_escalated: bool, escalated: bool) -> bool:
+def raised_to_decision_level(escalated_before: bool, escalated: bool) -> bool:
     """CMP-5: the decision level hears of a complaint when it newly reaches it, not on every severity edit."""
-    return escalated and not previously_escalated
+    return escalated and not escalated_before
 
 
 def incident_needs_telling(level: str) -> bool:
