@@ -75,6 +75,33 @@ class ComplaintStatusChangedV1(EventData):
 
 
 @register
+class ComplaintSeverityChangedV1(EventData):
+    """CMP-5: the quality department escalated a complaint or set its severity after receipt; the status
+    stays, so no status_changed is published for it."""
+
+    TYPE: ClassVar[str] = "qms.intake.complaint.severity_changed.v1"
+    TOPIC: ClassVar[str] = topics.COMPLAINTS
+    SOURCE: ClassVar[str] = "intake"
+
+    complaint_id: str
+    complaint_no: str
+    customer_id: str | None = None
+    status: str
+    severity: str
+    previous_severity: str
+    escalated_to_decision_level: bool
+    escalated_before: bool
+    # The step (escalate or severity) and the quality department's reason for it.
+    action: str
+    reason: str
+    changed_by: str
+    changed_at: datetime
+
+    def subject(self) -> str:
+        return self.complaint_id
+
+
+@register
 class ComplaintDecisionRecordedV1(EventData):
     """CMP-5: the decision level's decision on a serious complaint (产品质量投诉处理制度 三.4)."""
 

@@ -26,7 +26,7 @@ import pytest
 
 from shared.events import Envelope, topics
 from shared.events.classification import IncidentClassifiedV1
-from shared.events.sanctions import NoticeIssuedV1
+from shared.events.sanctions import NoticeDisputeDecidedV1, NoticeDisputedV1, NoticeIssuedV1, NoticeStepEvent
 from shared.stack import Stack
 from tests.support import auth, eventually, produce, service_db
 
@@ -110,6 +110,30 @@ def notice_event(notice_id: str, employee_id: str) -> Envelope:
         issued_at=datetime.fromisoformat("2026-11-24T10:00:00+08:00"),
     )
     return Envelope(source="sanctions", type=NoticeIssuedV1.TYPE, subject=notice_id, data=data.model_dump(mode="json"))
+
+
+def dispute_event(step: type[NoticeStepEvent], notice_id: str, employee_id: str, **extra: Any) -> Envelope:
+    data = step(
+        notice_id=notice_id,
+        clause="5.2.1.10",
+        kind="penalty",
+        employee_id=employee_id,
+        employee_name="李强",
+        status="issued",
+        amount=Decimal("20.00"),
+        month="2026-11",
+        actor=employee_id,
+        at=datetime.fromisoformat("2026-11-25T10:00:00+08:00"),
+        **extra,
+    )
+    return Envelope(source="sanctions", type=step.TYPE, subject=notice_id, data=data.model_dump(mode="json"))
+
+
+async def complaint_step(
+    intake: httpx.AsyncClient, complaint_id: str, action: str, body: dict[str, Any], role: str, sub: str
+) -> None:
+    answer = await intake.post(f"/v1/complaints/{complaint_id}/{action}", json=body, headers=auth(role, sub=sub))
+    assert answer.status_code == 200, answer.text
 
 
 async def publish(stack: Stack, envelopes: list[Envelope], key: str | None = None) -> None:
@@ -222,6 +246,62 @@ async def test_ntf1_cmp5_a_serious_complaint_reaches_the_executive(
     complaint_id = await file_complaint(intake, unique("E-OWN"), f"2026-11-24T09:30:00{CHINA}", severity="serious")
     told = await one_in_inbox(notify, executive, "CMP-5.serious", complaint_id, "executive")
     assert "严重投诉" in told["title"]
+
+
+async def test_ntf1_cmp5_a_complaint_escalated_after_receipt_reaches_the_executive_once(
+    intake: httpx.AsyncClient, notify: httpx.AsyncClient
+) -> None:
+    executive, quality = unique("E-EXEC"), unique("E-QM")
+    await put_person(notify, executive, roles=["executive"], departments=["management"])
+    await put_person(notify, quality, roles=["quality_manager"], departments=["quality"])
+    complaint_id = await file_complaint(intake, unique("E-OWN"), f"2026-11-24T09:30:00{CHINA}")
+    await complaint_step(intake, complaint_id, "escalate", {"reason": "批量漏水"}, "quality_manager", quality)
+    told = await one_in_inbox(notify, executive, "CMP-5.escalated", complaint_id, "executive")
+    assert "严重投诉" in told["title"] and "批量漏水" in told["body"]
+
+    # Lowered and raised again: the executive already knows of it.
+    await complaint_step(
+        intake, complaint_id, "severity", {"severity": "general", "reason": "单台"}, "quality_manager", quality
+    )
+    await complaint_step(
+        intake, complaint_id, "severity", {"severity": "serious", "reason": "又一批"}, "quality_manager", quality
+    )
+    decision = {"recall": False, "crisis_handling": False, "reason": "个案"}
+    await complaint_step(intake, complaint_id, "decision", decision, "executive", executive)
+    # The decision comes after both severity steps on the complaint's partition: once it is in, so are they.
+    await one_in_inbox(notify, quality, "CMP-5.decision", complaint_id, "quality_manager")
+    escalated = [n for n in await inbox(notify, executive, "executive") if n["subject"] == complaint_id]
+    assert [n["rule"] for n in escalated] == ["CMP-5.escalated"]
+
+
+async def test_ntf1_cmp5_the_decision_on_a_serious_complaint_reaches_the_quality_manager(
+    intake: httpx.AsyncClient, notify: httpx.AsyncClient
+) -> None:
+    quality = unique("E-QM")
+    await put_person(notify, quality, roles=["quality_manager"], departments=["quality"])
+    complaint_id = await file_complaint(intake, unique("E-OWN"), f"2026-11-24T09:30:00{CHINA}", severity="serious")
+    decision = {"recall": True, "crisis_handling": False, "reason": "同批次多起漏水"}
+    await complaint_step(intake, complaint_id, "decision", decision, "executive", unique("E-EXEC"))
+    told = await one_in_inbox(notify, quality, "CMP-5.decision", complaint_id, "quality_manager")
+    assert "启动产品回收，不启动企业危机处理" in told["title"] and "同批次多起漏水" in told["body"]
+
+
+async def test_ntf1_san4_disputed_a_dispute_reaches_administration(stack: Stack, notify: httpx.AsyncClient) -> None:
+    admin, employee, notice_id = unique("E-ADM"), unique("E-EMP"), unique("N")
+    await put_person(notify, admin, roles=["admin_dept"], departments=["administration"])
+    await publish(stack, [dispute_event(NoticeDisputedV1, notice_id, employee, reason="当班设备故障")])
+    told = await one_in_inbox(notify, admin, "SAN-4.disputed", notice_id, "admin_dept")
+    assert notice_id in told["title"] and "当班设备故障" in told["body"] and "李强" in told["body"]
+
+
+async def test_ntf1_san4_dispute_decided_the_employee_hears_the_final_decision(
+    stack: Stack, notify: httpx.AsyncClient
+) -> None:
+    employee, notice_id = unique("E-EMP"), unique("N")
+    decided = dispute_event(NoticeDisputeDecidedV1, notice_id, employee, outcome="upheld", note="证据确凿")
+    await publish(stack, [decided])
+    told = await one_in_inbox(notify, employee, "SAN-4.dispute_decided", notice_id)
+    assert "维持原通知" in told["title"] and "最终决定" in told["body"] and "证据确凿" in told["body"]
 
 
 async def test_ntf1_cls1_cls7_a_major_emergency_incident_reaches_the_head_and_leadership(

@@ -87,6 +87,39 @@ def test_ntf1_san4_a_notice_names_its_employee() -> None:
     assert rules.named_people(rules.NOTICE_ISSUED, {"employee": "E-17"}) == ["E-17"]
 
 
+def test_ntf1_san4_disputed_a_dispute_goes_to_administration() -> None:
+    assert rules.roles_of(rules.NOTICE_DISPUTED) == ["admin_dept"]
+    assert rules.named_people(rules.NOTICE_DISPUTED, {"employee": "E-17"}) == []
+
+
+def test_ntf1_san4_dispute_decided_the_employee_hears_the_final_decision() -> None:
+    assert rules.named_people(rules.DISPUTE_DECIDED, {"employee": "E-17"}) == ["E-17"]
+    title, body = rules.DISPUTE_DECIDED.render(
+        {
+            "kind_name": "处罚",
+            "notice_id": "N-1",
+            "clause": "5.2.1.10",
+            "outcome_name": rules.OUTCOME_NAMES["amended"],
+            "amount": "10.00",
+            "note": "",
+        }
+    )
+    assert title == "处罚通知 N-1 异议裁决：变更金额" and "最终决定" in body and "10.00 元" in body
+
+
+def test_ntf1_cmp5_decision_reaches_the_quality_manager_with_both_halves_spelled_out() -> None:
+    assert rules.roles_of(rules.COMPLAINT_DECIDED) == ["quality_manager"]
+    assert rules.decision_words(recall=True, crisis_handling=False) == "启动产品回收，不启动企业危机处理"
+    assert rules.decision_words(recall=False, crisis_handling=True) == "不启动产品回收，启动企业危机处理"
+
+
+def test_ntf1_cmp5_escalated_only_a_complaint_newly_reaching_the_decision_level_is_told() -> None:
+    assert rules.roles_of(rules.COMPLAINT_ESCALATED) == ["executive"]
+    assert rules.raised_to_decision_level(escalated_before=False, escalated=True)
+    assert not rules.raised_to_decision_level(escalated_before=True, escalated=True)
+    assert not rules.raised_to_decision_level(escalated_before=True, escalated=False)
+
+
 def test_ntf2_texts_are_chinese_and_filled_in() -> None:
     title, body = rules.NOTICE_ISSUED.render(
         {"kind_name": "处罚", "clause": "5.2.1.10", "amount": "20.00", "month": "2026-11", "notice_id": "N-1"}

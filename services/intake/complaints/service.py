@@ -53,6 +53,7 @@ from shared.events.intake import (
     ComplaintDecisionRecordedV1,
     ComplaintProduct,
     ComplaintReceivedV1,
+    ComplaintSeverityChangedV1,
     ComplaintStatusChangedV1,
 )
 from shared.http.problems import Problem, conflict, not_found, unprocessable
@@ -159,6 +160,7 @@ async def act(
         ) from None
     now = datetime.now(UTC)
     previous = complaint.status
+    severity_before = (complaint.severity, complaint.escalated_to_decision_level)
     changes = _apply(complaint, action, body, actor, now)
     if target != previous:
         complaint.status = target
@@ -170,6 +172,8 @@ async def act(
         await add_event(session, status_changed_event(complaint, previous, action, actor, now))
     if action is Action.DECISION:
         await add_event(session, decision_event(complaint))
+    if action in (Action.ESCALATE, Action.SEVERITY):
+        await add_event(session, severity_changed_event(complaint, severity_before, action, body, actor, now))
     return complaint
 
 
@@ -325,6 +329,34 @@ def decision_event(complaint: Complaint) -> ComplaintDecisionRecordedV1:
         decided_by_name=decision["decided_by_name"],
         decided_at=datetime.fromisoformat(decision["decided_at"]),
         product=_product_of(complaint),
+    )
+
+
+def severity_changed_event(
+    complaint: Complaint,
+    before: tuple[str, bool],
+    action: Action,
+    body: BaseModel,
+    actor: Principal,
+    now: datetime,
+) -> ComplaintSeverityChangedV1:
+    """CMP-5: a severity step keeps the status, so it is announced on its own (notify tells the decision
+    level of a complaint that newly reaches it)."""
+    assert isinstance(body, EscalateIn | SeverityIn)
+    previous_severity, escalated_before = before
+    return ComplaintSeverityChangedV1(
+        complaint_id=str(complaint.id),
+        complaint_no=complaint.complaint_no,
+        customer_id=complaint.customer_id,
+        status=complaint.status,
+        severity=complaint.severity,
+        previous_severity=previous_severity,
+        escalated_to_decision_level=complaint.escalated_to_decision_level,
+        escalated_before=escalated_before,
+        action=action.value,
+        reason=body.reason,
+        changed_by=actor.sub,
+        changed_at=now,
     )
 
 

@@ -1,5 +1,5 @@
 """Events → notifications and timers (NTF-1): complaints (intake), incidents (classification), notices
-(sanctions). Each runs in the consumer's transaction with its inbox."""
+and their disputes (sanctions). Each runs in the consumer's transaction with its inbox."""
 
 from typing import Any
 
@@ -10,8 +10,13 @@ from services.notify.timers import service as timers
 from shared.consumer import Subscriptions
 from shared.events import Envelope
 from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1
-from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1
-from shared.events.sanctions import NoticeIssuedV1
+from shared.events.intake import (
+    ComplaintDecisionRecordedV1,
+    ComplaintReceivedV1,
+    ComplaintSeverityChangedV1,
+    ComplaintStatusChangedV1,
+)
+from shared.events.sanctions import NoticeDisputeDecidedV1, NoticeDisputedV1, NoticeIssuedV1
 
 subscriptions = Subscriptions()
 
@@ -38,6 +43,27 @@ async def on_complaint_received(session: AsyncSession, _: Envelope, complaint: C
 @subscriptions.on(ComplaintStatusChangedV1)
 async def on_complaint_status_changed(session: AsyncSession, _: Envelope, change: ComplaintStatusChangedV1) -> None:
     await timers.step_done(session, change.complaint_id, change.to_status)
+
+
+@subscriptions.on(ComplaintSeverityChangedV1)
+async def on_complaint_severity_changed(session: AsyncSession, _: Envelope, change: ComplaintSeverityChangedV1) -> None:
+    if not rules.raised_to_decision_level(change.escalated_before, change.escalated_to_decision_level):
+        return
+    params = {"complaint_no": change.complaint_no, "reason": change.reason[:DESCRIPTION_SHOWN]}
+    await service.tell(session, rules.COMPLAINT_ESCALATED, change.complaint_id, "escalated", params)
+
+
+@subscriptions.on(ComplaintDecisionRecordedV1)
+async def on_complaint_decision_recorded(
+    session: AsyncSession, _: Envelope, decision: ComplaintDecisionRecordedV1
+) -> None:
+    params = {
+        "complaint_no": decision.complaint_no,
+        "decision_words": rules.decision_words(decision.recall, decision.crisis_handling),
+        "decided_by": decision.decided_by_name or decision.decided_by,
+        "reason": decision.reason[:DESCRIPTION_SHOWN],
+    }
+    await service.tell(session, rules.COMPLAINT_DECIDED, decision.complaint_id, "decided", params)
 
 
 async def _incident(session: AsyncSession, incident: IncidentClassifiedV1 | IncidentEscalatedV1) -> None:
@@ -75,3 +101,31 @@ async def on_notice_issued(session: AsyncSession, _: Envelope, notice: NoticeIss
         "month": notice.month,
     }
     await service.tell(session, rules.NOTICE_ISSUED, notice.notice_id, "issued", params)
+
+
+def _notice_step_params(step: NoticeDisputedV1 | NoticeDisputeDecidedV1) -> dict[str, Any]:
+    return {
+        "employee": step.employee_id,
+        "employee_name": step.employee_name or step.employee_id or step.department or "",
+        "notice_id": step.notice_id,
+        "clause": step.clause,
+        "kind_name": rules.KIND_NAMES.get(step.kind, step.kind),
+        "amount": f"{step.amount:.2f}",
+    }
+
+
+@subscriptions.on(NoticeDisputedV1)
+async def on_notice_disputed(session: AsyncSession, _: Envelope, dispute: NoticeDisputedV1) -> None:
+    params = {**_notice_step_params(dispute), "reason": dispute.reason[:DESCRIPTION_SHOWN]}
+    # SAN-4 (rev. 2026-12): a decided dispute cannot be reopened, so a notice is disputed once.
+    await service.tell(session, rules.NOTICE_DISPUTED, dispute.notice_id, "disputed", params)
+
+
+@subscriptions.on(NoticeDisputeDecidedV1)
+async def on_notice_dispute_decided(session: AsyncSession, _: Envelope, decided: NoticeDisputeDecidedV1) -> None:
+    params = {
+        **_notice_step_params(decided),
+        "outcome_name": rules.OUTCOME_NAMES.get(decided.outcome, decided.outcome),
+        "note": f"说明：{decided.note}" if decided.note else "",
+    }
+    await service.tell(session, rules.DISPUTE_DECIDED, decided.notice_id, "dispute_decided", params)

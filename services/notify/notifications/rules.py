@@ -44,6 +44,22 @@ COMPLAINT_SERIOUS = Rule(
     "严重投诉 {complaint_no} 已上报最高决策层",
     "投诉 {complaint_no} 定为严重投诉：{description}\n请最高决策层决定是否启动产品回收及企业危机处理。",
 )
+COMPLAINT_ESCALATED = Rule(
+    "CMP-5.escalated",
+    "CMP-5",
+    "a complaint's severity is raised to serious after receipt: it goes to the decision level",
+    ("role:executive",),
+    "投诉 {complaint_no} 升为严重投诉，已上报最高决策层",
+    "投诉 {complaint_no} 经质量部门判定为严重投诉：{reason}\n请最高决策层决定是否启动产品回收及企业危机处理。",
+)
+COMPLAINT_DECIDED = Rule(
+    "CMP-5.decision",
+    "CMP-5",
+    "the decision level records its decision on a serious complaint (recall, crisis handling)",
+    ("role:quality_manager",),
+    "严重投诉 {complaint_no} 决策：{decision_words}",
+    "最高决策层（{decided_by}）对严重投诉 {complaint_no} 的决定：{decision_words}。\n理由：{reason}",
+)
 INVESTIGATE_DUE = Rule(
     "CMP-3.investigate.due",
     "CMP-3",
@@ -102,6 +118,24 @@ NOTICE_ISSUED = Rule(
     "您有一份{kind_name}通知 {notice_id}（条款 {clause}，金额 {amount} 元，计入 {month}）。"
     "如有异议，可向行政管理部申诉。",
 )
+NOTICE_DISPUTED = Rule(
+    "SAN-4.disputed",
+    "SAN-4",
+    "a notice is disputed: the dispute goes to the administration department, whose decision is final",
+    ("role:admin_dept",),
+    "{kind_name}通知 {notice_id} 有异议待裁决",
+    "{employee_name}对{kind_name}通知 {notice_id}（条款 {clause}，金额 {amount} 元）提出异议：{reason}\n"
+    "请行政管理部裁决，裁决为最终决定。",
+)
+DISPUTE_DECIDED = Rule(
+    "SAN-4.dispute_decided",
+    "SAN-4",
+    "administration decides a notice's dispute (final)",
+    ("employee",),
+    "{kind_name}通知 {notice_id} 异议裁决：{outcome_name}",
+    "行政管理部已裁决您对{kind_name}通知 {notice_id}（条款 {clause}）的异议：{outcome_name}，"
+    "现金额 {amount} 元。此裁决为最终决定。{note}",
+)
 STATEMENT_DUE = Rule(
     "CRM-6.statement",
     "CRM-6",
@@ -131,6 +165,8 @@ RULES: dict[str, Rule] = {
     rule.id: rule
     for rule in (
         COMPLAINT_SERIOUS,
+        COMPLAINT_ESCALATED,
+        COMPLAINT_DECIDED,
         INVESTIGATE_DUE,
         INVESTIGATE_OVERDUE,
         REPLY_DUE,
@@ -138,6 +174,8 @@ RULES: dict[str, Rule] = {
         INCIDENT_SERIOUS,
         EMERGENCY_PLAN,
         NOTICE_ISSUED,
+        NOTICE_DISPUTED,
+        DISPUTE_DECIDED,
         STATEMENT_DUE,
         SIGN_OFF_DUE,
         PAYABLE,
@@ -146,6 +184,20 @@ RULES: dict[str, Rule] = {
 
 LEVEL_NAMES = {"batch": "批质量事故", "major": "重大质量事故"}
 KIND_NAMES = {"penalty": "处罚", "reward": "奖励"}
+OUTCOME_NAMES = {"upheld": "维持原通知", "amended": "变更金额", "withdrawn": "撤销通知"}
+
+
+def decision_words(recall: bool, crisis_handling: bool) -> str:
+    """CMP-5 (产品质量投诉处理制度 三.4): both halves of the decision are spelled out, the "no" too, so
+    nobody reads a silent half as a yes."""
+    recall_words = "启动产品回收" if recall else "不启动产品回收"
+    crisis_words = "启动企业危机处理" if crisis_handling else "不启动企业危机处理"
+    return f"{recall_words}，{crisis_words}"
+
+
+def raised_to_decision_level(escalated_before: bool, escalated: bool) -> bool:
+    """CMP-5: the decision level hears of a complaint when it newly reaches it, not on every severity edit."""
+    return escalated and not escalated_before
 
 
 def incident_needs_telling(level: str) -> bool:
