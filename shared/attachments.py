@@ -698,7 +698,7 @@ async def upload_to(
     sessions: async_sessionmaker[AsyncSession],
     model: type[R],
     owner: tuple[str, str],
-    may_attach: Callable[[AsyncSession], Awaitable[object]],
+    may_attach: Callable[[AsyncSession], Awaitable[None]],
     attach: Callable[[AsyncSession, Accepted], Awaitable[R]],
 ) -> AttachmentOut:
     """ATT-4's POST for one object ``owner`` (kind, id): ``may_attach`` refuses before the body is read

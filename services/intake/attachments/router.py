@@ -61,8 +61,8 @@ async def add_complaint_attachment(
     DOCX judged by content, at most 20 MB. ``replaces`` names an attachment this one supersedes; the
     old one stays in the complaint's history."""
 
-    async def may_attach(session: AsyncSession) -> object:
-        return await service.complaint_to_attach_to(session, complaint_id, principal)
+    async def may_attach(session: AsyncSession) -> None:
+        await service.complaint_to_attach_to(session, complaint_id, principal)
 
     async def attach(session: AsyncSession, accepted: Accepted) -> Attachment:
         return await service.attach(session, complaint_id, accepted, principal)
@@ -102,8 +102,8 @@ async def add_report_attachment(
     by content, at most 20 MB; whoever may file a report may add to one. ``replaces`` names an
     attachment this one supersedes; the old one is kept."""
 
-    async def may_attach(session: AsyncSession) -> object:
-        return await service.report_to_attach_to(session, report_id)
+    async def may_attach(session: AsyncSession) -> None:
+        await service.report_to_attach_to(session, report_id)
 
     async def attach(session: AsyncSession, accepted: Accepted) -> Attachment:
         return await service.attach_to_report(session, report_id, accepted, principal)
