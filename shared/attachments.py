@@ -642,10 +642,14 @@ SeesOwner = Callable[[AsyncSession, str, Principal], Awaitable[bool]]
 
 
 def seen_by_roles(roles: tuple[Role, ...]) -> SeesOwner:
-    """ATT-3 for an object any holder of these roles may read: its attachments are read by them too."""
+    """ATT-3 for an object any holder of these roles may read: its attachments are read by them too, and
+    anyone else is refused as the object's own routes refuse them (403, the roles named)."""
 
     async def sees(session: AsyncSession, owner_id: str, reader: Principal) -> bool:
-        return reader.has_any(roles)
+        if not reader.has_any(roles):
+            allowed = ", ".join(role.value for role in roles)
+            raise Problem(403, "forbidden", "Forbidden", f"this action needs one of the roles: {allowed}")
+        return True
 
     return sees
 

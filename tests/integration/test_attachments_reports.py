@@ -41,8 +41,8 @@ async def test_att3_a_complaint_reader_who_reads_no_reports_cannot_see_or_add_to
     intake: httpx.AsyncClient,
 ) -> None:
     report_id, attachment_id = await photo_on_report(intake)
-    assert (await intake.get(f"/v1/attachments/{attachment_id}", headers=SALES)).status_code == 404
-    assert (await intake.get(f"/v1/attachments/{attachment_id}/thumbnail", headers=SALES)).status_code == 404
+    assert (await intake.get(f"/v1/attachments/{attachment_id}", headers=SALES)).status_code == 403
+    assert (await intake.get(f"/v1/attachments/{attachment_id}/thumbnail", headers=SALES)).status_code == 403
     assert (await intake.get(f"/v1/incident-reports/{report_id}/attachments", headers=SALES)).status_code == 403
     added = await intake.post(
         f"/v1/incident-reports/{report_id}/attachments",

@@ -41,7 +41,7 @@ async def test_att3_finance_which_reads_fee_statements_not_visits_cannot_see_a_v
 ) -> None:
     visit_id, attachment_id = await sheet_on_visit(crm)
     finance = auth("finance")
-    assert (await crm.get(f"/v1/attachments/{attachment_id}", headers=finance)).status_code == 404
+    assert (await crm.get(f"/v1/attachments/{attachment_id}", headers=finance)).status_code == 403
     assert (await crm.get(f"/v1/visits/{visit_id}/attachments", headers=finance)).status_code == 403
     added = await crm.post(
         f"/v1/visits/{visit_id}/attachments",
