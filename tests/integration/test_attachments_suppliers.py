@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from tests import attachment_files as files
-from tests.integration.factories import supplier_material_report
+from tests.integration.factories import incident_report, supplier_material_report
 from tests.integration.test_classification_incidents import file_report, incident_of, unique_model
 from tests.support import auth
 
@@ -56,3 +56,17 @@ async def test_att3_someone_who_reads_no_incidents_cannot_see_or_add_a_suppliers
     assert (await classification.get(url, headers=SALES)).status_code == 403
     added = await classification.post(url, files={"file": ("x.pdf", files.pdf(), "application/pdf")}, headers=SALES)
     assert added.status_code == 403
+
+
+async def test_att4_an_incident_without_a_supplier_issue_takes_no_suppliers_sheet(
+    intake: httpx.AsyncClient, classification: httpx.AsyncClient
+) -> None:
+    report_id = await file_report(intake, incident_report(model=unique_model()))
+    incident_id = (await incident_of(classification, report_id))["id"]
+    refused = await classification.post(
+        f"/v1/incidents/{incident_id}/supplier-issue/attachments",
+        files={"file": ("供应商异常矫正单.pdf", files.pdf(), "application/pdf")},
+        headers=QM,
+    )
+    assert refused.status_code == 404, refused.text
+    assert refused.json()["title"] == "supplier material issue not found"
