@@ -34,10 +34,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlalchemy import BigInteger, DateTime, String, func, select
 from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.http.problems import Problem, unprocessable
+from shared.auth import Principal, Role
+from shared.http.problems import Problem, not_found, unprocessable
 from shared.workcalendar import CHINA
 
 MAX_BYTES = 20 * 1024 * 1024  # ATT-2
@@ -635,6 +636,89 @@ async def accept_upload(
         prepared = await anyio.to_thread.run_sync(prepare, upload)
         columns = await store_prepared(store, prepared, upload, owner_kind)
     return Accepted(columns, replaces)
+
+
+SeesOwner = Callable[[AsyncSession, str, Principal], Awaitable[bool]]
+
+
+def seen_by_roles(roles: tuple[Role, ...]) -> SeesOwner:
+    """ATT-3 for an object any holder of these roles may read: its attachments are read by them too, and
+    anyone else is refused as the object's own routes refuse them (403, the roles named)."""
+
+    async def sees(session: AsyncSession, owner_id: str, reader: Principal) -> bool:
+        if not reader.has_any(roles):
+            allowed = ", ".join(role.value for role in roles)
+            raise Problem(403, "forbidden", "Forbidden", f"this action needs one of the roles: {allowed}")
+        return True
+
+    return sees
+
+
+def readers_of(*role_sets: tuple[Role, ...]) -> tuple[Role, ...]:
+    """The roles that read at least one kind of a service's objects: who may ask ``/v1/attachments/{id}``
+    at all; the owning object decides the rest."""
+    return tuple(dict.fromkeys(role for roles in role_sets for role in roles))
+
+
+async def readable_record(
+    session: AsyncSession, model: type[R], attachment_id: uuid.UUID, reader: Principal, sees: dict[str, SeesOwner]
+) -> R:
+    """ATT-3: an attachment is seen by exactly who sees its object; for anyone else it does not exist."""
+    record = await session.get(model, attachment_id)
+    owner_rights = sees.get(record.owner_kind) if record is not None else None
+    if record is None or owner_rights is None or not await owner_rights(session, record.owner_id, reader):
+        raise not_found("attachment", str(attachment_id))
+    return record
+
+
+async def add_record(
+    session: AsyncSession, model: type[R], owner_id: str, accepted: Accepted, actor: Principal
+) -> tuple[R, R | None]:
+    """The row of a stored upload, and the attachment it replaces (locked, marked replaced, kept: records
+    are evidence, nothing is deleted). The caller writes the owning object's history entry, if it keeps one."""
+    owner_kind = accepted.columns["owner_kind"]
+    previous = None
+    if accepted.replaces is not None:
+        previous = await replaceable(session, model, owner_kind, owner_id, accepted.replaces)
+    record = await insert_record(
+        session,
+        model,
+        {
+            **accepted.columns,
+            "owner_id": owner_id,
+            "uploaded_by": actor.sub,
+            "uploaded_by_name": actor.name or None,
+            "replaces": accepted.replaces,
+        },
+    )
+    if previous is not None:
+        previous.replaced_by = record.id
+    return record, previous
+
+
+async def upload_to(
+    request: Request,
+    store: ObjectStore,
+    sessions: async_sessionmaker[AsyncSession],
+    model: type[R],
+    owner: tuple[str, str],
+    may_attach: Callable[[AsyncSession], Awaitable[None]],
+    attach: Callable[[AsyncSession, Accepted], Awaitable[R]],
+) -> AttachmentOut:
+    """ATT-4's POST for one object ``owner`` (kind, id): ``may_attach`` refuses before the body is read
+    (no 20 MB taken in for an object that does not exist or is not the caller's); ``attach`` writes the
+    row, with the object's history entry where it keeps one, in one transaction."""
+    owner_kind, owner_id = owner
+    async with sessions() as session:
+        await may_attach(session)
+
+    async def replaceable_here(replaces: uuid.UUID) -> None:
+        async with sessions() as session:
+            await replaceable(session, model, owner_kind, owner_id, replaces)
+
+    accepted = await accept_upload(request, store, owner_kind, replaceable_here)
+    async with sessions() as session, session.begin():
+        return to_out(await attach(session, accepted))
 
 
 def history_detail(attachment: AttachmentRecord, previous: AttachmentRecord | None) -> dict[str, Any]:

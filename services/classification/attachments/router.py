@@ -1,4 +1,5 @@
-"""Attachment endpoints (HTTP only): ATT-4 on incidents, with the incident readers' rights (ATT-3)."""
+"""Attachment endpoints (HTTP only): ATT-4 on incidents and their supplier issues, with the incident
+readers' rights (ATT-3)."""
 
 import uuid
 from typing import Annotated
@@ -8,19 +9,21 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.classification.attachments import service
+from services.classification.attachments.models import Attachment
 from services.classification.roles import READERS, WRITERS
 from shared.app import sessions_of
 from shared.attachments import (
     UPLOAD_BODY,
     UPLOAD_BODY_BYTES,
     UPLOAD_RESPONSES,
+    Accepted,
     AttachmentList,
     AttachmentOut,
     ObjectStore,
-    accept_upload,
     download,
     store_of,
     to_out,
+    upload_to,
 )
 from shared.auth import Principal, require_roles
 from shared.http.problems import not_found
@@ -46,20 +49,19 @@ async def add_incident_attachment(
     store: Store,
     principal: Principal = Depends(require_roles(*WRITERS)),
 ) -> AttachmentOut:
-    """ATT-2: 归零 evidence, the emergency plan's records, a supplier's 《供应商异常矫正单》: JPEG, PNG,
-    HEIC, PDF, XLSX or DOCX judged by content, at most 20 MB. ``replaces`` names an attachment this one
-    supersedes; the old one stays in the incident's history. Name the ids in an item's evidence
-    (``PUT /v1/incidents/{id}/zeroing/{item}``, ``attachments``)."""
-    async with sessions() as session:
+    """ATT-2: 归零 evidence, the emergency plan's records: JPEG, PNG, HEIC, PDF, XLSX or DOCX judged by
+    content, at most 20 MB. ``replaces`` names an attachment this one supersedes; the old one stays in
+    the incident's history. Name the ids in an item's evidence (``PUT /v1/incidents/{id}/zeroing/{item}``,
+    ``attachments``)."""
+
+    async def may_attach(session: AsyncSession) -> None:
         await service.incidents_service.open_or_fail(session, incident_id)
 
-    async def replaceable_here(replaces: uuid.UUID) -> None:
-        async with sessions() as session:
-            await service.ensure_replaceable(session, incident_id, replaces)
+    async def attach(session: AsyncSession, accepted: Accepted) -> Attachment:
+        return await service.attach(session, incident_id, accepted, principal)
 
-    accepted = await accept_upload(request, store, service.INCIDENT, replaceable_here)
-    async with sessions() as session, session.begin():
-        return to_out(await service.attach(session, incident_id, accepted, principal))
+    owner = (service.INCIDENT, str(incident_id))
+    return await upload_to(request, store, sessions, Attachment, owner, may_attach, attach)
 
 
 @router.get("/v1/incidents/{incident_id}/attachments", response_model=AttachmentList)
@@ -74,16 +76,57 @@ async def list_incident_attachments(
         return AttachmentList(items=[to_out(a) for a in found])
 
 
+@router.post(
+    "/v1/incidents/{incident_id}/supplier-issue/attachments",
+    status_code=201,
+    response_model=AttachmentOut,
+    max_body_size=UPLOAD_BODY_BYTES,
+    openapi_extra=UPLOAD_BODY,
+    responses=UPLOAD_RESPONSES,
+)
+async def add_supplier_issue_attachment(
+    incident_id: uuid.UUID,
+    request: Request,
+    sessions: Sessions,
+    store: Store,
+    principal: Principal = Depends(require_roles(*WRITERS)),
+) -> AttachmentOut:
+    """ATT-2: the supplier's 《供应商异常矫正单》, the photo of its material: JPEG, PNG, HEIC, PDF, XLSX or
+    DOCX judged by content, at most 20 MB, on an open incident's supplier issue. ``replaces`` names an
+    attachment this one supersedes; the old one stays in the incident's history."""
+
+    async def may_attach(session: AsyncSession) -> None:
+        await service.supplier_issue_to_attach_to(session, incident_id)
+
+    async def attach(session: AsyncSession, accepted: Accepted) -> Attachment:
+        return await service.attach_to_supplier_issue(session, incident_id, accepted, principal)
+
+    owner = (service.SUPPLIER_ISSUE, str(incident_id))
+    return await upload_to(request, store, sessions, Attachment, owner, may_attach, attach)
+
+
+@router.get("/v1/incidents/{incident_id}/supplier-issue/attachments", response_model=AttachmentList)
+async def list_supplier_issue_attachments(
+    incident_id: uuid.UUID,
+    sessions: Sessions,
+    include_replaced: Annotated[bool, Query(description="also the attachments replaced since")] = False,
+    _: Principal = Depends(require_roles(*READERS)),
+) -> AttachmentList:
+    async with sessions() as session:
+        found = await service.of_supplier_issue(session, incident_id, include_replaced)
+        return AttachmentList(items=[to_out(a) for a in found])
+
+
 @router.get("/v1/attachments/{attachment_id}", response_class=StreamingResponse)
 async def get_attachment(
     attachment_id: uuid.UUID,
     sessions: Sessions,
     store: Store,
-    _: Principal = Depends(require_roles(*READERS)),
+    principal: Principal = Depends(require_roles(*READERS)),
 ) -> StreamingResponse:
     """The bytes as stored, with the original (Chinese) file name (RFC 5987 ``filename*``)."""
     async with sessions() as session:
-        attachment = await service.readable(session, attachment_id)
+        attachment = await service.readable(session, attachment_id, principal)
     return download(store, attachment.storage_key, attachment.content_type, attachment.name, attachment.size)
 
 
@@ -92,11 +135,11 @@ async def get_attachment_thumbnail(
     attachment_id: uuid.UUID,
     sessions: Sessions,
     store: Store,
-    _: Principal = Depends(require_roles(*READERS)),
+    principal: Principal = Depends(require_roles(*READERS)),
 ) -> StreamingResponse:
     """A JPEG at most 320 px a side, for photos; a document has none (404)."""
     async with sessions() as session:
-        attachment = await service.readable(session, attachment_id)
+        attachment = await service.readable(session, attachment_id, principal)
     if attachment.thumbnail_key is None:
         raise not_found("thumbnail", str(attachment_id))
     return download(store, attachment.thumbnail_key, "image/jpeg", f"{attachment.name}.thumbnail.jpg")

@@ -39,7 +39,7 @@ async def open_issue(session: AsyncSession, incident_id: uuid.UUID, report: Inci
     )
 
 
-async def _issue_or_404(session: AsyncSession, incident_id: uuid.UUID) -> SupplierIssue:
+async def issue_or_404(session: AsyncSession, incident_id: uuid.UUID) -> SupplierIssue:
     found = await repository.issue(session, incident_id)
     if found is None:
         raise not_found("supplier material issue", str(incident_id))
@@ -51,7 +51,7 @@ async def decide(
 ) -> SupplierIssue:
     """§7: return to the supplier, or use under one of the five concession kinds (§8.1–8.5). Once hours
     were charged under a concession, the disposition stays."""
-    issue = await _issue_or_404(session, incident.id)
+    issue = await issue_or_404(session, incident.id)
     if await repository.deductions(session, incident.id):
         raise conflict("disposition_charged", "deductions were recorded under this concession; it cannot change")
     at = datetime.now(UTC)
@@ -68,7 +68,7 @@ async def charge(
     session: AsyncSession, incident: Incident, payload: DeductionIn, principal: Principal
 ) -> SupplierDeduction:
     """§9.1: concession use costs the supplier 20 CNY per hour of extra work; sanctions records it (SAN-7)."""
-    issue = await _issue_or_404(session, incident.id)
+    issue = await issue_or_404(session, incident.id)
     if issue.disposition != Disposition.CONCESSION or issue.concession_kind is None:
         raise conflict("concession_required", "hours are charged only for material used under a concession")
     deduction = SupplierDeduction(
@@ -112,7 +112,7 @@ def deduction_out(deduction: SupplierDeduction) -> DeductionOut:
 
 
 async def issue_out(session: AsyncSession, incident_id: uuid.UUID) -> SupplierIssueOut:
-    issue = await _issue_or_404(session, incident_id)
+    issue = await issue_or_404(session, incident_id)
     deductions = await repository.deductions(session, incident_id)
     return SupplierIssueOut(
         incident_id=issue.incident_id,

@@ -1,4 +1,5 @@
-"""Attachment endpoints (HTTP only): ATT-4 on fee statements, with the statement's object-level rights (ATT-3)."""
+"""Attachment endpoints (HTTP only): ATT-4 on fee statements, with the statement's object-level rights,
+and on visit reports, with the visit readers' rights (ATT-3)."""
 
 import uuid
 from typing import Annotated
@@ -8,19 +9,25 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.crm.attachments import service
+from services.crm.attachments.models import Attachment
 from services.crm.fees.router import FEE_READERS
+from services.crm.visits.router import READERS as VISIT_READERS
+from services.crm.visits.router import VISITORS
 from shared.app import sessions_of
 from shared.attachments import (
     UPLOAD_BODY,
     UPLOAD_BODY_BYTES,
     UPLOAD_RESPONSES,
+    Accepted,
     AttachmentList,
     AttachmentOut,
     ObjectStore,
-    accept_upload,
     download,
+    readers_of,
+    seen_by_roles,
     store_of,
     to_out,
+    upload_to,
 )
 from shared.auth import Principal, require_roles
 from shared.http.problems import not_found
@@ -29,6 +36,10 @@ router = APIRouter(tags=["attachments"])
 
 Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
 Store = Annotated[ObjectStore, Depends(store_of)]
+
+# ATT-3: a fee statement's attachments are seen by who sees the statement, a visit report's by its readers.
+SEES = {service.STATEMENT: service.sees_statement, service.VISIT: seen_by_roles(VISIT_READERS)}
+ANY_READER = readers_of(FEE_READERS, VISIT_READERS)
 
 
 @router.post(
@@ -48,16 +59,15 @@ async def add_statement_attachment(
 ) -> AttachmentOut:
     """ATT-2: receipts, the signed statement: JPEG, PNG, HEIC, PDF, XLSX or DOCX judged by content, at
     most 20 MB. ``replaces`` names an attachment this one supersedes; the old one is kept."""
-    async with sessions() as session:
+
+    async def may_attach(session: AsyncSession) -> None:
         await service.statement_to_attach_to(session, statement_id, principal)
 
-    async def replaceable_here(replaces: uuid.UUID) -> None:
-        async with sessions() as session:
-            await service.ensure_replaceable(session, statement_id, replaces)
+    async def attach(session: AsyncSession, accepted: Accepted) -> Attachment:
+        return await service.attach(session, statement_id, accepted, principal)
 
-    accepted = await accept_upload(request, store, service.STATEMENT, replaceable_here)
-    async with sessions() as session, session.begin():
-        return to_out(await service.attach(session, statement_id, accepted, principal))
+    owner = (service.STATEMENT, str(statement_id))
+    return await upload_to(request, store, sessions, Attachment, owner, may_attach, attach)
 
 
 @router.get("/v1/fee-statements/{statement_id}/attachments", response_model=AttachmentList)
@@ -72,16 +82,57 @@ async def list_statement_attachments(
         return AttachmentList(items=[to_out(a) for a in found])
 
 
+@router.post(
+    "/v1/visits/{visit_id}/attachments",
+    status_code=201,
+    response_model=AttachmentOut,
+    max_body_size=UPLOAD_BODY_BYTES,
+    openapi_extra=UPLOAD_BODY,
+    responses=UPLOAD_RESPONSES,
+)
+async def add_visit_attachment(
+    visit_id: uuid.UUID,
+    request: Request,
+    sessions: Sessions,
+    store: Store,
+    principal: Principal = Depends(require_roles(*VISITORS)),
+) -> AttachmentOut:
+    """ATT-2: a photo on site, the customer's signed visit sheet: JPEG, PNG, HEIC, PDF, XLSX or DOCX
+    judged by content, at most 20 MB; whoever may report a visit may add to one. ``replaces`` names an
+    attachment this one supersedes; the old one is kept."""
+
+    async def may_attach(session: AsyncSession) -> None:
+        await service.visit_to_attach_to(session, visit_id)
+
+    async def attach(session: AsyncSession, accepted: Accepted) -> Attachment:
+        return await service.attach_to_visit(session, visit_id, accepted, principal)
+
+    owner = (service.VISIT, str(visit_id))
+    return await upload_to(request, store, sessions, Attachment, owner, may_attach, attach)
+
+
+@router.get("/v1/visits/{visit_id}/attachments", response_model=AttachmentList)
+async def list_visit_attachments(
+    visit_id: uuid.UUID,
+    sessions: Sessions,
+    include_replaced: Annotated[bool, Query(description="also the attachments replaced since")] = False,
+    _: Principal = Depends(require_roles(*VISIT_READERS)),
+) -> AttachmentList:
+    async with sessions() as session:
+        found = await service.of_visit(session, visit_id, include_replaced)
+        return AttachmentList(items=[to_out(a) for a in found])
+
+
 @router.get("/v1/attachments/{attachment_id}", response_class=StreamingResponse)
 async def get_attachment(
     attachment_id: uuid.UUID,
     sessions: Sessions,
     store: Store,
-    principal: Principal = Depends(require_roles(*FEE_READERS)),
+    principal: Principal = Depends(require_roles(*ANY_READER)),
 ) -> StreamingResponse:
     """The bytes as stored, with the original (Chinese) file name (RFC 5987 ``filename*``)."""
     async with sessions() as session:
-        attachment = await service.readable(session, attachment_id, principal)
+        attachment = await service.readable(session, attachment_id, principal, SEES)
     return download(store, attachment.storage_key, attachment.content_type, attachment.name, attachment.size)
 
 
@@ -90,11 +141,11 @@ async def get_attachment_thumbnail(
     attachment_id: uuid.UUID,
     sessions: Sessions,
     store: Store,
-    principal: Principal = Depends(require_roles(*FEE_READERS)),
+    principal: Principal = Depends(require_roles(*ANY_READER)),
 ) -> StreamingResponse:
     """A JPEG at most 320 px a side, for photos; a document has none (404)."""
     async with sessions() as session:
-        attachment = await service.readable(session, attachment_id, principal)
+        attachment = await service.readable(session, attachment_id, principal, SEES)
     if attachment.thumbnail_key is None:
         raise not_found("thumbnail", str(attachment_id))
     return download(store, attachment.thumbnail_key, "image/jpeg", f"{attachment.name}.thumbnail.jpg")

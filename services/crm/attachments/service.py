@@ -1,4 +1,5 @@
-"""Attachments on fee statements (ATT-1…4): receipts and the signed 《月客户采购及客情费统计表》."""
+"""Attachments (ATT-1…4) on fee statements (receipts, the signed 《月客户采购及客情费统计表》) and on
+visit reports (photos on site, the customer's signed sheet)."""
 
 import uuid
 
@@ -7,11 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.crm.attachments.models import Attachment
 from services.crm.fees import repository as fees
 from services.crm.fees.service import readable_statement, visible
-from shared.attachments import Accepted, get_record, insert_record, records_of, replaceable
+from services.crm.visits import repository as visits
+from services.crm.visits.models import Visit
+from services.crm.visits.service import require_visit
+from shared.attachments import Accepted, SeesOwner, add_record, readable_record, records_of
 from shared.auth import Principal
-from shared.http.problems import not_found
 
 STATEMENT = "fee_statement"
+VISIT = "visit"
 
 
 async def statement_to_attach_to(session: AsyncSession, statement_id: uuid.UUID, actor: Principal) -> None:
@@ -23,23 +27,7 @@ async def attach(session: AsyncSession, statement_id: uuid.UUID, accepted: Accep
     """ATT-3: whoever sees the statement (its rep, the sign-off roles, finance) may add a receipt to it;
     a replaced attachment is kept, marked as replaced."""
     statement = await readable_statement(session, statement_id, actor)
-    owner_id = str(statement.id)
-    previous = None
-    if accepted.replaces is not None:
-        previous = await replaceable(session, Attachment, STATEMENT, owner_id, accepted.replaces)
-    attachment = await insert_record(
-        session,
-        Attachment,
-        {
-            **accepted.columns,
-            "owner_id": owner_id,
-            "uploaded_by": actor.sub,
-            "uploaded_by_name": actor.name or None,
-            "replaces": accepted.replaces,
-        },
-    )
-    if previous is not None:
-        previous.replaced_by = attachment.id
+    attachment, _ = await add_record(session, Attachment, str(statement.id), accepted, actor)
     return attachment
 
 
@@ -50,18 +38,33 @@ async def of_statement(
     return await records_of(session, Attachment, STATEMENT, str(statement_id), include_replaced)
 
 
-async def readable(session: AsyncSession, attachment_id: uuid.UUID, reader: Principal) -> Attachment:
+async def sees_statement(session: AsyncSession, owner_id: str, reader: Principal) -> bool:
     """ATT-3: another rep's statement's attachment is a 404, as the statement itself is."""
-    attachment = await get_record(session, Attachment, attachment_id, STATEMENT)
-    if attachment is None or not await _sees_statement(session, uuid.UUID(attachment.owner_id), reader):
-        raise not_found("attachment", str(attachment_id))
-    return attachment
-
-
-async def _sees_statement(session: AsyncSession, statement_id: uuid.UUID, reader: Principal) -> bool:
-    statement = await fees.get_statement(session, statement_id)
+    statement = await fees.get_statement(session, uuid.UUID(owner_id))
     return statement is not None and visible(reader, statement.sales_rep)
 
 
-async def ensure_replaceable(session: AsyncSession, owner_id: uuid.UUID, replaces: uuid.UUID) -> None:
-    await replaceable(session, Attachment, STATEMENT, str(owner_id), replaces)
+async def visit_to_attach_to(session: AsyncSession, visit_id: uuid.UUID) -> Visit:
+    return require_visit(await visits.get_visit(session, visit_id), visit_id)
+
+
+async def attach_to_visit(
+    session: AsyncSession, visit_id: uuid.UUID, accepted: Accepted, actor: Principal
+) -> Attachment:
+    """A visit report is filed once and keeps no history: the row is its record of the photo or the
+    customer's signed sheet."""
+    visit = await visit_to_attach_to(session, visit_id)
+    attachment, _ = await add_record(session, Attachment, str(visit.id), accepted, actor)
+    return attachment
+
+
+async def of_visit(session: AsyncSession, visit_id: uuid.UUID, include_replaced: bool) -> list[Attachment]:
+    await visit_to_attach_to(session, visit_id)
+    return await records_of(session, Attachment, VISIT, str(visit_id), include_replaced)
+
+
+async def readable(
+    session: AsyncSession, attachment_id: uuid.UUID, reader: Principal, sees: dict[str, SeesOwner]
+) -> Attachment:
+    """ATT-3: an attachment is seen by exactly who sees its fee statement or visit report."""
+    return await readable_record(session, Attachment, attachment_id, reader, sees)

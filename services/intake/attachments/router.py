@@ -1,4 +1,5 @@
-"""Attachment endpoints (HTTP only): ATT-4 on complaints, with the complaint readers' rights (ATT-3)."""
+"""Attachment endpoints (HTTP only): ATT-4 on complaints and shop-floor reports, each with its own
+readers' rights (ATT-3)."""
 
 import uuid
 from typing import Annotated
@@ -8,19 +9,25 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.intake.attachments import service
+from services.intake.attachments.models import Attachment
 from services.intake.complaints.router import FILERS, READERS
+from services.intake.reports.router import FILERS as REPORT_FILERS
+from services.intake.reports.router import READERS as REPORT_READERS
 from shared.app import sessions_of
 from shared.attachments import (
     UPLOAD_BODY,
     UPLOAD_BODY_BYTES,
     UPLOAD_RESPONSES,
+    Accepted,
     AttachmentList,
     AttachmentOut,
     ObjectStore,
-    accept_upload,
     download,
+    readers_of,
+    seen_by_roles,
     store_of,
     to_out,
+    upload_to,
 )
 from shared.auth import Principal, require_roles
 from shared.http.problems import not_found
@@ -29,6 +36,10 @@ router = APIRouter(tags=["attachments"])
 
 Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
 Store = Annotated[ObjectStore, Depends(store_of)]
+
+# ATT-3: who reads a complaint reads its attachments, who reads a shop-floor report reads its photos.
+SEES = {service.COMPLAINT: seen_by_roles(READERS), service.REPORT: seen_by_roles(REPORT_READERS)}
+ANY_READER = readers_of(READERS, REPORT_READERS)
 
 
 @router.post(
@@ -49,16 +60,15 @@ async def add_complaint_attachment(
     """ATT-2: a sample photo, the signed reply, the return-visit record: JPEG, PNG, HEIC, PDF, XLSX or
     DOCX judged by content, at most 20 MB. ``replaces`` names an attachment this one supersedes; the
     old one stays in the complaint's history."""
-    async with sessions() as session:
+
+    async def may_attach(session: AsyncSession) -> None:
         await service.complaint_to_attach_to(session, complaint_id, principal)
 
-    async def replaceable_here(replaces: uuid.UUID) -> None:
-        async with sessions() as session:
-            await service.ensure_replaceable(session, complaint_id, replaces)
+    async def attach(session: AsyncSession, accepted: Accepted) -> Attachment:
+        return await service.attach(session, complaint_id, accepted, principal)
 
-    accepted = await accept_upload(request, store, service.COMPLAINT, replaceable_here)
-    async with sessions() as session, session.begin():
-        return to_out(await service.attach(session, complaint_id, accepted, principal))
+    owner = (service.COMPLAINT, str(complaint_id))
+    return await upload_to(request, store, sessions, Attachment, owner, may_attach, attach)
 
 
 @router.get("/v1/complaints/{complaint_id}/attachments", response_model=AttachmentList)
@@ -73,16 +83,57 @@ async def list_complaint_attachments(
         return AttachmentList(items=[to_out(a) for a in found])
 
 
+@router.post(
+    "/v1/incident-reports/{report_id}/attachments",
+    status_code=201,
+    response_model=AttachmentOut,
+    max_body_size=UPLOAD_BODY_BYTES,
+    openapi_extra=UPLOAD_BODY,
+    responses=UPLOAD_RESPONSES,
+)
+async def add_report_attachment(
+    report_id: uuid.UUID,
+    request: Request,
+    sessions: Sessions,
+    store: Store,
+    principal: Principal = Depends(require_roles(*REPORT_FILERS)),
+) -> AttachmentOut:
+    """ATT-2: the photo of the scrapped part, the rework sheet: JPEG, PNG, HEIC, PDF, XLSX or DOCX judged
+    by content, at most 20 MB; whoever may file a report may add to one. ``replaces`` names an
+    attachment this one supersedes; the old one is kept."""
+
+    async def may_attach(session: AsyncSession) -> None:
+        await service.report_to_attach_to(session, report_id)
+
+    async def attach(session: AsyncSession, accepted: Accepted) -> Attachment:
+        return await service.attach_to_report(session, report_id, accepted, principal)
+
+    owner = (service.REPORT, str(report_id))
+    return await upload_to(request, store, sessions, Attachment, owner, may_attach, attach)
+
+
+@router.get("/v1/incident-reports/{report_id}/attachments", response_model=AttachmentList)
+async def list_report_attachments(
+    report_id: uuid.UUID,
+    sessions: Sessions,
+    include_replaced: Annotated[bool, Query(description="also the attachments replaced since")] = False,
+    _: Principal = Depends(require_roles(*REPORT_READERS)),
+) -> AttachmentList:
+    async with sessions() as session:
+        found = await service.of_report(session, report_id, include_replaced)
+        return AttachmentList(items=[to_out(a) for a in found])
+
+
 @router.get("/v1/attachments/{attachment_id}", response_class=StreamingResponse)
 async def get_attachment(
     attachment_id: uuid.UUID,
     sessions: Sessions,
     store: Store,
-    _: Principal = Depends(require_roles(*READERS)),
+    principal: Principal = Depends(require_roles(*ANY_READER)),
 ) -> StreamingResponse:
     """The bytes as stored, with the original (Chinese) file name (RFC 5987 ``filename*``)."""
     async with sessions() as session:
-        attachment = await service.readable(session, attachment_id)
+        attachment = await service.readable(session, attachment_id, principal, SEES)
     return download(store, attachment.storage_key, attachment.content_type, attachment.name, attachment.size)
 
 
@@ -91,11 +142,11 @@ async def get_attachment_thumbnail(
     attachment_id: uuid.UUID,
     sessions: Sessions,
     store: Store,
-    _: Principal = Depends(require_roles(*READERS)),
+    principal: Principal = Depends(require_roles(*ANY_READER)),
 ) -> StreamingResponse:
     """A JPEG at most 320 px a side, for photos; a document has none (404)."""
     async with sessions() as session:
-        attachment = await service.readable(session, attachment_id)
+        attachment = await service.readable(session, attachment_id, principal, SEES)
     if attachment.thumbnail_key is None:
         raise not_found("thumbnail", str(attachment_id))
     return download(store, attachment.thumbnail_key, "image/jpeg", f"{attachment.name}.thumbnail.jpg")

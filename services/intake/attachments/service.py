@@ -1,4 +1,5 @@
-"""Attachments on complaints (ATT-1…4 with CMP-7/CMP-8): who may add one, what the history keeps."""
+"""Attachments on complaints (ATT-1…4 with CMP-7/CMP-8) and shop-floor reports: who may add one, what
+the history keeps."""
 
 import uuid
 
@@ -8,11 +9,14 @@ from services.intake.attachments.models import Attachment
 from services.intake.complaints import repository as complaints
 from services.intake.complaints.models import Complaint
 from services.intake.complaints.rules import QUALITY_HEAD_ROLE
-from shared.attachments import Accepted, get_record, history_detail, insert_record, records_of, replaceable
+from services.intake.reports import repository as reports
+from services.intake.reports.models import IncidentReport
+from shared.attachments import Accepted, SeesOwner, add_record, history_detail, readable_record, records_of
 from shared.auth import Principal
 from shared.http.problems import Problem, not_found
 
 COMPLAINT = "complaint"
+REPORT = "incident_report"
 
 
 def may_attach(actor: str, roles: list[str], owner: str) -> bool:
@@ -43,23 +47,7 @@ async def attach(session: AsyncSession, complaint_id: uuid.UUID, accepted: Accep
     complaint = await complaints.get_for_update(session, complaint_id)
     if complaint is None:
         raise not_found("complaint", str(complaint_id))
-    owner_id = str(complaint_id)
-    previous = None
-    if accepted.replaces is not None:
-        previous = await replaceable(session, Attachment, COMPLAINT, owner_id, accepted.replaces)
-    attachment = await insert_record(
-        session,
-        Attachment,
-        {
-            **accepted.columns,
-            "owner_id": owner_id,
-            "uploaded_by": actor.sub,
-            "uploaded_by_name": actor.name or None,
-            "replaces": accepted.replaces,
-        },
-    )
-    if previous is not None:
-        previous.replaced_by = attachment.id
+    attachment, previous = await add_record(session, Attachment, str(complaint_id), accepted, actor)
     action = "attachment_replaced" if previous is not None else "attachment_added"
     await complaints.add_history(
         session, complaint_id, actor.sub, action, history_detail(attachment, previous), actor.name
@@ -73,13 +61,29 @@ async def of_complaint(session: AsyncSession, complaint_id: uuid.UUID, include_r
     return await records_of(session, Attachment, COMPLAINT, str(complaint_id), include_replaced)
 
 
-async def readable(session: AsyncSession, attachment_id: uuid.UUID) -> Attachment:
-    """ATT-3: an attachment is seen by exactly who sees its complaint (the complaint readers)."""
-    attachment = await get_record(session, Attachment, attachment_id, COMPLAINT)
-    if attachment is None:
-        raise not_found("attachment", str(attachment_id))
+async def report_to_attach_to(session: AsyncSession, report_id: uuid.UUID) -> IncidentReport:
+    report = await reports.get(session, report_id)
+    if report is None:
+        raise not_found("incident report", str(report_id))
+    return report
+
+
+async def attach_to_report(
+    session: AsyncSession, report_id: uuid.UUID, accepted: Accepted, actor: Principal
+) -> Attachment:
+    """A shop-floor report is filed once and keeps no history: the row is its record of the photo."""
+    report = await report_to_attach_to(session, report_id)
+    attachment, _ = await add_record(session, Attachment, str(report.id), accepted, actor)
     return attachment
 
 
-async def ensure_replaceable(session: AsyncSession, owner_id: uuid.UUID, replaces: uuid.UUID) -> None:
-    await replaceable(session, Attachment, COMPLAINT, str(owner_id), replaces)
+async def of_report(session: AsyncSession, report_id: uuid.UUID, include_replaced: bool) -> list[Attachment]:
+    await report_to_attach_to(session, report_id)
+    return await records_of(session, Attachment, REPORT, str(report_id), include_replaced)
+
+
+async def readable(
+    session: AsyncSession, attachment_id: uuid.UUID, reader: Principal, sees: dict[str, SeesOwner]
+) -> Attachment:
+    """ATT-3: an attachment is seen by exactly who sees its complaint or report."""
+    return await readable_record(session, Attachment, attachment_id, reader, sees)
