@@ -19,6 +19,7 @@ from shared.app import ServiceSpec, create_app
 from shared.auth import Role
 from shared.calendar_store import calendar_copy_subscriptions, calendar_router
 from shared.consumer import Subscriptions
+from shared.http.dead_letters import dead_letters_router
 from shared.observability import RefreshOnScrape
 
 subscriptions = Subscriptions()
@@ -33,7 +34,7 @@ app = create_app(
         name="notify",
         title="QMS notify",
         settings_factory=NotifySettings,
-        routers=[notifications_router, people_router, deliveries_router, clock_router, calendar],
+        routers=[notifications_router, people_router, deliveries_router, clock_router, calendar, dead_letters_router()],
         subscriptions=subscriptions,
     )
 )

@@ -118,7 +118,7 @@ async def test_spec9_idempotency_keys_older_than_retention_are_pruned(stack: Sta
     assert left == ["recent"]
 
 
-@pytest.mark.parametrize("service", ["intake", "classification", "sanctions", "crm"])
+@pytest.mark.parametrize("service", ["intake", "classification", "sanctions", "crm", "notify"])
 async def test_spec9_every_service_runs_its_retention_job(stack: Stack, service: str) -> None:
     """The job starts with the service: its first prune, a minute after start, shows on /metrics."""
     series = f'qms_retention_pruned_total{{service="{service}",table="inbox"}}'
