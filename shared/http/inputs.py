@@ -22,6 +22,8 @@ VISIBLE = r"\S"
 CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 PLAIN_TEXT = rf"^[^{CONTROL_CLASS}]*$"
 VISIBLE_PLAIN_TEXT = rf"^[^{CONTROL_CLASS}]*[^\s{CONTROL_CLASS}][^{CONTROL_CLASS}]*$"
+# An address a mail server can take (whether it exists only the mail server can tell).
+EMAIL = rf"^[^@\s{CONTROL_CLASS}]+@[^@\s{CONTROL_CLASS}]+$"
 
 
 def _branches(schema: dict[str, Any]) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field, StrictBool, model_validator
 from services.crm.complaints.schemas import ComplaintSummary
 from services.crm.customers.rules import OwnerLevel, Tier
 from services.crm.schemas import Money, MoneyIn, Short, Strict
+from shared.http.inputs import EMAIL
 from shared.http.times import ChinaTime, Day
 
 Place = Annotated[str, Field(min_length=1, max_length=100)]
@@ -25,7 +26,7 @@ class ContactIn(Strict):
 
     person: Short | None = None
     phone: Annotated[str, Field(min_length=1, max_length=50)] | None = None
-    email: Annotated[str, Field(max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    email: Annotated[str, Field(max_length=200, pattern=EMAIL)] | None = None
     address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
 
 

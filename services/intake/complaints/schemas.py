@@ -8,6 +8,7 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, Field, model_validator
 
 from services.intake.schemas import ChinaTime
+from shared.http.inputs import EMAIL
 from shared.http.numbers import WHOLE
 from shared.http.problems import FieldError
 from shared.http.times import Day
@@ -56,7 +57,7 @@ class ComplaintStatus(StrEnum):
 class Complainant(Strict):
     name: Short
     phone: Annotated[str, Field(max_length=50)] | None = None
-    email: Annotated[str, Field(max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    email: Annotated[str, Field(max_length=200, pattern=EMAIL)] | None = None
     address: Annotated[str, Field(max_length=500)] | None = None
     other_contact: Annotated[str, Field(max_length=200)] | None = None
 

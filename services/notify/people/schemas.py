@@ -3,15 +3,14 @@ from typing import Annotated, Any
 from pydantic import AnyHttpUrl, BaseModel, Field, field_validator, model_validator
 
 from services.notify.notifications.rules import Channel
-from shared.http.inputs import CONTROL_CLASS, VISIBLE_PLAIN_TEXT
+from shared.http.inputs import CONTROL_CLASS, EMAIL, VISIBLE_PLAIN_TEXT
 from shared.http.times import ChinaTime
 from shared.inputs import Strict
 
 IDENTIFIER = rf"^[^\s/{CONTROL_CLASS}]+$"
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=VISIBLE_PLAIN_TEXT)]
 Department = Annotated[str, Field(min_length=1, max_length=100, pattern=IDENTIFIER)]
-# An address the mail server can take; whether it exists only the mail server can tell.
-Email = Annotated[str, Field(min_length=3, max_length=320, pattern=rf"^[^@\s{CONTROL_CLASS}]+@[^@\s{CONTROL_CLASS}]+$")]
+Email = Annotated[str, Field(min_length=3, max_length=320, pattern=EMAIL)]
 RoleName = Annotated[str, Field(min_length=1, max_length=50, pattern=IDENTIFIER)]
 
 
