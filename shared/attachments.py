@@ -26,7 +26,7 @@ import anyio
 import filetype
 import pillow_heif
 import sqlalchemy as sa
-from fastapi import Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
@@ -37,7 +37,8 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.auth import Principal, Role
+from shared.app import sessions_of
+from shared.auth import Principal, Role, require_roles
 from shared.http.problems import Problem, not_found, unprocessable
 from shared.workcalendar import CHINA
 
@@ -755,3 +756,41 @@ UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"description": "over 20 MB"},
     415: {"description": "not multipart, or a type not accepted"},
 }
+
+
+Readable = Callable[[AsyncSession, uuid.UUID, Principal], Awaitable[AttachmentRecord]]
+
+
+def download_routes(readable: Readable, readers: tuple[Role, ...]) -> APIRouter:
+    """``GET /v1/attachments/{id}`` and its thumbnail (ATT-4), the same in every service: whoever holds
+    one of ``readers`` asks, and ``readable`` decides with the owning object's rights (ATT-3)."""
+    router = APIRouter(tags=["attachments"])
+    reader = Depends(require_roles(*readers))
+
+    @router.get("/v1/attachments/{attachment_id}", response_class=StreamingResponse)
+    async def get_attachment(
+        attachment_id: uuid.UUID,
+        sessions: Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)],
+        store: Annotated[ObjectStore, Depends(store_of)],
+        principal: Principal = reader,
+    ) -> StreamingResponse:
+        """The bytes as stored, with the original (Chinese) file name (RFC 5987 ``filename*``)."""
+        async with sessions() as session:
+            attachment = await readable(session, attachment_id, principal)
+        return download(store, attachment.storage_key, attachment.content_type, attachment.name, attachment.size)
+
+    @router.get("/v1/attachments/{attachment_id}/thumbnail", response_class=StreamingResponse)
+    async def get_attachment_thumbnail(
+        attachment_id: uuid.UUID,
+        sessions: Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)],
+        store: Annotated[ObjectStore, Depends(store_of)],
+        principal: Principal = reader,
+    ) -> StreamingResponse:
+        """A JPEG at most 320 px a side, for photos; a document has none (404)."""
+        async with sessions() as session:
+            attachment = await readable(session, attachment_id, principal)
+        if attachment.thumbnail_key is None:
+            raise not_found("thumbnail", str(attachment_id))
+        return download(store, attachment.thumbnail_key, "image/jpeg", f"{attachment.name}.thumbnail.jpg")
+
+    return router

@@ -5,7 +5,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.classification.attachments import service
@@ -20,13 +19,12 @@ from shared.attachments import (
     AttachmentList,
     AttachmentOut,
     ObjectStore,
-    download,
+    download_routes,
     store_of,
     to_out,
     upload_to,
 )
 from shared.auth import Principal, require_roles
-from shared.http.problems import not_found
 
 router = APIRouter(tags=["attachments"])
 
@@ -117,29 +115,4 @@ async def list_supplier_issue_attachments(
         return AttachmentList(items=[to_out(a) for a in found])
 
 
-@router.get("/v1/attachments/{attachment_id}", response_class=StreamingResponse)
-async def get_attachment(
-    attachment_id: uuid.UUID,
-    sessions: Sessions,
-    store: Store,
-    principal: Principal = Depends(require_roles(*READERS)),
-) -> StreamingResponse:
-    """The bytes as stored, with the original (Chinese) file name (RFC 5987 ``filename*``)."""
-    async with sessions() as session:
-        attachment = await service.readable(session, attachment_id, principal)
-    return download(store, attachment.storage_key, attachment.content_type, attachment.name, attachment.size)
-
-
-@router.get("/v1/attachments/{attachment_id}/thumbnail", response_class=StreamingResponse)
-async def get_attachment_thumbnail(
-    attachment_id: uuid.UUID,
-    sessions: Sessions,
-    store: Store,
-    principal: Principal = Depends(require_roles(*READERS)),
-) -> StreamingResponse:
-    """A JPEG at most 320 px a side, for photos; a document has none (404)."""
-    async with sessions() as session:
-        attachment = await service.readable(session, attachment_id, principal)
-    if attachment.thumbnail_key is None:
-        raise not_found("thumbnail", str(attachment_id))
-    return download(store, attachment.thumbnail_key, "image/jpeg", f"{attachment.name}.thumbnail.jpg")
+router.include_router(download_routes(service.readable, READERS))

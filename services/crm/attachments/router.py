@@ -5,7 +5,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.crm.attachments import service
@@ -22,7 +21,7 @@ from shared.attachments import (
     AttachmentList,
     AttachmentOut,
     ObjectStore,
-    download,
+    download_routes,
     readers_of,
     seen_by_roles,
     store_of,
@@ -30,7 +29,6 @@ from shared.attachments import (
     upload_to,
 )
 from shared.auth import Principal, require_roles
-from shared.http.problems import not_found
 
 router = APIRouter(tags=["attachments"])
 
@@ -123,29 +121,8 @@ async def list_visit_attachments(
         return AttachmentList(items=[to_out(a) for a in found])
 
 
-@router.get("/v1/attachments/{attachment_id}", response_class=StreamingResponse)
-async def get_attachment(
-    attachment_id: uuid.UUID,
-    sessions: Sessions,
-    store: Store,
-    principal: Principal = Depends(require_roles(*ANY_READER)),
-) -> StreamingResponse:
-    """The bytes as stored, with the original (Chinese) file name (RFC 5987 ``filename*``)."""
-    async with sessions() as session:
-        attachment = await service.readable(session, attachment_id, principal, SEES)
-    return download(store, attachment.storage_key, attachment.content_type, attachment.name, attachment.size)
-
-
-@router.get("/v1/attachments/{attachment_id}/thumbnail", response_class=StreamingResponse)
-async def get_attachment_thumbnail(
-    attachment_id: uuid.UUID,
-    sessions: Sessions,
-    store: Store,
-    principal: Principal = Depends(require_roles(*ANY_READER)),
-) -> StreamingResponse:
-    """A JPEG at most 320 px a side, for photos; a document has none (404)."""
-    async with sessions() as session:
-        attachment = await service.readable(session, attachment_id, principal, SEES)
-    if attachment.thumbnail_key is None:
-        raise not_found("thumbnail", str(attachment_id))
-    return download(store, attachment.thumbnail_key, "image/jpeg", f"{attachment.name}.thumbnail.jpg")
+router.include_router(
+    download_routes(
+        lambda session, attachment_id, principal: service.readable(session, attachment_id, principal, SEES), ANY_READER
+    )
+)
