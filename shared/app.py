@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import text
@@ -124,3 +125,7 @@ async def sessions_of(request: Request) -> async_sessionmaker[AsyncSession]:
     ``async`` so FastAPI calls it on the event loop, not through a worker thread."""
     sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
     return sessions
+
+
+# A route's parameter for the service's sessionmaker (``sessions_of``), declared once for every router.
+Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]

@@ -37,7 +37,7 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.app import sessions_of
+from shared.app import Sessions
 from shared.auth import Principal, Role, require_roles
 from shared.http.problems import Problem, not_found, unprocessable
 from shared.workcalendar import CHINA
@@ -758,6 +758,9 @@ UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+# A route's parameter for the running service's store (``store_of``).
+Store = Annotated[ObjectStore, Depends(store_of)]
+
 Readable = Callable[[AsyncSession, uuid.UUID, Principal], Awaitable[AttachmentRecord]]
 
 
@@ -770,8 +773,8 @@ def download_routes(readable: Readable, readers: tuple[Role, ...]) -> APIRouter:
     @router.get("/v1/attachments/{attachment_id}", response_class=StreamingResponse)
     async def get_attachment(
         attachment_id: uuid.UUID,
-        sessions: Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)],
-        store: Annotated[ObjectStore, Depends(store_of)],
+        sessions: Sessions,
+        store: Store,
         principal: Principal = reader,
     ) -> StreamingResponse:
         """The bytes as stored, with the original (Chinese) file name (RFC 5987 ``filename*``)."""
@@ -782,8 +785,8 @@ def download_routes(readable: Readable, readers: tuple[Role, ...]) -> APIRouter:
     @router.get("/v1/attachments/{attachment_id}/thumbnail", response_class=StreamingResponse)
     async def get_attachment_thumbnail(
         attachment_id: uuid.UUID,
-        sessions: Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)],
-        store: Annotated[ObjectStore, Depends(store_of)],
+        sessions: Sessions,
+        store: Store,
         principal: Principal = reader,
     ) -> StreamingResponse:
         """A JPEG at most 320 px a side, for photos; a document has none (404)."""

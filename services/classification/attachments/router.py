@@ -5,12 +5,12 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.attachments import service
 from services.classification.attachments.models import Attachment
 from services.classification.roles import READERS, WRITERS
-from shared.app import sessions_of
+from shared.app import Sessions
 from shared.attachments import (
     UPLOAD_BODY,
     UPLOAD_BODY_BYTES,
@@ -18,18 +18,14 @@ from shared.attachments import (
     Accepted,
     AttachmentList,
     AttachmentOut,
-    ObjectStore,
+    Store,
     download_routes,
-    store_of,
     to_out,
     upload_to,
 )
 from shared.auth import Principal, require_roles
 
 router = APIRouter(tags=["attachments"])
-
-Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
-Store = Annotated[ObjectStore, Depends(store_of)]
 
 
 @router.post(

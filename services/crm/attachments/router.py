@@ -5,14 +5,14 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.attachments import service
 from services.crm.attachments.models import Attachment
 from services.crm.fees.router import FEE_READERS
 from services.crm.visits.router import READERS as VISIT_READERS
 from services.crm.visits.router import VISITORS
-from shared.app import sessions_of
+from shared.app import Sessions
 from shared.attachments import (
     UPLOAD_BODY,
     UPLOAD_BODY_BYTES,
@@ -20,11 +20,10 @@ from shared.attachments import (
     Accepted,
     AttachmentList,
     AttachmentOut,
-    ObjectStore,
+    Store,
     download_routes,
     readers_of,
     seen_by_roles,
-    store_of,
     to_out,
     upload_to,
 )
@@ -32,8 +31,6 @@ from shared.auth import Principal, require_roles
 
 router = APIRouter(tags=["attachments"])
 
-Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
-Store = Annotated[ObjectStore, Depends(store_of)]
 
 # ATT-3: a fee statement's attachments are seen by who sees the statement, a visit report's by its readers.
 SEES = {service.STATEMENT: service.sees_statement, service.VISIT: seen_by_roles(VISIT_READERS)}

@@ -5,14 +5,14 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.attachments import service
 from services.intake.attachments.models import Attachment
 from services.intake.complaints.router import FILERS, READERS
 from services.intake.reports.router import FILERS as REPORT_FILERS
 from services.intake.reports.router import READERS as REPORT_READERS
-from shared.app import sessions_of
+from shared.app import Sessions
 from shared.attachments import (
     UPLOAD_BODY,
     UPLOAD_BODY_BYTES,
@@ -20,11 +20,10 @@ from shared.attachments import (
     Accepted,
     AttachmentList,
     AttachmentOut,
-    ObjectStore,
+    Store,
     download_routes,
     readers_of,
     seen_by_roles,
-    store_of,
     to_out,
     upload_to,
 )
@@ -32,8 +31,6 @@ from shared.auth import Principal, require_roles
 
 router = APIRouter(tags=["attachments"])
 
-Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
-Store = Annotated[ObjectStore, Depends(store_of)]
 
 # ATT-3: who reads a complaint reads its attachments, who reads a shop-floor report reads its photos.
 SEES = {service.COMPLAINT: seen_by_roles(READERS), service.REPORT: seen_by_roles(REPORT_READERS)}

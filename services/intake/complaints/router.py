@@ -32,7 +32,7 @@ from services.intake.complaints.schemas import (
     Severity,
     SeverityIn,
 )
-from shared.app import sessions_of
+from shared.app import Sessions
 from shared.auth import Principal, Role, require_roles
 from shared.calendar_store import load_calendar
 from shared.http.idempotency import IdempotencyKey, respond_once
@@ -55,7 +55,6 @@ DECIDERS = (Role.EXECUTIVE,)
 # Those who load the calendar (CMP-3) recompute the deadlines it changes.
 CALENDAR_KEEPERS = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
 
-Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
 Short = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.reports import repository, service
 from services.intake.reports.repository import ReportFilter
 from services.intake.reports.schemas import ReportIn, ReportKind, ReportOut, ReportPage
-from shared.app import sessions_of
+from shared.app import Sessions
 from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_keyset, encode_cursor
@@ -23,7 +23,6 @@ router = APIRouter(prefix="/v1/incident-reports", tags=["incident reports"])
 FILERS = (Role.INSPECTOR, Role.PRODUCTION, Role.QUALITY_MANAGER)
 READERS = (*FILERS, Role.ADMIN_DEPT, Role.OPS)
 
-Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
 Short = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.returns import repository, service
 from services.intake.returns.schemas import (
@@ -19,7 +19,7 @@ from services.intake.returns.schemas import (
     ReturnLinePage,
     batch_request_schema,
 )
-from shared.app import sessions_of
+from shared.app import Sessions
 from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_keyset, encode_cursor
@@ -32,7 +32,6 @@ BATCH_REQUEST_BODY = {"schema": batch_request_schema()}
 PUSHERS = (Role.ERP,)
 READERS = (Role.ERP, Role.QUALITY_MANAGER, Role.CUSTOMER_SERVICE, Role.ADMIN_DEPT, Role.OPS)
 
-Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
 Short = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 

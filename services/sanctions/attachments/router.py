@@ -4,29 +4,24 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.sanctions.attachments import service
 from services.sanctions.notices.router import EVERYONE
-from shared.app import sessions_of
+from shared.app import Sessions
 from shared.attachments import (
     UPLOAD_BODY,
     UPLOAD_BODY_BYTES,
     UPLOAD_RESPONSES,
     AttachmentList,
     AttachmentOut,
-    ObjectStore,
+    Store,
     accept_upload,
     download_routes,
-    store_of,
     to_out,
 )
 from shared.auth import Principal, require_roles
 
 router = APIRouter(tags=["attachments"])
-
-Sessions = Annotated[async_sessionmaker[AsyncSession], Depends(sessions_of)]
-Store = Annotated[ObjectStore, Depends(store_of)]
 
 
 @router.post(
