@@ -1,5 +1,10 @@
 """CRM: customers, tiers, classes, visits, relationship fees (SPEC §6). The only wiring."""
 
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
 from services.crm.attachments.router import router as attachments_router
 from services.crm.classes.router import router as classes_router
 from services.crm.complaints.handlers import subscriptions as complaint_subscriptions
@@ -8,6 +13,7 @@ from services.crm.customers.router import router as customers_router
 from services.crm.fees.router import router as fees_router
 from services.crm.settings import CrmSettings
 from services.crm.visits.router import router as visits_router
+from services.crm.visits.worker import visit_planning_worker
 from shared.app import ServiceSpec, create_app
 from shared.auth import Role
 from shared.calendar_store import calendar_copy_subscriptions, calendar_router
@@ -49,3 +55,21 @@ app = create_app(
         subscriptions=subscriptions,
     )
 )
+
+platform_lifespan = app.router.lifespan_context
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The platform's lifespan (database, consumer, relay), and inside it the monthly visit planning pass."""
+    async with platform_lifespan(app):
+        settings: CrmSettings = app.state.settings
+        planning = visit_planning_worker(app.state.sessions, settings.visit_planning_s)
+        await planning.start()
+        try:
+            yield
+        finally:
+            await planning.stop()
+
+
+app.router.lifespan_context = lifespan

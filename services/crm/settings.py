@@ -14,6 +14,8 @@ class CrmSettings(ServiceSettings, AttachmentSettings):
     vip_coefficient_group3: Decimal = Field(Decimal("0.8"), ge=Decimal("0.8"), le=Decimal("0.9"))
     # CRM-6: 每个销售代表借支限额3000元.
     advance_limit: Decimal = Field(Decimal("3000.00"), gt=0)
+    # CRM-5: how often the monthly visit planning pass looks whether a month is still to be planned.
+    visit_planning_s: float = Field(3600.0, gt=0)
 
     def vip_coefficients(self) -> dict[int, Decimal]:
         return {1: Decimal("1"), 2: self.vip_coefficient_group2, 3: self.vip_coefficient_group3}

@@ -30,6 +30,7 @@ from services.crm.customers.schemas import (
     RevenueOut,
     TierChangeOut,
 )
+from services.crm.visits import service as visits
 from shared.auth import Principal
 from shared.events.crm import CustomerTierChangedV1, CustomerUpsertedV1, Region
 from shared.http.problems import Problem, unprocessable
@@ -133,6 +134,7 @@ async def upsert_customer(
     await repository.lock_customer(session, customer_id)
     existing = await repository.get(session, customer_id)
     refuse_takeover(existing, principal)
+    previous_visitor = await visits.visitor_of(session, customer_id) if existing else None
     revenue_year = payload.revenue_year or today.year
     revenues = (await repository.revenues_of(session, [customer_id]))[customer_id] if existing else {}
     stored = stored_fields(existing, revenues, revenue_year, principal)
@@ -184,6 +186,8 @@ async def upsert_customer(
     events.append(upserted_event(customer))
     await session.flush()
     await add_events(session, list(events))
+    if existing is not None:
+        await visits.reassign_open_plans(session, customer_id, previous_visitor, now)
     return customer, revenues
 
 

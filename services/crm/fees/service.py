@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +25,7 @@ from services.crm.fees.models import (
     SpecialFeeRequest,
 )
 from services.crm.fees.rules import (
+    SIGN_OFF_ORDER,
     STEP_ROLES,
     SignOffStep,
     StatementDeadlines,
@@ -56,7 +58,9 @@ from services.crm.fees.schemas import (
 from services.crm.schemas import parse_month
 from shared.auth import Principal
 from shared.calendar_store import load_calendar
+from shared.events.crm import FeeStatementSignedOffV1, FeeStatementSubmittedV1
 from shared.http.problems import Problem, conflict, not_found, unprocessable
+from shared.outbox import add_events
 from shared.workcalendar import CHINA
 
 ZERO = Decimal("0.00")
@@ -206,7 +210,20 @@ async def submit_statement(
             for line in payload.lines
         ),
     )
+    await add_events(session, [FeeStatementSubmittedV1(**sign_off_state(statement, set(), now))])
     return statement
+
+
+def sign_off_state(statement: FeeStatement, signed: set[str], now: datetime) -> dict[str, Any]:
+    """What notify needs to remind only the signers whose step is still pending (NTF-1, CRM-6)."""
+    return {
+        "statement_id": str(statement.id),
+        "sales_rep": statement.sales_rep,
+        "month": f"{statement.month:%Y-%m}",
+        "signed_steps": [step.value for step in SIGN_OFF_ORDER if step.value in signed],
+        "pending_steps": [step.value for step in SIGN_OFF_ORDER if step.value not in signed],
+        "at": now,
+    }
 
 
 def signer_may_sign(principal: Principal, step: SignOffStep, owner: str, signatures: list[SignOff]) -> None:
@@ -259,6 +276,9 @@ async def sign_statement(
             signed_at=now,
         ),
     )
+    signed = {s.step for s in signatures} | {step.value}
+    state = sign_off_state(statement, signed, now)
+    await add_events(session, [FeeStatementSignedOffV1(**state, step=step.value, signer=principal.sub)])
     return statement
 
 

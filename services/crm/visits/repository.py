@@ -155,3 +155,30 @@ async def plan_counts(session: AsyncSession, period: date, today: date) -> tuple
         )
     ).one()
     return int(row[0]), int(row[1]), int(row[2])
+
+
+# (name, sales owner, regional sales rep, who visited last): what decides a customer's visitor.
+VisitorFacts = tuple[str, str | None, str | None, str | None]
+
+
+async def visitor_facts(session: AsyncSession, customer_ids: list[str]) -> dict[str, VisitorFacts]:
+    if not customer_ids:
+        return {}
+    last = (
+        select(Visit.visitor_id)
+        .where(Visit.customer_id == Customer.id)
+        .order_by(Visit.visited_at.desc(), Visit.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(Customer.id, Customer.name, Customer.sales_owner, Customer.regional_sales_rep, last).where(
+            Customer.id.in_(customer_ids)
+        )
+    )
+    return {row[0]: (row[1], row[2], row[3], row[4]) for row in rows}
+
+
+async def open_plans_of(session: AsyncSession, customer_id: str) -> list[VisitPlan]:
+    query = select(VisitPlan).where(VisitPlan.customer_id == customer_id, VisitPlan.status == "planned")
+    return list((await session.scalars(query.order_by(VisitPlan.period))).all())

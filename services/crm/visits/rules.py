@@ -2,7 +2,7 @@
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
@@ -74,3 +74,21 @@ def visitor_may_visit(visitor_id: str, regional_sales_rep: str | None) -> bool:
 
 def is_overdue(due_on: date, today: date) -> bool:
     return due_on < today
+
+
+def visitor_for(last_visitor: str | None, sales_owner: str | None, regional_sales_rep: str | None) -> str | None:
+    """Who is expected to make a customer's planned visits (指定专人负责巡访, 第四条(2)): the person who
+    visited the customer last, else the customer's sales owner; never the regional sales rep, so None
+    when neither may visit (the sales managers then name someone)."""
+    for candidate in (last_visitor, sales_owner):
+        if candidate and visitor_may_visit(candidate, regional_sales_rep):
+            return candidate
+    return None
+
+
+def planning_months(today: date) -> list[date]:
+    """The months the monthly planning pass plans: this one, and the next from its last week on, so a
+    month's plans and their reminders exist before it begins."""
+    this = month_start(today)
+    following = month_start(month_end(this) + timedelta(days=1))
+    return [this, following] if month_end(today) - today < timedelta(days=7) else [this]

@@ -12,7 +12,14 @@ from services.crm.customers import repository as customers
 from services.crm.schemas import parse_month
 from services.crm.visits import repository
 from services.crm.visits.models import Project, Visit, VisitPlan
-from services.crm.visits.rules import is_overdue, month_end, month_start, plan_for_month, visitor_may_visit
+from services.crm.visits.rules import (
+    is_overdue,
+    month_end,
+    month_start,
+    plan_for_month,
+    visitor_for,
+    visitor_may_visit,
+)
 from services.crm.visits.schemas import (
     DailyReport,
     GeneratedPlans,
@@ -29,7 +36,9 @@ from services.crm.visits.schemas import (
     VisitPlanOut,
 )
 from shared.auth import Principal
+from shared.events.crm import VisitPlannedV1, VisitReassignedV1, VisitRecordedV1
 from shared.http.problems import conflict, not_found, unprocessable
+from shared.outbox import add_events
 from shared.workcalendar import CHINA
 
 # A report a few minutes "from the future" is clock skew of a phone, not a visit yet to happen.
@@ -56,7 +65,19 @@ async def record_project(
 
 async def generate_plans(session: AsyncSession, month: str, principal: Principal, today: date) -> GeneratedPlans:
     """CRM-5: the month's visit plan (月份巡回访问计划); generating a month twice adds only what is new."""
-    period = parse_month(month)
+    created, wanted = await plan_month(session, parse_month(month), principal.sub)
+    return GeneratedPlans(
+        month=month,
+        created=len(created),
+        already_planned=wanted - len(created),
+        items=[plan_out(plan, today) for plan in sorted(created, key=lambda p: p.customer_id)],
+    )
+
+
+async def plan_month(session: AsyncSession, period: date, created_by: str) -> tuple[list[VisitPlan], int]:
+    """Plans ``period``'s visits of every customer CRM-5 plans that month and announces each new plan with
+    its visitor (NTF-1); returns (the new plans, how many the month wants). Idempotent: a plan already
+    there is neither added nor announced again."""
     _, table = await classes.table_in_force(session)
     candidates = await repository.planning_candidates(session, before=period)
     now = datetime.now(UTC)
@@ -75,16 +96,53 @@ async def generate_plans(session: AsyncSession, month: str, principal: Principal
                     "interval_months": planned.interval_months,
                     "basis": planned.basis,
                     "status": PlanStatus.PLANNED.value,
-                    "created_by": principal.sub,
+                    "created_by": created_by,
                     "created_at": now,
                 }
             )
     created = await repository.add_plans(session, wanted)
-    return GeneratedPlans(
-        month=month,
-        created=len(created),
-        already_planned=len(wanted) - len(created),
-        items=[plan_out(plan, today) for plan in sorted(created, key=lambda p: p.customer_id)],
+    facts = await repository.visitor_facts(session, sorted({plan.customer_id for plan in created}))
+    await add_events(session, [planned_event(plan, facts[plan.customer_id], now) for plan in created])
+    return created, len(wanted)
+
+
+def planned_event(plan: VisitPlan, facts: repository.VisitorFacts, now: datetime) -> VisitPlannedV1:
+    name, sales_owner, regional_sales_rep, last_visitor = facts
+    return VisitPlannedV1(
+        plan_id=str(plan.id),
+        customer_id=plan.customer_id,
+        customer_name=name,
+        month=f"{plan.period:%Y-%m}",
+        due_on=plan.due_on,
+        visitor_id=visitor_for(last_visitor, sales_owner, regional_sales_rep),
+        planned_at=now,
+    )
+
+
+async def visitor_of(session: AsyncSession, customer_id: str) -> str | None:
+    facts = (await repository.visitor_facts(session, [customer_id])).get(customer_id)
+    return None if facts is None else visitor_for(facts[3], facts[1], facts[2])
+
+
+async def reassign_open_plans(session: AsyncSession, customer_id: str, previous: str | None, now: datetime) -> None:
+    """A customer whose expected visitor changed (reassigned to another rep, or visited by someone new)
+    moves its open plans' reminders to the new visitor (NTF-1)."""
+    visitor = await visitor_of(session, customer_id)
+    if visitor == previous:
+        return
+    plans = await repository.open_plans_of(session, customer_id)
+    await add_events(
+        session,
+        [
+            VisitReassignedV1(
+                plan_id=str(plan.id),
+                customer_id=customer_id,
+                visitor_id=visitor,
+                previous_visitor_id=previous,
+                reassigned_at=now,
+            )
+            for plan in plans
+        ],
     )
 
 
@@ -154,6 +212,7 @@ async def record_visit(session: AsyncSession, payload: VisitIn, principal: Princ
     if payload.visited_at > now + CLOCK_SKEW:
         raise unprocessable("visit_in_future", "a visit is reported after it took place")
     visited_on = payload.visited_at.astimezone(CHINA).date()
+    previous_visitor = await visitor_of(session, customer.id)
     plan = await plan_to_fulfil(session, payload, visited_on)
     visit = Visit(
         id=uuid.uuid4(),
@@ -177,7 +236,19 @@ async def record_visit(session: AsyncSession, payload: VisitIn, principal: Princ
     if plan is not None:
         plan.status, plan.visit_id = PlanStatus.DONE.value, visit.id
         await session.flush()
+    await add_events(session, [recorded_event(visit)])
+    await reassign_open_plans(session, customer.id, previous_visitor, now)
     return visit
+
+
+def recorded_event(visit: Visit) -> VisitRecordedV1:
+    return VisitRecordedV1(
+        visit_id=str(visit.id),
+        plan_id=None if visit.plan_id is None else str(visit.plan_id),
+        customer_id=visit.customer_id,
+        visitor_id=visit.visitor_id,
+        visited_at=visit.visited_at,
+    )
 
 
 def visit_out(visit: Visit) -> VisitOut:

@@ -5,7 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.notify.deliveries import service
 from services.notify.settings import NotifySettings
-from services.notify.worker import PollingWorker
+from shared.worker import PollingWorker
 
 
 class DeliveryWorker(PollingWorker):

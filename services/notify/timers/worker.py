@@ -5,9 +5,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.notify.clock.rules import Clock
 from services.notify.settings import NotifySettings
 from services.notify.timers import service
-from services.notify.worker import PollingWorker
 from shared.calendar_store import load_calendar
 from shared.observability import counted_on_commit
+from shared.worker import PollingWorker
 
 TIMERS_PER_TRANSACTION = 100
 

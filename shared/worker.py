@@ -1,12 +1,13 @@
-"""A background loop of the service: runs one step after another, waits when a step found nothing to do,
-and outlives a failing step (the database away, a restart) by logging it and trying again."""
+"""A background loop of a service (notify's timers and deliveries, crm's visit planning): runs one step
+after another, waits when a step found nothing to do, and outlives a failing step (the database away, a
+restart) by logging it and trying again."""
 
 import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-log = logging.getLogger("qms.notify")
+log = logging.getLogger("qms.worker")
 
 FAILURE_PAUSE_S = 2.0
 
