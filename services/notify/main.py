@@ -14,6 +14,7 @@ from services.notify.notifications.handlers import subscriptions as notification
 from services.notify.notifications.router import router as notifications_router
 from services.notify.people.router import router as people_router
 from services.notify.settings import NotifySettings
+from services.notify.statements.handlers import subscriptions as statement_subscriptions
 from services.notify.timers.worker import timer_worker
 from shared.app import ServiceSpec, create_app
 from shared.auth import Role
@@ -24,6 +25,7 @@ from shared.observability import RefreshOnScrape
 
 subscriptions = Subscriptions()
 subscriptions.include(notification_subscriptions)
+subscriptions.include(statement_subscriptions)
 subscriptions.include(calendar_copy_subscriptions())
 
 # The working-day calendar is intake's: a year loaded there moves this service's CRM-6 reminders.

@@ -1,5 +1,6 @@
 """Events → notifications and timers (NTF-1): complaints (intake), incidents (classification), notices
-and their disputes (sanctions). Each runs in the consumer's transaction with its inbox."""
+and their disputes (sanctions), visit plans and visits (crm). Each runs in the consumer's transaction
+with its inbox."""
 
 from typing import Any
 
@@ -7,9 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notify.notifications import rules, service
 from services.notify.timers import service as timers
+from shared.calendar_store import load_calendar
 from shared.consumer import Subscriptions
 from shared.events import Envelope
 from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1
+from shared.events.crm import VisitPlannedV1, VisitReassignedV1, VisitRecordedV1
 from shared.events.intake import (
     ComplaintDecisionRecordedV1,
     ComplaintReceivedV1,
@@ -129,3 +132,25 @@ async def on_notice_dispute_decided(session: AsyncSession, _: Envelope, decided:
         "note": f"说明：{decided.note}" if decided.note else "",
     }
     await service.tell(session, rules.DISPUTE_DECIDED, decided.notice_id, "dispute_decided", params)
+
+
+@subscriptions.on(VisitPlannedV1)
+async def on_visit_planned(session: AsyncSession, _: Envelope, plan: VisitPlannedV1) -> None:
+    params = {
+        "customer_id": plan.customer_id,
+        "customer_name": plan.customer_name or plan.customer_id,
+        "month": plan.month,
+        "visitor": plan.visitor_id,
+    }
+    await timers.plan_visit(session, plan.plan_id, params, plan.due_on, await load_calendar(session))
+
+
+@subscriptions.on(VisitReassignedV1)
+async def on_visit_reassigned(session: AsyncSession, _: Envelope, change: VisitReassignedV1) -> None:
+    await timers.visit_reassigned(session, change.plan_id, change.visitor_id)
+
+
+@subscriptions.on(VisitRecordedV1)
+async def on_visit_recorded(session: AsyncSession, _: Envelope, visit: VisitRecordedV1) -> None:
+    if visit.plan_id is not None:
+        await timers.visit_recorded(session, visit.plan_id)

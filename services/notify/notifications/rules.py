@@ -1,12 +1,14 @@
 """NTF-1 as a table: who hears what, when, under which SPEC rule, in which words (pure code, no I/O).
 
-A recipient is written as ``role:<role>`` (everyone the directory gives that role), ``head:department``
-(the head of the department named in the occasion's ``department``), or a parameter holding a person id
-(``owner``, ``employee``).
+A recipient is written as ``role:<role>`` (everyone the directory gives that role), ``pending:<role>``
+(everyone with that role, if the occasion's ``pending_steps`` names it), ``head:department`` (the head of
+the department named in the occasion's ``department``), ``manager:<parameter>`` (the head of the
+departments of the person the parameter names), or a parameter holding a person id (``owner``,
+``employee``, ``visitor``). A rule's ``fallback`` is told instead when its recipients name nobody.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -30,6 +32,7 @@ class Rule:
     recipients: tuple[str, ...]
     title: str
     body: str
+    fallback: tuple[str, ...] = ()
 
     def render(self, params: Mapping[str, Any]) -> tuple[str, str]:
         values = {key: "" if value is None else value for key, value in params.items()}
@@ -147,8 +150,8 @@ STATEMENT_DUE = Rule(
 SIGN_OFF_DUE = Rule(
     "CRM-6.sign_off",
     "CRM-6",
-    "09:00 of the 6th working day: the signers verify the statements by the 8th",
-    ("role:sales_clerk", "role:sales_manager", "role:finance"),
+    "09:00 of the 6th working day: the signers whose step of a statement is still pending verify it by the 8th",
+    ("pending:sales_clerk", "pending:sales_manager", "pending:finance"),
     "{month} 客情费结算单待检核",
     "{month} 的客情费结算单须于 {due_date}（本月第 8 个工作日）下班前完成检核，三方缺一则作废。",
 )
@@ -159,6 +162,26 @@ PAYABLE = Rule(
     ("role:finance",),
     "{month} 客情费开始兑付",
     "{month} 已检核的客情费结算单自今日（{due_date}，本月第 9 个工作日）起兑付。",
+)
+
+VISIT_DUE = Rule(
+    "CRM-5.visit.due",
+    "CRM-5",
+    "14:00 China time of the 3rd-last working day up to a planned visit's due day, the visit not recorded",
+    ("visitor",),
+    "{month} 客户巡访待完成：{customer_name}",
+    "客户 {customer_name}（{customer_id}）{month} 的巡访须于 {due_date} 前完成并提交巡访日报表。"
+    "巡访由指定专人负责，不由本地区负责业务员担任。",
+    fallback=("role:sales_manager",),
+)
+VISIT_OVERDUE = Rule(
+    "CRM-5.visit.overdue",
+    "CRM-5",
+    "09:00 of the first working day after a planned visit's due day, the visit still not recorded",
+    ("visitor", "manager:visitor"),
+    "{month} 客户巡访已超期：{customer_name}",
+    "客户 {customer_name}（{customer_id}）{month} 的巡访应于 {due_date} 前完成，至今未提交巡访日报表。",
+    fallback=("role:sales_manager",),
 )
 
 RULES: dict[str, Rule] = {
@@ -179,6 +202,8 @@ RULES: dict[str, Rule] = {
         STATEMENT_DUE,
         SIGN_OFF_DUE,
         PAYABLE,
+        VISIT_DUE,
+        VISIT_OVERDUE,
     )
 }
 
@@ -205,8 +230,30 @@ def incident_needs_telling(level: str) -> bool:
     return level in LEVEL_NAMES
 
 
-def roles_of(rule: Rule) -> list[str]:
-    return [recipient.removeprefix("role:") for recipient in rule.recipients if recipient.startswith("role:")]
+def roles_of(rule: Rule, params: Mapping[str, Any] | None = None) -> list[str]:
+    """The roles whose holders hear this occasion: the rule's own, and of its pending ones only those the
+    occasion still waits on (CRM-6: a signer whose step is done on every statement is not reminded)."""
+    pending = set((params or {}).get("pending_steps") or ())
+    roles = []
+    for recipient in rule.recipients:
+        kind, _, role = recipient.partition(":")
+        if kind == "role" or (kind == "pending" and role in pending):
+            roles.append(role)
+    return roles
+
+
+def managed_people(rule: Rule, params: Mapping[str, Any]) -> list[str]:
+    """The person ids whose managers (the heads of their departments) hear this occasion."""
+    return [
+        str(params[recipient.removeprefix("manager:")])
+        for recipient in rule.recipients
+        if recipient.startswith("manager:") and params.get(recipient.removeprefix("manager:"))
+    ]
+
+
+def fallback_of(rule: Rule) -> Rule | None:
+    """The rule told to its fallback recipients instead, when it has any."""
+    return replace(rule, recipients=rule.fallback, fallback=()) if rule.fallback else None
 
 
 def heads_of(rule: Rule, params: Mapping[str, Any]) -> list[str]:

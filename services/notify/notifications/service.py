@@ -22,17 +22,35 @@ log = logging.getLogger("qms.notify")
 
 async def recipients_of(session: AsyncSession, rule: Rule, params: Mapping[str, Any]) -> dict[str, Person | None]:
     """Every person the rule names for this occasion, each once, with their directory entry if they have
-    one (a person named by the occasion but not in the directory still gets the inbox message)."""
+    one (a person named by the occasion but not in the directory still gets the inbox message); the
+    rule's fallback recipients when it names nobody."""
+    found = await named_by(session, rule, params)
+    fallback = rules.fallback_of(rule)
+    if not found and fallback is not None:
+        return await named_by(session, fallback, params)
+    return found
+
+
+async def named_by(session: AsyncSession, rule: Rule, params: Mapping[str, Any]) -> dict[str, Person | None]:
     found: dict[str, Person | None] = {}
-    for person in await people.with_roles(session, rules.roles_of(rule)):
+    for person in await people.with_roles(session, rules.roles_of(rule, params)):
         found[person.id] = person
     for person in await people.heads_of(session, rules.heads_of(rule, params)):
+        found[person.id] = person
+    for person in await managers_of(session, rules.managed_people(rule, params)):
         found[person.id] = person
     named = rules.named_people(rule, params)
     known = await people.by_ids(session, named)
     for person_id in named:
         found.setdefault(person_id, known.get(person_id))
     return found
+
+
+async def managers_of(session: AsyncSession, person_ids: list[str]) -> list[Person]:
+    """The heads of the departments these people belong to, none of them their own manager."""
+    members = (await people.by_ids(session, person_ids)).values()
+    departments = sorted({department for person in members for department in person.departments})
+    return [head for head in await people.heads_of(session, departments) if head.id not in person_ids]
 
 
 def delivery_rows(notification_id: uuid.UUID, person: Person | None) -> list[dict[str, Any]]:

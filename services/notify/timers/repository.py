@@ -1,9 +1,10 @@
 """All SQL of the durable timers: planned once per (rule, subject, occasion), claimed with SKIP LOCKED."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import cast, func, select, update
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notify.timers.models import Timer
@@ -29,6 +30,15 @@ async def cancel(session: AsyncSession, subject: str, rules: list[str]) -> None:
         update(Timer)
         .where(Timer.subject == subject, Timer.rule.in_(rules), Timer.status == "pending")
         .values(status="cancelled", done_at=func.now())
+    )
+
+
+async def retarget(session: AsyncSession, subject: str, rules: list[str], params: dict[str, Any]) -> None:
+    """The pending timers of ``subject`` will tell with these parameters changed (a new recipient)."""
+    await session.execute(
+        update(Timer)
+        .where(Timer.subject == subject, Timer.rule.in_(rules), Timer.status == "pending")
+        .values(params=Timer.params.op("||")(cast(params, JSONB)))
     )
 
 

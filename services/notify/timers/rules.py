@@ -13,6 +13,12 @@ MONTHLY_TIME = time(9, 0)  # CRM-6 reminders: at the start of that working day
 STATEMENT_WORKING_DAY, STATEMENT_DUE_BY = 1, 3
 SIGN_OFF_WORKING_DAY, SIGN_OFF_DUE_BY = 6, 8
 PAYABLE_WORKING_DAY = 9
+# CRM-5: a visit needs an appointment and a journey, so its visitor hears of it with three working days
+# left (the afternoon of the 3rd-last working day up to its due day), not on the due day itself, which is
+# the month's last day and often a weekend or holiday. Overdue is told at the start of the next working day.
+VISIT_WORKING_DAYS_LEFT = 3
+VISIT_REMINDER_TIME = REMINDER_TIME
+VISIT_OVERDUE_TIME = MONTHLY_TIME
 
 
 @dataclass(frozen=True)
@@ -113,3 +119,33 @@ def months_to_plan(now: datetime) -> list[date]:
 def upcoming(planned: list[Planned], now: datetime) -> list[Planned]:
     """Monthly reminders whose moment had passed when their month was planned are not sent late."""
     return [timer for timer in planned if timer.due_at > now]
+
+
+def nth_last_working_day(calendar: WorkingCalendar, up_to: date, n: int) -> date:
+    """The n-th working day counted back from ``up_to`` (itself the 1st if it is a working day)."""
+    day, found = up_to, 0
+    while True:
+        if calendar.is_workday(day) is not None:
+            found += 1
+            if found == n:
+                return day
+        day -= timedelta(days=1)
+
+
+def visit_timers(plan_id: str, params: dict[str, Any], due_on: date, calendar: WorkingCalendar) -> list[Planned]:
+    """CRM-5: a planned visit's reminder to its visitor and, left undone, the overdue alert."""
+    occasion = due_on.isoformat()
+    step = {**params, "due_date": occasion}
+    reminded_on = nth_last_working_day(calendar, due_on, VISIT_WORKING_DAYS_LEFT)
+    overdue_on = calendar.add_working_days(due_on, 1).day
+    return [
+        Planned(
+            rules.VISIT_DUE.id, plan_id, occasion, datetime.combine(reminded_on, VISIT_REMINDER_TIME, CHINA), step
+        ),
+        Planned(
+            rules.VISIT_OVERDUE.id, plan_id, occasion, datetime.combine(overdue_on, VISIT_OVERDUE_TIME, CHINA), step
+        ),
+    ]
+
+
+VISIT_RULES = [rules.VISIT_DUE.id, rules.VISIT_OVERDUE.id]
