@@ -1,7 +1,7 @@
 """CLS-2: what a total at or over its threshold decides for the incident of its key (pure)."""
 
+from services.classification.levels.rules import MANUFACTURING, Thresholds, reason
 from services.classification.returns.rules import Crossing, Step, batch_crossing, major_crossing
-from services.classification.rules.rules import MANUFACTURING, Thresholds, reason
 
 
 def test_cls2_model_date_total_below_50_decides_nothing() -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from services.classification.rules.rules import Level, Thresholds, higher_level, reason
+from services.classification.levels.rules import Level, Thresholds, higher_level, reason
 from shared.events.intake import ComplaintReceivedV1, ReturnRecordedV1
 
 K = TypeVar("K", str, tuple[Any, ...])

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.classification.incidents import repository as incidents_repository
 from services.classification.incidents import service as incidents_service
 from services.classification.incidents.models import Incident
+from services.classification.levels import service as levels_service
+from services.classification.levels.rules import is_escalation, with_updated_reason
 from services.classification.metrics import INCIDENTS_OPENED, RETURN_LINES
 from services.classification.returns import repository
 from services.classification.returns.rules import (
@@ -35,8 +37,6 @@ from services.classification.returns.rules import (
     sums_by_shipped_batch,
     sums_of_returns,
 )
-from services.classification.rules import service as rules_service
-from services.classification.rules.rules import is_escalation, with_updated_reason
 from shared.clock import now
 from shared.events.intake import ComplaintReceivedV1, ReturnRecordedV1
 from shared.events.registry import EventData
@@ -50,7 +50,7 @@ BATCH, MAJOR = "batch", "major"
 class _Context:
     """What every write of one fetched batch shares: the rule set in force, the time, the events."""
 
-    rule_set: rules_service.RuleSetInForce
+    rule_set: levels_service.RuleSetInForce
     at: datetime
     events: list[EventData] = field(default_factory=list)
 
@@ -130,7 +130,7 @@ async def _apply_sums(
     (CLS-1/2); what each total does is decided by ``batch_crossing`` and ``major_crossing``."""
     by_model_date = await repository.add_to_model_dates(session, model_dates)
     by_shipped_batch = await repository.add_to_shipped_batches(session, shipped_batches)
-    context = _Context(await rules_service.rule_set_in_force(session), now())
+    context = _Context(await levels_service.rule_set_in_force(session), now())
     totals = _totals_over_thresholds(context, model_dates, by_model_date, shipped_batches, by_shipped_batch)
     if not totals.model_dates and not totals.shipped_batches:
         return
@@ -269,7 +269,7 @@ async def _open(session: AsyncSession, context: _Context, kind: str, openings: l
     """Opens one incident per key, each claiming its key, with a statement per table, not per key."""
     if not openings:
         return []
-    responsibility = await rules_service.responsibility_for(session, None)
+    responsibility = await levels_service.responsibility_for(session, None)
     incidents = [
         Incident(
             id=uuid.uuid4(),

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.classification.rules import repository
-from services.classification.rules.models import CauseRoute, ProductionRate, RuleSetVersion
-from services.classification.rules.rules import PRESETS, Thresholds, routing_category
-from services.classification.rules.schemas import (
+from services.classification.levels import repository
+from services.classification.levels.models import CauseRoute, ProductionRate, RuleSetVersion
+from services.classification.levels.rules import PRESETS, Thresholds, routing_category
+from services.classification.levels.schemas import (
     CauseRouteOut,
     CauseRoutingIn,
     ProductionRateIn,
