@@ -1,7 +1,6 @@
 """Incident decisions and their events (never commits)."""
 
 import uuid
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +20,7 @@ from services.classification.metrics import INCIDENTS_OPENED
 from services.classification.suppliers import service as suppliers_service
 from services.classification.zeroing.rules import zeroing_required
 from shared.auth import Principal
+from shared.clock import now
 from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
 from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1, IncidentReportFiledV1
 from shared.http.problems import conflict, not_found
@@ -30,10 +30,6 @@ from shared.outbox import add_event, add_events
 SYSTEM = "system"
 # A Kafka message stays well below the broker's limit even for an aggregate of many return lines.
 EVENT_SOURCE_IDS = 1000
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def open_for_complaints(session: AsyncSession, complaints: list[ComplaintReceivedV1]) -> list[Incident]:

@@ -1,7 +1,6 @@
 """Rule sets, production rates and cause routing: decisions (never commits)."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +15,7 @@ from services.classification.levels.schemas import (
     RuleSetIn,
     RuleSetOut,
 )
+from shared import clock
 from shared.auth import Principal
 
 
@@ -52,7 +52,7 @@ async def new_version(session: AsyncSession, payload: RuleSetIn, principal: Prin
         thresholds=thresholds.to_json(),
         note=payload.note,
         created_by=principal.sub,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     return await repository.add_rule_set(session, version), True
 
@@ -94,7 +94,7 @@ async def responsibility_for(session: AsyncSession, cause: str | None) -> Respon
 
 
 async def replace_routing(session: AsyncSession, payload: CauseRoutingIn, principal: Principal) -> list[CauseRoute]:
-    now = datetime.now(UTC)
+    now = clock.now()
     new_routes = [
         CauseRoute(
             cause_category=route.cause_category.value,

@@ -2,7 +2,7 @@
 (CRM-5; never commits)."""
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,7 @@ from services.crm.visits.schemas import (
     VisitOut,
     VisitPlanOut,
 )
+from shared import clock
 from shared.auth import Principal
 from shared.http.problems import conflict, not_found, unprocessable
 from shared.workcalendar import CHINA
@@ -49,7 +50,7 @@ async def record_project(
             "name": payload.name,
             "delivered_on": payload.delivered_on,
             "recorded_by": principal.sub,
-            "recorded_at": datetime.now(UTC),
+            "recorded_at": clock.now(),
         },
     )
 
@@ -59,7 +60,7 @@ async def generate_plans(session: AsyncSession, month: str, principal: Principal
     period = parse_month(month)
     _, table = await classes.table_in_force(session)
     candidates = await repository.planning_candidates(session, before=period)
-    now = datetime.now(UTC)
+    now = clock.now()
     wanted = []
     for customer_id, latest_delivery, customer_class in candidates:
         planned = plan_for_month(
@@ -150,7 +151,7 @@ async def record_visit(session: AsyncSession, payload: VisitIn, principal: Princ
             f"{visitor_id!r} is the regional sales rep of customer {customer.id!r}; "
             "visits are made by another named person (公司客户服务管理办法 第四条(2))",
         )
-    now = datetime.now(UTC)
+    now = clock.now()
     if payload.visited_at > now + CLOCK_SKEW:
         raise unprocessable("visit_in_future", "a visit is reported after it took place")
     visited_on = payload.visited_at.astimezone(CHINA).date()
