@@ -93,9 +93,7 @@ async def complete_step(
     )
     incident.updated_at = now()
     detail = {"step": step, "note": payload.note, "done_at": at.isoformat()}
-    await incidents_repository.add_history(
-        session, incident.id, "emergency_step", principal.sub, detail, now()
-    )
+    await incidents_repository.add_history(session, incident.id, "emergency_step", principal.sub, detail, now())
 
 
 async def emergency_out(session: AsyncSession, incident: Incident) -> EmergencyOut:

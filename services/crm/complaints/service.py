@@ -1,6 +1,5 @@
 """CRM-7: crm's copy of intake's complaints per customer (never commits)."""
 
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.complaints import repository

@@ -1,6 +1,5 @@
 """Customer endpoints (HTTP only)."""
 
-
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 

@@ -176,8 +176,6 @@ class Clause:
         return found
 
 
-
-
 @dataclass(frozen=True)
 class Offence:
     """What the quality department recorded about one violation or merit."""
