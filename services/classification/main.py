@@ -3,10 +3,10 @@
 from services.classification.attachments.router import router as attachments_router
 from services.classification.incidents.handlers import subscriptions as incident_subscriptions
 from services.classification.incidents.router import router as incidents_router
+from services.classification.levels.router import router as levels_router
 from services.classification.metrics import refresh_open_incidents
 from services.classification.returns.handlers import subscriptions as returns_subscriptions
 from services.classification.returns.router import router as returns_router
-from services.classification.rules.router import router as rules_router
 from services.classification.settings import ClassificationSettings
 from services.classification.suppliers.router import router as suppliers_router
 from services.classification.zeroing.router import router as zeroing_router
@@ -29,7 +29,7 @@ app = create_app(
             zeroing_router,
             attachments_router,
             suppliers_router,
-            rules_router,
+            levels_router,
             returns_router,
             dead_letters_router(),
         ],

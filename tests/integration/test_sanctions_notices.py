@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from services.sanctions.clauses.rules import DEFAULT_AGGRAVATION_FACTOR, DEFAULT_CATALOG
+from services.sanctions.clauses.catalog import DEFAULT_CATALOG
+from services.sanctions.clauses.rules import DEFAULT_AGGRAVATION_FACTOR
 from services.sanctions.summaries.rules import next_month
 from shared.events import topics
 from shared.stack import Stack

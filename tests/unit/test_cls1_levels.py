@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.classification.rules.rules import MANUFACTURING, Facts, Level, classify
+from services.classification.levels.rules import MANUFACTURING, Facts, Level, classify
 
 RATE = Decimal("200")  # units per hour: 0.5 h = 100 units, 1 h = 200 units
 

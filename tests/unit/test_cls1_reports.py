@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.classification.incidents.rules import report_facts
-from services.classification.rules.rules import MANUFACTURING, Level, classify
+from services.classification.levels.rules import MANUFACTURING, Level, classify
 from shared.events.intake import IncidentReportFiledV1
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from services.classification.levels.rules import reason, with_updated_reason
 from services.classification.returns.rules import (
     Settled,
     Sum,
@@ -14,7 +15,6 @@ from services.classification.returns.rules import (
     sums_by_shipped_batch,
     sums_of_returns,
 )
-from services.classification.rules.rules import reason, with_updated_reason
 from shared.events.intake import ComplaintProduct, ComplaintReceivedV1, ReturnRecordedV1
 
 DAY = date(2026, 11, 1)

@@ -4,7 +4,15 @@ from decimal import Decimal
 
 import pytest
 
-from services.classification.rules.rules import CONSTRUCTION, MANUFACTURING, PRESETS, Facts, Level, Thresholds, classify
+from services.classification.levels.rules import (
+    CONSTRUCTION,
+    MANUFACTURING,
+    PRESETS,
+    Facts,
+    Level,
+    Thresholds,
+    classify,
+)
 
 
 def test_cls3_manufacturing_and_construction_presets_exist() -> None:

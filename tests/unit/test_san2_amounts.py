@@ -11,18 +11,57 @@ from services.sanctions.clauses.rules import (
     Kind,
     Offence,
     PriorRecord,
+    RuleKind,
     charge,
     check_chosen,
     check_factor,
-    escalation,
-    fixed,
-    per_piece,
-    ranged,
-    ranged_per_piece,
+    money,
     shift_amount,
-    shift_capped,
     twelve_months_before,
 )
+
+
+def fixed(
+    amount: int, *, on_repeat: bool = False, on_circumstance: bool = False, compensation: bool = False
+) -> AmountRule:
+    return AmountRule(
+        RuleKind.FIXED,
+        amount=money(amount),
+        aggravated_on_repeat=on_repeat,
+        aggravated_by_circumstance=on_circumstance,
+        compensation=compensation,
+    )
+
+
+def ranged(low: int, high: int, *, compensation: bool = False) -> AmountRule:
+    return AmountRule(RuleKind.RANGE, min_amount=money(low), max_amount=money(high), compensation=compensation)
+
+
+def per_piece(rate: int, *, on_repeat: bool = False, on_circumstance: bool = False) -> AmountRule:
+    return AmountRule(
+        RuleKind.PER_PIECE,
+        amount=money(rate),
+        aggravated_on_repeat=on_repeat,
+        aggravated_by_circumstance=on_circumstance,
+    )
+
+
+def ranged_per_piece(low: int, high: int) -> AmountRule:
+    return AmountRule(RuleKind.RANGE_PER_PIECE, min_amount=money(low), max_amount=money(high))
+
+
+def shift_capped(rate: int, *, cap_pieces: int, cap_amount: int) -> AmountRule:
+    return AmountRule(
+        RuleKind.PER_PIECE_WITH_SHIFT_CAP,
+        amount=money(rate),
+        shift_cap_pieces=cap_pieces,
+        shift_cap_amount=money(cap_amount),
+    )
+
+
+def escalation(first_amount: int) -> AmountRule:
+    return AmountRule(RuleKind.REPEAT_ESCALATION, amount=money(first_amount))
+
 
 TWO = Decimal(2)
 FIRST = PriorRecord()

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from services.sanctions.summaries.exports import departments_csv, people_csv, to_xlsx
 from services.sanctions.summaries.rules import (
     MonthError,
     MonthNotEnded,
@@ -15,13 +16,10 @@ from services.sanctions.summaries.rules import (
     check_closable,
     check_month,
     department_totals,
-    departments_csv,
     first_open_month,
     month_of,
     next_month,
-    people_csv,
     summarize,
-    to_xlsx,
 )
 
 AT = datetime(2026, 11, 10, tzinfo=UTC)

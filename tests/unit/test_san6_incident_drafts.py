@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from services.sanctions.clauses.catalog import DEFAULT_CATALOG
 from services.sanctions.clauses.rules import (
     DEFAULT_AGGRAVATION_FACTOR,
-    DEFAULT_CATALOG,
     Kind,
     Offence,
     PriorRecord,

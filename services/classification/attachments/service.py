@@ -13,6 +13,7 @@ from services.classification.roles import READERS
 from services.classification.suppliers import service as suppliers_service
 from shared.attachments import Accepted, add_record, history_detail, readable_record, records_of, seen_by_roles
 from shared.auth import Principal
+from shared.clock import now
 from shared.http.problems import not_found, unprocessable
 
 INCIDENT = "incident"
@@ -48,7 +49,7 @@ async def _attach_in_history(
 ) -> Attachment:
     attachment, previous = await add_record(session, Attachment, str(incident.id), accepted, actor)
     action = f"{entry}_replaced" if previous is not None else f"{entry}_added"
-    at = incidents_service.now()
+    at = now()
     incident.updated_at = at
     await incidents.add_history(session, incident.id, action, actor.sub, history_detail(attachment, previous), at)
     return attachment

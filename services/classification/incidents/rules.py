@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Any
 
-from services.classification.rules.rules import Facts, with_updated_reason
+from services.classification.levels.rules import Facts, with_updated_reason
 from shared.events.intake import IncidentReportFiledV1
 
 # Scrap and rework are measured in hours of output, so only they need the model's production rate.

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, PlainSerializer
 
-from services.classification.rules.rules import CauseCategory, Level, ProblemLevel
+from services.classification.levels.rules import CauseCategory, Level, ProblemLevel
 from shared.http.times import ChinaTime, Day
 from shared.inputs import Strict
 

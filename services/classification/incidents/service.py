@@ -1,7 +1,6 @@
 """Incident decisions and their events (never commits)."""
 
 import uuid
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,15 +11,16 @@ from services.classification.incidents.models import Incident
 from services.classification.incidents.repository import Sources
 from services.classification.incidents.rules import RATED_KINDS, merged_reasons, report_facts, reported_facts
 from services.classification.incidents.schemas import IncidentOut
+from services.classification.levels import repository as levels_repository
+from services.classification.levels import service as levels_service
+from services.classification.levels.models import ProductionRate
+from services.classification.levels.rules import Level, Thresholds, classify, higher_level, is_escalation
+from services.classification.levels.schemas import ProductionRateIn
 from services.classification.metrics import INCIDENTS_OPENED
-from services.classification.rules import repository as rules_repository
-from services.classification.rules import service as rules_service
-from services.classification.rules.models import ProductionRate
-from services.classification.rules.rules import Level, Thresholds, classify, higher_level, is_escalation
-from services.classification.rules.schemas import ProductionRateIn
 from services.classification.suppliers import service as suppliers_service
 from services.classification.zeroing.rules import zeroing_required
 from shared.auth import Principal
+from shared.clock import now
 from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
 from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1, IncidentReportFiledV1
 from shared.http.problems import conflict, not_found
@@ -32,10 +32,6 @@ SYSTEM = "system"
 EVENT_SOURCE_IDS = 1000
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 async def open_for_complaints(session: AsyncSession, complaints: list[ComplaintReceivedV1]) -> list[Incident]:
     """CLS-1: a product-quality complaint is a quality event; with no threshold crossed it is a general
     incident. A service complaint (服务态度, 效率 …) is no product-quality event and opens none.
@@ -45,8 +41,8 @@ async def open_for_complaints(session: AsyncSession, complaints: list[ComplaintR
     fresh = [complaint for complaint_id, complaint in wanted.items() if complaint_id not in linked]
     if not fresh:
         return []
-    rule_set = await rules_service.rule_set_in_force(session)
-    responsibility = await rules_service.responsibility_for(session, None)
+    rule_set = await levels_service.rule_set_in_force(session)
+    responsibility = await levels_service.responsibility_for(session, None)
     at = now()
     incidents = [
         Incident(
@@ -132,13 +128,13 @@ async def open_for_report(session: AsyncSession, report: IncidentReportFiledV1) 
     A report already linked to an incident (published again) opens nothing more."""
     if await repository.has_source(session, report.report_id):
         return None
-    rule_set = await rules_service.rule_set_in_force(session)
+    rule_set = await levels_service.rule_set_in_force(session)
     rate = None
     if report.kind in RATED_KINDS:
-        rate = await rules_repository.rate_for(session, report.model, report.production_line)
+        rate = await levels_repository.rate_for(session, report.model, report.production_line)
     facts = report_facts(report, rate)
     decided = classify(facts, rule_set.thresholds)
-    responsibility = await rules_service.responsibility_for(session, report.cause_category)
+    responsibility = await levels_service.responsibility_for(session, report.cause_category)
     at = now()
     incident = Incident(
         id=uuid.uuid4(),
@@ -178,10 +174,10 @@ async def set_rate(
 ) -> tuple[ProductionRate, list[Incident]]:
     """CLS-1: a production rate set later classifies the model's open scrap/rework incidents that were
     ``rate_missing`` on their scrap or rework too; returns the rate and the incidents reclassified."""
-    rate = await rules_service.set_rate(session, model, payload, principal)
+    rate = await levels_service.set_rate(session, model, payload, principal)
     reclassified = []
     for incident in await repository.open_rate_missing(session, model):
-        units_per_hour = await rules_repository.rate_for(session, model, incident.production_line)
+        units_per_hour = await levels_repository.rate_for(session, model, incident.production_line)
         if units_per_hour is not None:
             await _reclassify_with_rate(session, incident, units_per_hour, principal)
             reclassified.append(incident)
@@ -193,7 +189,7 @@ async def _reclassify_with_rate(
 ) -> None:
     """Under the rule version the incident was classified with (CLS-3); the level only rises (a manual
     level stays unless the rate crosses a higher threshold); the history says which rule and rate."""
-    version = await rules_repository.rule_set(session, incident.rule_version)
+    version = await levels_repository.rule_set(session, incident.rule_version)
     thresholds = Thresholds.from_json(version.thresholds) if version else Thresholds()
     facts = reported_facts(
         incident.report_kind,
@@ -271,7 +267,7 @@ async def set_cause(
 ) -> Incident:
     """CLS-5: the cause category routes the incident to its department (and that department's head)."""
     incident = await open_or_fail(session, incident_id)
-    responsibility = await rules_service.responsibility_for(session, cause)
+    responsibility = await levels_service.responsibility_for(session, cause)
     detail = {
         "from": incident.cause_category,
         "to": cause,

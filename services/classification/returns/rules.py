@@ -1,11 +1,13 @@
-"""CLS-2 aggregation as pure code: which lines count, summed per key."""
+"""CLS-2 as pure code: which lines count, summed per key, and what a total over its threshold decides."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any, TypeVar
 
+from services.classification.levels.rules import Level, Thresholds, higher_level, reason
 from shared.events.intake import ComplaintReceivedV1, ReturnRecordedV1
 
 K = TypeVar("K", str, tuple[Any, ...])
@@ -115,3 +117,63 @@ def sums_of_returns(
     for key, grown in increases.items():
         quantity[key] += grown
     return {key: Sum(quantity[key], count[key]) for key in sorted(set(quantity) | set(count))}
+
+
+class Step(StrEnum):
+    """What a total over its threshold does to the incident of its key (CLS-2)."""
+
+    OPEN = "open"
+    UPDATE = "update"
+    UPGRADE = "upgrade"
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """The decision for one aggregate key: the step, the level the incident has after it, and why (the
+    CLS-1 reason the incident shows). ``None`` in its place means nothing is done."""
+
+    step: Step
+    level: str
+    reason: dict[str, Any]
+
+
+def reaches(total: int, threshold: int | None) -> bool:
+    """A rule switched off (``None``) is never reached."""
+    return threshold is not None and total >= threshold
+
+
+def batch_crossing(before: int, after: int, thresholds: Thresholds, held_level: str | None) -> Crossing | None:
+    """CLS-2: the returns of one (model, production date) at or over 50 open its one batch incident; the
+    incident already holding the key only observes the new total, it is never opened twice."""
+    threshold = thresholds.batch_returns_same_model_date
+    return _crossing("returns_same_model_date", Level.BATCH, before, after, threshold, held_level, None)
+
+
+def major_crossing(
+    before: int, after: int, thresholds: Thresholds, held_level: str | None, upgradable_level: str | None
+) -> Crossing | None:
+    """CLS-2: the returns of one shipped batch at or over 500 upgrade the one open batch incident of its
+    (model, date)s (``upgradable_level``: its level, ``None`` when there are none or several), else
+    open a major incident; the incident already holding the shipped batch only observes the new total."""
+    threshold = thresholds.major_returns_shipped_batch
+    return _crossing("returns_shipped_batch", Level.MAJOR, before, after, threshold, held_level, upgradable_level)
+
+
+def _crossing(
+    fact: str,
+    level: Level,
+    before: int,
+    after: int,
+    threshold: int | None,
+    held_level: str | None,
+    upgradable_level: str | None,
+) -> Crossing | None:
+    if threshold is None or not reaches(after, threshold):
+        return None
+    observed = reason(fact, after, threshold)
+    if held_level is not None:
+        # A total that did not grow has nothing new to show on the incident holding its key.
+        return Crossing(Step.UPDATE, held_level, observed) if after > before else None
+    if upgradable_level is not None:
+        return Crossing(Step.UPGRADE, higher_level(upgradable_level, level), observed)
+    return Crossing(Step.OPEN, level.value, observed)

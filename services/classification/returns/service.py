@@ -7,8 +7,8 @@ is the only one deciding about that key, even with several consumers sharing a s
 """
 
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,22 +16,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.classification.incidents import repository as incidents_repository
 from services.classification.incidents import service as incidents_service
 from services.classification.incidents.models import Incident
+from services.classification.levels import service as levels_service
+from services.classification.levels.rules import is_escalation, with_updated_reason
 from services.classification.metrics import INCIDENTS_OPENED, RETURN_LINES
 from services.classification.returns import repository
 from services.classification.returns.rules import (
     CountKey,
+    Crossing,
     Settled,
+    Step,
     Sum,
+    batch_crossing,
     complaint_counts,
     first_of_each_line,
+    major_crossing,
     model_date_increases,
     model_date_key,
+    reaches,
     settling_returns,
     sums_by_shipped_batch,
     sums_of_returns,
 )
-from services.classification.rules import service as rules_service
-from services.classification.rules.rules import Level, higher_level, is_escalation, reason, with_updated_reason
+from shared.clock import now
 from shared.events.intake import ComplaintReceivedV1, ReturnRecordedV1
 from shared.events.registry import EventData
 from shared.observability import count_when_committed
@@ -40,26 +46,41 @@ from shared.outbox import add_events
 BATCH, MAJOR = "batch", "major"
 
 
-class _Batch:
-    """What one fetched batch decides: the rule set in force, the fresh lines, the events to publish, and
-    the incidents it works on, all locked by one statement in id order (so two consumers sharing a
-    shipped batch wait for each other, never deadlock)."""
+@dataclass(frozen=True)
+class _Context:
+    """What every write of one fetched batch shares: the rule set in force, the time, the events."""
 
-    def __init__(self, rule_set: rules_service.RuleSetInForce) -> None:
-        self.rule_set = rule_set
-        self.at = datetime.now(UTC)
-        self.events: list[EventData] = []
-        self.batch_keys: dict[str, tuple[tuple[str, date], int]] = {}
-        self.majors: dict[str, int] = {}
-        self.model_dates: dict[str, list[tuple[str, date]]] = {}
-        self.opened: set[uuid.UUID] = set()
-        self.held: dict[tuple[str, str], uuid.UUID] = {}
-        self.candidates: dict[str, list[uuid.UUID]] = {}
-        self.locked: dict[uuid.UUID, Incident] = {}
+    rule_set: levels_service.RuleSetInForce
+    at: datetime
+    events: list[EventData] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Totals:
+    """The totals of the keys at or over their thresholds, before and after this batch."""
+
+    model_dates: dict[tuple[str, date], tuple[int, int]]
+    shipped_batches: dict[str, tuple[int, int]]
+
+
+@dataclass
+class _Locked:
+    """The incidents this batch may touch, all locked by one statement in id order (so two consumers
+    sharing a shipped batch wait for each other, never deadlock), and the keys they hold."""
+
+    held: dict[tuple[str, str], uuid.UUID]
+    incidents: dict[uuid.UUID, Incident]
+    model_dates: dict[str, list[tuple[str, date]]]
+    candidates: dict[str, list[uuid.UUID]]
+    opened: set[uuid.UUID] = field(default_factory=set)
 
     def holder(self, kind: str, key: str) -> Incident | None:
         incident_id = self.held.get((kind, key))
-        return self.locked.get(incident_id) if incident_id is not None else None
+        return self.incidents.get(incident_id) if incident_id is not None else None
+
+    def take(self, kind: str, key: str, incident: Incident) -> None:
+        self.held[(kind, key)] = incident.id
+        self.incidents[incident.id] = incident
 
 
 async def record_returns(session: AsyncSession, lines: list[ReturnRecordedV1]) -> None:
@@ -105,102 +126,122 @@ async def _settle(session: AsyncSession, pieces: dict[CountKey, int], adding: bo
 async def _apply_sums(
     session: AsyncSession, model_dates: dict[tuple[str, date], Sum], shipped_batches: dict[str, Sum]
 ) -> None:
-    """Adds to the totals and opens or updates the incidents of the thresholds they reach (CLS-1/2)."""
+    """Adds to the totals and opens, upgrades or updates the incidents of the thresholds they reach
+    (CLS-1/2); what each total does is decided by ``batch_crossing`` and ``major_crossing``."""
     by_model_date = await repository.add_to_model_dates(session, model_dates)
     by_shipped_batch = await repository.add_to_shipped_batches(session, shipped_batches)
-    batch = _Batch(await rules_service.rule_set_in_force(session))
-    _over_thresholds(batch, by_model_date, by_shipped_batch)
-    if not batch.batch_keys and not batch.majors:
+    context = _Context(await levels_service.rule_set_in_force(session), now())
+    totals = _totals_over_thresholds(context, model_dates, by_model_date, shipped_batches, by_shipped_batch)
+    if not totals.model_dates and not totals.shipped_batches:
         return
-    await _lock_incidents(session, batch)
-    await _batch_incidents(session, batch)
-    await _major_incidents(session, batch)
-    await add_events(session, batch.events)
+    locked = await _lock_incidents(session, totals)
+    await _batch_incidents(session, context, totals, locked)
+    await _major_incidents(session, context, totals, locked)
+    await add_events(session, context.events)
 
 
-def _over_thresholds(batch: _Batch, by_model_date: dict[tuple[str, date], int], by_shipped: dict[str, int]) -> None:
-    thresholds = batch.rule_set.thresholds
-    if thresholds.batch_returns_same_model_date is not None:
-        batch.batch_keys = {
-            model_date_key(*key): (key, total)
+def _totals_over_thresholds(
+    context: _Context,
+    model_dates: dict[tuple[str, date], Sum],
+    by_model_date: dict[tuple[str, date], int],
+    shipped_batches: dict[str, Sum],
+    by_shipped: dict[str, int],
+) -> _Totals:
+    thresholds = context.rule_set.thresholds
+    return _Totals(
+        model_dates={
+            key: (total - model_dates[key].quantity, total)
             for key, total in by_model_date.items()
-            if total >= thresholds.batch_returns_same_model_date
-        }
-    if thresholds.major_returns_shipped_batch is not None:
-        batch.majors = {
-            shipped: total for shipped, total in by_shipped.items() if total >= thresholds.major_returns_shipped_batch
-        }
+            if reaches(total, thresholds.batch_returns_same_model_date)
+        },
+        shipped_batches={
+            shipped: (total - shipped_batches[shipped].quantity, total)
+            for shipped, total in by_shipped.items()
+            if reaches(total, thresholds.major_returns_shipped_batch)
+        },
+    )
 
 
-async def _lock_incidents(session: AsyncSession, batch: _Batch) -> None:
+async def _lock_incidents(session: AsyncSession, totals: _Totals) -> _Locked:
     """Finds every incident this batch may touch, then locks them all at once."""
-    batch.held = await incidents_repository.key_holders(session, list(batch.batch_keys), list(batch.majors))
-    for shipped in batch.majors:
-        if (MAJOR, shipped) in batch.held:
+    batch_keys = [model_date_key(*key) for key in totals.model_dates]
+    held = await incidents_repository.key_holders(session, batch_keys, list(totals.shipped_batches))
+    model_dates: dict[str, list[tuple[str, date]]] = {}
+    candidates: dict[str, list[uuid.UUID]] = {}
+    for shipped in totals.shipped_batches:
+        if (MAJOR, shipped) in held:
             continue
-        model_dates = await repository.model_dates_of_shipped_batch(session, shipped)
-        batch.model_dates[shipped] = model_dates
-        keys = [model_date_key(model, day) for model, day in model_dates]
-        batch.candidates[shipped] = await incidents_repository.upgrade_candidates(session, keys)
-    wanted = {*batch.held.values(), *(i for ids in batch.candidates.values() for i in ids)}
-    batch.locked = await incidents_repository.lock(session, wanted)
+        model_dates[shipped] = await repository.model_dates_of_shipped_batch(session, shipped)
+        keys = [model_date_key(model, day) for model, day in model_dates[shipped]]
+        candidates[shipped] = await incidents_repository.upgrade_candidates(session, keys)
+    wanted = {*held.values(), *(i for ids in candidates.values() for i in ids)}
+    return _Locked(held, await incidents_repository.lock(session, wanted), model_dates, candidates)
 
 
-async def _batch_incidents(session: AsyncSession, batch: _Batch) -> None:
-    """CLS-1/2: returns of one model and production date ≥ 50 → one batch incident, updated afterwards.
-    The keys a fetched batch carries over the threshold are opened together, in a few statements."""
-    threshold = batch.rule_set.thresholds.batch_returns_same_model_date
+async def _batch_incidents(session: AsyncSession, context: _Context, totals: _Totals, locked: _Locked) -> None:
+    """CLS-1/2 per (model, production date): the keys a fetched batch carries over the threshold are
+    opened together, in a few statements."""
     crossing: list[_Opening] = []
-    for key, ((model, day), total) in sorted(batch.batch_keys.items()):
-        observed = reason("returns_same_model_date", total, threshold)
-        incident = batch.holder(BATCH, key)
-        if incident is None:
-            aggregate = {"model": model, "production_date": day}
-            crossing.append(_Opening(key, observed, aggregate, aggregate))
-        else:
-            _update_observed(incident, observed, batch.at)
-    opened = await _open(session, batch, BATCH, crossing)
-    for opening, incident in zip(crossing, opened, strict=True):
-        batch.held[(BATCH, opening.key)] = incident.id
-        batch.locked[incident.id] = incident
-        batch.opened.add(incident.id)
-    await _publish_opened(session, batch, opened)
-
-
-async def _major_incidents(session: AsyncSession, batch: _Batch) -> None:
-    """CLS-1/2: returns of one shipped batch ≥ 500 → opens a major incident, or upgrades the one batch
-    incident of that shipped batch's returns; later lines update it."""
-    threshold = batch.rule_set.thresholds.major_returns_shipped_batch
-    for shipped, total in sorted(batch.majors.items()):
-        observed = reason("returns_shipped_batch", total, threshold)
-        incident = batch.holder(MAJOR, shipped)
-        if incident is not None:
-            _update_observed(incident, observed, batch.at)
+    for (model, day), (before, after) in sorted(totals.model_dates.items()):
+        key = model_date_key(model, day)
+        incident = locked.holder(BATCH, key)
+        decision = batch_crossing(before, after, context.rule_set.thresholds, incident.level if incident else None)
+        if decision is None:
             continue
-        candidates = await _still_candidates(session, batch, shipped)
-        if len(candidates) == 1:
-            incident = candidates[0]
-            await _upgrade(session, batch, incident, shipped, observed)
-        else:
-            incident = await _open_major(session, batch, shipped, observed)
-        batch.held[(MAJOR, shipped)] = incident.id
+        if decision.step is Step.UPDATE and incident is not None:
+            _update_observed(incident, decision, context.at)
+        elif decision.step is Step.OPEN:
+            aggregate = {"model": model, "production_date": day}
+            crossing.append(_Opening(key, decision, aggregate, aggregate))
+    opened = await _open(session, context, BATCH, crossing)
+    for opening, incident in zip(crossing, opened, strict=True):
+        locked.take(BATCH, opening.key, incident)
+        locked.opened.add(incident.id)
+    await _publish_opened(session, context, opened)
 
 
-async def _still_candidates(session: AsyncSession, batch: _Batch, shipped: str) -> list[Incident]:
+async def _major_incidents(session: AsyncSession, context: _Context, totals: _Totals, locked: _Locked) -> None:
+    """CLS-1/2 per shipped batch: opens a major incident, upgrades the one batch incident of that shipped
+    batch's returns, or updates the incident holding it."""
+    for shipped, (before, after) in sorted(totals.shipped_batches.items()):
+        incident = locked.holder(MAJOR, shipped)
+        candidates = [] if incident is not None else await _still_candidates(session, locked, shipped)
+        upgradable = candidates[0] if len(candidates) == 1 else None
+        decision = major_crossing(
+            before,
+            after,
+            context.rule_set.thresholds,
+            incident.level if incident else None,
+            upgradable.level if upgradable else None,
+        )
+        if decision is None:
+            continue
+        if decision.step is Step.UPDATE and incident is not None:
+            _update_observed(incident, decision, context.at)
+        elif decision.step is Step.UPGRADE and upgradable is not None:
+            await _upgrade(session, context, upgradable, shipped, decision)
+            locked.take(MAJOR, shipped, upgradable)
+        elif decision.step is Step.OPEN:
+            locked.take(MAJOR, shipped, await _open_major(session, context, locked, shipped, decision))
+
+
+async def _still_candidates(session: AsyncSession, locked: _Locked, shipped: str) -> list[Incident]:
     """The batch incidents of the shipped batch's (model, date)s, open and not yet major for another
     shipped batch, now that they are locked; with those this very batch opened."""
-    locked = [batch.locked[i] for i in batch.candidates.get(shipped, []) if i in batch.locked]
-    majors = await incidents_repository.holding_major_keys(session, [i.id for i in locked])
-    found = {i.id: i for i in locked if i.status == "open" and i.id not in majors}
-    for model, day in batch.model_dates.get(shipped, []):
-        opened = batch.holder(BATCH, model_date_key(model, day))
-        if opened is not None and opened.id in batch.opened:
+    found_locked = [locked.incidents[i] for i in locked.candidates.get(shipped, []) if i in locked.incidents]
+    majors = await incidents_repository.holding_major_keys(session, [i.id for i in found_locked])
+    found = {i.id: i for i in found_locked if i.status == "open" and i.id not in majors}
+    for model, day in locked.model_dates.get(shipped, []):
+        opened = locked.holder(BATCH, model_date_key(model, day))
+        if opened is not None and opened.id in locked.opened:
             found[opened.id] = opened
     return sorted(found.values(), key=lambda i: i.id)
 
 
-async def _open_major(session: AsyncSession, batch: _Batch, shipped: str, observed: dict[str, Any]) -> Incident:
-    model_dates = batch.model_dates.get(shipped, [])
+async def _open_major(
+    session: AsyncSession, context: _Context, locked: _Locked, shipped: str, decision: Crossing
+) -> Incident:
+    model_dates = locked.model_dates.get(shipped, [])
     models = {model for model, _ in model_dates}
     days = {day for _, day in model_dates}
     facts = {
@@ -208,8 +249,9 @@ async def _open_major(session: AsyncSession, batch: _Batch, shipped: str, observ
         "production_date": next(iter(days)) if len(days) == 1 else None,
         "shipped_batch_no": shipped,
     }
-    [incident] = await _open(session, batch, MAJOR, [_Opening(shipped, observed, {"shipped_batch_no": shipped}, facts)])
-    await _publish_opened(session, batch, [incident])
+    opening = _Opening(shipped, decision, {"shipped_batch_no": shipped}, facts)
+    [incident] = await _open(session, context, MAJOR, [opening])
+    await _publish_opened(session, context, [incident])
     return incident
 
 
@@ -218,38 +260,38 @@ class _Opening:
     """An aggregate key that crossed its threshold: what its incident observed and stands for."""
 
     key: str
-    observed: dict[str, Any]
+    decision: Crossing
     aggregate: dict[str, Any]
     facts: dict[str, Any]
 
 
-async def _open(session: AsyncSession, batch: _Batch, kind: str, openings: list[_Opening]) -> list[Incident]:
+async def _open(session: AsyncSession, context: _Context, kind: str, openings: list[_Opening]) -> list[Incident]:
     """Opens one incident per key, each claiming its key, with a statement per table, not per key."""
     if not openings:
         return []
-    responsibility = await rules_service.responsibility_for(session, None)
+    responsibility = await levels_service.responsibility_for(session, None)
     incidents = [
         Incident(
             id=uuid.uuid4(),
-            level=kind,
+            level=opening.decision.level,
             status="open",
             origin="returns",
-            reasons=[opening.observed],
-            rule_version=batch.rule_set.version,
+            reasons=[opening.decision.reason],
+            rule_version=context.rule_set.version,
             responsible_department=responsibility.department,
             responsible_head=responsibility.head,
             description=(
-                f"returns of {opening.key} reached {opening.observed['observed']} "
-                f"(threshold {opening.observed['threshold']})"
+                f"returns of {opening.key} reached {opening.decision.reason['observed']} "
+                f"(threshold {opening.decision.reason['threshold']})"
             ),
-            created_at=batch.at,
-            updated_at=batch.at,
+            created_at=context.at,
+            updated_at=context.at,
             **opening.facts,
         )
         for opening in openings
     ]
     histories = [("opened", incidents_service.SYSTEM, {"from": "returns", "key": o.key}) for o in openings]
-    await incidents_repository.add_many(session, incidents, [], histories, batch.at)
+    await incidents_repository.add_many(session, incidents, [], histories, context.at)
     claims = [(o.key, incident.id, o.aggregate) for o, incident in zip(openings, incidents, strict=True)]
     taken = {o.key for o in openings} - await incidents_repository.claim_keys(session, kind, claims)
     if taken:
@@ -260,44 +302,44 @@ async def _open(session: AsyncSession, batch: _Batch, kind: str, openings: list[
 
 
 async def _upgrade(
-    session: AsyncSession, batch: _Batch, incident: Incident, shipped: str, observed: dict[str, Any]
+    session: AsyncSession, context: _Context, incident: Incident, shipped: str, decision: Crossing
 ) -> None:
     previous = incident.level
-    incident.level = higher_level(previous, Level.MAJOR.value)
-    incident.reasons = with_updated_reason(incident.reasons, observed)
+    incident.level = decision.level
+    incident.reasons = with_updated_reason(incident.reasons, decision.reason)
     incident.shipped_batch_no = shipped
-    incident.updated_at = batch.at
+    incident.updated_at = context.at
     claim = (shipped, incident.id, {"shipped_batch_no": shipped})
     if shipped not in await incidents_repository.claim_keys(session, MAJOR, [claim]):
         raise RuntimeError(f"incident key ({MAJOR}, {shipped}) is taken although its aggregate is locked")
-    detail = {"from": previous, "to": incident.level, "shipped_batch_no": shipped, "reason": observed}
+    detail = {"from": previous, "to": incident.level, "shipped_batch_no": shipped, "reason": decision.reason}
     await incidents_repository.add_history(
-        session, incident.id, "escalated", incidents_service.SYSTEM, detail, batch.at
+        session, incident.id, "escalated", incidents_service.SYSTEM, detail, context.at
     )
-    await _publish(session, batch, incident, previous)
+    await _publish(session, context, incident, previous)
 
 
-def _update_observed(incident: Incident, observed: dict[str, Any], at: datetime) -> None:
-    incident.reasons = with_updated_reason(incident.reasons, observed)
+def _update_observed(incident: Incident, decision: Crossing, at: datetime) -> None:
+    incident.reasons = with_updated_reason(incident.reasons, decision.reason)
     incident.updated_at = at
 
 
-async def _publish(session: AsyncSession, batch: _Batch, incident: Incident, previous_level: str | None) -> None:
+async def _publish(session: AsyncSession, context: _Context, incident: Incident, previous_level: str | None) -> None:
     await session.flush()
     sources = (await incidents_repository.sources_of(session, [incident.id], incidents_service.EVENT_SOURCE_IDS))[
         incident.id
     ]
     if previous_level is not None and is_escalation(previous_level, incident.level):
-        batch.events.append(incidents_service.escalated_event(incident, sources, previous_level))
+        context.events.append(incidents_service.escalated_event(incident, sources, previous_level))
     else:
-        batch.events.append(incidents_service.classified_event(incident, sources))
+        context.events.append(incidents_service.classified_event(incident, sources))
 
 
-async def _publish_opened(session: AsyncSession, batch: _Batch, incidents: list[Incident]) -> None:
+async def _publish_opened(session: AsyncSession, context: _Context, incidents: list[Incident]) -> None:
     """``incident.classified`` for incidents this batch opened, their sources read in one query."""
     if not incidents:
         return
     await session.flush()
     opened = [incident.id for incident in incidents]
     sources = await incidents_repository.sources_of(session, opened, incidents_service.EVENT_SOURCE_IDS)
-    batch.events.extend(incidents_service.classified_event(incident, sources[incident.id]) for incident in incidents)
+    context.events.extend(incidents_service.classified_event(incident, sources[incident.id]) for incident in incidents)

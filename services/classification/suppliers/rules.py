@@ -4,21 +4,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 
-class DefectClass(StrEnum):
-    """§4.2–4.4: A critical, B important, C general quality characteristic not met."""
-
-    A = "A"
-    B = "B"
-    C = "C"
-
-
-class DefectType(StrEnum):
-    """§6: 外观不良, 性能不良."""
-
-    APPEARANCE = "appearance"
-    PERFORMANCE = "performance"
-
-
 class Disposition(StrEnum):
     """§7.1 return to the supplier for rework/repair/scrap; §7.2 use under concession (特采)."""
 

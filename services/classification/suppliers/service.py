@@ -1,7 +1,6 @@
 """CLS-6 decisions: disposition of nonconforming supplier material and the 20 CNY/hour deduction."""
 
 import uuid
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +16,7 @@ from services.classification.suppliers.schemas import (
     DispositionIn,
     SupplierIssueOut,
 )
+from shared import clock
 from shared.auth import Principal
 from shared.events.classification import SupplierDeductionRecordedV1
 from shared.events.intake import IncidentReportFiledV1
@@ -54,7 +54,7 @@ async def decide(
     issue = await issue_or_404(session, incident.id)
     if await repository.deductions(session, incident.id):
         raise conflict("disposition_charged", "deductions were recorded under this concession; it cannot change")
-    at = datetime.now(UTC)
+    at = clock.now()
     issue.disposition = payload.disposition.value
     issue.concession_kind = payload.concession_kind.value if payload.concession_kind else None
     issue.decided_by, issue.decided_at, issue.note = principal.sub, at, payload.note
@@ -82,7 +82,7 @@ async def charge(
         note=payload.note,
         recorded_by=principal.sub,
         occurred_at=payload.occurred_at,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     await repository.add_deduction(session, deduction)
     detail = {"deduction_id": str(deduction.id), "hours": str(deduction.hours), "amount": f"{deduction.amount:.2f}"}

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from services.classification.rules.rules import Level, ProblemLevel
+from services.classification.levels.rules import Level, ProblemLevel
 
 
 class EmergencyTrigger(StrEnum):

@@ -32,6 +32,7 @@ from services.classification.zeroing.schemas import (
     ZeroingOut,
 )
 from shared.auth import Principal
+from shared.clock import now
 from shared.events.classification import IncidentClosedV1
 from shared.http.problems import conflict, not_found, unprocessable
 from shared.outbox import add_event
@@ -53,7 +54,7 @@ async def flag_emergency(session: AsyncSession, incident: Incident, payload: Eme
             unmet=unmet,
         )
     reasons = emergency_reasons(claims)
-    at = incidents_service.now()
+    at = now()
     incident.emergency = True
     incident.emergency_triggers = reasons
     incident.updated_at = at
@@ -78,7 +79,7 @@ async def complete_step(
             f"the next step is {expected}" if expected else "every step is done already",
             next_step=expected,
         )
-    at = payload.done_at or incidents_service.now()
+    at = payload.done_at or now()
     await repository.add_step(
         session,
         EmergencyStep(
@@ -90,11 +91,9 @@ async def complete_step(
             note=payload.note,
         ),
     )
-    incident.updated_at = incidents_service.now()
+    incident.updated_at = now()
     detail = {"step": step, "note": payload.note, "done_at": at.isoformat()}
-    await incidents_repository.add_history(
-        session, incident.id, "emergency_step", principal.sub, detail, incidents_service.now()
-    )
+    await incidents_repository.add_history(session, incident.id, "emergency_step", principal.sub, detail, now())
 
 
 async def emergency_out(session: AsyncSession, incident: Incident) -> EmergencyOut:
@@ -132,7 +131,7 @@ async def record_evidence(
         raise not_found("归零 item", item)
     await attachments_service.check_evidence(session, incident.id, payload.attachments)
     attachment_ids = [str(i) for i in dict.fromkeys(payload.attachments)]
-    at = incidents_service.now()
+    at = now()
     await repository.put_item(
         session,
         ZeroingItem(
@@ -190,7 +189,7 @@ async def close(session: AsyncSession, incident_id: uuid.UUID, payload: CloseIn,
     absent = await missing(session, incident)
     if absent:
         raise conflict("closure_incomplete", "the incident cannot close yet", missing=absent)
-    at = incidents_service.now()
+    at = now()
     incident.status = "closed"
     incident.closed_by, incident.closed_at, incident.closing_summary = principal.sub, at, payload.summary
     incident.updated_at = at

@@ -1,6 +1,5 @@
 """CRM-4 scoring table decisions: the table in force, replacing it, reclassifying (never commits)."""
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +10,7 @@ from services.crm.classes.models import ScoringTableVersion
 from services.crm.classes.rules import DEFAULT_TABLE, SalesBand, ScoringTable, classify, table_problems
 from services.crm.classes.schemas import SalesBandOut, ScoringTableIn, ScoringTableOut
 from services.crm.customers import repository as customers
+from shared import clock
 from shared.auth import Principal
 from shared.http.problems import unprocessable
 
@@ -91,7 +91,7 @@ async def replace_table(session: AsyncSession, payload: ScoringTableIn, principa
         version=await repository.next_version(session),
         table=table_to_json(table),
         set_by=principal.sub,
-        set_at=datetime.now(UTC),
+        set_at=clock.now(),
     )
     await repository.add(session, stored)
     reclassified = 0

@@ -1,12 +1,11 @@
 """CRM-7: crm's copy of intake's complaints per customer (never commits)."""
 
-from datetime import UTC, datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.complaints import repository
 from services.crm.complaints.models import CustomerComplaint
 from services.crm.complaints.schemas import ComplaintSummary, CustomerComplaintOut
+from shared import clock
 from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1
 
 RECENT = 20
@@ -17,7 +16,7 @@ async def record_received(session: AsyncSession, complaints: list[ComplaintRecei
     # in one batch (a replay) is one row.
     latest = {c.complaint_id: c for c in complaints if c.customer_id is not None}
     if latest:
-        await repository.upsert_received(session, list(latest.values()), datetime.now(UTC))
+        await repository.upsert_received(session, list(latest.values()), clock.now())
 
 
 async def record_status(session: AsyncSession, change: ComplaintStatusChangedV1) -> None:
@@ -35,7 +34,7 @@ async def record_status(session: AsyncSession, change: ComplaintStatusChangedV1)
             "description": None,
             "received_at": None,
             "status_changed_at": change.changed_at,
-            "updated_at": datetime.now(UTC),
+            "updated_at": clock.now(),
         },
     )
 

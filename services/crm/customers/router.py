@@ -1,7 +1,5 @@
 """Customer endpoints (HTTP only)."""
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -11,6 +9,7 @@ from services.crm.customers.rules import OwnerLevel, Tier
 from services.crm.customers.schemas import CustomerIn, CustomerOut, CustomerPage, TierHistory
 from services.crm.schemas import IDENTIFIER, NO_NUL
 from services.crm.settings import CrmSettings, crm_settings
+from shared import clock
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.http.pagination import decode_cursor, encode_cursor
@@ -36,7 +35,7 @@ async def put_customer(
     """CRM-1…CRM-4: creates the customer or sets the fields the body gives (a field left out keeps
     its value); tier, ownership and class are computed. SPEC §7: a field the caller may not set must
     repeat its stored value, else 403 `field_not_permitted` naming every such field."""
-    today = datetime.now(UTC).astimezone(CHINA).date()
+    today = clock.now().astimezone(CHINA).date()
     async with sessions() as session, session.begin():
         customer, revenues = await service.upsert_customer(
             session, customer_id, payload, principal, settings.vip_coefficients(), today

@@ -1,7 +1,7 @@
 """Customer decisions: tier, ownership, class, history and events (never commits)."""
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +31,7 @@ from services.crm.customers.schemas import (
     TierChangeOut,
 )
 from services.crm.visits import service as visits
+from shared import clock
 from shared.auth import Principal
 from shared.events.crm import CustomerTierChangedV1, CustomerUpsertedV1, Region
 from shared.http.problems import Problem, unprocessable
@@ -150,7 +151,7 @@ async def upsert_customer(
     designated = bool(facts["provincial_designated"])
     decision = tier_for(revenue, region.revenue_group, designated, coefficients)
     classification = await classification_of(session, facts, revenue)
-    now = datetime.now(UTC)
+    now = clock.now()
     previous_tier = existing.tier if existing else None
     customer = existing or Customer(id=customer_id, created_at=now)
     customer.name = str(facts["name"])

@@ -1,7 +1,7 @@
 """Relationship-maintenance fee endpoints (CRM-6; HTTP only)."""
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -31,6 +31,7 @@ from services.crm.fees.schemas import (
 )
 from services.crm.schemas import IDENTIFIER, NO_NUL, Month, parse_month
 from services.crm.settings import CrmSettings, crm_settings
+from shared import clock
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, respond_once
@@ -45,10 +46,6 @@ FILERS = (Role.SALES,)
 SIGNERS = (Role.SALES_CLERK, Role.SALES_MANAGER, Role.FINANCE)
 Product = Path(min_length=1, max_length=200, pattern=IDENTIFIER)
 Year = Path(ge=2000, le=2100)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 def _after_date(cursor: str | None) -> tuple[date, uuid.UUID] | None:
@@ -90,7 +87,7 @@ async def put_budget(
 ) -> BudgetOut:
     """CRM-6: the year's relationship-fee budget of one product."""
     async with sessions() as session, session.begin():
-        return await service.put_budget(session, product, year, payload.amount, principal, now_utc())
+        return await service.put_budget(session, product, year, payload.amount, principal, clock.now())
 
 
 @router.get("/v1/fee-budgets", response_model=BudgetList)
@@ -100,7 +97,7 @@ async def list_budgets(
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> BudgetList:
     async with sessions() as session:
-        return BudgetList(items=await service.budget_overview(session, year, now_utc()))
+        return BudgetList(items=await service.budget_overview(session, year, clock.now()))
 
 
 # --- statements ----------------------------------------------------------------------------------------
@@ -127,7 +124,7 @@ async def post_statement(
     idempotency_key: str | None = IdempotencyKey,
 ) -> JSONResponse:
     """《月客户采购及客情费统计表》 of a past month, by the sales rep."""
-    now = now_utc()
+    now = clock.now()
 
     async def create(session: AsyncSession) -> tuple[int, object]:
         statement = await service.submit_statement(session, payload, principal, now)
@@ -149,7 +146,7 @@ async def list_statements(
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> StatementPage:
     """Statements, newest month first; a sales rep sees only their own."""
-    now = now_utc()
+    now = clock.now()
     async with sessions() as session:
         statements = await repository.search_statements(
             session,
@@ -172,7 +169,7 @@ async def get_statement(
 ) -> StatementOut:
     async with sessions() as session:
         statement = await service.readable_statement(session, statement_id, principal)
-        (out,) = await service.statements_out(session, [statement], now_utc())
+        (out,) = await service.statements_out(session, [statement], clock.now())
     return out
 
 
@@ -184,7 +181,7 @@ async def sign_statement(
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> StatementOut:
     """CRM-6: sales clerk, sales manager, finance — in that order, by the 8th working day."""
-    now = now_utc()
+    now = clock.now()
     async with sessions() as session, session.begin():
         statement = await service.sign_statement(session, statement_id, payload.step, principal, now)
         (out,) = await service.statements_out(session, [statement], now)
@@ -199,7 +196,7 @@ async def pay_statement(
 ) -> PayoutOut:
     """CRM-6: pays what collected payments cover and is not paid yet; from the 9th working day."""
     async with sessions() as session, session.begin():
-        return service.payout_out(await service.pay_out(session, statement_id, principal, now_utc()))
+        return service.payout_out(await service.pay_out(session, statement_id, principal, clock.now()))
 
 
 @router.post("/v1/fee-collections", status_code=201, response_model=CollectionOut)
@@ -213,7 +210,7 @@ async def post_collection(
     """回款: a customer's payment for a month's purchases; fees are paid out only against these."""
 
     async def create(session: AsyncSession) -> tuple[int, object]:
-        collection = await service.record_collection(session, payload, principal, now_utc())
+        collection = await service.record_collection(session, payload, principal, clock.now())
         return 201, service.collection_out(collection).model_dump(mode="json")
 
     return await respond_once(
@@ -237,7 +234,7 @@ async def post_advance(
 
     async def create(session: AsyncSession) -> tuple[int, object]:
         advance, outstanding = await service.request_advance(
-            session, payload, principal, settings.advance_limit, now_utc()
+            session, payload, principal, settings.advance_limit, clock.now()
         )
         return 201, service.advance_out(advance, outstanding).model_dump(mode="json")
 
@@ -252,7 +249,7 @@ async def settle_advance(
 ) -> AdvanceOut:
     """核销: finance clears an advance."""
     async with sessions() as session, session.begin():
-        advance, outstanding = await service.settle_advance(session, advance_id, principal, now_utc())
+        advance, outstanding = await service.settle_advance(session, advance_id, principal, clock.now())
     return service.advance_out(advance, outstanding)
 
 
@@ -290,7 +287,7 @@ async def post_special_fee(
     """CRM-6: 《新客户特殊费用申请表》, refused once the customer's contract is signed."""
 
     async def create(session: AsyncSession) -> tuple[int, object]:
-        created = await service.request_special_fee(session, payload, principal, now_utc())
+        created = await service.request_special_fee(session, payload, principal, clock.now())
         (out,) = await service.special_fees_out(session, [created])
         return 201, out.model_dump(mode="json")
 
@@ -340,6 +337,6 @@ async def sign_special_fee(
     sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> SpecialFeeOut:
     async with sessions() as session, session.begin():
-        signed = await service.sign_special_fee(session, request_id, payload.step, principal, now_utc())
+        signed = await service.sign_special_fee(session, request_id, payload.step, principal, clock.now())
         (out,) = await service.special_fees_out(session, [signed])
     return out

@@ -1,7 +1,7 @@
 """Projects, visit plans and visit reports (CRM-5; HTTP only)."""
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -24,6 +24,7 @@ from services.crm.visits.schemas import (
     VisitPage,
     VisitPlanPage,
 )
+from shared import clock
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, respond_once
@@ -44,7 +45,7 @@ def identifier() -> Any:
 
 
 def china_today() -> date:
-    return datetime.now(UTC).astimezone(CHINA).date()
+    return clock.now().astimezone(CHINA).date()
 
 
 @router.put("/v1/customers/{customer_id}/projects/{project_id}", response_model=ProjectOut)

@@ -2,7 +2,7 @@
 (CRM-5; never commits)."""
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +35,7 @@ from services.crm.visits.schemas import (
     VisitOut,
     VisitPlanOut,
 )
+from shared import clock
 from shared.auth import Principal
 from shared.events.crm import VisitPlannedV1, VisitReassignedV1, VisitRecordedV1
 from shared.http.problems import conflict, not_found, unprocessable
@@ -58,7 +59,7 @@ async def record_project(
             "name": payload.name,
             "delivered_on": payload.delivered_on,
             "recorded_by": principal.sub,
-            "recorded_at": datetime.now(UTC),
+            "recorded_at": clock.now(),
         },
     )
 
@@ -80,7 +81,7 @@ async def plan_month(session: AsyncSession, period: date, created_by: str) -> tu
     there is neither added nor announced again."""
     _, table = await classes.table_in_force(session)
     candidates = await repository.planning_candidates(session, before=period)
-    now = datetime.now(UTC)
+    now = clock.now()
     wanted = []
     for customer_id, latest_delivery, customer_class in candidates:
         planned = plan_for_month(
@@ -208,7 +209,7 @@ async def record_visit(session: AsyncSession, payload: VisitIn, principal: Princ
             f"{visitor_id!r} is the regional sales rep of customer {customer.id!r}; "
             "visits are made by another named person (公司客户服务管理办法 第四条(2))",
         )
-    now = datetime.now(UTC)
+    now = clock.now()
     if payload.visited_at > now + CLOCK_SKEW:
         raise unprocessable("visit_in_future", "a visit is reported after it took place")
     visited_on = payload.visited_at.astimezone(CHINA).date()

@@ -1,7 +1,10 @@
 """The service's one clock: timers fall due by it. Outside production it can be set (NTF-3 tests move a
-day forward without waiting a day); set, it keeps running from the moment it was set to."""
+day forward without waiting a day); set, it keeps running from the moment it was set to. Unset, it is
+``shared.clock.now()``, the time every service reads."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+
+from shared import clock
 
 
 class Clock:
@@ -9,10 +12,10 @@ class Clock:
         self.offset = timedelta(0)
 
     def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
+        return clock.now() + self.offset
 
     def set(self, moment: datetime) -> datetime:
-        self.offset = moment - datetime.now(UTC)
+        self.offset = moment - clock.now()
         return self.now()
 
     @property

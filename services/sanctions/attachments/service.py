@@ -1,7 +1,6 @@
 """Attachments on notices (ATT-1…4): the stamped notice, a dispute's proof; kept in the notice's steps."""
 
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,6 +8,7 @@ from services.sanctions.attachments.models import Attachment
 from services.sanctions.notices import repository as notices
 from services.sanctions.notices.models import Notice, NoticeStep
 from services.sanctions.notices.service import can_see
+from shared import clock
 from shared.attachments import Accepted, get_record, history_detail, insert_record, records_of, replaceable
 from shared.auth import Principal, Role
 from shared.http.problems import not_found
@@ -61,7 +61,7 @@ async def attach(session: AsyncSession, notice_id: uuid.UUID, accepted: Accepted
             from_status=notice.status,
             to_status=notice.status,
             actor=actor.sub,
-            at=datetime.now(UTC),
+            at=clock.now(),
             detail=history_detail(attachment, previous),
         )
     )

@@ -1,6 +1,5 @@
 """Catalog decisions (SAN-1): reading a version, and editing amounts as a new version (never commits)."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,6 +8,7 @@ from services.sanctions.clauses import repository
 from services.sanctions.clauses.models import CatalogVersion, ClauseRow
 from services.sanctions.clauses.rules import AmountError, AmountRule, Catalog, Clause, Kind, check_factor
 from services.sanctions.clauses.schemas import AmountRuleIn, CatalogEdit, CatalogOut, ClauseEdit, ClauseOut
+from shared import clock
 from shared.auth import Principal
 from shared.http.problems import Problem, not_found, unprocessable
 
@@ -63,7 +63,7 @@ async def edit(session: AsyncSession, changes: CatalogEdit, principal: Principal
         aggravation_factor=factor,
         note=changes.note,
         created_by=principal.sub,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     rows = [
         ClauseRow(

@@ -2,7 +2,7 @@
 
 import logging
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -54,6 +54,7 @@ from services.sanctions.notices.schemas import (
 )
 from services.sanctions.summaries import repository as months
 from services.sanctions.summaries.rules import first_open_month, month_of
+from shared import clock
 from shared.auth import Principal, Role
 from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1
 from shared.events.sanctions import (
@@ -132,7 +133,7 @@ async def _record(
         priced = price(clause.kind, rule, offence, prior, current.aggravation_factor)
     except AmountError as exc:
         raise catalog.amount_problem(exc) from None
-    now = datetime.now(UTC)
+    now = clock.now()
     violation = Violation(
         id=uuid.uuid4(),
         clause=clause.code,
@@ -372,7 +373,7 @@ async def issue(session: AsyncSession, notice_id: uuid.UUID, body: IssueIn, prin
     _check_person_named(notice)
     await _choose_amount(session, notice, body)
     await _check_still_charged(session, notice)
-    now = datetime.now(UTC)
+    now = clock.now()
     notice.month = await _open_month(session, notice.month)
     notice.issued_by, notice.issued_at, notice.updated_at = principal.sub, now, now
     await repository.add_steps(
@@ -408,7 +409,7 @@ async def name_employee(
         )
     person = body.employee
     await repository.lock_employee(session, person.id)
-    now = datetime.now(UTC)
+    now = clock.now()
     notice.employee_id, notice.employee_name = person.id, person.name
     notice.department = person.department or notice.department
     notice.updated_at = now
@@ -456,7 +457,7 @@ async def stamp(session: AsyncSession, notice_id: uuid.UUID, note: str | None, p
     notice = await _locked(session, notice_id)
     before = _advance(notice, "stamp")
     notice.month = await _open_month(session, notice.month)
-    now = datetime.now(UTC)
+    now = clock.now()
     notice.updated_at = now
     await repository.add_steps(session, [_step(notice, "stamped", before, principal.sub, now, note=note)])
     await add_event(session, step_event(NoticeStampedV1, notice, principal.sub, now, note=note))
@@ -466,7 +467,7 @@ async def stamp(session: AsyncSession, notice_id: uuid.UUID, note: str | None, p
 async def withdraw(session: AsyncSession, notice_id: uuid.UUID, note: str | None, principal: Principal) -> Notice:
     notice = await _locked(session, notice_id)
     before = _advance(notice, "withdraw")
-    now = datetime.now(UTC)
+    now = clock.now()
     notice.superseded_by, notice.updated_at = None, now
     await repository.add_steps(session, [_step(notice, "withdrawn", before, principal.sub, now, note=note)])
     await add_event(
@@ -488,7 +489,7 @@ async def dispute(session: AsyncSession, notice_id: uuid.UUID, body: DisputeIn, 
         check_disputable(Status(notice.status), current)
     except TransitionError as exc:
         raise conflict(exc.code, exc.detail, current_status=notice.status) from None
-    now = datetime.now(UTC)
+    now = clock.now()
     notice.dispute_status, notice.updated_at = DisputeStatus.OPEN.value, now
     await repository.add_steps(
         session, [_step(notice, "disputed", notice.status, principal.sub, now, reason=body.reason)]
@@ -505,7 +506,7 @@ async def decide(session: AsyncSession, notice_id: uuid.UUID, body: DecisionIn, 
         check_decidable(current)
     except TransitionError as exc:
         raise conflict(exc.code, exc.detail) from None
-    now = datetime.now(UTC)
+    now = clock.now()
     before, previous_amount = notice.status, notice.amount
     notice.dispute_status, notice.updated_at = body.outcome, now
     if body.outcome == "amended":

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.sanctions.summaries import rules, service
+from services.sanctions.summaries import exports, rules, service
 from services.sanctions.summaries.schemas import CloseIn, SummaryOut
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
@@ -34,7 +34,7 @@ async def summary_csv(
     async with sessions() as session:
         lines, _view = await service.summary(session, month)
     return Response(
-        rules.people_csv(lines),
+        exports.people_csv(lines),
         media_type="text/csv; charset=utf-8",
         headers=_download(f"sanctions-summary-{month}.csv"),
     )
@@ -50,7 +50,7 @@ async def departments_csv(
     async with sessions() as session:
         lines, _view = await service.summary(session, month)
     return Response(
-        rules.departments_csv(rules.department_totals(lines)),
+        exports.departments_csv(rules.department_totals(lines)),
         media_type="text/csv; charset=utf-8",
         headers=_download(f"sanctions-summary-{month}-departments.csv"),
     )
@@ -64,7 +64,7 @@ async def summary_xlsx(
 ) -> Response:
     async with sessions() as session:
         lines, _view = await service.summary(session, month)
-    content = rules.to_xlsx(month, lines, rules.department_totals(lines))
+    content = exports.to_xlsx(month, lines, rules.department_totals(lines))
     return Response(content, media_type=XLSX, headers=_download(f"sanctions-summary-{month}.xlsx"))
 
 

@@ -1,6 +1,6 @@
 """Monthly close decisions (SAN-5) and their event (never commits)."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,7 @@ from services.sanctions.summaries.rules import (
     summarize,
 )
 from services.sanctions.summaries.schemas import CloseIn, DepartmentTotalOut, PersonLineOut, SummaryOut, TotalsOut
+from shared import clock
 from shared.auth import Principal
 from shared.events.sanctions import SummaryClosedV1
 from shared.http.problems import conflict, unprocessable
@@ -64,7 +65,7 @@ def summarizable(notice: Notice) -> bool:
 async def close(session: AsyncSession, month: str, body: CloseIn, principal: Principal) -> SummaryOut:
     """SAN-5: fixes the month's lines; its stamped notices become summarized, the rest move on a month."""
     try:
-        check_closable(month, datetime.now(CHINA).date(), forced=body.force)
+        check_closable(month, clock.now().astimezone(CHINA).date(), forced=body.force)
     except MonthNotEnded as exc:
         raise conflict(exc.code, exc.detail, closable_from=exc.closable_from.isoformat()) from None
     except MonthError as exc:
@@ -75,7 +76,7 @@ async def close(session: AsyncSession, month: str, body: CloseIn, principal: Pri
     in_month = await notices.of_month(session, month, CARRIED_OVER, for_update=True)
     charged = [notice for notice in in_month if summarizable(notice)]
     lines = summarize(_facts(notice) for notice in charged)
-    now = datetime.now(UTC)
+    now = clock.now()
     closed = ClosedMonth(
         month=month,
         closed_by=principal.sub,

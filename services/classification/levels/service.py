@@ -1,14 +1,13 @@
 """Rule sets, production rates and cause routing: decisions (never commits)."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.classification.rules import repository
-from services.classification.rules.models import CauseRoute, ProductionRate, RuleSetVersion
-from services.classification.rules.rules import PRESETS, Thresholds, routing_category
-from services.classification.rules.schemas import (
+from services.classification.levels import repository
+from services.classification.levels.models import CauseRoute, ProductionRate, RuleSetVersion
+from services.classification.levels.rules import PRESETS, Thresholds, routing_category
+from services.classification.levels.schemas import (
     CauseRouteOut,
     CauseRoutingIn,
     ProductionRateIn,
@@ -16,6 +15,7 @@ from services.classification.rules.schemas import (
     RuleSetIn,
     RuleSetOut,
 )
+from shared import clock
 from shared.auth import Principal
 
 
@@ -52,7 +52,7 @@ async def new_version(session: AsyncSession, payload: RuleSetIn, principal: Prin
         thresholds=thresholds.to_json(),
         note=payload.note,
         created_by=principal.sub,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     return await repository.add_rule_set(session, version), True
 
@@ -94,7 +94,7 @@ async def responsibility_for(session: AsyncSession, cause: str | None) -> Respon
 
 
 async def replace_routing(session: AsyncSession, payload: CauseRoutingIn, principal: Principal) -> list[CauseRoute]:
-    now = datetime.now(UTC)
+    now = clock.now()
     new_routes = [
         CauseRoute(
             cause_category=route.cause_category.value,

@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.classification.rules.models import CauseRoute, ProductionRate, RuleSetVersion
+from services.classification.levels.models import CauseRoute, ProductionRate, RuleSetVersion
 
 ANY_LINE = ""
 

@@ -5,10 +5,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.classification.incidents import service as incidents_service
-from services.classification.roles import READERS, WRITERS
-from services.classification.rules import repository, service
-from services.classification.rules.rules import PRESETS
-from services.classification.rules.schemas import (
+from services.classification.levels import repository, service
+from services.classification.levels.rules import PRESETS
+from services.classification.levels.schemas import (
     CauseRoutingIn,
     CauseRoutingOut,
     ProductionRateIn,
@@ -18,6 +17,7 @@ from services.classification.rules.schemas import (
     RuleSetOut,
     RuleSetPage,
 )
+from services.classification.roles import READERS, WRITERS
 from shared.app import sessions_of
 from shared.auth import Principal, require_roles
 from shared.http.pagination import decode_cursor, encode_cursor

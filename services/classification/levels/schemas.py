@@ -6,7 +6,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, Field, PlainSerializer, StrictBool, model_validator
 
-from services.classification.rules.rules import PRESETS, CauseCategory
+from services.classification.levels.rules import PRESETS, CauseCategory
 from shared.http.times import ChinaTime
 from shared.inputs import MoneyIn, Strict
 
