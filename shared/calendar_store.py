@@ -25,8 +25,8 @@ from shared.db import service_metadata
 from shared.events import Envelope
 from shared.events.calendar import CalendarYearLoadedV1
 from shared.http.problems import unprocessable
-from shared.inputs import Strict
 from shared.outbox import add_event
+from shared.schemas import Strict
 from shared.workcalendar import WorkingCalendar, YearCalendar, library_year
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from shared.http.values import wire_value
+from shared.schemas import wire_value
 
 log = logging.getLogger("qms.http")
 

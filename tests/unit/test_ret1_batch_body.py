@@ -11,4 +11,3 @@ def test_ret1_a_deeply_nested_body_is_a_400_problem() -> None:
     with pytest.raises(Problem) as refused:
         parse_batch(body)
     assert (refused.value.status, refused.value.code) == (400, "too_deeply_nested")
-

@@ -53,10 +53,10 @@ from services.crm.fees.schemas import (
     StatementLineOut,
     StatementOut,
 )
-from services.crm.schemas import parse_month
 from shared.auth import Principal
 from shared.calendar_store import load_calendar
 from shared.http.problems import Problem, conflict, not_found, unprocessable
+from shared.schemas import parse_month
 from shared.workcalendar import CHINA
 
 ZERO = Decimal("0.00")

@@ -38,7 +38,7 @@ from shared.calendar_store import load_calendar
 from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_keyset, encode_cursor
 from shared.http.problems import not_found
-from shared.http.times import ChinaTime
+from shared.schemas import ChinaTime, ShortQuery
 
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"])
 
@@ -54,8 +54,6 @@ REPLY_SIGNERS = (Role.QUALITY_MANAGER, Role.EXECUTIVE)
 DECIDERS = (Role.EXECUTIVE,)
 # Those who load the calendar (CMP-3) recompute the deadlines it changes.
 CALENDAR_KEEPERS = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
-
-Short = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 
 @router.post("", status_code=201, response_model=ComplaintOut)
@@ -100,11 +98,11 @@ async def list_complaints(
     sessions: Sessions,
     status: Annotated[list[ComplaintStatus] | None, Query(max_length=6)] = None,
     kind: ComplaintKind | None = None,
-    customer_id: Short = None,
+    customer_id: ShortQuery = None,
     severity: Severity | None = None,
-    owner: Short = None,
-    model: Short = None,
-    batch_no: Short = None,
+    owner: ShortQuery = None,
+    model: ShortQuery = None,
+    batch_no: ShortQuery = None,
     received_from: ChinaTime | None = None,
     received_to: ChinaTime | None = None,
     overdue: bool | None = None,

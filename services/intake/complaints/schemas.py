@@ -7,15 +7,9 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, Field, model_validator
 
-from services.intake.schemas import ChinaTime
 from shared.http.inputs import EMAIL
-from shared.http.numbers import WHOLE
 from shared.http.problems import FieldError
-from shared.http.times import Day
-from shared.inputs import Strict
-
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
-Short = Annotated[str, Field(min_length=1, max_length=200)]
+from shared.schemas import WHOLE, ChinaTime, Day, Short, Strict, Text
 
 
 class ComplaintKind(StrEnum):

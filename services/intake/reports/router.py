@@ -16,14 +16,12 @@ from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_keyset, encode_cursor
 from shared.http.problems import not_found
-from shared.http.times import ChinaTime
+from shared.schemas import ChinaTime, ShortQuery
 
 router = APIRouter(prefix="/v1/incident-reports", tags=["incident reports"])
 
 FILERS = (Role.INSPECTOR, Role.PRODUCTION, Role.QUALITY_MANAGER)
 READERS = (*FILERS, Role.ADMIN_DEPT, Role.OPS)
-
-Short = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 
 @router.post("", status_code=201, response_model=ReportOut)
@@ -51,9 +49,9 @@ def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
 async def list_reports(
     sessions: Sessions,
     kind: ReportKind | None = None,
-    model: Short = None,
-    supplier: Short = None,
-    department: Short = None,
+    model: ShortQuery = None,
+    supplier: ShortQuery = None,
+    department: ShortQuery = None,
     occurred_from: ChinaTime | None = None,
     occurred_to: ChinaTime | None = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,

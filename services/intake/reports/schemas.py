@@ -9,11 +9,8 @@ from typing import Annotated, Self
 from pydantic import BaseModel, Field, PlainSerializer, StrictBool, model_validator
 
 from services.intake.reports.rules import ReportFacts, report_problems
-from services.intake.schemas import ChinaTime
-from shared.http.numbers import WHOLE
-from shared.inputs import MoneyIn, Strict
+from shared.schemas import WHOLE, ChinaTime, MoneyIn, Short, Strict
 
-Short = Annotated[str, Field(min_length=1, max_length=200)]
 Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
 FUTURE_TOLERANCE = timedelta(hours=24)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)

@@ -24,15 +24,13 @@ from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_keyset, encode_cursor
 from shared.http.problems import Problem, clean_errors, not_found, unprocessable
-from shared.http.times import Day
+from shared.schemas import Day, ShortQuery
 
 router = APIRouter(prefix="/v1/returns", tags=["returns"])
 BATCH_REQUEST_BODY = {"schema": batch_request_schema()}
 
 PUSHERS = (Role.ERP,)
 READERS = (Role.ERP, Role.QUALITY_MANAGER, Role.CUSTOMER_SERVICE, Role.ADMIN_DEPT, Role.OPS)
-
-Short = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 
 def _too_large(detail: str) -> Problem:
@@ -91,10 +89,10 @@ def _after(cursor: str | None) -> tuple[datetime, str] | None:
 @router.get("", response_model=ReturnLinePage)
 async def list_returns(
     sessions: Sessions,
-    model: Short = None,
+    model: ShortQuery = None,
     production_date: Day | None = None,
-    shipped_batch_no: Short = None,
-    customer_id: Short = None,
+    shipped_batch_no: ShortQuery = None,
+    customer_id: ShortQuery = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     _: Principal = Depends(require_roles(*READERS)),

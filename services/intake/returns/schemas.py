@@ -6,12 +6,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.intake.schemas import ChinaTime
-from shared.http.numbers import WHOLE
-from shared.http.times import Day
-from shared.inputs import Strict
-
-Short = Annotated[str, Field(min_length=1, max_length=200)]
+from shared.schemas import WHOLE, ChinaTime, Day, Short, Strict
 
 MAX_LINES = 10_000
 # 10,000 lines of about 300 bytes each (a short Chinese reason included) are about 3 MiB: 8 MiB leaves

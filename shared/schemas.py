@@ -1,18 +1,42 @@
-"""What every service accepts as input: strict models whose text holds no control characters, and
-money as plain decimals (SPEC §8, §9 Bodies).
+"""The constrained types every service's schemas are built from, in one place (SPEC §8, §9 Bodies):
 
-Every request model of every service derives from ``Strict``; a service does not redefine it.
+* ``Strict``, the base of every request model: unknown fields refused, strings stripped, no control
+  character in any text (a 422 naming the field; Postgres text cannot even hold NUL);
+* ``Short`` and ``Text`` (a name, a reason) and ``ShortQuery`` (a query filter);
+* money in (a JSON number or a plain decimal string, at most two places) and out (a string ``"200.00"``);
+* ``ChinaTime`` and ``Day``: times carry an offset and are answered on the China clock (+08:00), a time
+  sent without an offset is read as China time; numbers are neither times nor dates (pydantic would read
+  ``0.5`` as a Unix timestamp);
+* ``WHOLE``: JSON Schema's ``integer`` includes ``3.0``, so a strict integer field takes an integral
+  float (placed after the field's constraints so they stay in the schema); ``"3"``, ``true``, ``2.5``
+  stay refused;
+* ``Out``, the base of every response model, read from ORM objects (``from_attributes``), and ``Page``;
+* ``wire_value``/``names``: values as clients read them, enum members by value, never Python reprs.
 """
 
 import math
 import re
+from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from enum import Enum
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, WithJsonSchema, field_validator
+from fastapi import Query
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from shared.http.inputs import INPUT
+from shared.workcalendar import CHINA
 
 # C0 and C1 controls, DEL and lone surrogates; tab, line feed and carriage return are ordinary text
 # (a description, a reason, an address may run over several lines).
@@ -146,3 +170,104 @@ PositiveMoneyIn = Annotated[
     Decimal, PlainMoney, Field(gt=0, le=MAX_MONEY, decimal_places=2), money_schema(gt=Decimal(0))
 ]
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str)]
+
+
+ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def in_china_time(moment: datetime) -> datetime:
+    """The same instant on the China clock; a moment without an offset is taken as China time."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=CHINA)
+    try:
+        return moment.astimezone(CHINA)
+    except OverflowError:
+        # 9999-12-31T23:00-05:00 is in year 10000 on the China clock: no datetime holds it.
+        raise ValueError("the time lies beyond the years a date can hold once read as China time") from None
+
+
+def iso_date_time(value: Any) -> Any:
+    if isinstance(value, str) and not ISO_DATE_TIME.match(value):
+        raise ValueError("expected an ISO 8601 date-time such as 2026-11-24T09:30:00+08:00")
+    if isinstance(value, int | float):
+        raise ValueError("expected an ISO 8601 date-time such as 2026-11-24T09:30:00+08:00, not a number")
+    return value
+
+
+def iso_date(value: Any) -> Any:
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("expected a date as YYYY-MM-DD, not a number")
+    return value
+
+
+# In and out: an answer reads the same instant on the China clock whichever offset it was written
+# with, and input without an offset is the China clock on the wall (a desk in Hangzhou, not UTC).
+ChinaTime = Annotated[datetime, BeforeValidator(iso_date_time), AfterValidator(in_china_time)]
+
+Day = Annotated[date, BeforeValidator(iso_date)]
+
+
+def integral_float_as_int(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WHOLE = BeforeValidator(integral_float_as_int)
+
+
+def wire_value(value: Any) -> Any:
+    """What a client reads for ``value``: an enum member as its value, a set as a sorted list."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, set | frozenset | tuple | list):
+        items = [wire_value(item) for item in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, dict):
+        return {str(wire_value(key)): wire_value(item) for key, item in value.items()}
+    return value
+
+
+def names(values: Iterable[Any]) -> str:
+    """``values`` for a sentence (``issued, stamped``): enum members by value, never as Python reprs."""
+    return ", ".join(sorted(str(wire_value(value)) for value in values))
+
+
+Short = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+# A month as ``YYYY-MM``, of the years this business can have records for (year 0 is not even a date).
+Month = Annotated[str, Field(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")]
+
+
+def parse_month(month: str) -> date:
+    """The first day of a validated ``YYYY-MM`` month."""
+    return date(int(month[:4]), int(month[5:7]), 1)
+
+
+# A text filter of a list route (``?owner=E-01``): absent, or one to 200 characters.
+ShortQuery = Annotated[str | None, Query(min_length=1, max_length=200)]
+# A list route's page size and cursor (``shared.http.pagination``).
+Limit = Annotated[int, Query(ge=1, le=500)]
+Cursor = Annotated[str | None, Query(max_length=500)]
+
+
+class Out(BaseModel):
+    """A response model: read from the ORM or domain object a route returns (``from_attributes``).
+    Where a field depends on who reads (a masked complainant) or on the time of reading (``overdue``),
+    the route passes the reader as validation context (``shared.http.session.Reading``)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+Item = TypeVar("Item")
+
+
+class Page(Out, Generic[Item]):
+    """One page of a list, newest first unless the route says otherwise; ``next_cursor`` fetches the
+    next page and is absent on the last."""
+
+    items: list[Item]
+    next_cursor: str | None = None
