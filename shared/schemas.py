@@ -17,10 +17,11 @@
 import math
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from fastapi import Query
 from pydantic import (
@@ -30,11 +31,13 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from shared import clock
 from shared.http.inputs import INPUT
 from shared.workcalendar import CHINA
 
@@ -254,12 +257,37 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 Cursor = Annotated[str | None, Query(max_length=500)]
 
 
+@dataclass(frozen=True)
+class Reading:
+    """Who reads an answer and when: the validation context of a response model with fields that
+    depend on them (a complainant masked for some readers, ``overdue`` at this moment). No reader:
+    nothing is masked."""
+
+    reader: Any = None
+    now: datetime = field(default_factory=clock.now)
+
+
+def reading_of(info: ValidationInfo) -> Reading:
+    return info.context if isinstance(info.context, Reading) else Reading()
+
+
+def attributes_of(source: Any, model: type[BaseModel]) -> dict[str, Any]:
+    """The attributes of ``source`` named like the fields of ``model``: where a response model
+    derives some fields itself, the rest still come from the object as they are."""
+    return {name: getattr(source, name) for name in model.model_fields if hasattr(source, name)}
+
+
 class Out(BaseModel):
-    """A response model: read from the ORM or domain object a route returns (``from_attributes``).
-    Where a field depends on who reads (a masked complainant) or on the time of reading (``overdue``),
-    the route passes the reader as validation context (``shared.http.session.Reading``)."""
+    """A response model: read from the ORM or domain object a route returns (``from_attributes``), so
+    a route declares ``response_model=XOut`` and returns the object. A model whose fields depend on
+    the reader or the time derives them in a ``model_validator(mode="before")`` from ``reading_of(info)``,
+    and the route answers ``XOut.read(obj, reader)``."""
 
     model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def read(cls, source: Any, reader: Any = None, now: datetime | None = None) -> Self:
+        return cls.model_validate(source, context=Reading(reader, now or clock.now()))
 
 
 Item = TypeVar("Item")

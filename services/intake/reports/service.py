@@ -1,13 +1,12 @@
 """Shop-floor report decisions and their events (never commits: the route's transaction does)."""
 
-from datetime import UTC, datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.reports import repository
 from services.intake.reports.models import IncidentReport
 from services.intake.reports.rules import implied_flags
-from services.intake.reports.schemas import ReportIn, ReportOut
+from services.intake.reports.schemas import ReportIn
+from shared import clock
 from shared.auth import Principal
 from shared.events.intake import IncidentReportFiledV1
 from shared.outbox import add_event
@@ -36,7 +35,7 @@ async def file_report(session: AsyncSession, payload: ReportIn, filer: Principal
         defect_class=payload.defect_class.value if payload.defect_class else None,
         defect_type=payload.defect_type.value if payload.defect_type else None,
         filed_by=filer.sub,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     await repository.add(session, report)
     await add_event(session, filed_event(report))
@@ -63,7 +62,3 @@ def filed_event(report: IncidentReport) -> IncidentReportFiledV1:
         defect_class=report.defect_class,
         defect_type=report.defect_type,
     )
-
-
-def to_out(report: IncidentReport) -> ReportOut:
-    return ReportOut.model_validate(report, from_attributes=True)
