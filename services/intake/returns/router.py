@@ -52,6 +52,11 @@ def parse_batch(body: bytes) -> list[Any]:
     return envelope.lines
 
 
+async def batch_lines(request: Request) -> list[Any]:
+    """The batch, read before its transaction starts: a body too large is refused without one."""
+    return parse_batch(await request.body())
+
+
 @router.post(
     "/batches",
     response_model=BatchResult,
@@ -62,13 +67,12 @@ def parse_batch(body: bytes) -> list[Any]:
 )
 @creates_once("returns")
 async def push_batch(
-    request: Request,
+    principal: Annotated[Principal, Depends(require_roles(*PUSHERS))],
+    lines: Annotated[list[Any], Depends(batch_lines)],
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*PUSHERS)),
 ) -> BatchResult:
     """RET-1/RET-2: up to 10,000 lines; bad lines rejected one by one, good lines kept, a line id
     seen before counted as a duplicate and nowhere again."""
-    lines = parse_batch(await request.body())
     return await service.record_batch(session, lines, principal.sub)
 
 
