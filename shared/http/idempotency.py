@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.http.problems import Problem
+from shared.errors import Problem
 from shared.tables import tables_of
 
 IdempotencyKey = Header(None, alias="Idempotency-Key", min_length=1, max_length=200)

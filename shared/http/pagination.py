@@ -14,7 +14,7 @@ from sqlalchemy import Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from shared.http.problems import Problem
+from shared.errors import Problem
 
 Item = TypeVar("Item")
 Shown = TypeVar("Shown")

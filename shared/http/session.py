@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.auth import Principal, current_principal
-from shared.http.problems import Problem
+from shared.errors import Problem
 from shared.tables import tables_of
 
 

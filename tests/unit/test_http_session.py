@@ -8,7 +8,8 @@ from fastapi import FastAPI
 from sqlalchemy import exc as sa_exc
 from starlette.types import Message, Receive, Scope, Send
 
-from shared.http.problems import Problem, install_problem_handlers
+from shared.errors import Problem
+from shared.http.problems import install_problem_handlers
 from shared.http.session import WriteSession
 
 

@@ -32,8 +32,8 @@ from services.classification.zeroing.schemas import (
     ZeroingOut,
 )
 from shared.auth import Principal
+from shared.errors import conflict, not_found, unprocessable
 from shared.events.classification import IncidentClosedV1
-from shared.http.problems import conflict, not_found, unprocessable
 from shared.outbox import add_event
 
 

@@ -55,7 +55,7 @@ from services.crm.fees.schemas import (
 )
 from shared.auth import Principal
 from shared.calendar_store import load_calendar
-from shared.http.problems import Problem, conflict, not_found, unprocessable
+from shared.errors import Problem, conflict, not_found, unprocessable
 from shared.schemas import parse_month
 from shared.workcalendar import CHINA
 

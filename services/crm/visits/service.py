@@ -28,7 +28,7 @@ from services.crm.visits.schemas import (
     VisitPlanOut,
 )
 from shared.auth import Principal
-from shared.http.problems import conflict, not_found, unprocessable
+from shared.errors import conflict, not_found, unprocessable
 from shared.schemas import parse_month
 from shared.workcalendar import CHINA
 

@@ -34,8 +34,8 @@ from services.intake.complaints.schemas import (
 from shared import clock
 from shared.auth import Principal, Role, require_roles
 from shared.calendar_store import load_calendar
+from shared.errors import not_found
 from shared.http.pagination import Paged, page_of
-from shared.http.problems import not_found
 from shared.http.session import ReadSession, WriteSession, creates_once
 from shared.schemas import ChinaTime, Cursor, Limit, ShortQuery
 

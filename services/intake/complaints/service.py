@@ -12,7 +12,6 @@ from services.intake.complaints import repository
 from services.intake.complaints.models import Complaint
 from services.intake.complaints.rules import (
     Action,
-    TransitionRefused,
     comparison_window,
     complaint_number,
     complaints_shown,
@@ -40,6 +39,7 @@ from services.intake.complaints.schemas import (
 )
 from shared import clock
 from shared.auth import Principal
+from shared.errors import Problem, conflict, not_found, unprocessable
 from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
 from shared.events.intake import (
     ComplaintDecisionRecordedV1,
@@ -48,7 +48,6 @@ from shared.events.intake import (
     ComplaintSeverityChangedV1,
     ComplaintStatusChangedV1,
 )
-from shared.http.problems import Problem, conflict, not_found, unprocessable
 from shared.outbox import add_event
 from shared.workcalendar import CHINA, WorkingCalendar
 
@@ -140,16 +139,7 @@ async def act(
         raise not_found("complaint", str(complaint_id))
     if not may_act(action, actor.sub, actor.roles, complaint.owner, complaint.severity):
         raise _not_permitted(action, complaint)
-    try:
-        target = next_status(complaint.status, action)
-    except TransitionRefused as refused:
-        raise conflict(
-            "invalid_transition",
-            str(refused),
-            current_status=refused.status,
-            action=refused.action.value,
-            allowed=refused.allowed,
-        ) from None
+    target = next_status(complaint.status, action)
     now = clock.now()
     previous = complaint.status
     severity_before = (complaint.severity, complaint.escalated_to_decision_level)
