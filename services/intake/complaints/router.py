@@ -1,6 +1,7 @@
 """Complaint endpoints (HTTP only): CMP-1 … CMP-8 under SPEC §7 roles."""
 
 import uuid
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -59,25 +60,30 @@ CALENDAR_KEEPERS = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
 admit_filer = require_roles(*FILERS)
 
 
-async def numbered(payload: ComplaintIn, numbering: ReadSession, _: Principal = Depends(admit_filer)) -> service.Ticket:
-    """CMP-2: the complaint's number, reserved before its transaction starts (after the filer is
-    admitted); the connection goes back to the pool at once, so a complaint never holds two."""
+@dataclass(frozen=True)
+class Numbered:
+    payload: ComplaintIn
+    ticket: service.Ticket
+
+
+async def numbered(payload: ComplaintIn, numbering: ReadSession, _: Principal = Depends(admit_filer)) -> Numbered:
+    """CMP-2: the complaint with its number, reserved before its transaction starts (after the filer
+    is admitted); the connection goes back to the pool at once, so a complaint never holds two."""
     ticket = await service.take_ticket(numbering, payload)
     await numbering.close()
-    return ticket
+    return Numbered(payload, ticket)
 
 
 @router.post("", status_code=201, response_model=ComplaintOut)
 @creates_once("complaints")
 async def create_complaint(
-    payload: ComplaintIn,
-    ticket: Annotated[service.Ticket, Depends(numbered)],
+    filed: Annotated[Numbered, Depends(numbered)],
     session: WriteSession,
     principal: Principal = Depends(admit_filer),
 ) -> ComplaintOut:
     """CMP-1/2/3/5/7: records a complaint; its SLA deadlines come from the working-day calendar."""
     calendar = await load_calendar(session)
-    complaint = await service.receive_complaint(session, payload, ticket, principal, calendar)
+    complaint = await service.receive_complaint(session, filed.payload, filed.ticket, principal, calendar)
     return ComplaintOut.read(complaint, principal)
 
 

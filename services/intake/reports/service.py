@@ -10,6 +10,7 @@ from shared import clock
 from shared.auth import Principal
 from shared.events.intake import IncidentReportFiledV1
 from shared.outbox import add_event
+from shared.schemas import attributes_of
 
 
 async def file_report(session: AsyncSession, payload: ReportIn, filer: Principal) -> IncidentReport:
@@ -43,22 +44,7 @@ async def file_report(session: AsyncSession, payload: ReportIn, filer: Principal
 
 
 def filed_event(report: IncidentReport) -> IncidentReportFiledV1:
-    return IncidentReportFiledV1(
-        report_id=str(report.id),
-        kind=report.kind,
-        model=report.model,
-        quantity=report.quantity,
-        production_line=report.production_line,
-        shift=report.shift,
-        loss_amount=report.loss_amount,
-        personal_injury=report.personal_injury,
-        reputation_impact=report.reputation_impact,
-        cause_category=report.cause_category,
-        description=report.description,
-        reported_by=report.reported_by,
-        department=report.department,
-        occurred_at=report.occurred_at,
-        supplier=report.supplier,
-        defect_class=report.defect_class,
-        defect_type=report.defect_type,
+    """The report as classification reads it: the event's fields are the report's."""
+    return IncidentReportFiledV1.model_validate(
+        {**attributes_of(report, IncidentReportFiledV1), "report_id": str(report.id)}
     )
