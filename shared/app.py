@@ -20,6 +20,7 @@ from shared.http.bodies import DEFAULT_MAX_BODY_BYTES, BodyGuardMiddleware
 from shared.http.contract import install_contract, refuse_unknown_query_parameters
 from shared.http.middleware import RequestContextMiddleware
 from shared.http.problems import install_problem_handlers
+from shared.http.session import install_stored_answers
 from shared.observability import configure_logging, health_router
 from shared.outbox import OutboxRelay
 from shared.retention import RetentionJob
@@ -109,6 +110,7 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     )
     app.state.spec = spec
     install_problem_handlers(app)
+    install_stored_answers(app)
     app.add_middleware(BodyGuardMiddleware)
     install_contract(app)
     app.add_middleware(RequestContextMiddleware, service=spec.name)

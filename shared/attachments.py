@@ -39,7 +39,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.app import Sessions
 from shared.auth import Principal, Role, require_roles
-from shared.http.problems import Problem, not_found, unprocessable
+from shared.errors import Problem, not_found, unprocessable
 from shared.workcalendar import CHINA
 
 MAX_BYTES = 20 * 1024 * 1024  # ATT-2

@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
 
-from shared.http.problems import Problem
+from shared.errors import Problem
 from shared.settings import ServiceSettings
 
 

@@ -1,28 +1,13 @@
-"""Shapes every crm domain shares: money in and out, bounded strings, strict input models."""
+"""Shapes every crm domain shares: optional notes and identifiers as crm's paths and queries take them."""
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import Field
 
 from shared.http.inputs import CONTROL_CLASS
-from shared.inputs import MAX_MONEY as MAX_MONEY
-from shared.inputs import MoneyIn as MoneyIn
-from shared.inputs import MoneyOut
-from shared.inputs import PositiveMoneyIn as PositiveMoneyIn
-from shared.inputs import Strict as Strict
 
-Money = MoneyOut
-
-Short = Annotated[str, Field(min_length=1, max_length=200)]
-Text = Annotated[str, Field(max_length=4000)]
-# Years this business can have records for; year 0 would not even be a date.
-Month = Annotated[str, Field(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$")]
-
-
-def parse_month(month: str) -> date:
-    """The first day of a validated ``YYYY-MM`` month."""
-    return date(int(month[:4]), int(month[5:7]), 1)
+# A note that may be empty (a visit's summary, a fee's remark).
+Note = Annotated[str, Field(max_length=4000)]
 
 
 # Postgres text cannot hold NUL: refused as input instead of failing in the database.

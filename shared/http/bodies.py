@@ -19,7 +19,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import current_principal
-from shared.http.problems import Problem, problem_response
+from shared.errors import Problem
+from shared.http.problems import problem_response
 
 MIB = 1024 * 1024
 DEFAULT_MAX_BODY_BYTES = 1 * MIB

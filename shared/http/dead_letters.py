@@ -13,9 +13,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.auth import Role, require_roles
+from shared.errors import Problem, not_found, unprocessable
 from shared.events import topics
 from shared.http.pagination import decode_cursor, encode_cursor, invalid_cursor
-from shared.http.problems import PROBLEM_JSON, Problem, not_found, unprocessable
+from shared.http.problems import PROBLEM_JSON
 from shared.replay import DeadLetterView, list_dead_letters, replay_dead_letter, replay_dead_letters
 from shared.settings import KafkaSettings
 

@@ -5,24 +5,16 @@ The key row is inserted first, in the request's transaction: a concurrent reques
 waits on the unique index until the first commits, then reads its stored response.
 """
 
-import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import Header
 from fastapi.responses import JSONResponse
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.http.problems import Problem
-from shared.tables import tables_of
+from shared.http.session import StoredAnswer, claim_key, store_answer
 
 IdempotencyKey = Header(None, alias="Idempotency-Key", min_length=1, max_length=200)
-
-
-def request_hash(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
 
 
 async def run_once(
@@ -32,34 +24,16 @@ async def run_once(
     body: bytes,
     create: Callable[[], Awaitable[tuple[int, Any]]],
 ) -> tuple[int, Any]:
-    """Runs ``create`` once per (scope, key); replays its (status, json body) afterwards."""
+    """Runs ``create`` once per (scope, key); replays its (status, json body) afterwards. A route
+    declares ``shared.http.session.creates_once`` instead; this is for those not converted yet."""
     if key is None:
         return await create()
-    table = tables_of(session).idempotency
-    digest = request_hash(body)
-    claimed = await session.scalar(
-        insert(table).values(scope=scope, key=key, request_hash=digest).on_conflict_do_nothing().returning(table.c.key)
-    )
-    if claimed is None:
-        row = (
-            await session.execute(
-                select(table.c.request_hash, table.c.status_code, table.c.response).where(
-                    table.c.scope == scope, table.c.key == key
-                )
-            )
-        ).one()
-        if row.request_hash != digest:
-            raise Problem(
-                409,
-                "idempotency_key_reused",
-                "Conflict",
-                "this Idempotency-Key was already used with a different request body",
-            )
-        return row.status_code, row.response
+    try:
+        claim = await claim_key(session, scope, key, body)
+    except StoredAnswer as stored:
+        return stored.status, stored.body
     status, response = await create()
-    await session.execute(
-        update(table).where(table.c.scope == scope, table.c.key == key).values(status_code=status, response=response)
-    )
+    await store_answer(session, claim, status, response)
     return status, response
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.fields import FieldInfo
 
 VISIBLE = r"\S"
-# What shared.inputs.Strict refuses in any text (C0/C1 controls but tab and line breaks, DEL), as a
+# What shared.schemas.Strict refuses in any text (C0/C1 controls but tab and line breaks, DEL), as a
 # JSON Schema character class: the schema says the text holds none of them. Lone surrogates, also
 # refused, are left out: a surrogate range in a pattern made Schemathesis drop the whole pattern.
 CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"

@@ -1,11 +1,23 @@
-"""Cursor pagination: an opaque cursor holding the sort key of the last item returned."""
+"""Cursor pagination: an opaque cursor holding the sort key of the last item returned.
+
+Every list route pages the same way: its repository builds a ``select`` with the filters, and
+``page_of`` adds the keyset condition, the order and ``limit + 1``, and builds the page."""
 
 import base64
 import json
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
 
-from shared.http.problems import Problem
+from sqlalchemy import Select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from shared.errors import Problem
+
+Item = TypeVar("Item")
+Shown = TypeVar("Shown")
 
 
 def encode_cursor(values: list[Any]) -> str:
@@ -40,3 +52,47 @@ def decode_keyset(cursor: str | None, *parsers: Callable[[Any], Any]) -> tuple[A
         return tuple(parse(value) for parse, value in zip(parsers, values, strict=True))
     except (TypeError, ValueError):
         raise invalid_cursor() from None
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """The sort key of a list, newest first: its columns (the last one unique) and how a cursor's
+    values are read back (``Keyset((Complaint.received_at, Complaint.id), (datetime.fromisoformat,
+    uuid.UUID))``)."""
+
+    columns: tuple[InstrumentedAttribute[Any], ...]
+    parsers: tuple[Callable[[Any], Any], ...]
+
+
+@dataclass(frozen=True)
+class Paged(Generic[Item]):
+    """One page as a ``shared.schemas.Page`` response model reads it."""
+
+    items: list[Item]
+    next_cursor: str | None
+
+    def map(self, read: Callable[[Item], Shown]) -> "Paged[Shown]":
+        """The same page with each item as its reader sees it (``XOut.read(item, reader)``)."""
+        return Paged([read(item) for item in self.items], self.next_cursor)
+
+
+def _cursor_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else str(value)
+
+
+def cursor_after(row: Any, keyset: Keyset) -> str:
+    return encode_cursor([_cursor_value(getattr(row, column.key)) for column in keyset.columns])
+
+
+async def page_of(
+    session: AsyncSession, query: Select[Item], keyset: Keyset, cursor: str | None, limit: int
+) -> Paged[Item]:
+    """The repository's ``query`` (its filters) continued after ``cursor``, ordered by ``keyset``,
+    ``limit`` rows; one more row is read to tell whether a next page exists."""
+    after = decode_keyset(cursor, *keyset.parsers)
+    if after is not None:
+        query = query.where(tuple_(*keyset.columns) < tuple_(*after))
+    query = query.order_by(*(column.desc() for column in keyset.columns)).limit(limit + 1)
+    found = list((await session.scalars(query)).all())
+    page = found[:limit]
+    return Paged(page, cursor_after(page[-1], keyset) if len(found) > limit else None)

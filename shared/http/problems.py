@@ -12,30 +12,12 @@ from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from shared.http.values import wire_value
+from shared.errors import Problem
+from shared.schemas import wire_value
 
 log = logging.getLogger("qms.http")
 
 PROBLEM_JSON = "application/problem+json"
-
-
-class Problem(Exception):
-    """Raise from any layer to answer with a problem response; nothing in the transaction is kept."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        title: str,
-        detail: str | None = None,
-        **extensions: Any,
-    ) -> None:
-        super().__init__(detail or title)
-        self.status = status
-        self.code = code
-        self.title = title
-        self.detail = detail
-        self.extensions = extensions
 
 
 class FieldError(ValueError):
@@ -45,18 +27,6 @@ class FieldError(ValueError):
     def __init__(self, field: str | tuple[str | int, ...], message: str) -> None:
         super().__init__(message)
         self.loc = (field,) if isinstance(field, str) else field
-
-
-def not_found(what: str, identifier: str) -> Problem:
-    return Problem(404, "not_found", f"{what} not found", f"no {what} with id {identifier!r}")
-
-
-def conflict(code: str, detail: str, **extensions: Any) -> Problem:
-    return Problem(409, code, "Conflict", detail, **extensions)
-
-
-def unprocessable(code: str, detail: str, **extensions: Any) -> Problem:
-    return Problem(422, code, "Unprocessable content", detail, **extensions)
 
 
 def problem_response(

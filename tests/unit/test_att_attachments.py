@@ -21,7 +21,7 @@ from shared.attachments import (
     prepare,
     sha256_of,
 )
-from shared.http.problems import Problem
+from shared.errors import Problem
 from tests import attachment_files as files
 
 

@@ -87,3 +87,15 @@ def test_cmp5_only_the_quality_department_escalates() -> None:
 
 def test_cmp5_escalation_keeps_the_status() -> None:
     assert next_status("replied", Action.ESCALATE) == "replied"
+
+
+def test_cmp4_a_refused_step_is_a_conflict_naming_the_status_and_the_allowed_steps() -> None:
+    with pytest.raises(TransitionRefused) as refused:
+        next_status("replied", Action.CLOSE)
+    assert (refused.value.status, refused.value.code, refused.value.title) == (409, "invalid_transition", "Conflict")
+    assert refused.value.detail == "close is not allowed on a replied complaint"
+    assert refused.value.extensions == {
+        "current_status": "replied",
+        "action": "close",
+        "allowed": ["return-visit", "handover", "escalate", "severity", "decision"],
+    }

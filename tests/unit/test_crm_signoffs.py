@@ -10,7 +10,7 @@ from services.crm.fees.models import SignOff
 from services.crm.fees.rules import STEP_ROLES, SignOffStep
 from services.crm.fees.service import signer_may_sign
 from shared.auth import Principal
-from shared.http.problems import Problem
+from shared.errors import Problem
 
 DOCUMENT = uuid.uuid4()
 

@@ -23,9 +23,10 @@ from services.intake.main import app as intake_app
 from services.sanctions.main import app as sanctions_app
 from services.sanctions.notices.rules import Status, TransitionError, next_status
 from shared.auth import Principal, Role, require_roles
+from shared.errors import Problem
 from shared.http.contract import install_contract, refuse_unknown_query_parameters
-from shared.http.problems import FieldError, Problem, install_problem_handlers
-from shared.http.times import ChinaTime, Day
+from shared.http.problems import FieldError, install_problem_handlers
+from shared.schemas import ChinaTime, Day
 
 SERVICES = {"intake": intake_app, "classification": classification_app, "sanctions": sanctions_app, "crm": crm_app}
 PROBLEM_JSON = "application/problem+json"

@@ -9,8 +9,9 @@ from fastapi import Depends, FastAPI
 from pydantic import BaseModel
 
 from shared.auth import CLOCK_SKEW_LEEWAY_S, Principal, Role, TokenVerifier, mint_token, require_roles
+from shared.errors import Problem
 from shared.http.pagination import decode_cursor, encode_cursor
-from shared.http.problems import Problem, install_problem_handlers
+from shared.http.problems import install_problem_handlers
 from shared.settings import ServiceSettings
 from tests.support import auth
 

@@ -3,7 +3,7 @@
 import pytest
 
 from services.intake.returns.router import parse_batch
-from shared.http.problems import Problem
+from shared.errors import Problem
 
 
 def test_ret1_a_deeply_nested_body_is_a_400_problem() -> None:
@@ -11,4 +11,3 @@ def test_ret1_a_deeply_nested_body_is_a_400_problem() -> None:
     with pytest.raises(Problem) as refused:
         parse_batch(body)
     assert (refused.value.status, refused.value.code) == (400, "too_deeply_nested")
-

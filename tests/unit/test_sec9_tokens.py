@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from shared.auth import CLOCK_SKEW_LEEWAY_S, MAX_TOKEN_LIFETIME_S, Principal, Role, TokenVerifier
 from shared.cli import DEV_PEOPLE, main
-from shared.http.problems import Problem
+from shared.errors import Problem
 from shared.settings import ServiceSettings
 
 warnings.filterwarnings("ignore", message="The HMAC key is")

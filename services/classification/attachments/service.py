@@ -14,7 +14,7 @@ from services.classification.suppliers import service as suppliers_service
 from shared.attachments import Accepted, add_record, history_detail, readable_record, records_of, seen_by_roles
 from shared.auth import Principal
 from shared.clock import now
-from shared.http.problems import not_found, unprocessable
+from shared.errors import not_found, unprocessable
 
 INCIDENT = "incident"
 SUPPLIER_ISSUE = "supplier_issue"

@@ -22,9 +22,9 @@ from services.classification.incidents.schemas import (
 from services.classification.roles import READERS, WRITERS
 from shared.app import sessions_of
 from shared.auth import Principal, require_roles
+from shared.errors import not_found
 from shared.http.pagination import decode_keyset, encode_cursor
-from shared.http.problems import not_found
-from shared.http.times import Day
+from shared.schemas import Day
 
 router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 

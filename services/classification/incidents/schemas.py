@@ -8,8 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, PlainSerializer
 
 from services.classification.levels.rules import CauseCategory, Level, ProblemLevel
-from shared.http.times import ChinaTime, Day
-from shared.inputs import Strict
+from shared.schemas import ChinaTime, Day, Strict
 
 Reason = Annotated[str, Field(min_length=1, max_length=4000)]
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]

@@ -21,9 +21,9 @@ from services.classification.suppliers import service as suppliers_service
 from services.classification.zeroing.rules import zeroing_required
 from shared.auth import Principal
 from shared.clock import now
+from shared.errors import conflict, not_found
 from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
 from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1, IncidentReportFiledV1
-from shared.http.problems import conflict, not_found
 from shared.observability import count_when_committed
 from shared.outbox import add_event, add_events
 

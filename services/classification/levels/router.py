@@ -20,8 +20,8 @@ from services.classification.levels.schemas import (
 from services.classification.roles import READERS, WRITERS
 from shared.app import sessions_of
 from shared.auth import Principal, require_roles
+from shared.errors import Problem, not_found
 from shared.http.pagination import decode_cursor, encode_cursor
-from shared.http.problems import Problem, not_found
 
 router = APIRouter(tags=["rules"])
 

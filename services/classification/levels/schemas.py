@@ -7,10 +7,8 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, Field, PlainSerializer, StrictBool, model_validator
 
 from services.classification.levels.rules import PRESETS, CauseCategory
-from shared.http.times import ChinaTime
-from shared.inputs import MoneyIn, Strict
+from shared.schemas import ChinaTime, MoneyIn, Short, Strict
 
-Short = Annotated[str, Field(min_length=1, max_length=200)]
 Note = Annotated[str, Field(min_length=1, max_length=4000)]
 Money = MoneyIn
 Hours = Annotated[Decimal, Field(gt=0, le=1000, max_digits=8, decimal_places=2)]

@@ -1,6 +1,5 @@
 """CLS-2 returns totals (HTTP only): what the thresholds are compared with."""
 
-
 from fastapi import APIRouter, Depends, Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -9,7 +8,7 @@ from services.classification.returns.schemas import ModelDateTotal, ShippedBatch
 from services.classification.roles import READERS
 from shared.app import sessions_of
 from shared.auth import Principal, require_roles
-from shared.http.times import Day
+from shared.schemas import Day
 
 router = APIRouter(prefix="/v1/returns", tags=["returns aggregates"])
 

@@ -1,6 +1,6 @@
 from pydantic import BaseModel
 
-from shared.http.times import Day
+from shared.schemas import Day
 
 
 class ModelDateTotal(BaseModel):

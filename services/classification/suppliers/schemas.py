@@ -7,8 +7,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, Field, PlainSerializer, model_validator
 
 from services.classification.suppliers.rules import ConcessionKind, Disposition, disposition_is_consistent
-from shared.http.times import ChinaTime
-from shared.inputs import Strict
+from shared.schemas import ChinaTime, Strict
 
 MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
 Note = Annotated[str, Field(min_length=1, max_length=4000)]

@@ -18,9 +18,9 @@ from services.classification.suppliers.schemas import (
 )
 from shared import clock
 from shared.auth import Principal
+from shared.errors import conflict, not_found
 from shared.events.classification import SupplierDeductionRecordedV1
 from shared.events.intake import IncidentReportFiledV1
-from shared.http.problems import conflict, not_found
 from shared.outbox import add_event
 
 UNNAMED_SUPPLIER = "unknown"

@@ -14,7 +14,7 @@ from services.classification.zeroing import service
 from services.classification.zeroing.schemas import CloseIn, EmergencyIn, EmergencyOut, EvidenceIn, StepIn, ZeroingOut
 from shared.app import sessions_of
 from shared.auth import Principal, require_roles
-from shared.http.problems import not_found
+from shared.errors import not_found
 
 router = APIRouter(prefix="/v1/incidents/{incident_id}", tags=["emergency plan and 归零"])
 

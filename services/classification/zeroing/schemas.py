@@ -6,8 +6,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from services.classification.zeroing.rules import EmergencyTrigger
-from shared.http.times import ChinaTime
-from shared.inputs import Strict
+from shared.schemas import ChinaTime, Strict
 
 Note = Annotated[str, Field(min_length=1, max_length=4000)]
 

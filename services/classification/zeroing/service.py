@@ -33,8 +33,8 @@ from services.classification.zeroing.schemas import (
 )
 from shared.auth import Principal
 from shared.clock import now
+from shared.errors import conflict, not_found, unprocessable
 from shared.events.classification import IncidentClosedV1
-from shared.http.problems import conflict, not_found, unprocessable
 from shared.outbox import add_event
 
 

@@ -4,8 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from services.crm.schemas import Money, MoneyIn, Strict
-from shared.http.times import ChinaTime
+from shared.schemas import ChinaTime, MoneyIn, MoneyOut, Strict
 
 Points = Annotated[int, Field(ge=0, le=1000)]
 Option = Annotated[str, Field(min_length=1, max_length=50)]
@@ -27,7 +26,7 @@ class ScoringTableIn(Strict):
 
 
 class SalesBandOut(BaseModel):
-    min_revenue: Money
+    min_revenue: MoneyOut
     points: int
 
 

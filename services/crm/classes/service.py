@@ -12,7 +12,7 @@ from services.crm.classes.schemas import SalesBandOut, ScoringTableIn, ScoringTa
 from services.crm.customers import repository as customers
 from shared import clock
 from shared.auth import Principal
-from shared.http.problems import unprocessable
+from shared.errors import unprocessable
 
 
 def table_to_json(table: ScoringTable) -> dict[str, Any]:

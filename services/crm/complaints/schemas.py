@@ -1,6 +1,6 @@
 from pydantic import BaseModel
 
-from shared.http.times import ChinaTime
+from shared.schemas import ChinaTime
 
 
 class CustomerComplaintOut(BaseModel):

@@ -12,8 +12,8 @@ from services.crm.settings import CrmSettings, crm_settings
 from shared import clock
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
+from shared.errors import Problem, not_found
 from shared.http.pagination import decode_cursor, encode_cursor
-from shared.http.problems import Problem, not_found
 from shared.workcalendar import CHINA
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"])

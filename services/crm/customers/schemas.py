@@ -6,9 +6,8 @@ from pydantic import BaseModel, Field, StrictBool, model_validator
 
 from services.crm.complaints.schemas import ComplaintSummary
 from services.crm.customers.rules import OwnerLevel, Tier
-from services.crm.schemas import Money, MoneyIn, Short, Strict
 from shared.http.inputs import EMAIL
-from shared.http.times import ChinaTime, Day
+from shared.schemas import ChinaTime, Day, MoneyIn, MoneyOut, Short, Strict
 
 Place = Annotated[str, Field(min_length=1, max_length=100)]
 Factor = Annotated[str, Field(min_length=1, max_length=50)]
@@ -107,7 +106,7 @@ class OwnershipOut(BaseModel):
 
 class RevenueOut(BaseModel):
     year: int
-    amount: Money
+    amount: MoneyOut
 
 
 class CustomerOut(BaseModel):
@@ -115,7 +114,7 @@ class CustomerOut(BaseModel):
     name: str
     region: RegionOut
     contact: ContactOut | None = None
-    annual_revenue: Money
+    annual_revenue: MoneyOut
     revenue_year: int
     revenues: list[RevenueOut]
     provincial_designated: bool
@@ -146,7 +145,7 @@ class TierChangeOut(BaseModel):
     tier: Tier
     owner_level: OwnerLevel
     reason: str
-    annual_revenue: Money
+    annual_revenue: MoneyOut
     revenue_group: int
     provincial_designated: bool
     changed_by: str

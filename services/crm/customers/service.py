@@ -33,8 +33,8 @@ from services.crm.customers.schemas import (
 from services.crm.visits import service as visits
 from shared import clock
 from shared.auth import Principal
+from shared.errors import Problem, unprocessable
 from shared.events.crm import CustomerTierChangedV1, CustomerUpsertedV1, Region
-from shared.http.problems import Problem, unprocessable
 from shared.outbox import add_events
 
 

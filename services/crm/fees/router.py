@@ -29,13 +29,14 @@ from services.crm.fees.schemas import (
     StatementOut,
     StatementPage,
 )
-from services.crm.schemas import IDENTIFIER, NO_NUL, Month, parse_month
+from services.crm.schemas import IDENTIFIER, NO_NUL
 from services.crm.settings import CrmSettings, crm_settings
 from shared import clock
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_cursor, encode_cursor, invalid_cursor
+from shared.schemas import Month, parse_month
 
 router = APIRouter(tags=["fees"])
 

@@ -7,8 +7,8 @@ from typing import Annotated, Self
 from pydantic import BaseModel, Field, model_validator
 
 from services.crm.fees.rules import SignOffStep, StatementStatus
-from services.crm.schemas import MAX_MONEY, Money, MoneyIn, Month, PositiveMoneyIn, Short, Strict, Text
-from shared.http.times import ChinaTime, Day
+from services.crm.schemas import Note
+from shared.schemas import MAX_MONEY, ChinaTime, Day, MoneyIn, MoneyOut, Month, PositiveMoneyIn, Short, Strict
 
 Purpose = Annotated[str, Field(min_length=1, max_length=2000)]
 
@@ -30,9 +30,9 @@ class BudgetIn(Strict):
 class BudgetOut(BaseModel):
     product: str
     year: int
-    amount: Money
-    committed: Money
-    remaining: Money
+    amount: MoneyOut
+    committed: MoneyOut
+    remaining: MoneyOut
     set_by: str
     set_at: ChinaTime
 
@@ -55,7 +55,7 @@ class StatementLineIn(Strict):
     purpose: FeePurpose
     purchase_amount: MoneyIn
     fee_amount: PositiveMoneyIn
-    note: Text | None = None
+    note: Note | None = None
 
 
 class StatementIn(Strict):
@@ -76,8 +76,8 @@ class StatementLineOut(BaseModel):
     customer_id: str
     product: str
     purpose: str
-    purchase_amount: Money
-    fee_amount: Money
+    purchase_amount: MoneyOut
+    fee_amount: MoneyOut
     note: str | None
 
 
@@ -104,10 +104,10 @@ class StatementOut(BaseModel):
     sign_off_by: ChinaTime
     payable_from: ChinaTime
     calendar_estimated: bool
-    total_purchase: Money
-    total_fee: Money
-    payable: Money
-    paid: Money
+    total_purchase: MoneyOut
+    total_fee: MoneyOut
+    payable: MoneyOut
+    paid: MoneyOut
     lines: list[StatementLineOut]
     sign_offs: list[SignOffOut]
     next_sign_off: SignOffStep | None
@@ -129,7 +129,7 @@ class CollectionOut(BaseModel):
     id: uuid.UUID
     customer_id: str
     month: str
-    amount: Money
+    amount: MoneyOut
     reference: str | None
     recorded_by: str
     recorded_at: ChinaTime
@@ -138,7 +138,7 @@ class CollectionOut(BaseModel):
 class PayoutOut(BaseModel):
     id: uuid.UUID
     statement_id: uuid.UUID
-    amount: Money
+    amount: MoneyOut
     paid_by: str
     paid_at: ChinaTime
 
@@ -158,7 +158,7 @@ class AdvanceIn(Strict):
 class AdvanceOut(BaseModel):
     id: uuid.UUID
     sales_rep: str
-    amount: Money
+    amount: MoneyOut
     purpose: str
     statement_id: uuid.UUID | None
     status: AdvanceStatus
@@ -166,12 +166,12 @@ class AdvanceOut(BaseModel):
     requested_at: ChinaTime
     settled_by: str | None
     settled_at: ChinaTime | None
-    outstanding_after: Money | None = None
+    outstanding_after: MoneyOut | None = None
 
 
 class AdvancePage(BaseModel):
     items: list[AdvanceOut]
-    outstanding: Money | None = Field(None, description="the rep's outstanding total when filtered by sales_rep")
+    outstanding: MoneyOut | None = Field(None, description="the rep's outstanding total when filtered by sales_rep")
     next_cursor: str | None = None
 
 
@@ -187,7 +187,7 @@ class SpecialFeeOut(BaseModel):
     customer_id: str
     sales_rep: str
     product: str | None
-    amount: Money
+    amount: MoneyOut
     purpose: str
     requested_on: Day
     requested_at: ChinaTime

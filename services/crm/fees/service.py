@@ -55,12 +55,12 @@ from services.crm.fees.schemas import (
     StatementLineOut,
     StatementOut,
 )
-from services.crm.schemas import parse_month
 from shared.auth import Principal
 from shared.calendar_store import load_calendar
+from shared.errors import Problem, conflict, not_found, unprocessable
 from shared.events.crm import FeeStatementSignedOffV1, FeeStatementSubmittedV1
-from shared.http.problems import Problem, conflict, not_found, unprocessable
 from shared.outbox import add_events
+from shared.schemas import parse_month
 from shared.workcalendar import CHINA
 
 ZERO = Decimal("0.00")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.crm.schemas import IDENTIFIER, NO_NUL, Month
+from services.crm.schemas import IDENTIFIER, NO_NUL
 from services.crm.visits import repository, service
 from services.crm.visits.schemas import (
     DailyReport,
@@ -29,7 +29,7 @@ from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_cursor, encode_cursor, invalid_cursor
-from shared.http.times import Day
+from shared.schemas import Day, Month
 from shared.workcalendar import CHINA
 
 router = APIRouter(tags=["visits"])

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StrictBool
 
-from services.crm.schemas import Month, Short, Strict, Text
-from shared.http.times import ChinaTime, Day
+from services.crm.schemas import Note
+from shared.schemas import ChinaTime, Day, Month, Short, Strict
 
 Report = Annotated[str, Field(min_length=1, max_length=4000)]
 
@@ -83,11 +83,11 @@ class VisitIn(Strict):
     visitor: VisitorIn | None = Field(None, description="the named person who visited; defaults to the caller")
     visited_at: ChinaTime
     opinions: Report = Field(description="(2) 客户意见、建议、希望")
-    market_information: Text | None = Field(None, description="(3) 市场行情")
-    competitor_moves: Text | None = Field(None, description="(3) 竞争对手动向及其他公司的销售政策")
+    market_information: Note | None = Field(None, description="(3) 市场行情")
+    competitor_moves: Note | None = Field(None, description="(3) 竞争对手动向及其他公司的销售政策")
     results: Report = Field(description="(4) 巡访活动的效果")
-    handled_matters: Text | None = Field(None, description="(5) 主要处理事项的处理经过及结果")
-    other_matters: Text | None = Field(None, description="(6) 其他必要报告事项")
+    handled_matters: Note | None = Field(None, description="(5) 主要处理事项的处理经过及结果")
+    other_matters: Note | None = Field(None, description="(6) 其他必要报告事项")
     urgent: StrictBool = Field(False, description="第十一条 巡访紧急报告: a competitor's new product or policy change")
 
 

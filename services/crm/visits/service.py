@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.crm.classes import service as classes
 from services.crm.classes.rules import visit_interval_for_class
 from services.crm.customers import repository as customers
-from services.crm.schemas import parse_month
 from services.crm.visits import repository
 from services.crm.visits.models import Project, Visit, VisitPlan
 from services.crm.visits.rules import (
@@ -37,9 +36,10 @@ from services.crm.visits.schemas import (
 )
 from shared import clock
 from shared.auth import Principal
+from shared.errors import conflict, not_found, unprocessable
 from shared.events.crm import VisitPlannedV1, VisitReassignedV1, VisitRecordedV1
-from shared.http.problems import conflict, not_found, unprocessable
 from shared.outbox import add_events
+from shared.schemas import parse_month
 from shared.workcalendar import CHINA
 
 # A report a few minutes "from the future" is clock skew of a phone, not a visit yet to happen.

@@ -28,6 +28,7 @@ from shared.attachments import (
     upload_to,
 )
 from shared.auth import Principal, require_roles
+from shared.http.session import ReadSession
 
 router = APIRouter(tags=["attachments"])
 
@@ -69,13 +70,12 @@ async def add_complaint_attachment(
 @router.get("/v1/complaints/{complaint_id}/attachments", response_model=AttachmentList)
 async def list_complaint_attachments(
     complaint_id: uuid.UUID,
-    sessions: Sessions,
+    session: ReadSession,
     include_replaced: Annotated[bool, Query(description="also the attachments replaced since")] = False,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> AttachmentList:
-    async with sessions() as session:
-        found = await service.of_complaint(session, complaint_id, include_replaced)
-        return AttachmentList(items=[to_out(a) for a in found])
+    found = await service.of_complaint(session, complaint_id, include_replaced)
+    return AttachmentList(items=[to_out(a) for a in found])
 
 
 @router.post(
@@ -110,13 +110,12 @@ async def add_report_attachment(
 @router.get("/v1/incident-reports/{report_id}/attachments", response_model=AttachmentList)
 async def list_report_attachments(
     report_id: uuid.UUID,
-    sessions: Sessions,
+    session: ReadSession,
     include_replaced: Annotated[bool, Query(description="also the attachments replaced since")] = False,
     _: Principal = Depends(require_roles(*REPORT_READERS)),
 ) -> AttachmentList:
-    async with sessions() as session:
-        found = await service.of_report(session, report_id, include_replaced)
-        return AttachmentList(items=[to_out(a) for a in found])
+    found = await service.of_report(session, report_id, include_replaced)
+    return AttachmentList(items=[to_out(a) for a in found])
 
 
 router.include_router(

@@ -13,7 +13,7 @@ from services.intake.reports import repository as reports
 from services.intake.reports.models import IncidentReport
 from shared.attachments import Accepted, SeesOwner, add_record, history_detail, readable_record, records_of
 from shared.auth import Principal
-from shared.http.problems import Problem, not_found
+from shared.errors import Problem, not_found
 
 COMPLAINT = "complaint"
 REPORT = "incident_report"

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, Select, and_, bindparam, func, inspect, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Insert, Select, and_, bindparam, func, inspect, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +14,7 @@ from services.intake.complaints.models import Complaint, ComplaintHistory, Compl
 from services.intake.complaints.rules import OVERDUE_INVESTIGATION_STATUSES, OVERDUE_REPLY_STATUSES
 from services.intake.customers.models import CustomerTier
 from shared.events.registry import EventData
+from shared.http.pagination import Keyset
 from shared.outbox import outbox_row
 from shared.tables import platform_tables
 
@@ -148,14 +149,11 @@ class ComplaintFilter:
     batch_no: str | None = None
 
 
-async def search(
-    session: AsyncSession,
-    where: ComplaintFilter,
-    now: datetime,
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> list[Complaint]:
-    """Newest receipt first; keyset on (received_at, id)."""
+# Newest receipt first.
+KEYSET = Keyset((Complaint.received_at, Complaint.id), (datetime.fromisoformat, uuid.UUID))
+
+
+def search(where: ComplaintFilter, now: datetime) -> Select[Complaint]:
     query = select(Complaint)
     if where.statuses:
         query = query.where(Complaint.status.in_(where.statuses))
@@ -180,10 +178,7 @@ async def search(
         query = query.where(overdue_condition(now))
     elif where.overdue is False:
         query = query.where(~overdue_condition(now))
-    if after is not None:
-        query = query.where(tuple_(Complaint.received_at, Complaint.id) < tuple_(*after))
-    query = query.order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(limit)
-    return list((await session.scalars(query)).all())
+    return query
 
 
 async def awaiting_deadlines(session: AsyncSession) -> list[Complaint]:

@@ -1,15 +1,15 @@
 """Complaint endpoints (HTTP only): CMP-1 … CMP-8 under SPEC §7 roles."""
 
 import uuid
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.complaints import repository, service
+from services.intake.complaints.models import Complaint
 from services.intake.complaints.repository import ComplaintFilter
 from services.intake.complaints.rules import Action
 from services.intake.complaints.schemas import (
@@ -32,13 +32,13 @@ from services.intake.complaints.schemas import (
     Severity,
     SeverityIn,
 )
-from shared.app import Sessions
+from shared import clock
 from shared.auth import Principal, Role, require_roles
 from shared.calendar_store import load_calendar
-from shared.http.idempotency import IdempotencyKey, respond_once
-from shared.http.pagination import decode_keyset, encode_cursor
-from shared.http.problems import not_found
-from shared.http.times import ChinaTime
+from shared.errors import not_found
+from shared.http.pagination import Paged, page_of
+from shared.http.session import ReadSession, WriteSession, creates_once
+from shared.schemas import ChinaTime, Cursor, Limit, ShortQuery
 
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"])
 
@@ -55,64 +55,67 @@ DECIDERS = (Role.EXECUTIVE,)
 # Those who load the calendar (CMP-3) recompute the deadlines it changes.
 CALENDAR_KEEPERS = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
 
-Short = Annotated[str | None, Query(min_length=1, max_length=200)]
+
+# One dependency object, so a complaint's filer is admitted once and before its number is taken.
+admit_filer = require_roles(*FILERS)
+
+
+@dataclass(frozen=True)
+class Numbered:
+    payload: ComplaintIn
+    ticket: service.Ticket
+
+
+async def numbered(payload: ComplaintIn, numbering: ReadSession, _: Principal = Depends(admit_filer)) -> Numbered:
+    """CMP-2: the complaint with its number, reserved before its transaction starts (after the filer
+    is admitted); the connection goes back to the pool at once, so a complaint never holds two."""
+    ticket = await service.take_ticket(numbering, payload)
+    await numbering.close()
+    return Numbered(payload, ticket)
 
 
 @router.post("", status_code=201, response_model=ComplaintOut)
+@creates_once("complaints")
 async def create_complaint(
-    payload: ComplaintIn,
-    request: Request,
-    sessions: Sessions,
-    principal: Principal = Depends(require_roles(*FILERS)),
-    idempotency_key: str | None = IdempotencyKey,
-) -> JSONResponse:
+    filed: Annotated[Numbered, Depends(numbered)],
+    session: WriteSession,
+    principal: Principal = Depends(admit_filer),
+) -> ComplaintOut:
     """CMP-1/2/3/5/7: records a complaint; its SLA deadlines come from the working-day calendar."""
-
-    async with sessions() as numbering:
-        ticket = await service.take_ticket(numbering, payload)
-
-    async def create(session: AsyncSession) -> tuple[int, object]:
-        calendar = await load_calendar(session)
-        complaint = await service.receive_complaint(session, payload, ticket, principal, calendar)
-        return 201, service.to_out(complaint, reader=principal).model_dump(mode="json")
-
-    return await respond_once(sessions, f"complaints:{principal.sub}", idempotency_key, await request.body(), create)
+    calendar = await load_calendar(session)
+    complaint = await service.receive_complaint(session, filed.payload, filed.ticket, principal, calendar)
+    return ComplaintOut.read(complaint, principal)
 
 
 @router.post("/deadlines/recompute", response_model=Recomputed)
 async def recompute_deadlines(
-    sessions: Sessions,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*CALENDAR_KEEPERS)),
 ) -> Recomputed:
     """CMP-3: once a year's holidays are loaded (PUT /v1/calendar/{year}), the complaints still
     waiting for a reply are given the deadlines of that calendar."""
-    async with sessions() as session, session.begin():
-        calendar = await load_calendar(session)
-        return Recomputed(recomputed=await service.recompute_deadlines(session, calendar, principal))
-
-
-def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    return decode_keyset(cursor, datetime.fromisoformat, uuid.UUID)
+    calendar = await load_calendar(session)
+    return Recomputed(recomputed=await service.recompute_deadlines(session, calendar, principal))
 
 
 @router.get("", response_model=ComplaintPage)
 async def list_complaints(
-    sessions: Sessions,
+    session: ReadSession,
     status: Annotated[list[ComplaintStatus] | None, Query(max_length=6)] = None,
     kind: ComplaintKind | None = None,
-    customer_id: Short = None,
+    customer_id: ShortQuery = None,
     severity: Severity | None = None,
-    owner: Short = None,
-    model: Short = None,
-    batch_no: Short = None,
+    owner: ShortQuery = None,
+    model: ShortQuery = None,
+    batch_no: ShortQuery = None,
     received_from: ChinaTime | None = None,
     received_to: ChinaTime | None = None,
     overdue: bool | None = None,
     escalated: bool | None = None,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Cursor = None,
+    limit: Limit = 50,
     principal: Principal = Depends(require_roles(*READERS)),
-) -> ComplaintPage:
+) -> Paged[ComplaintOut]:
     """Newest first; ``overdue=true`` is the CMP-3 overdue listing, ``escalated=true`` the decision
     level's (CMP-5)."""
     where = ComplaintFilter(
@@ -128,163 +131,151 @@ async def list_complaints(
         model=model,
         batch_no=batch_no,
     )
-    now = datetime.now(UTC)
-    async with sessions() as session:
-        found = await repository.search(session, where, now, _after(cursor), limit + 1)
-    page, more = found[:limit], len(found) > limit
-    next_cursor = encode_cursor([page[-1].received_at.isoformat(), str(page[-1].id)]) if more else None
-    return ComplaintPage(items=[service.to_out(c, now, principal) for c in page], next_cursor=next_cursor)
+    now = clock.now()
+    page = await page_of(session, repository.search(where, now), repository.KEYSET, cursor, limit)
+    return page.map(lambda complaint: ComplaintOut.read(complaint, principal, now))
+
+
+async def _found(session: AsyncSession, complaint_id: uuid.UUID) -> Complaint:
+    complaint = await repository.get(session, complaint_id)
+    if complaint is None:
+        raise not_found("complaint", str(complaint_id))
+    return complaint
 
 
 @router.get("/{complaint_id}", response_model=ComplaintOut)
 async def get_complaint(
     complaint_id: uuid.UUID,
-    sessions: Sessions,
+    session: ReadSession,
     principal: Principal = Depends(require_roles(*READERS)),
 ) -> ComplaintOut:
-    async with sessions() as session:
-        complaint = await repository.get(session, complaint_id)
-        if complaint is None:
-            raise not_found("complaint", str(complaint_id))
-        return service.to_out(complaint, reader=principal)
+    return ComplaintOut.read(await _found(session, complaint_id), principal)
 
 
 @router.get("/{complaint_id}/history", response_model=History)
 async def complaint_history(
     complaint_id: uuid.UUID,
-    sessions: Sessions,
+    session: ReadSession,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> History:
     """CMP-8: who changed what and when, oldest first."""
-    async with sessions() as session:
-        if await repository.get(session, complaint_id) is None:
-            raise not_found("complaint", str(complaint_id))
-        return service.to_history(await repository.history(session, complaint_id))
+    await _found(session, complaint_id)
+    return History.model_validate({"items": await repository.history(session, complaint_id)})
 
 
 @router.get("/{complaint_id}/comparison", response_model=Comparison)
 async def complaint_comparison(
     complaint_id: uuid.UUID,
-    sessions: Sessions,
+    session: ReadSession,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> Comparison:
     """CMP-6: complaints about the same batch, and the same model, within 90 days."""
-    async with sessions() as session:
-        complaint = await repository.get(session, complaint_id)
-        if complaint is None:
-            raise not_found("complaint", str(complaint_id))
-        return await service.comparison(session, complaint)
+    return await service.comparison(session, await _found(session, complaint_id))
 
 
 async def _step(
-    sessions: async_sessionmaker[AsyncSession],
-    complaint_id: uuid.UUID,
-    action: Action,
-    body: BaseModel,
-    principal: Principal,
+    session: AsyncSession, complaint_id: uuid.UUID, action: Action, body: BaseModel, principal: Principal
 ) -> ComplaintOut:
-    async with sessions() as session, session.begin():
-        complaint = await service.act(session, complaint_id, action, body, principal)
-        return service.to_out(complaint, reader=principal)
+    return ComplaintOut.read(await service.act(session, complaint_id, action, body, principal), principal)
 
 
 @router.post("/{complaint_id}/investigate", response_model=ComplaintOut)
 async def investigate(
     complaint_id: uuid.UUID,
-    sessions: Sessions,
+    session: WriteSession,
     body: InvestigateIn | None = None,
     principal: Principal = Depends(require_roles(*FILERS)),
 ) -> ComplaintOut:
     """CMP-4 received → investigating (within 1 working day, CMP-3)."""
-    return await _step(sessions, complaint_id, Action.INVESTIGATE, body or InvestigateIn(), principal)
+    return await _step(session, complaint_id, Action.INVESTIGATE, body or InvestigateIn(), principal)
 
 
 @router.post("/{complaint_id}/reply", response_model=ComplaintOut)
 async def reply(
     complaint_id: uuid.UUID,
     body: ReplyIn,
-    sessions: Sessions,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*REPLY_SIGNERS)),
 ) -> ComplaintOut:
     """CMP-4 investigating → replied: cause, resolution, improvement, signed by the quality head (a
     serious complaint's also by the company head)."""
-    return await _step(sessions, complaint_id, Action.REPLY, body, principal)
+    return await _step(session, complaint_id, Action.REPLY, body, principal)
 
 
 @router.post("/{complaint_id}/return-visit", response_model=ComplaintOut)
 async def return_visit(
     complaint_id: uuid.UUID,
     body: ReturnVisitIn,
-    sessions: Sessions,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*FILERS)),
 ) -> ComplaintOut:
     """CMP-4 replied → visited: the customer's feedback and satisfaction 1–5."""
-    return await _step(sessions, complaint_id, Action.RETURN_VISIT, body, principal)
+    return await _step(session, complaint_id, Action.RETURN_VISIT, body, principal)
 
 
 @router.post("/{complaint_id}/close", response_model=ComplaintOut)
 async def close(
     complaint_id: uuid.UUID,
-    sessions: Sessions,
+    session: WriteSession,
     body: CloseIn | None = None,
     principal: Principal = Depends(require_roles(*FILERS)),
 ) -> ComplaintOut:
     """CMP-4 visited → closed."""
-    return await _step(sessions, complaint_id, Action.CLOSE, body or CloseIn(), principal)
+    return await _step(session, complaint_id, Action.CLOSE, body or CloseIn(), principal)
 
 
 @router.post("/{complaint_id}/reject", response_model=ComplaintOut)
 async def reject(
     complaint_id: uuid.UUID,
     body: RejectIn,
-    sessions: Sessions,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*FILERS)),
 ) -> ComplaintOut:
     """CMP-4 投诉不成立, from received or investigating, with a reason."""
-    return await _step(sessions, complaint_id, Action.REJECT, body, principal)
+    return await _step(session, complaint_id, Action.REJECT, body, principal)
 
 
 @router.post("/{complaint_id}/handover", response_model=ComplaintOut)
 async def handover(
     complaint_id: uuid.UUID,
     body: HandoverIn,
-    sessions: Sessions,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*FILERS)),
 ) -> ComplaintOut:
     """CMP-7: the owner (or the quality department) hands the complaint to a named colleague."""
-    return await _step(sessions, complaint_id, Action.HANDOVER, body, principal)
+    return await _step(session, complaint_id, Action.HANDOVER, body, principal)
 
 
 @router.post("/{complaint_id}/escalate", response_model=ComplaintOut)
 async def escalate(
     complaint_id: uuid.UUID,
     body: EscalateIn,
-    sessions: Sessions,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*SIGNERS)),
 ) -> ComplaintOut:
     """CMP-5: the quality department judges an open complaint serious; it goes to the decision level."""
-    return await _step(sessions, complaint_id, Action.ESCALATE, body, principal)
+    return await _step(session, complaint_id, Action.ESCALATE, body, principal)
 
 
 @router.post("/{complaint_id}/severity", response_model=ComplaintOut)
 async def set_severity(
     complaint_id: uuid.UUID,
     body: SeverityIn,
-    sessions: Sessions,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*SIGNERS)),
 ) -> ComplaintOut:
     """CMP-5 (rev. 2026-12): the quality manager sets the severity with a reason (a Diamond/Platinum
     default may be lowered); serious goes to the decision level, general leaves it."""
-    return await _step(sessions, complaint_id, Action.SEVERITY, body, principal)
+    return await _step(session, complaint_id, Action.SEVERITY, body, principal)
 
 
 @router.post("/{complaint_id}/decision", response_model=ComplaintOut)
 async def record_decision(
     complaint_id: uuid.UUID,
     body: DecisionIn,
-    sessions: Sessions,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*DECIDERS)),
 ) -> ComplaintOut:
     """CMP-5: the decision level records whether to start a product recall and crisis handling, once,
     on a serious complaint (409 on a general one); announced as complaint.decision_recorded."""
-    return await _step(sessions, complaint_id, Action.DECISION, body, principal)
+    return await _step(session, complaint_id, Action.DECISION, body, principal)

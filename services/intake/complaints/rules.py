@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from shared.errors import Problem
 from shared.workcalendar import WorkingCalendar
 
 
@@ -95,12 +96,20 @@ TRANSITIONS: dict[str, dict[Action, str | None]] = {
 }
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Problem):
+    """CMP-4: a step the complaint's status does not allow (a 409 naming the steps it does)."""
+
     def __init__(self, status: str, action: Action) -> None:
-        super().__init__(f"{action.value} is not allowed on a {status} complaint")
-        self.status = status
-        self.action = action
         self.allowed = allowed_actions(status)
+        super().__init__(
+            409,
+            "invalid_transition",
+            "Conflict",
+            f"{action.value} is not allowed on a {status} complaint",
+            current_status=status,
+            action=action.value,
+            allowed=self.allowed,
+        )
 
 
 def allowed_actions(status: str) -> list[str]:

@@ -5,17 +5,21 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
-from services.intake.schemas import ChinaTime
+from services.intake.complaints.models import Complaint
+from services.intake.complaints.rules import (
+    allowed_actions,
+    customer_warnings,
+    masked_complainant,
+    on_time,
+    overdue_stages,
+    sees_personal_data,
+)
+from shared import clock
 from shared.http.inputs import EMAIL
-from shared.http.numbers import WHOLE
 from shared.http.problems import FieldError
-from shared.http.times import Day
-from shared.inputs import Strict
-
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
-Short = Annotated[str, Field(min_length=1, max_length=200)]
+from shared.schemas import WHOLE, ChinaTime, Day, Out, Page, Short, Strict, Text, attributes_of, reading_of
 
 
 class ComplaintKind(StrEnum):
@@ -105,7 +109,7 @@ class ComplaintIn(Strict):
     @model_validator(mode="after")
     def dates_are_possible(self) -> Self:
         """CMP-2: a complaint cannot be received in the future, nor be about a product made after it."""
-        if self.received_at > datetime.now(UTC) + FUTURE_TOLERANCE:
+        if self.received_at > clock.now() + FUTURE_TOLERANCE:
             raise FieldError("received_at", "received_at lies in the future")
         if self.received_at < EARLIEST:
             raise FieldError("received_at", "received_at is before 2000")
@@ -151,7 +155,7 @@ class IncidentRef(BaseModel):
     status: str
 
 
-class ComplaintOut(BaseModel):
+class ComplaintOut(Out):
     id: uuid.UUID
     complaint_no: str
     kind: ComplaintKind
@@ -196,13 +200,62 @@ class ComplaintOut(BaseModel):
     created_at: ChinaTime
     updated_at: ChinaTime
 
+    @model_validator(mode="before")
+    @classmethod
+    def as_read(cls, source: Any, info: ValidationInfo) -> Any:
+        """A complaint as its reader sees it now: the CMP-3 stages it is late for and whether its steps
+        were on time, the CMP-4 actions its status allows, the complainant masked for a reader who may
+        not see personal data, its product and incident as objects."""
+        if not isinstance(source, Complaint):
+            return source
+        reading = reading_of(info)
+        late = overdue_stages(source.status, source.investigate_by, source.reply_by, reading.now)
+        masked = reading.reader is not None and not sees_personal_data(
+            reading.reader.roles, reading.reader.sub, source.owner, source.severity
+        )
+        return {
+            **attributes_of(source, cls),
+            "warnings": customer_warnings(source.customer_id, source.customer_known),
+            "complainant": masked_complainant(source.complainant) if masked else source.complainant,
+            "complainant_masked": masked,
+            "product": product_of(source),
+            "incident": incident_of(source),
+            "overdue": bool(late),
+            "overdue_stages": late,
+            "investigation_on_time": on_time(source.investigation_started_at, source.investigate_by),
+            "reply_on_time": on_time(source.replied_at, source.reply_by),
+            "allowed_actions": allowed_actions(source.status),
+        }
 
-class ComplaintPage(BaseModel):
-    items: list[ComplaintOut]
-    next_cursor: str | None = None
+
+def product_of(complaint: Complaint) -> dict[str, Any] | None:
+    if not complaint.product_model:
+        return None
+    return {
+        "model": complaint.product_model,
+        "name": complaint.product_name,
+        "quantity": complaint.product_quantity,
+        "batch_no": complaint.batch_no,
+        "production_date": complaint.production_date,
+        "purchase_place": complaint.purchase_place,
+    }
 
 
-class ComplaintSummary(BaseModel):
+def incident_of(complaint: Complaint) -> dict[str, Any] | None:
+    if not complaint.incident_id:
+        return None
+    return {
+        "id": complaint.incident_id,
+        "level": complaint.incident_level,
+        "problem_level": complaint.incident_problem_level,
+        "status": complaint.incident_status,
+    }
+
+
+ComplaintPage = Page[ComplaintOut]
+
+
+class ComplaintSummary(Out):
     """CMP-6: one compared complaint."""
 
     id: uuid.UUID
@@ -210,10 +263,10 @@ class ComplaintSummary(BaseModel):
     status: ComplaintStatus
     severity: Severity
     customer_id: str | None
-    model: str | None
+    model: str | None = Field(validation_alias="product_model")
     batch_no: str | None
     production_date: Day | None
-    quantity: int | None
+    quantity: int | None = Field(validation_alias="product_quantity")
     description: str
     received_at: ChinaTime
 
@@ -233,7 +286,7 @@ class Comparison(BaseModel):
     same_model_count: int
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(Out):
     at: ChinaTime
     actor: str
     actor_name: str | None
@@ -241,11 +294,8 @@ class HistoryEntry(BaseModel):
     changes: dict[str, Any]
 
 
-class History(BaseModel):
+class History(Page[HistoryEntry]):
     """CMP-8: every change, oldest first."""
-
-    items: list[HistoryEntry]
-    next_cursor: str | None = None
 
 
 # Action bodies (CMP-4, CMP-7)

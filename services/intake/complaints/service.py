@@ -2,30 +2,23 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.complaints import repository
-from services.intake.complaints.models import Complaint, ComplaintHistory
+from services.intake.complaints.models import Complaint
 from services.intake.complaints.rules import (
     Action,
-    TransitionRefused,
-    allowed_actions,
     comparison_window,
     complaint_number,
     complaints_shown,
-    customer_warnings,
     decide_severity,
     decision_refused,
-    masked_complainant,
     may_act,
     next_status,
-    on_time,
-    overdue_stages,
-    sees_personal_data,
     set_severity,
     sla_deadlines,
 )
@@ -33,21 +26,20 @@ from services.intake.complaints.schemas import (
     CloseIn,
     Comparison,
     ComplaintIn,
-    ComplaintOut,
     ComplaintStatus,
     ComplaintSummary,
     DecisionIn,
     EscalateIn,
     HandoverIn,
-    History,
-    HistoryEntry,
     InvestigateIn,
     RejectIn,
     ReplyIn,
     ReturnVisitIn,
     SeverityIn,
 )
+from shared import clock
 from shared.auth import Principal
+from shared.errors import Problem, conflict, not_found, unprocessable
 from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
 from shared.events.intake import (
     ComplaintDecisionRecordedV1,
@@ -56,7 +48,6 @@ from shared.events.intake import (
     ComplaintSeverityChangedV1,
     ComplaintStatusChangedV1,
 )
-from shared.http.problems import Problem, conflict, not_found, unprocessable
 from shared.outbox import add_event
 from shared.workcalendar import CHINA, WorkingCalendar
 
@@ -89,7 +80,7 @@ async def receive_complaint(
     deadlines = sla_deadlines(payload.received_at, calendar)
     severity = decide_severity(payload.severity.value, ticket.customer_tier)
     product = payload.product
-    now = datetime.now(UTC)
+    now = clock.now()
     complaint = Complaint(
         id=uuid.uuid4(),
         complaint_no=ticket.number,
@@ -148,17 +139,8 @@ async def act(
         raise not_found("complaint", str(complaint_id))
     if not may_act(action, actor.sub, actor.roles, complaint.owner, complaint.severity):
         raise _not_permitted(action, complaint)
-    try:
-        target = next_status(complaint.status, action)
-    except TransitionRefused as refused:
-        raise conflict(
-            "invalid_transition",
-            str(refused),
-            current_status=refused.status,
-            action=refused.action.value,
-            allowed=refused.allowed,
-        ) from None
-    now = datetime.now(UTC)
+    target = next_status(complaint.status, action)
+    now = clock.now()
     previous = complaint.status
     severity_before = (complaint.severity, complaint.escalated_to_decision_level)
     changes = _apply(complaint, action, body, actor, now)
@@ -430,113 +412,17 @@ async def comparison(session: AsyncSession, complaint: Complaint) -> Comparison:
         batch_no=complaint.batch_no,
         window_from=window[0],
         window_to=window[1],
-        same_batch=[to_summary(c) for c in same_batch],
+        same_batch=[ComplaintSummary.model_validate(c) for c in same_batch],
         same_batch_count=batch_count,
         same_batch_quantity=batch_quantity,
-        same_model=[to_summary(c) for c in same_model],
+        same_model=[ComplaintSummary.model_validate(c) for c in same_model],
         same_model_count=model_count,
-    )
-
-
-def to_summary(complaint: Complaint) -> ComplaintSummary:
-    return ComplaintSummary(
-        id=complaint.id,
-        complaint_no=complaint.complaint_no,
-        status=ComplaintStatus(complaint.status),
-        severity=complaint.severity,  # type: ignore[arg-type]
-        customer_id=complaint.customer_id,
-        model=complaint.product_model,
-        batch_no=complaint.batch_no,
-        production_date=complaint.production_date,
-        quantity=complaint.product_quantity,
-        description=complaint.description,
-        received_at=complaint.received_at,
-    )
-
-
-def to_history(entries: list[ComplaintHistory]) -> History:
-    return History(
-        items=[
-            HistoryEntry(at=e.at, actor=e.actor, actor_name=e.actor_name, action=e.action, changes=e.changes)
-            for e in entries
-        ]
-    )
-
-
-def complainant_for(complaint: Complaint, reader: Principal | None) -> tuple[dict[str, Any], bool]:
-    """The complainant as ``reader`` may see them, and whether that is masked; no reader: unmasked."""
-    if reader is None or sees_personal_data(reader.roles, reader.sub, complaint.owner, complaint.severity):
-        return complaint.complainant, False
-    return masked_complainant(complaint.complainant), True
-
-
-def to_out(complaint: Complaint, now: datetime | None = None, reader: Principal | None = None) -> ComplaintOut:
-    late = overdue_stages(complaint.status, complaint.investigate_by, complaint.reply_by, now or datetime.now(UTC))
-    complainant, masked = complainant_for(complaint, reader)
-    return ComplaintOut.model_validate(
-        {
-            "id": complaint.id,
-            "complaint_no": complaint.complaint_no,
-            "kind": complaint.kind,
-            "service_aspect": complaint.service_aspect,
-            "severity": complaint.severity,
-            "channel": complaint.channel,
-            "status": complaint.status,
-            "customer_id": complaint.customer_id,
-            "customer_tier": complaint.customer_tier,
-            "customer_known": complaint.customer_known,
-            "warnings": customer_warnings(complaint.customer_id, complaint.customer_known),
-            "complainant": complainant,
-            "complainant_masked": masked,
-            "product": {
-                "model": complaint.product_model,
-                "name": complaint.product_name,
-                "quantity": complaint.product_quantity,
-                "batch_no": complaint.batch_no,
-                "production_date": complaint.production_date,
-                "purchase_place": complaint.purchase_place,
-            }
-            if complaint.product_model
-            else None,
-            "circumstances": complaint.circumstances,
-            "description": complaint.description,
-            "received_at": complaint.received_at,
-            "investigate_by": complaint.investigate_by,
-            "reply_by": complaint.reply_by,
-            "calendar_estimated": complaint.calendar_estimated,
-            "recorded_by": complaint.recorded_by,
-            "owner": complaint.owner,
-            "escalated_to_decision_level": complaint.escalated_to_decision_level,
-            "severity_reason": complaint.severity_reason,
-            "overdue": bool(late),
-            "overdue_stages": late,
-            "investigation_on_time": on_time(complaint.investigation_started_at, complaint.investigate_by),
-            "reply_on_time": on_time(complaint.replied_at, complaint.reply_by),
-            "allowed_actions": allowed_actions(complaint.status),
-            "reply": complaint.reply,
-            "return_visit": complaint.return_visit,
-            "rejection_reason": complaint.rejection_reason,
-            "decision": complaint.decision,
-            "incident": {
-                "id": complaint.incident_id,
-                "level": complaint.incident_level,
-                "problem_level": complaint.incident_problem_level,
-                "status": complaint.incident_status,
-            }
-            if complaint.incident_id
-            else None,
-            "investigation_started_at": complaint.investigation_started_at,
-            "replied_at": complaint.replied_at,
-            "closed_at": complaint.closed_at,
-            "created_at": complaint.created_at,
-            "updated_at": complaint.updated_at,
-        }
     )
 
 
 async def overdue_count(session: AsyncSession) -> int:
     """CMP-3: complaints past a deadline that are still waiting for that step."""
-    return await repository.count_overdue(session, datetime.now(UTC))
+    return await repository.count_overdue(session, clock.now())
 
 
 async def recompute_deadlines(session: AsyncSession, calendar: WorkingCalendar, actor: Principal) -> int:
@@ -550,7 +436,7 @@ async def recompute_deadlines(session: AsyncSession, calendar: WorkingCalendar, 
         if before == after:
             continue
         complaint.investigate_by, complaint.reply_by, complaint.calendar_estimated = after
-        complaint.updated_at = datetime.now(UTC)
+        complaint.updated_at = clock.now()
         await repository.add_history(
             session,
             complaint.id,

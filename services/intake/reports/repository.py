@@ -4,10 +4,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.reports.models import IncidentReport
+from shared.http.pagination import Keyset
 
 
 async def add(session: AsyncSession, report: IncidentReport) -> None:
@@ -29,9 +30,11 @@ class ReportFilter:
     occurred_to: datetime | None = None
 
 
-async def search(
-    session: AsyncSession, where: ReportFilter, after: tuple[datetime, uuid.UUID] | None, limit: int
-) -> list[IncidentReport]:
+# Newest filed first.
+KEYSET = Keyset((IncidentReport.created_at, IncidentReport.id), (datetime.fromisoformat, uuid.UUID))
+
+
+def search(where: ReportFilter) -> Select[IncidentReport]:
     query = select(IncidentReport)
     for column, value in (
         (IncidentReport.kind, where.kind),
@@ -45,7 +48,4 @@ async def search(
         query = query.where(IncidentReport.occurred_at >= where.occurred_from)
     if where.occurred_to is not None:
         query = query.where(IncidentReport.occurred_at < where.occurred_to)
-    if after is not None:
-        query = query.where(tuple_(IncidentReport.created_at, IncidentReport.id) < tuple_(*after))
-    query = query.order_by(IncidentReport.created_at.desc(), IncidentReport.id.desc()).limit(limit)
-    return list((await session.scalars(query)).all())
+    return query

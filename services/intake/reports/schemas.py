@@ -6,15 +6,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, Field, PlainSerializer, StrictBool, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from services.intake.reports.rules import ReportFacts, report_problems
-from services.intake.schemas import ChinaTime
-from shared.http.numbers import WHOLE
-from shared.inputs import MoneyIn, Strict
+from shared import clock
+from shared.schemas import WHOLE, ChinaTime, MoneyIn, MoneyOut, Out, Page, Short, Strict
 
-Short = Annotated[str, Field(min_length=1, max_length=200)]
-Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
 FUTURE_TOLERANCE = timedelta(hours=24)
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -89,21 +86,21 @@ class ReportIn(Strict):
 
     @model_validator(mode="after")
     def occurred_in_the_past(self) -> Self:
-        if self.occurred_at > datetime.now(UTC) + FUTURE_TOLERANCE:
+        if self.occurred_at > clock.now() + FUTURE_TOLERANCE:
             raise ValueError("occurred_at lies in the future")
         if self.occurred_at < EARLIEST:
             raise ValueError("occurred_at is before 2000")
         return self
 
 
-class ReportOut(BaseModel):
+class ReportOut(Out):
     id: uuid.UUID
     kind: ReportKind
     model: str
     quantity: int
     production_line: str | None
     shift: str | None
-    loss_amount: Money
+    loss_amount: MoneyOut
     personal_injury: bool
     reputation_impact: bool
     cause_category: CauseCategory | None
@@ -118,6 +115,4 @@ class ReportOut(BaseModel):
     created_at: ChinaTime
 
 
-class ReportPage(BaseModel):
-    items: list[ReportOut]
-    next_cursor: str | None = None
+ReportPage = Page[ReportOut]

@@ -1,16 +1,16 @@
 """Shop-floor report decisions and their events (never commits: the route's transaction does)."""
 
-from datetime import UTC, datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.reports import repository
 from services.intake.reports.models import IncidentReport
 from services.intake.reports.rules import implied_flags
-from services.intake.reports.schemas import ReportIn, ReportOut
+from services.intake.reports.schemas import ReportIn
+from shared import clock
 from shared.auth import Principal
 from shared.events.intake import IncidentReportFiledV1
 from shared.outbox import add_event
+from shared.schemas import attributes_of
 
 
 async def file_report(session: AsyncSession, payload: ReportIn, filer: Principal) -> IncidentReport:
@@ -36,7 +36,7 @@ async def file_report(session: AsyncSession, payload: ReportIn, filer: Principal
         defect_class=payload.defect_class.value if payload.defect_class else None,
         defect_type=payload.defect_type.value if payload.defect_type else None,
         filed_by=filer.sub,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     await repository.add(session, report)
     await add_event(session, filed_event(report))
@@ -44,26 +44,7 @@ async def file_report(session: AsyncSession, payload: ReportIn, filer: Principal
 
 
 def filed_event(report: IncidentReport) -> IncidentReportFiledV1:
-    return IncidentReportFiledV1(
-        report_id=str(report.id),
-        kind=report.kind,
-        model=report.model,
-        quantity=report.quantity,
-        production_line=report.production_line,
-        shift=report.shift,
-        loss_amount=report.loss_amount,
-        personal_injury=report.personal_injury,
-        reputation_impact=report.reputation_impact,
-        cause_category=report.cause_category,
-        description=report.description,
-        reported_by=report.reported_by,
-        department=report.department,
-        occurred_at=report.occurred_at,
-        supplier=report.supplier,
-        defect_class=report.defect_class,
-        defect_type=report.defect_type,
+    """The report as classification reads it: the event's fields are the report's."""
+    return IncidentReportFiledV1.model_validate(
+        {**attributes_of(report, IncidentReportFiledV1), "report_id": str(report.id)}
     )
-
-
-def to_out(report: IncidentReport) -> ReportOut:
-    return ReportOut.model_validate(report, from_attributes=True)

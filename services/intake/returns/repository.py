@@ -4,13 +4,14 @@ import uuid
 from datetime import date, datetime
 from typing import cast
 
-from sqlalchemy import Table, select, text, tuple_
+from sqlalchemy import Select, Table, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.complaints.models import Complaint
 from services.intake.returns.models import ReturnLine
 from services.intake.returns.schemas import ReturnLineIn
 from shared.events.intake import ReturnRecordedV1
+from shared.http.pagination import Keyset
 from shared.outbox import envelope_params, envelope_sql
 from shared.tables import platform_tables
 
@@ -86,16 +87,13 @@ async def get(session: AsyncSession, line_id: str) -> ReturnLine | None:
     return await session.get(ReturnLine, line_id)
 
 
-async def search(
-    session: AsyncSession,
-    *,
-    model: str | None,
-    production_date: date | None,
-    shipped_batch_no: str | None,
-    customer_id: str | None,
-    after: tuple[datetime, str] | None,
-    limit: int,
-) -> list[ReturnLine]:
+# Newest recorded first.
+KEYSET = Keyset((ReturnLine.recorded_at, ReturnLine.line_id), (datetime.fromisoformat, str))
+
+
+def search(
+    *, model: str | None, production_date: date | None, shipped_batch_no: str | None, customer_id: str | None
+) -> Select[ReturnLine]:
     query = select(ReturnLine)
     for column, value in (
         (ReturnLine.model, model),
@@ -105,7 +103,4 @@ async def search(
     ):
         if value is not None:
             query = query.where(column == value)
-    if after is not None:
-        query = query.where(tuple_(ReturnLine.recorded_at, ReturnLine.line_id) < tuple_(*after))
-    query = query.order_by(ReturnLine.recorded_at.desc(), ReturnLine.line_id.desc()).limit(limit)
-    return list((await session.scalars(query)).all())
+    return query

@@ -1,15 +1,13 @@
 """ERP return endpoints (HTTP only): RET-1, RET-2 under SPEC §7 roles."""
 
 import json
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.returns import repository, service
+from services.intake.returns.models import ReturnLine
 from services.intake.returns.schemas import (
     MAX_BODY_BYTES,
     MAX_LINES,
@@ -19,20 +17,17 @@ from services.intake.returns.schemas import (
     ReturnLinePage,
     batch_request_schema,
 )
-from shared.app import Sessions
 from shared.auth import Principal, Role, require_roles
-from shared.http.idempotency import IdempotencyKey, respond_once
-from shared.http.pagination import decode_keyset, encode_cursor
-from shared.http.problems import Problem, clean_errors, not_found, unprocessable
-from shared.http.times import Day
+from shared.errors import Problem, not_found, unprocessable
+from shared.http.pagination import Paged, page_of
+from shared.http.problems import clean_errors
+from shared.http.session import ReadSession, WriteSession, creates_once
+from shared.schemas import Cursor, Day, Limit, ShortQuery
 
 router = APIRouter(prefix="/v1/returns", tags=["returns"])
-BATCH_REQUEST_BODY = {"schema": batch_request_schema()}
 
 PUSHERS = (Role.ERP,)
 READERS = (Role.ERP, Role.QUALITY_MANAGER, Role.CUSTOMER_SERVICE, Role.ADMIN_DEPT, Role.OPS)
-
-Short = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 
 def _too_large(detail: str) -> Problem:
@@ -58,6 +53,11 @@ def parse_batch(body: bytes) -> list[Any]:
     return envelope.lines
 
 
+async def batch_lines(request: Request) -> list[Any]:
+    """The batch, read before its transaction starts: a body too large is refused without one."""
+    return parse_batch(await request.body())
+
+
 @router.post(
     "/batches",
     response_model=BatchResult,
@@ -66,62 +66,41 @@ def parse_batch(body: bytes) -> list[Any]:
         "requestBody": {"required": True, "content": {"application/json": {"schema": batch_request_schema()}}}
     },
 )
+@creates_once("returns")
 async def push_batch(
-    request: Request,
-    sessions: Sessions,
-    principal: Principal = Depends(require_roles(*PUSHERS)),
-    idempotency_key: str | None = IdempotencyKey,
-) -> JSONResponse:
+    principal: Annotated[Principal, Depends(require_roles(*PUSHERS))],
+    lines: Annotated[list[Any], Depends(batch_lines)],
+    session: WriteSession,
+) -> BatchResult:
     """RET-1/RET-2: up to 10,000 lines; bad lines rejected one by one, good lines kept, a line id
     seen before counted as a duplicate and nowhere again."""
-    body = await request.body()
-    lines = parse_batch(body)
-
-    async def create(session: AsyncSession) -> tuple[int, object]:
-        result = await service.record_batch(session, lines, principal.sub)
-        return 200, result.model_dump(mode="json")
-
-    return await respond_once(sessions, f"returns:{principal.sub}", idempotency_key, body, create)
-
-
-def _after(cursor: str | None) -> tuple[datetime, str] | None:
-    return decode_keyset(cursor, datetime.fromisoformat, str)
+    return await service.record_batch(session, lines, principal.sub)
 
 
 @router.get("", response_model=ReturnLinePage)
 async def list_returns(
-    sessions: Sessions,
-    model: Short = None,
+    session: ReadSession,
+    model: ShortQuery = None,
     production_date: Day | None = None,
-    shipped_batch_no: Short = None,
-    customer_id: Short = None,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    shipped_batch_no: ShortQuery = None,
+    customer_id: ShortQuery = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
     _: Principal = Depends(require_roles(*READERS)),
-) -> ReturnLinePage:
-    async with sessions() as session:
-        found = await repository.search(
-            session,
-            model=model,
-            production_date=production_date,
-            shipped_batch_no=shipped_batch_no,
-            customer_id=customer_id,
-            after=_after(cursor),
-            limit=limit + 1,
-        )
-    page, more = found[:limit], len(found) > limit
-    next_cursor = encode_cursor([page[-1].recorded_at.isoformat(), page[-1].line_id]) if more else None
-    return ReturnLinePage(items=[service.to_out(line) for line in page], next_cursor=next_cursor)
+) -> Paged[ReturnLine]:
+    query = repository.search(
+        model=model, production_date=production_date, shipped_batch_no=shipped_batch_no, customer_id=customer_id
+    )
+    return await page_of(session, query, repository.KEYSET, cursor, limit)
 
 
 @router.get("/lines/{line_id}", response_model=ReturnLineOut)
 async def get_return_line(
     line_id: Annotated[str, Path(min_length=1, max_length=200)],
-    sessions: Sessions,
+    session: ReadSession,
     _: Principal = Depends(require_roles(*READERS)),
-) -> ReturnLineOut:
-    async with sessions() as session:
-        line = await repository.get(session, line_id)
+) -> ReturnLine:
+    line = await repository.get(session, line_id)
     if line is None:
         raise not_found("return line", line_id)
-    return service.to_out(line)
+    return line

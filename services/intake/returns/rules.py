@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.intake.returns.schemas import RejectedLine, ReturnLineIn
-from shared.inputs import control_character_error
+from shared.schemas import control_character_error
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,13 @@
 """ERP return shapes of SPEC §8 (RET-1, RET-2)."""
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.intake.schemas import ChinaTime
-from shared.http.numbers import WHOLE
-from shared.http.times import Day
-from shared.inputs import Strict
-
-Short = Annotated[str, Field(min_length=1, max_length=200)]
+from shared import clock
+from shared.schemas import WHOLE, ChinaTime, Day, Out, Page, Short, Strict
 
 MAX_LINES = 10_000
 # 10,000 lines of about 300 bytes each (a short Chinese reason included) are about 3 MiB: 8 MiB leaves
@@ -38,7 +34,7 @@ class ReturnLineIn(Strict):
 
     @model_validator(mode="after")
     def dates_are_possible(self) -> Self:
-        now = datetime.now(UTC)
+        now = clock.now()
         if self.production_date < EARLIEST_PRODUCTION:
             raise ValueError("production_date is before 2000")
         if self.production_date > (now + FUTURE_TOLERANCE).date():
@@ -74,7 +70,7 @@ class BatchResult(BaseModel):
     rejected: list[RejectedLine]
 
 
-class ReturnLineOut(BaseModel):
+class ReturnLineOut(Out):
     line_id: str
     model: str
     production_date: Day
@@ -89,9 +85,7 @@ class ReturnLineOut(BaseModel):
     recorded_at: ChinaTime
 
 
-class ReturnLinePage(BaseModel):
-    items: list[ReturnLineOut]
-    next_cursor: str | None = None
+ReturnLinePage = Page[ReturnLineOut]
 
 
 def batch_request_schema() -> dict[str, Any]:

@@ -3,14 +3,13 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.returns import repository
-from services.intake.returns.models import ReturnLine
 from services.intake.returns.rules import (
     duplicate_line_ids,
     named_complaints,
     sort_lines,
     without_unknown_complaints,
 )
-from services.intake.returns.schemas import BatchResult, ReturnLineOut
+from services.intake.returns.schemas import BatchResult
 
 
 async def record_batch(session: AsyncSession, raw_lines: list[object], pushed_by: str) -> BatchResult:
@@ -28,7 +27,3 @@ async def record_batch(session: AsyncSession, raw_lines: list[object], pushed_by
         duplicate_line_ids=duplicate_line_ids(sorted_lines, stored),
         rejected=sorted_lines.rejected,
     )
-
-
-def to_out(line: ReturnLine) -> ReturnLineOut:
-    return ReturnLineOut.model_validate(line, from_attributes=True)

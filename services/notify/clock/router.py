@@ -6,7 +6,7 @@ from services.notify.clock.rules import Clock
 from services.notify.clock.schemas import ClockIn, ClockOut
 from services.notify.settings import NotifySettings, notify_settings
 from shared.auth import Principal, Role, require_roles
-from shared.http.problems import Problem
+from shared.errors import Problem
 from shared.workcalendar import CHINA
 
 router = APIRouter(prefix="/v1/clock", tags=["clock"])

@@ -2,8 +2,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, field_validator
 
-from shared.http.times import ChinaTime
-from shared.inputs import Strict
+from shared.schemas import ChinaTime, Strict
 
 # The years the working-day calendar can be asked about (and any time in them shown in China time).
 EARLIEST, LATEST = 2000, 2100

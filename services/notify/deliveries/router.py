@@ -10,8 +10,8 @@ from services.notify.deliveries.models import Delivery
 from services.notify.deliveries.schemas import DeliveryOut, DeliveryPage
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
+from shared.errors import conflict, not_found
 from shared.http.pagination import decode_keyset, encode_cursor
-from shared.http.problems import conflict, not_found
 
 router = APIRouter(prefix="/v1/deliveries", tags=["deliveries"])
 

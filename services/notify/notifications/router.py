@@ -11,8 +11,8 @@ from services.notify.notifications.models import Notification
 from services.notify.notifications.schemas import NotificationOut, NotificationPage
 from shared.app import sessions_of
 from shared.auth import Principal, Role, current_principal
+from shared.errors import not_found
 from shared.http.pagination import decode_keyset, encode_cursor
-from shared.http.problems import not_found
 
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
 

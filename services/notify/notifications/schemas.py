@@ -2,7 +2,7 @@ import uuid
 
 from pydantic import BaseModel
 
-from shared.http.times import ChinaTime
+from shared.schemas import ChinaTime
 
 
 class NotificationOut(BaseModel):

@@ -10,7 +10,7 @@ from services.notify.people import repository, service
 from services.notify.people.schemas import IDENTIFIER, PersonIn, PersonOut, RobotIn, RobotOut
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
-from shared.http.problems import not_found
+from shared.errors import not_found
 
 router = APIRouter(prefix="/v1", tags=["people"])
 

@@ -4,8 +4,7 @@ from pydantic import AnyHttpUrl, BaseModel, Field, field_validator, model_valida
 
 from services.notify.notifications.rules import Channel
 from shared.http.inputs import CONTROL_CLASS, EMAIL, VISIBLE_PLAIN_TEXT
-from shared.http.times import ChinaTime
-from shared.inputs import Strict
+from shared.schemas import ChinaTime, Strict
 
 IDENTIFIER = rf"^[^\s/{CONTROL_CLASS}]+$"
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=VISIBLE_PLAIN_TEXT)]

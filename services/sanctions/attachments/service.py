@@ -11,7 +11,7 @@ from services.sanctions.notices.service import can_see
 from shared import clock
 from shared.attachments import Accepted, get_record, history_detail, insert_record, records_of, replaceable
 from shared.auth import Principal, Role
-from shared.http.problems import not_found
+from shared.errors import not_found
 
 NOTICE = "notice"
 # SAN-4 §6.3: the quality department issues notices and administration keeps the stamped original.

@@ -7,7 +7,7 @@ from services.sanctions.clauses import service
 from services.sanctions.clauses.schemas import CatalogEdit, CatalogOut, ClauseOut
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
-from shared.http.problems import not_found
+from shared.errors import not_found
 
 router = APIRouter(prefix="/v1/clauses", tags=["clauses"])
 

@@ -6,9 +6,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, PlainSerializer, StrictBool
 
 from services.sanctions.clauses.rules import Kind, RuleKind, money
-from shared.http.times import ChinaTime
-from shared.inputs import PlainMoney, money_schema
-from shared.inputs import Strict as Strict
+from shared.schemas import ChinaTime, PlainMoney, Strict, money_schema
 
 MAX_CLAUSE_AMOUNT = Decimal(10_000_000)
 MoneyIn = Annotated[

@@ -10,7 +10,7 @@ from services.sanctions.clauses.rules import AmountError, AmountRule, Catalog, C
 from services.sanctions.clauses.schemas import AmountRuleIn, CatalogEdit, CatalogOut, ClauseEdit, ClauseOut
 from shared import clock
 from shared.auth import Principal
-from shared.http.problems import Problem, not_found, unprocessable
+from shared.errors import Problem, not_found, unprocessable
 
 
 def code_order(code: str) -> tuple[int, ...]:

@@ -10,8 +10,8 @@ from services.sanctions.deductions.schemas import DeductionPage, SupplierTotalOu
 from services.sanctions.summaries.rules import MONTH_PATTERN
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
+from shared.errors import Problem
 from shared.http.pagination import decode_cursor, encode_cursor
-from shared.http.problems import Problem
 
 router = APIRouter(prefix="/v1/supplier-deductions", tags=["supplier deductions"])
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from pydantic import BaseModel
 
 from services.sanctions.clauses.schemas import MoneyOut
-from shared.http.times import ChinaTime
+from shared.schemas import ChinaTime
 
 
 class DeductionOut(BaseModel):

@@ -25,9 +25,9 @@ from services.sanctions.notices.schemas import (
 from services.sanctions.summaries.rules import MONTH_PATTERN
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
+from shared.errors import Problem, not_found
 from shared.http.idempotency import IdempotencyKey, respond_once
 from shared.http.pagination import decode_cursor, encode_cursor
-from shared.http.problems import Problem, not_found
 
 violations = APIRouter(prefix="/v1/violations", tags=["notices"])
 router = APIRouter(prefix="/v1/notices", tags=["notices"])

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from shared.http.values import names
+from shared.schemas import names
 
 
 class Status(StrEnum):

@@ -6,11 +6,10 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, Field, StrictBool, field_validator, model_validator
 
-from services.sanctions.clauses.schemas import ClauseCode, MoneyIn, MoneyOut, Strict, VariantName
+from services.sanctions.clauses.schemas import ClauseCode, MoneyIn, MoneyOut, VariantName
 from services.sanctions.notices.rules import DisputeStatus, Status
-from shared.http.times import ChinaTime
+from shared.schemas import ChinaTime, Short, Strict
 
-Short = Annotated[str, Field(min_length=1, max_length=200)]
 Note = Annotated[str, Field(max_length=4000)]
 
 

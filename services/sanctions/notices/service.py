@@ -56,6 +56,7 @@ from services.sanctions.summaries import repository as months
 from services.sanctions.summaries.rules import first_open_month, month_of
 from shared import clock
 from shared.auth import Principal, Role
+from shared.errors import conflict, not_found
 from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1
 from shared.events.sanctions import (
     NoticeAmendedV1,
@@ -68,7 +69,6 @@ from shared.events.sanctions import (
     NoticeSupersededV1,
     NoticeWithdrawnV1,
 )
-from shared.http.problems import conflict, not_found
 from shared.outbox import add_event
 
 log = logging.getLogger("qms.sanctions.notices")

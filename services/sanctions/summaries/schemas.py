@@ -4,8 +4,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, Field, StrictBool, model_validator
 
-from services.sanctions.clauses.schemas import MoneyOut, Strict
-from shared.http.times import ChinaTime
+from services.sanctions.clauses.schemas import MoneyOut
+from shared.schemas import ChinaTime, Strict
 
 
 class CloseIn(Strict):

@@ -27,8 +27,8 @@ from services.sanctions.summaries.rules import (
 from services.sanctions.summaries.schemas import CloseIn, DepartmentTotalOut, PersonLineOut, SummaryOut, TotalsOut
 from shared import clock
 from shared.auth import Principal
+from shared.errors import conflict, unprocessable
 from shared.events.sanctions import SummaryClosedV1
-from shared.http.problems import conflict, unprocessable
 from shared.outbox import add_event
 
 # What is still moving on when its month closes; it falls into the next open month.

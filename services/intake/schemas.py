@@ -1,5 +1,0 @@
-"""Output types every intake domain shares."""
-
-from shared.http.times import ChinaTime
-
-__all__ = ["ChinaTime"]

@@ -1,0 +1,38 @@
+"""The one error type of every layer (SPEC §7): a decision that refuses carries its status, a
+machine-readable ``code``, a title, a detail and any extra fields the client reads
+(``allowed``, ``current_status``…). Domain code (``service.py``, ``rules.py``) raises it and knows
+nothing of HTTP; ``shared.http.problems`` renders it, by one handler, as an RFC 9457 problem, and the
+request's transaction keeps nothing of it."""
+
+from typing import Any
+
+
+class Problem(Exception):
+    """Raise from any layer to answer with a problem response; nothing in the transaction is kept."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        title: str,
+        detail: str | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.extensions = extensions
+
+
+def not_found(what: str, identifier: str) -> Problem:
+    return Problem(404, "not_found", f"{what} not found", f"no {what} with id {identifier!r}")
+
+
+def conflict(code: str, detail: str, **extensions: Any) -> Problem:
+    return Problem(409, code, "Conflict", detail, **extensions)
+
+
+def unprocessable(code: str, detail: str, **extensions: Any) -> Problem:
+    return Problem(422, code, "Unprocessable content", detail, **extensions)
