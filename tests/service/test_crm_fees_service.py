@@ -14,7 +14,7 @@ from services.crm.fees.models import FeeStatement
 from services.crm.fees.rules import SignOffStep
 from services.crm.fees.schemas import CollectionIn, StatementIn
 from shared.auth import Principal
-from shared.http.problems import Problem
+from shared.errors import Problem
 from shared.workcalendar import CHINA
 
 REP = Principal(sub="S-01", name="赵磊", roles=["sales"])
