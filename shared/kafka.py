@@ -4,12 +4,16 @@ Tansu has no idempotent producer and no transactions: correctness comes from the
 inbox and the keys, never from broker features.
 """
 
+import asyncio
+import contextlib
+from functools import lru_cache
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.helpers import create_ssl_context
+from aiokafka.partitioner import murmur2
 
 from shared.events import topics
 from shared.settings import KafkaSettings
@@ -57,6 +61,39 @@ def make_consumer(settings: KafkaSettings, group_id: str, client_id: str) -> AIO
         rebalance_timeout_ms=settings.kafka_session_timeout_ms,
         metadata_max_age_ms=5_000,
     )
+
+
+START_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 5.0
+
+
+async def started(client: AIOKafkaConsumer | AIOKafkaProducer) -> None:
+    """Starts a Kafka client within START_TIMEOUT_S; one that does not start is stopped again."""
+    try:
+        await asyncio.wait_for(client.start(), timeout=START_TIMEOUT_S)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.stop(), timeout=STOP_TIMEOUT_S)
+        raise
+
+
+async def stopped(*clients: AIOKafkaConsumer | AIOKafkaProducer | None) -> None:
+    """Stops the clients given, each within STOP_TIMEOUT_S; a broker that is away cannot hold them up."""
+    for client in clients:
+        if client is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(client.stop(), timeout=STOP_TIMEOUT_S)
+
+
+@lru_cache(maxsize=65_536)
+def _key_hash(key: bytes) -> int:
+    # murmur2 in pure Python costs microseconds; the keys of an ERP push repeat (model|production date).
+    return murmur2(key) & 0x7FFFFFFF
+
+
+def partition_of(key: bytes, partitions: list[int]) -> int:
+    """Kafka's default partitioner (murmur2 of the key, as the Java client and aiokafka's ``send``)."""
+    return partitions[_key_hash(key) % len(partitions)]
 
 
 def make_probe(settings: KafkaSettings, client_id: str) -> AIOKafkaConsumer:

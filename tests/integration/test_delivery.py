@@ -16,14 +16,14 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.bootstrap import asyncpg_kwargs
-from shared.consumer import Subscriptions
 from shared.db import admin_url
 from shared.events import Envelope, topics
 from shared.events.classification import IncidentClosedV1
 from shared.events.intake import ComplaintReceivedV1
 from shared.events.registry import register
 from shared.kafka import ensure_topics
-from shared.outbox import envelope_for
+from shared.messaging.outbox import envelope_for
+from shared.messaging.subscriptions import Subscriptions
 from shared.replay import replay_dead_letters
 from shared.stack import Stack
 from tests.integration.factories import return_line

@@ -16,15 +16,16 @@ from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client import REGISTRY, Counter
 
-from shared import consumer as consumer_module
-from shared.consumer import ConsumerRunner, Subscriptions
 from shared.db import create_engine, make_sessionmaker
 from shared.events import Envelope, topics
 from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
 from shared.events.registry import register
-from shared.kafka import ensure_topics
+from shared.kafka import ensure_topics, partition_of
+from shared.messaging import runner as runner_module
+from shared.messaging.outbox import envelope_for
+from shared.messaging.runner import ConsumerRunner
+from shared.messaging.subscriptions import Subscriptions
 from shared.observability import count_when_committed
-from shared.outbox import envelope_for, partition_of
 from shared.settings import ServiceSettings
 from shared.stack import Stack
 from tests.integration.factories import product_complaint
@@ -370,7 +371,7 @@ async def test_a_consumer_at_the_end_of_a_partition_whose_last_batch_holds_sever
     """Tansu answers ListOffsets with the first offset of the last record batch plus one: a consumer at
     the true end of a partition whose last batch (as the relay sends them) holds several records is not
     past the end, and is not sent back to the partition's start to read it all again."""
-    monkeypatch.setattr(consumer_module, "STALL_WINDOW_S", 0.5)
+    monkeypatch.setattr(runner_module, "STALL_WINDOW_S", 0.5)
     applied: list[str] = []
     subscriptions = Subscriptions()
 

@@ -18,8 +18,8 @@ from sqlalchemy import text
 from shared.bootstrap import asyncpg_kwargs, ensure_service_schema
 from shared.db import admin_url, create_engine, make_sessionmaker
 from shared.kafka import ensure_topics
+from shared.messaging.relay import OutboxRelay
 from shared.migrations import outbox_inserted_trigger
-from shared.outbox import OutboxRelay
 from shared.settings import ServiceSettings
 from shared.stack import Stack
 from shared.tables import platform_tables

@@ -10,7 +10,7 @@ import pytest
 
 from shared.events import EventData, topics
 from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1, SupplierDeductionRecordedV1
-from shared.outbox import envelope_for
+from shared.messaging.outbox import envelope_for
 from shared.stack import Stack
 from tests.integration.test_sanctions_notices import QM, restore_spec_catalog
 from tests.support import auth, eventually, produce

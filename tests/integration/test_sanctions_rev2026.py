@@ -14,8 +14,8 @@ import pytest
 from services.sanctions.summaries.rules import CHINA, next_month
 from shared.events import topics
 from shared.events.classification import IncidentClassifiedV1
+from shared.messaging.outbox import envelope_for
 from shared.migrations import upgrade
-from shared.outbox import envelope_for
 from shared.stack import Stack
 from tests.integration.test_sanctions_notices import (
     ADMIN,

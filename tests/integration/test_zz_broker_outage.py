@@ -14,12 +14,12 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
-from shared.consumer import Subscriptions
 from shared.events import Envelope
 from shared.events.intake import ComplaintReceivedV1
 from shared.events.registry import register
 from shared.kafka import ensure_topics
-from shared.outbox import outbox_row
+from shared.messaging.outbox import outbox_row
+from shared.messaging.subscriptions import Subscriptions
 from shared.replay import replay_outbox
 from shared.stack import Stack
 from tests.integration.factories import product_complaint
@@ -106,10 +106,7 @@ async def write_probe_events(stack: Stack, count: int) -> list[str]:
         await conn.executemany(
             f"INSERT INTO {PROBE_SERVICE}.outbox (event_id, topic, key, event_type, payload) "
             "VALUES ($1, $2, $3, $4, $5::jsonb)",
-            [
-                (row["event_id"], row["topic"], row["key"], row["event_type"], json_text(row["payload"]))
-                for row in rows
-            ],
+            [(row["event_id"], row["topic"], row["key"], row["event_type"], json_text(row["payload"])) for row in rows],
         )
     return [str(row["event_id"]) for row in rows]
 

@@ -34,8 +34,8 @@ from services.classification.rules import service as rules_service
 from services.classification.rules.rules import Level, higher_level, is_escalation, reason, with_updated_reason
 from shared.events.intake import ComplaintReceivedV1, ReturnRecordedV1
 from shared.events.registry import EventData
+from shared.messaging.outbox import add_events
 from shared.observability import count_when_committed
-from shared.outbox import add_events
 
 BATCH, MAJOR = "batch", "major"
 

@@ -34,7 +34,7 @@ from services.classification.zeroing.schemas import (
 from shared.auth import Principal
 from shared.events.classification import IncidentClosedV1
 from shared.http.problems import conflict, not_found, unprocessable
-from shared.outbox import add_event
+from shared.messaging.outbox import add_event
 
 
 async def flag_emergency(session: AsyncSession, incident: Incident, payload: EmergencyIn, principal: Principal) -> None:

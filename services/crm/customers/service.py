@@ -33,7 +33,7 @@ from services.crm.customers.schemas import (
 from shared.auth import Principal
 from shared.events.crm import CustomerTierChangedV1, CustomerUpsertedV1, Region
 from shared.http.problems import Problem, unprocessable
-from shared.outbox import add_events
+from shared.messaging.outbox import add_events
 
 
 def refuse_takeover(existing: Customer | None, principal: Principal) -> None:

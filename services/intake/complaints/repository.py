@@ -14,7 +14,7 @@ from services.intake.complaints.models import Complaint, ComplaintHistory, Compl
 from services.intake.complaints.rules import OVERDUE_INVESTIGATION_STATUSES, OVERDUE_REPLY_STATUSES
 from services.intake.customers.models import CustomerTier
 from shared.events.registry import EventData
-from shared.outbox import outbox_row
+from shared.messaging.outbox import outbox_row
 from shared.tables import platform_tables
 
 

@@ -57,7 +57,7 @@ from shared.events.intake import (
     ComplaintStatusChangedV1,
 )
 from shared.http.problems import Problem, conflict, not_found, unprocessable
-from shared.outbox import add_event
+from shared.messaging.outbox import add_event
 from shared.workcalendar import CHINA, WorkingCalendar
 
 COMPARED_LIMIT = 100

@@ -10,7 +10,7 @@ from services.intake.reports.rules import implied_flags
 from services.intake.reports.schemas import ReportIn, ReportOut
 from shared.auth import Principal
 from shared.events.intake import IncidentReportFiledV1
-from shared.outbox import add_event
+from shared.messaging.outbox import add_event
 
 
 async def file_report(session: AsyncSession, payload: ReportIn, filer: Principal) -> IncidentReport:

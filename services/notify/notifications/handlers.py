@@ -7,7 +7,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notify.notifications import rules, service
 from services.notify.timers import service as timers
-from shared.consumer import Subscriptions
 from shared.events import Envelope
 from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1
 from shared.events.intake import (
@@ -17,6 +16,7 @@ from shared.events.intake import (
     ComplaintStatusChangedV1,
 )
 from shared.events.sanctions import NoticeDisputeDecidedV1, NoticeDisputedV1, NoticeIssuedV1
+from shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions()
 

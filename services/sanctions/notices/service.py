@@ -68,7 +68,7 @@ from shared.events.sanctions import (
     NoticeWithdrawnV1,
 )
 from shared.http.problems import conflict, not_found
-from shared.outbox import add_event
+from shared.messaging.outbox import add_event
 
 log = logging.getLogger("qms.sanctions.notices")
 

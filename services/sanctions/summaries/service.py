@@ -28,7 +28,7 @@ from services.sanctions.summaries.schemas import CloseIn, DepartmentTotalOut, Pe
 from shared.auth import Principal
 from shared.events.sanctions import SummaryClosedV1
 from shared.http.problems import conflict, unprocessable
-from shared.outbox import add_event
+from shared.messaging.outbox import add_event
 
 # What is still moving on when its month closes; it falls into the next open month.
 CARRIED_OVER = (Status.DRAFT.value, Status.ISSUED.value, Status.STAMPED.value, Status.SUPERSEDED.value)
