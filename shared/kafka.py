@@ -1,11 +1,14 @@
-"""Kafka client settings, in one place for every service (works with Apache Kafka and with Tansu).
+"""Kafka client settings, in one place for every service, tuned by the broker profile
+(``QMS_KAFKA_PROFILE``): ``embedded`` for the development stack's Tansu, ``kafka`` for Apache Kafka.
 
-Tansu has no idempotent producer and no transactions: correctness comes from the outbox, the
-inbox and the keys, never from broker features.
+Correctness never comes from broker features (Tansu has no idempotent producer and no transactions):
+it comes from the outbox, the inbox and the keys. The profile only decides what each broker handles
+well.
 """
 
 import asyncio
 import contextlib
+import dataclasses
 from functools import lru_cache
 from typing import Any
 
@@ -35,12 +38,71 @@ def connection_options(settings: KafkaSettings) -> dict[str, Any]:
     return options
 
 
+@dataclasses.dataclass(frozen=True)
+class BrokerProfile:
+    """How the clients are tuned for one kind of broker."""
+
+    idempotent_producer: bool
+    fetch_max_wait_ms: int
+    session_timeout_ms: int
+    heartbeat_interval_ms: int
+    # None: aiokafka's own (the max poll interval).
+    rebalance_timeout_ms: int | None
+    metadata_max_age_ms: int
+    # A relay that finds a topic gone creates it again before re-publishing its lost log.
+    recreates_lost_topics: bool
+
+
+PROFILES = {
+    "embedded": BrokerProfile(
+        # Tansu has no idempotent producer.
+        idempotent_producer=False,
+        # Tansu answers an empty fetch only when this wait runs out, so each hop costs about half of it.
+        fetch_max_wait_ms=15,
+        # A join on Tansu takes about half the session timeout, and a group must rejoin quickly after
+        # the memory broker restarted: short timeouts, the rebalance bounded by the session's.
+        session_timeout_ms=6000,
+        heartbeat_interval_ms=1000,
+        rebalance_timeout_ms=6000,
+        # A restarted memory broker comes back without its topics: consumers notice within seconds.
+        metadata_max_age_ms=5_000,
+        recreates_lost_topics=True,
+    ),
+    # Apache Kafka: aiokafka's defaults. The broker answers a fetch as soon as records arrive, so the
+    # wait only bounds idle polling; topics are the operator's (created by migrate).
+    "kafka": BrokerProfile(
+        idempotent_producer=True,
+        fetch_max_wait_ms=500,
+        session_timeout_ms=10_000,
+        heartbeat_interval_ms=3_000,
+        rebalance_timeout_ms=None,
+        metadata_max_age_ms=300_000,
+        recreates_lost_topics=False,
+    ),
+}
+
+
+def profile_of(settings: KafkaSettings) -> BrokerProfile:
+    """The profile the settings name, with the timings they set themselves instead of its own."""
+    profile = PROFILES[settings.kafka_profile]
+    return dataclasses.replace(
+        profile,
+        fetch_max_wait_ms=_set_or(settings.kafka_fetch_max_wait_ms, profile.fetch_max_wait_ms),
+        session_timeout_ms=_set_or(settings.kafka_session_timeout_ms, profile.session_timeout_ms),
+        heartbeat_interval_ms=_set_or(settings.kafka_heartbeat_interval_ms, profile.heartbeat_interval_ms),
+    )
+
+
+def _set_or(value: int | None, default: int) -> int:
+    return default if value is None else value
+
+
 def make_producer(settings: KafkaSettings, client_id: str) -> AIOKafkaProducer:
     return AIOKafkaProducer(
         **connection_options(settings),
         client_id=client_id,
         acks="all",
-        enable_idempotence=False,
+        enable_idempotence=profile_of(settings).idempotent_producer,
         linger_ms=2,
         max_batch_size=1024 * 1024,
         request_timeout_ms=10_000,
@@ -48,18 +110,19 @@ def make_producer(settings: KafkaSettings, client_id: str) -> AIOKafkaProducer:
 
 
 def make_consumer(settings: KafkaSettings, group_id: str, client_id: str) -> AIOKafkaConsumer:
+    profile = profile_of(settings)
     return AIOKafkaConsumer(
         **connection_options(settings),
         group_id=group_id,
         client_id=client_id,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
-        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
-        session_timeout_ms=settings.kafka_session_timeout_ms,
-        heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
+        fetch_max_wait_ms=profile.fetch_max_wait_ms,
+        session_timeout_ms=profile.session_timeout_ms,
+        heartbeat_interval_ms=profile.heartbeat_interval_ms,
         max_poll_records=settings.kafka_max_poll_records,
-        rebalance_timeout_ms=settings.kafka_session_timeout_ms,
-        metadata_max_age_ms=5_000,
+        rebalance_timeout_ms=profile.rebalance_timeout_ms,
+        metadata_max_age_ms=profile.metadata_max_age_ms,
     )
 
 
@@ -102,7 +165,7 @@ def make_probe(settings: KafkaSettings, client_id: str) -> AIOKafkaConsumer:
         **connection_options(settings),
         client_id=client_id,
         enable_auto_commit=False,
-        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+        fetch_max_wait_ms=profile_of(settings).fetch_max_wait_ms,
     )
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.bootstrap import asyncpg_kwargs
 from shared.db import service_url
 from shared.events import topics
-from shared.kafka import ensure_topics, make_probe, make_producer, partition_of, started, stopped
+from shared.kafka import ensure_topics, make_probe, make_producer, partition_of, profile_of, started, stopped
 from shared.messaging.lost_logs import (
     LogLost,
     Partition,
@@ -227,9 +227,11 @@ class OutboxRelay:
         return int(cast_result(result).rowcount)
 
     async def _republish_lost(self, reasons: dict[str, str]) -> None:
-        """Creates the topics again and lists the lost topics' events of the window as unpublished."""
+        """Lists the lost topics' events of the window as unpublished, on the embedded broker after creating
+        the topics again (on Apache Kafka topics are the operator's)."""
         lost = sorted(reasons)
-        await ensure_topics(self.settings, sorted({*topics.all_with_dlq(), *lost}))
+        if profile_of(self.settings).recreates_lost_topics:
+            await ensure_topics(self.settings, sorted({*topics.all_with_dlq(), *lost}))
         window_s = self.settings.outbox_republish_window_hours * 3600
         marks = self.tables.watermarks
         async with self.sessions() as session, session.begin():
