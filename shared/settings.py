@@ -27,6 +27,7 @@ class KafkaSettings(BaseSettings):
     kafka_fetch_max_wait_ms: int | None = None
     kafka_session_timeout_ms: int | None = None
     kafka_heartbeat_interval_ms: int | None = None
+    kafka_idle_fetch_max_wait_ms: int | None = None
     kafka_max_poll_records: int = 2000
     kafka_partitions: int = 3
     kafka_replication_factor: int = 1
@@ -58,7 +59,9 @@ class ServiceSettings(KafkaSettings):
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
     outbox_batch_size: int = 500
-    outbox_poll_interval_s: float = 1.0
+    # The relay wakes on NOTIFY (and when its listening connection drops); this fallback only bounds
+    # how long an idle relay goes without looking whether the broker lost its log.
+    outbox_poll_interval_s: float = 10.0
     # What a relay re-publishes when the broker lost its log: events written this recently. Keep it
     # within the inboxes' memory, or a consumer could apply an old event a second time.
     outbox_republish_window_hours: float = 168.0

@@ -395,6 +395,9 @@ class OutboxRelay:
             )
             conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
             await conn.add_listener(outbox_channel(self.settings.service), lambda *_: self._wake.set())
+            # A lost connection loses the notifications and the publisher lock: the relay wakes to
+            # connect again and publish what was written meanwhile, instead of waiting for its fallback.
+            conn.add_termination_listener(lambda *_: self._wake.set())
             self._listener = conn
 
     async def _close_listener(self) -> None:

@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.kafka import make_consumer, started, stopped
+from shared.kafka import fetch_wait_ms, fetch_wait_of, make_consumer, profile_of, set_fetch_wait, started, stopped
 from shared.messaging.batches import BatchApplier
 from shared.messaging.dead_letters import DeadLetterProducer
 from shared.messaging.inbox import Inbox
@@ -76,10 +76,16 @@ class ConsumerRunner:
         )
         self._dead_letters = DeadLetterProducer(settings, self.name)
         self._task: asyncio.Task[None] | None = None
-        self._last_progress = time.monotonic()
+        self._profile = profile_of(settings)
+        self._last_progress = self._last_records = time.monotonic()
         self._last_stall_check = 0.0
         self._last_assigned = time.monotonic()
         self._committed_at = time.monotonic()
+
+    @property
+    def fetch_wait_ms(self) -> int | None:
+        """The wait of its consumer's next fetch, if it runs one."""
+        return None if self._consumer is None else fetch_wait_of(self._consumer)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"consumer-{self.name}")
@@ -140,7 +146,8 @@ class ConsumerRunner:
         if self._consumer.assignment():
             self._last_assigned = time.monotonic()
         if batches:
-            self._last_progress = time.monotonic()
+            self._last_progress = self._last_records = time.monotonic()
+        set_fetch_wait(self._consumer, fetch_wait_ms(self._profile, time.monotonic() - self._last_records))
         await self._check_positions()
         # Partitions are independent (order is kept within one): their batches are applied side by
         # side, each in its own transaction, so one batch's Python work overlaps another's round

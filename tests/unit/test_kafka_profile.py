@@ -4,7 +4,7 @@ aiokafka for Apache Kafka in production."""
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from shared.kafka import PROFILES, make_consumer, make_producer, profile_of
+from shared.kafka import IDLE_AFTER_S, PROFILES, fetch_wait_ms, make_consumer, make_producer, profile_of
 from shared.settings import KafkaSettings
 
 
@@ -65,3 +65,20 @@ def test_the_development_default_is_the_embedded_broker() -> None:
 def test_an_unknown_profile_is_refused_at_start() -> None:
     with pytest.raises(ValueError, match="kafka_profile"):
         settings(kafka_profile="redpanda")
+
+
+def test_a_consumer_fetching_records_keeps_the_short_wait() -> None:
+    embedded = PROFILES["embedded"]
+    assert fetch_wait_ms(embedded, idle_for_s=IDLE_AFTER_S / 2) == embedded.fetch_max_wait_ms
+
+
+def test_a_consumer_idle_for_a_while_on_the_embedded_broker_fetches_with_the_long_wait() -> None:
+    embedded = PROFILES["embedded"]
+    assert (
+        fetch_wait_ms(embedded, idle_for_s=IDLE_AFTER_S) == embedded.idle_fetch_max_wait_ms > embedded.fetch_max_wait_ms
+    )
+
+
+def test_on_apache_kafka_an_idle_consumer_keeps_its_wait_the_broker_answers_when_records_come() -> None:
+    kafka = PROFILES["kafka"]
+    assert fetch_wait_ms(kafka, idle_for_s=3600) == kafka.fetch_max_wait_ms
