@@ -6,9 +6,7 @@ import contextlib
 import itertools
 import json
 import uuid
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import asyncpg
 import httpx
@@ -18,49 +16,26 @@ from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client import REGISTRY, Counter
 
 from shared import kafka as kafka_module
-from shared.db import create_engine, make_sessionmaker
 from shared.events import Envelope, topics
-from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
+from shared.events.intake import ComplaintReceivedV1
 from shared.events.registry import register
 from shared.kafka import ensure_topics, partition_of
 from shared.messaging import runner as runner_module
-from shared.messaging.outbox import envelope_for
-from shared.messaging.runner import ConsumerRunner
 from shared.messaging.subscriptions import Subscriptions
 from shared.observability import count_when_committed
-from shared.settings import ServiceSettings
 from shared.stack import Stack
+from tests.integration.delivery_helpers import (
+    CountProbeV1,
+    complaint_event,
+    in_process_runner,
+    incidents_for,
+    probe_value,
+    runner_settings,
+)
 from tests.integration.factories import product_complaint
 from tests.support import auth, events_in, eventually, produce, produce_one_batch, read_topic, service_db
 
 pytestmark = pytest.mark.integration
-
-
-async def incidents_for(classification: httpx.AsyncClient, source_id: str) -> list[dict[str, object]]:
-    response = await classification.get(
-        "/v1/incidents", params={"source_id": source_id}, headers=auth("quality_manager")
-    )
-    assert response.status_code == 200, response.text
-    items: list[dict[str, object]] = response.json()["items"]
-    return items
-
-
-def complaint_event(complaint_id: str) -> bytes:
-    data = ComplaintReceivedV1(
-        complaint_id=complaint_id,
-        complaint_no="TS-20261124-9999",
-        kind="product_quality",
-        severity="general",
-        channel="phone",
-        status="received",
-        product=ComplaintProduct(model="VX-200"),
-        description="redelivery probe",
-        recorded_by="E-01",
-        received_at=datetime.now(UTC),
-        investigate_by=datetime.now(UTC),
-        reply_by=datetime.now(UTC),
-    )
-    return envelope_for(data).model_dump_json().encode()
 
 
 async def test_posted_complaint_becomes_a_general_incident_on_classification(
@@ -164,38 +139,6 @@ async def test_same_event_delivered_twice_makes_one_incident(stack: Stack, class
     assert len(await incidents_for(classification, twice)) == 1
 
 
-def runner_settings(stack: Stack, **overrides: Any) -> ServiceSettings:
-    """Classification's settings on the suite's stack, for a consumer runner a test runs in-process."""
-    return ServiceSettings(
-        QMS_DATABASE_URL=stack.database_url,
-        QMS_KAFKA_BOOTSTRAP_SERVERS=stack.kafka_bootstrap_servers,
-        service="classification",
-        db_password=stack.db_password,
-        **overrides,
-    )
-
-
-@contextlib.asynccontextmanager
-async def in_process_runner(
-    settings: ServiceSettings, subscriptions: Subscriptions, name: str
-) -> AsyncIterator[ConsumerRunner]:
-    """A consumer runner with the test's own subscriptions on classification's database, not started
-    yet; stopped, and its engine disposed, on the way out."""
-    engine = create_engine(settings)
-    runner = ConsumerRunner(settings, make_sessionmaker(engine, "classification"), subscriptions, name=name)
-    try:
-        yield runner
-    finally:
-        await runner.stop()
-        await engine.dispose()
-
-
-def probe_value(probe: type[ComplaintReceivedV1], **fields: object) -> bytes:
-    """A probe event on the wire: a fresh complaint's fields, ``fields`` over them."""
-    complaint = json.loads(complaint_event(str(uuid.uuid4())))["data"]
-    return envelope_for(probe(**{**complaint, **fields})).model_dump_json().encode()
-
-
 @register
 class SideBySideProbeV1(ComplaintReceivedV1):
     """A complaint's fields on a topic of its own, so the probe's partitions hold only what it sends."""
@@ -239,14 +182,6 @@ async def test_partitions_of_one_fetch_are_applied_side_by_side(stack: Stack) ->
         await asyncio.wait_for(overlapped.wait(), timeout=20)
 
     assert most_in_flight >= 2
-
-
-@register
-class CountProbeV1(ComplaintReceivedV1):
-    """A complaint's fields on a topic of its own, applied by the count test's handler only."""
-
-    TYPE: ClassVar[str] = "qms.test.count-probe.v1"
-    TOPIC: ClassVar[str] = "qms.test.count-probe"
 
 
 PROBES_APPLIED = Counter("qms_test_probes_applied_total", "Probe events the count test's handler applied")

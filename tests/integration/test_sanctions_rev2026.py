@@ -17,15 +17,7 @@ from shared.events.classification import IncidentClassifiedV1
 from shared.messaging.outbox import envelope_for
 from shared.migrations import upgrade
 from shared.stack import Stack
-from tests.integration.test_sanctions_notices import (
-    ADMIN,
-    QM,
-    employee,
-    open_months,
-    post,
-    restore_spec_catalog,
-    violation,
-)
+from tests.integration.sanctions_helpers import ADMIN, QM, employee, open_months, post, restore_spec_catalog, violation
 from tests.support import auth, events_in, eventually, produce, read_topic, scratch_database, service_connection
 
 pytestmark = pytest.mark.integration

@@ -22,15 +22,18 @@ from shared.messaging.outbox import outbox_row
 from shared.messaging.subscriptions import Subscriptions
 from shared.replay import replay_outbox
 from shared.stack import Stack
-from tests.integration.factories import product_complaint
-from tests.integration.test_platform import complaint_event, in_process_runner, incidents_for, runner_settings
-from tests.integration.test_relay_delivery import (
+from tests.integration.delivery_helpers import (
     PROBE_SERVICE,
+    complaint_event,
     drained,
+    in_process_runner,
+    incidents_for,
     prepare_probe_service,
     probe_settings,
+    runner_settings,
     running_relays,
 )
+from tests.integration.factories import product_complaint
 from tests.support import auth, eventually, metric, service_db
 
 pytestmark = pytest.mark.integration

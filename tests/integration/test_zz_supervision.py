@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from shared.stack import Stack
+from tests.integration.delivery_helpers import incidents_for
 from tests.integration.factories import product_complaint
-from tests.integration.test_platform import incidents_for
 from tests.support import auth, eventually, metric
 
 pytestmark = pytest.mark.integration
