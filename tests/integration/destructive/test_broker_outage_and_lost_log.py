@@ -2,7 +2,7 @@
 the broker's data lost entirely: the relays re-publish what consumers may not have applied by
 themselves, the outbox replay still works, and the inboxes make both harmless.
 
-Named to run last: the memory broker loses its topics on restart, which every consumer then rejoins.
+On a stack of its own: the memory broker loses its topics on restart, which every consumer then rejoins.
 """
 
 import asyncio

@@ -1,7 +1,7 @@
 """``make run`` and the suite's stack are supervised: a service or the embedded broker that exits is
 started again after a backoff, and a broker started again leads the relays to re-publish its lost log.
 
-Named to run last: killing the broker empties its log, which every consumer then reads again.
+On a stack of its own: killing the broker empties its log, which every consumer then reads again.
 """
 
 import contextlib

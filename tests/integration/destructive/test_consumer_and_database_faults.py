@@ -1,5 +1,7 @@
 """Faults survived (issue 7): consumers killed, Postgres restarted, replicas sharing a group,
-dead letters replayed. Every check counts exact effects in the database."""
+dead letters replayed. Every check counts exact effects in the database.
+
+On a stack of its own: consumers and Postgres are killed and restarted under it."""
 
 import asyncio
 import signal
