@@ -64,8 +64,9 @@ PROFILES = {
         fetch_max_wait_ms=15,
         # Five consumers fetching every 15 ms kept the idle stack at 40 % of a core, most of it the
         # broker answering empty fetches; its CPU follows the fetch rate (five idle consumers: 2.8 %
-        # of a core at 250 ms, 1.4 % at 500 ms, 1.0 % at 1 s). A record arriving during a long fetch
-        # was answered within 5–270 ms at 500 ms and at 1 s alike, but 250–770 ms at 2 s.
+        # of a core at 250 ms, 1.4 % at 500 ms, 1.0 % at 1 s). The cost: the first event after a
+        # quiet spell waits for the long fetch in flight (complaint → incident after 8 s of quiet:
+        # median 740 ms instead of 190–330 ms).
         idle_fetch_max_wait_ms=1000,
         # A join on Tansu takes about half the session timeout, and a group must rejoin quickly after
         # the memory broker restarted: short timeouts, the rebalance bounded by the session's.

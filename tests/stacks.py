@@ -28,6 +28,11 @@ NOTIFY_TEST_ENV = {
 }
 
 
+# Each test waits for what its request set off after a quiet spell: idle consumers still switch to
+# their idle fetch wait, but a short one, so that wait does not add up over the suite.
+FAST_BROKER_ENV = {"QMS_KAFKA_FETCH_MAX_WAIT_MS": "10", "QMS_KAFKA_IDLE_FETCH_MAX_WAIT_MS": "100"}
+
+
 @contextlib.contextmanager
 def running_stack() -> Iterator[Stack]:
     """A supervised stack on free ports in a temporary directory, stopped and removed on the way out."""
@@ -37,7 +42,7 @@ def running_stack() -> Iterator[Stack]:
         kafka_port=free_port(),
         ports={name: free_port() for name in SERVICES},
         mail_port=free_port(),
-        extra_env={"QMS_KAFKA_FETCH_MAX_WAIT_MS": "10", "QMS_LOG_LEVEL": "INFO", **NOTIFY_TEST_ENV},
+        extra_env={**FAST_BROKER_ENV, "QMS_LOG_LEVEL": "INFO", **NOTIFY_TEST_ENV},
         supervised=True,
     )
     try:
