@@ -19,12 +19,13 @@ from aiokafka import TopicPartition
 
 from bench.env import BENCH_SERVICE, BenchEnv
 from bench.events import new_tag, outbox_rows, return_events, wire_value
-from shared.consumer import ConsumerRunner, Subscriptions
 from shared.db import create_engine, make_sessionmaker
 from shared.events import Envelope, topics
 from shared.events.intake import ReturnRecordedV1
 from shared.events.registry import register
 from shared.kafka import make_consumer, make_producer
+from shared.messaging.runner import ConsumerRunner
+from shared.messaging.subscriptions import Subscriptions
 
 BENCH_TOPIC = "qms.bench.returns"
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from shared.events.intake import ReturnRecordedV1
-from shared.outbox import outbox_row
+from shared.messaging.outbox import outbox_row
 
 PRODUCTION_DATES = 10
 

@@ -12,7 +12,7 @@ from bench.env import BENCH_SERVICE, BenchEnv
 from bench.events import new_tag, outbox_rows, return_events, wire_value
 from shared.db import create_engine, make_sessionmaker
 from shared.kafka import make_producer
-from shared.outbox import OutboxRelay
+from shared.messaging.relay import OutboxRelay
 
 RELAY_TOPIC = "qms.bench.relay"
 PRODUCE_TOPIC = "qms.bench.produce"

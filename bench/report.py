@@ -21,6 +21,7 @@ GOALS: dict[str, tuple[str, float]] = {
     "e2e_p50_ms": ("<=", 50),
     "e2e_p99_ms": ("<=", 250),
     "threshold_e2e_p99_ms": ("<=", 500),
+    "idle_cpu_percent": ("<=", 5),
 }
 
 # (what, measured key, baseline key, ratio key)
@@ -33,6 +34,7 @@ ROWS: list[tuple[str, str, str | None, str | None]] = [
     ("complaint → incident p50 (ms)", "e2e_p50_ms", None, None),
     ("complaint → incident p99 (ms)", "e2e_p99_ms", None, None),
     ("return crossing 50 → batch incident p99 (ms)", "threshold_e2e_p99_ms", None, None),
+    ("whole stack idle (% of one core)", "idle_cpu_percent", None, None),
 ]
 
 

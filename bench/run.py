@@ -18,7 +18,7 @@ from typing import Any
 
 import uvloop
 
-from bench import consumer, e2e, http_post, relay, report, returns_import
+from bench import consumer, e2e, http_post, idle, relay, report, returns_import
 from bench.env import BenchEnv, start_env, stop_env
 from bench.loadgen import describe
 from bench.stats import median, ratio
@@ -79,6 +79,7 @@ KEYS = [
     "e2e_p50_ms",
     "e2e_p99_ms",
     "threshold_e2e_p99_ms",
+    "idle_cpu_percent",
 ]
 
 
@@ -189,6 +190,19 @@ async def bench_threshold(env: BenchEnv, p: Params, results: Results) -> None:
         log.info("threshold round %d: p50 %.1f ms, p99 %.1f ms", r + 1, figures["p50_ms"], figures["p99_ms"])
 
 
+async def bench_idle(env: BenchEnv, p: Params, results: Results) -> None:
+    """Once, whatever the rounds: the stack idle for 30 s is the figure itself."""
+    figures = await asyncio.to_thread(idle.measure_idle, env.stack)
+    results.add("idle_cpu_percent", figures.pop("total"))
+    for part, percent in figures.items():
+        results.add(f"idle_cpu_{part}_percent", percent)
+    log.info("idle: %.2f %% of a core (%s)", results.value("idle_cpu_percent"), describe_parts(figures))
+
+
+def describe_parts(figures: dict[str, float]) -> str:
+    return ", ".join(f"{part} {percent:.2f}" for part, percent in figures.items())
+
+
 BENCHES: dict[str, Callable[[BenchEnv, Params, Results], Awaitable[None]]] = {
     "post": bench_post,
     "returns": bench_returns,
@@ -196,6 +210,7 @@ BENCHES: dict[str, Callable[[BenchEnv, Params, Results], Awaitable[None]]] = {
     "consumer": bench_consumer,
     "e2e": bench_e2e,
     "threshold": bench_threshold,
+    "idle": bench_idle,
 }
 KEYS_OF = {
     "post": KEYS[0:4],
@@ -204,6 +219,7 @@ KEYS_OF = {
     "consumer": KEYS[10:13],
     "e2e": KEYS[13:15],
     "threshold": KEYS[15:16],
+    "idle": KEYS[16:17],
 }
 
 

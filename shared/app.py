@@ -14,15 +14,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.auth import TokenVerifier
-from shared.consumer import ConsumerRunner, Subscriptions
 from shared.db import create_engine, make_sessionmaker
 from shared.http.bodies import DEFAULT_MAX_BODY_BYTES, BodyGuardMiddleware
 from shared.http.contract import install_contract, refuse_unknown_query_parameters
 from shared.http.middleware import RequestContextMiddleware
 from shared.http.problems import install_problem_handlers
 from shared.http.session import install_stored_answers
+from shared.messaging.relay import OutboxRelay
+from shared.messaging.runner import ConsumerRunner
+from shared.messaging.subscriptions import Subscriptions
 from shared.observability import configure_logging, health_router
-from shared.outbox import OutboxRelay
 from shared.retention import RetentionJob
 from shared.settings import ServiceSettings
 

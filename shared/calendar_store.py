@@ -20,12 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
-from shared.consumer import Subscriptions
 from shared.db import service_metadata
 from shared.errors import unprocessable
 from shared.events import Envelope
 from shared.events.calendar import CalendarYearLoadedV1
-from shared.outbox import add_event
+from shared.messaging.outbox import add_event
+from shared.messaging.subscriptions import Subscriptions
 from shared.schemas import Strict
 from shared.workcalendar import WorkingCalendar, YearCalendar, library_year
 

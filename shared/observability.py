@@ -30,7 +30,7 @@ EVENTS_DUPLICATE = Counter(
     "qms_events_duplicate_total", "Redelivered events skipped by the inbox", ["service", "topic"]
 )
 EVENTS_FAILED = Counter("qms_events_failed_total", "Event processing attempts that failed", ["service", "topic"])
-# reason: undecodable, unknown_type, unknown_version or handler_failed (shared.consumer).
+# reason: undecodable, unknown_type, unknown_version or handler_failed (shared.messaging.dead_letters).
 EVENTS_DEAD_LETTERED = Counter(
     "qms_events_dead_lettered_total", "Events sent to a dead-letter topic", ["service", "topic", "reason"]
 )

@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from shared.bootstrap import asyncpg_kwargs
 from shared.db import service_url
 from shared.events import topics
-from shared.kafka import log_ends, make_consumer, make_producer
+from shared.kafka import log_ends, make_consumer, make_probe, make_producer
 from shared.settings import KafkaSettings
 from shared.tables import outbox_channel
 from shared.workcalendar import CHINA
@@ -119,14 +119,10 @@ def view_of(topic: str, record: ConsumerRecord[bytes, bytes]) -> DeadLetterView:
     )
 
 
-def _reader(settings: KafkaSettings) -> AIOKafkaConsumer:
-    """Reads dead-letter partitions by offset, in no group: listing moves nobody's progress."""
-    return AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        client_id="qms-dlq-reader",
-        enable_auto_commit=False,
-        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
-    )
+def dead_letter_reader(settings: KafkaSettings) -> AIOKafkaConsumer:
+    """Reads dead-letter partitions by offset, in no group: listing moves nobody's progress. Through
+    the same connection options (TLS, SASL) as every other client."""
+    return make_probe(settings, "qms-dlq-reader")
 
 
 async def _dead_letter_partitions(reader: AIOKafkaConsumer, topic_names: list[str]) -> list[TopicPartition]:
@@ -157,7 +153,7 @@ async def list_dead_letters(
 ) -> DeadLetterPage:
     """The dead letters of ``topic_names`` in (topic, partition, offset) order, from ``positions`` on
     (each partition's start without them), at most ``limit``; replayed letters stay listed."""
-    reader = _reader(settings)
+    reader = dead_letter_reader(settings)
     await reader.start()
     try:
         partitions = await _dead_letter_partitions(reader, topic_names)
@@ -184,7 +180,7 @@ async def list_dead_letters(
 async def replay_dead_letter(settings: KafkaSettings, topic: str, partition: int, offset: int) -> bool:
     """Re-publishes the one dead letter of ``topic`` at ``partition``/``offset`` of its dead-letter
     topic to ``topic``; False when there is none there."""
-    reader = _reader(settings)
+    reader = dead_letter_reader(settings)
     producer = make_producer(settings, "qms-dlq-replay")
     await reader.start()
     await producer.start()

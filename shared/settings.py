@@ -20,10 +20,14 @@ class KafkaSettings(BaseSettings):
         "127.0.0.1:9092",
         validation_alias=AliasChoices("QMS_KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS"),
     )
-    # Tansu answers an empty fetch only when this wait runs out, so each hop costs about half of it.
-    kafka_fetch_max_wait_ms: int = 15
-    kafka_session_timeout_ms: int = 6000
-    kafka_heartbeat_interval_ms: int = 1000
+    # The broker the clients are tuned for (shared.kafka.PROFILES): the embedded Tansu of the
+    # development stack, or Apache Kafka in production.
+    kafka_profile: Literal["embedded", "kafka"] = "embedded"
+    # Unset: the profile's.
+    kafka_fetch_max_wait_ms: int | None = None
+    kafka_session_timeout_ms: int | None = None
+    kafka_heartbeat_interval_ms: int | None = None
+    kafka_idle_fetch_max_wait_ms: int | None = None
     kafka_max_poll_records: int = 2000
     kafka_partitions: int = 3
     kafka_replication_factor: int = 1
@@ -55,7 +59,9 @@ class ServiceSettings(KafkaSettings):
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
     outbox_batch_size: int = 500
-    outbox_poll_interval_s: float = 1.0
+    # The relay wakes on NOTIFY (and when its listening connection drops); this fallback only bounds
+    # how long an idle relay goes without looking whether the broker lost its log.
+    outbox_poll_interval_s: float = 10.0
     # What a relay re-publishes when the broker lost its log: events written this recently. Keep it
     # within the inboxes' memory, or a consumer could apply an old event a second time.
     outbox_republish_window_hours: float = 168.0

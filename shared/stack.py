@@ -384,6 +384,8 @@ class Stack:
                 "PYTHONPATH": str(REPO_ROOT),
             }
         )
+        if self.broker is not None:
+            env["QMS_KAFKA_PROFILE"] = "embedded"
         if self.mail is not None:
             env.update({"QMS_NOTIFY_SMTP_HOST": "127.0.0.1", "QMS_NOTIFY_SMTP_PORT": str(self.mail.port)})
         env.update(self.extra_env)

@@ -11,8 +11,8 @@ from services.classification.settings import ClassificationSettings
 from services.classification.suppliers.router import router as suppliers_router
 from services.classification.zeroing.router import router as zeroing_router
 from shared.app import ServiceSpec, create_app
-from shared.consumer import Subscriptions
 from shared.http.dead_letters import dead_letters_router
+from shared.messaging.subscriptions import Subscriptions
 from shared.observability import RefreshOnScrape
 
 subscriptions = Subscriptions()

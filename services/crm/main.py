@@ -17,8 +17,8 @@ from services.crm.visits.worker import visit_planning_worker
 from shared.app import ServiceSpec, create_app
 from shared.auth import Role
 from shared.calendar_store import calendar_copy_subscriptions, calendar_router
-from shared.consumer import Subscriptions
 from shared.http.dead_letters import dead_letters_router
+from shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions()
 subscriptions.include(complaint_subscriptions)

@@ -12,8 +12,8 @@ from services.intake.returns.router import router as returns_router
 from services.intake.settings import IntakeSettings
 from shared.app import ServiceSpec, create_app
 from shared.calendar_store import calendar_router
-from shared.consumer import Subscriptions
 from shared.http.dead_letters import dead_letters_router
+from shared.messaging.subscriptions import Subscriptions
 from shared.observability import RefreshOnScrape
 
 subscriptions = Subscriptions()

@@ -19,8 +19,8 @@ from services.notify.timers.worker import timer_worker
 from shared.app import ServiceSpec, create_app
 from shared.auth import Role
 from shared.calendar_store import calendar_copy_subscriptions, calendar_router
-from shared.consumer import Subscriptions
 from shared.http.dead_letters import dead_letters_router
+from shared.messaging.subscriptions import Subscriptions
 from shared.observability import RefreshOnScrape
 
 subscriptions = Subscriptions()

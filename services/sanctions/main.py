@@ -10,8 +10,8 @@ from services.sanctions.notices.router import violations as violations_router
 from services.sanctions.settings import SanctionsSettings
 from services.sanctions.summaries.router import router as summaries_router
 from shared.app import ServiceSpec, create_app
-from shared.consumer import Subscriptions
 from shared.http.dead_letters import dead_letters_router
+from shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions()
 subscriptions.include(notice_subscriptions)

@@ -5,8 +5,8 @@ import pytest
 
 from services.classification.zeroing.rules import FOUR_NOT_LET_GO, MANAGEMENT, TECHNICAL
 from tests import attachment_files as files
+from tests.integration.classification_helpers import file_report, incident_of, set_rate, unique_model
 from tests.integration.factories import incident_report
-from tests.integration.test_classification_incidents import file_report, incident_of, set_rate, unique_model
 from tests.support import auth
 
 pytestmark = pytest.mark.integration

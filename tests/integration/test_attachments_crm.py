@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from tests import attachment_files as files
-from tests.integration.test_crm_fees import statement_of
+from tests.integration.crm_helpers import statement_of
 from tests.support import auth
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from tests import attachment_files as files
-from tests.integration.test_sanctions_notices import employee, post, restore_spec_catalog, violation
+from tests.integration.sanctions_helpers import employee, post, restore_spec_catalog, violation
 from tests.support import auth
 
 pytestmark = pytest.mark.integration

@@ -5,8 +5,8 @@ import httpx
 import pytest
 
 from tests import attachment_files as files
+from tests.integration.classification_helpers import file_report, incident_of, unique_model
 from tests.integration.factories import incident_report, supplier_material_report
-from tests.integration.test_classification_incidents import file_report, incident_of, unique_model
 from tests.support import auth
 
 pytestmark = pytest.mark.integration

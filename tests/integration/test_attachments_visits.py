@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from tests import attachment_files as files
-from tests.integration.test_crm_visits import customer_with_project, report
+from tests.integration.crm_helpers import customer_with_project, report
 from tests.support import auth
 
 pytestmark = pytest.mark.integration

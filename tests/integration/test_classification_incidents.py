@@ -1,6 +1,5 @@
 """CLS-1, CLS-3…CLS-8 through intake's shop-floor reports and classification's own API."""
 
-import uuid
 from typing import Any
 
 import httpx
@@ -9,42 +8,11 @@ import pytest
 from services.classification.zeroing.rules import EMERGENCY_STEPS, FOUR_NOT_LET_GO, MANAGEMENT, TECHNICAL
 from shared.events import topics
 from shared.stack import Stack
+from tests.integration.classification_helpers import INSPECTOR, QM, file_report, incident_of, set_rate, unique_model
 from tests.integration.factories import incident_report, product_complaint, supplier_material_report
 from tests.support import auth, events_in, eventually, read_topic
 
 pytestmark = pytest.mark.integration
-
-QM = auth("quality_manager", sub="E-QM")
-INSPECTOR = auth("inspector", sub="E-17", department="machining")
-
-
-def unique_model() -> str:
-    return f"M-{uuid.uuid4().hex[:10]}"
-
-
-async def file_report(intake: httpx.AsyncClient, body: dict[str, Any]) -> str:
-    response = await intake.post("/v1/incident-reports", json=body, headers=INSPECTOR)
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
-
-
-async def incident_of(classification: httpx.AsyncClient, source_id: str) -> dict[str, Any]:
-    async def found() -> list[dict[str, Any]]:
-        response = await classification.get("/v1/incidents", params={"source_id": source_id}, headers=QM)
-        assert response.status_code == 200, response.text
-        items: list[dict[str, Any]] = response.json()["items"]
-        return items
-
-    items = await eventually(found)
-    assert len(items) == 1
-    return items[0]
-
-
-async def set_rate(classification: httpx.AsyncClient, model: str, units_per_hour: int) -> None:
-    response = await classification.put(
-        f"/v1/production-rates/{model}", json={"units_per_hour": units_per_hour}, headers=QM
-    )
-    assert response.status_code == 200, response.text
 
 
 async def events_about(stack: Stack, topic: str, subject: str) -> list[dict[str, Any]]:

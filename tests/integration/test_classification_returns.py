@@ -12,7 +12,7 @@ import pytest
 
 from shared.events import topics
 from shared.events.intake import ReturnRecordedV1
-from shared.outbox import envelope_for
+from shared.messaging.outbox import envelope_for
 from shared.stack import Stack
 from tests.integration.factories import return_line
 from tests.support import auth, eventually, metric, produce, read_topic

@@ -7,10 +7,10 @@ import uuid
 import pytest
 from aiokafka import ConsumerRecord, TopicPartition
 
-from shared.consumer import Subscriptions
 from shared.events import Envelope
+from shared.messaging.subscriptions import Subscriptions
 from shared.stack import Stack
-from tests.integration.test_platform import CountProbeV1, in_process_runner, probe_value, runner_settings
+from tests.integration.delivery_helpers import CountProbeV1, in_process_runner, probe_value, runner_settings
 
 pytestmark = pytest.mark.integration
 

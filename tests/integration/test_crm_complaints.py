@@ -8,7 +8,7 @@ import pytest
 
 from shared.events import topics
 from shared.events.intake import ComplaintProduct, ComplaintReceivedV1, ComplaintStatusChangedV1
-from shared.outbox import envelope_for
+from shared.messaging.outbox import envelope_for
 from shared.stack import Stack
 from tests.support import auth, eventually, produce
 

@@ -7,23 +7,10 @@ import httpx
 import pytest
 
 from shared.auth import mint_token
+from tests.integration.crm_helpers import customer_of, statement_of
 from tests.support import DEV_SECRET, auth
 
 pytestmark = pytest.mark.integration
-
-
-async def customer_of(crm: httpx.AsyncClient, rep: str, **extra: object) -> str:
-    customer_id = f"C-{uuid.uuid4()}"
-    body = {
-        "name": "佛山某五金厂",
-        "region": {"province": "广东", "city": "佛山", "revenue_group": 2},
-        "annual_revenue": "120000.00",
-        "sales_owner": rep,
-        **extra,
-    }
-    response = await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("admin_dept"))
-    assert response.status_code == 200, response.text
-    return customer_id
 
 
 async def test_crm6_statement_deadlines_across_national_day(crm: httpx.AsyncClient) -> None:
@@ -233,18 +220,6 @@ async def test_crm6_one_person_holding_two_sign_off_roles_signs_only_once(crm: h
 
     assert refused.status_code == 403
     assert refused.json()["code"] == "signer_already_signed"
-
-
-async def statement_of(crm: httpx.AsyncClient, rep: str) -> str:
-    product = f"VX-{uuid.uuid4().hex[:6]}"
-    customer_id = await customer_of(crm, rep)
-    await crm.put(f"/v1/fee-budgets/{product}/2026", json={"amount": "1000.00"}, headers=auth("finance"))
-    line = {"customer_id": customer_id, "product": product, "purpose": "event", "purchase_amount": 0, "fee_amount": 100}
-    created = await crm.post(
-        "/v1/fee-statements", json={"month": "2026-10", "lines": [line]}, headers=auth("sales", sub=rep)
-    )
-    assert created.status_code == 201, created.text
-    return str(created.json()["id"])
 
 
 async def test_crm6_a_sales_rep_cannot_sign_another_reps_statement(crm: httpx.AsyncClient) -> None:

@@ -5,40 +5,10 @@ import uuid
 import httpx
 import pytest
 
+from tests.integration.crm_helpers import customer_with_project, report
 from tests.support import auth
 
 pytestmark = pytest.mark.integration
-
-
-async def customer_with_project(crm: httpx.AsyncClient, regional_rep: str, delivered_on: str) -> str:
-    customer_id = f"C-{uuid.uuid4()}"
-    body = {
-        "name": "深圳某设备公司",
-        "region": {"province": "广东", "city": "深圳", "revenue_group": 1},
-        "annual_revenue": "300000.00",
-        "sales_owner": regional_rep,
-        "regional_sales_rep": regional_rep,
-    }
-    assert (await crm.put(f"/v1/customers/{customer_id}", json=body, headers=auth("admin_dept"))).is_success
-    project = {"name": "3号线阀组", "delivered_on": delivered_on}
-    response = await crm.put(f"/v1/customers/{customer_id}/projects/P-1", json=project, headers=auth("sales"))
-    assert response.status_code == 200, response.text
-    return customer_id
-
-
-def report(customer_id: str, visitor: str, **overrides: object) -> dict[str, object]:
-    body: dict[str, object] = {
-        "customer_id": customer_id,
-        "visitor": {"id": visitor, "name": "张强"},
-        "visited_at": "2026-11-20T10:00:00+08:00",
-        "opinions": "希望缩短交货期",
-        "market_information": "本地需求上升",
-        "competitor_moves": "某竞品降价5%",
-        "results": "确认下季度订单",
-        "handled_matters": "更换了两只阀门",
-    }
-    body.update(overrides)
-    return body
 
 
 async def test_crm5_plans_from_a_project_delivered_this_year_and_the_visit_fulfils_it(crm: httpx.AsyncClient) -> None:

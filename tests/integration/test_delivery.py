@@ -2,68 +2,39 @@
 database errors are retried and never dead-lettered, unknown types and versions are dead-lettered with
 their reason, ignored events are counted, and a rolled-back batch produces no dead letter twice."""
 
-import contextlib
 import json
 import uuid
-from collections.abc import AsyncIterator
 from typing import ClassVar
 
-import asyncpg
 import httpx
 import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.bootstrap import asyncpg_kwargs
-from shared.consumer import Subscriptions
-from shared.db import admin_url
 from shared.events import Envelope, topics
 from shared.events.classification import IncidentClosedV1
 from shared.events.intake import ComplaintReceivedV1
 from shared.events.registry import register
 from shared.kafka import ensure_topics
-from shared.outbox import envelope_for
+from shared.messaging.outbox import envelope_for
+from shared.messaging.subscriptions import Subscriptions
 from shared.replay import replay_dead_letters
 from shared.stack import Stack
+from tests.integration.delivery_helpers import (
+    admin_db,
+    batch_incidents,
+    complaint_event,
+    in_process_runner,
+    probe_value,
+    return_lines_refused_for,
+    runner_settings,
+)
 from tests.integration.factories import return_line
-from tests.integration.test_platform import complaint_event, in_process_runner, probe_value, runner_settings
-from tests.integration.test_sanctions_incidents import classified, message
+from tests.integration.sanctions_helpers import classified, message
 from tests.support import auth, eventually, metric, produce, read_topic, service_db
 
 pytestmark = pytest.mark.integration
-
-
-@contextlib.asynccontextmanager
-async def admin_db(stack: Stack) -> AsyncIterator[asyncpg.Connection]:
-    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
-    try:
-        yield conn
-    finally:
-        await conn.close()
-
-
-@contextlib.asynccontextmanager
-async def return_lines_refused_for(stack: Stack, model: str) -> AsyncIterator[None]:
-    """Classification's return-lines table refuses lines of ``model`` (a defect in the running
-    service, for one model only) until the block ends: the fix."""
-    name = f"refuse_{uuid.uuid4().hex[:12]}"
-    async with admin_db(stack) as conn:
-        await conn.execute(
-            f"CREATE FUNCTION classification.{name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"IF NEW.model = '{model}' THEN RAISE EXCEPTION 'return lines of {model} refused'; END IF; "
-            "RETURN NEW; END $$"
-        )
-        await conn.execute(
-            f"CREATE TRIGGER {name} BEFORE INSERT ON classification.return_lines "
-            f"FOR EACH ROW EXECUTE FUNCTION classification.{name}()"
-        )
-    try:
-        yield
-    finally:
-        async with admin_db(stack) as conn:
-            await conn.execute(f"DROP TRIGGER {name} ON classification.return_lines")
-            await conn.execute(f"DROP FUNCTION classification.{name}()")
 
 
 async def dead_letters_of(bootstrap: str, topic: str, needle: str, consumer: str) -> list[dict[str, str]]:
@@ -74,17 +45,6 @@ async def dead_letters_of(bootstrap: str, topic: str, needle: str, consumer: str
         if needle.encode() in (record.value or b"") and headers.get("dlq-consumer") == consumer:
             letters.append(headers)
     return letters
-
-
-async def batch_incidents(classification: httpx.AsyncClient, model: str) -> list[dict[str, object]]:
-    response = await classification.get(
-        "/v1/incidents",
-        params={"model": model, "production_date": "2026-11-01", "level": "batch"},
-        headers=auth("quality_manager"),
-    )
-    assert response.status_code == 200, response.text
-    items: list[dict[str, object]] = response.json()["items"]
-    return items
 
 
 async def test_a_dead_lettered_return_line_replayed_after_the_fix_is_counted_in_cls2(

@@ -11,7 +11,7 @@ import pytest
 
 from shared.events import topics
 from shared.events.crm import CustomerTierChangedV1
-from shared.outbox import envelope_for
+from shared.messaging.outbox import envelope_for
 from shared.stack import Stack
 from tests.integration.factories import product_complaint, service_complaint
 from tests.support import auth, eventually, produce, service_db

@@ -9,8 +9,8 @@ import pytest
 
 from shared.events import topics
 from shared.stack import Stack
+from tests.integration.delivery_helpers import batch_incidents, return_lines_refused_for
 from tests.integration.factories import return_line
-from tests.integration.test_delivery import batch_incidents, return_lines_refused_for
 from tests.support import auth, eventually
 
 pytestmark = pytest.mark.integration

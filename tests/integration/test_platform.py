@@ -1,13 +1,12 @@
 """Issue 2's proof: one complaint through intake, the outbox, the broker, and classification's inbox."""
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import json
 import uuid
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import asyncpg
 import httpx
@@ -16,48 +15,27 @@ from aiokafka import AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client import REGISTRY, Counter
 
-from shared import consumer as consumer_module
-from shared.consumer import ConsumerRunner, Subscriptions
-from shared.db import create_engine, make_sessionmaker
+from shared import kafka as kafka_module
 from shared.events import Envelope, topics
-from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
+from shared.events.intake import ComplaintReceivedV1
 from shared.events.registry import register
-from shared.kafka import ensure_topics
+from shared.kafka import ensure_topics, partition_of
+from shared.messaging import runner as runner_module
+from shared.messaging.subscriptions import Subscriptions
 from shared.observability import count_when_committed
-from shared.outbox import envelope_for, partition_of
-from shared.settings import ServiceSettings
 from shared.stack import Stack
+from tests.integration.delivery_helpers import (
+    CountProbeV1,
+    complaint_event,
+    in_process_runner,
+    incidents_for,
+    probe_value,
+    runner_settings,
+)
 from tests.integration.factories import product_complaint
 from tests.support import auth, events_in, eventually, produce, produce_one_batch, read_topic, service_db
 
 pytestmark = pytest.mark.integration
-
-
-async def incidents_for(classification: httpx.AsyncClient, source_id: str) -> list[dict[str, object]]:
-    response = await classification.get(
-        "/v1/incidents", params={"source_id": source_id}, headers=auth("quality_manager")
-    )
-    assert response.status_code == 200, response.text
-    items: list[dict[str, object]] = response.json()["items"]
-    return items
-
-
-def complaint_event(complaint_id: str) -> bytes:
-    data = ComplaintReceivedV1(
-        complaint_id=complaint_id,
-        complaint_no="TS-20261124-9999",
-        kind="product_quality",
-        severity="general",
-        channel="phone",
-        status="received",
-        product=ComplaintProduct(model="VX-200"),
-        description="redelivery probe",
-        recorded_by="E-01",
-        received_at=datetime.now(UTC),
-        investigate_by=datetime.now(UTC),
-        reply_by=datetime.now(UTC),
-    )
-    return envelope_for(data).model_dump_json().encode()
 
 
 async def test_posted_complaint_becomes_a_general_incident_on_classification(
@@ -95,17 +73,23 @@ async def test_correlation_id_of_the_request_travels_in_the_event(stack: Stack, 
 
 async def test_an_event_the_broker_acknowledged_is_published_once(stack: Stack, intake: httpx.AsyncClient) -> None:
     """The relay's mark commits after the broker's acknowledgement and is never rolled back after it:
-    well past the relay's fallback wake-up, the event is on its topic exactly once."""
-    response = await intake.post("/v1/complaints", json=product_complaint(), headers=auth("customer_service"))
-    complaint_id = response.json()["id"]
+    after the relay's later rounds (woken by the complaints posted next), the event is on its topic
+    exactly once."""
+    headers = auth("customer_service")
 
-    async def copies() -> int:
+    async def post_complaint() -> str:
+        response = await intake.post("/v1/complaints", json=product_complaint(), headers=headers)
+        return str(response.json()["id"])
+
+    async def published(complaints: list[str]) -> collections.Counter[str] | None:
         records = await read_topic(stack.kafka_bootstrap_servers or "", topics.COMPLAINTS)
-        return sum(event.get("subject") == complaint_id for event in events_in(records))
+        copies = collections.Counter(str(event.get("subject")) for event in events_in(records))
+        return copies if all(copies[complaint] for complaint in complaints) else None
 
-    await eventually(copies)
-    await asyncio.sleep(3 * ServiceSettings.model_fields["outbox_poll_interval_s"].default)
-    assert await copies() == 1
+    first = await post_complaint()
+    await eventually(lambda: published([first]))
+    later = [await post_complaint() for _ in range(3)]
+    assert (await eventually(lambda: published(later)))[first] == 1
 
 
 RELAY_PROBE_TOPIC = "qms.test.relay-batches"
@@ -155,38 +139,6 @@ async def test_same_event_delivered_twice_makes_one_incident(stack: Stack, class
     assert len(await incidents_for(classification, twice)) == 1
 
 
-def runner_settings(stack: Stack, **overrides: Any) -> ServiceSettings:
-    """Classification's settings on the suite's stack, for a consumer runner a test runs in-process."""
-    return ServiceSettings(
-        QMS_DATABASE_URL=stack.database_url,
-        QMS_KAFKA_BOOTSTRAP_SERVERS=stack.kafka_bootstrap_servers,
-        service="classification",
-        db_password=stack.db_password,
-        **overrides,
-    )
-
-
-@contextlib.asynccontextmanager
-async def in_process_runner(
-    settings: ServiceSettings, subscriptions: Subscriptions, name: str
-) -> AsyncIterator[ConsumerRunner]:
-    """A consumer runner with the test's own subscriptions on classification's database, not started
-    yet; stopped, and its engine disposed, on the way out."""
-    engine = create_engine(settings)
-    runner = ConsumerRunner(settings, make_sessionmaker(engine, "classification"), subscriptions, name=name)
-    try:
-        yield runner
-    finally:
-        await runner.stop()
-        await engine.dispose()
-
-
-def probe_value(probe: type[ComplaintReceivedV1], **fields: object) -> bytes:
-    """A probe event on the wire: a fresh complaint's fields, ``fields`` over them."""
-    complaint = json.loads(complaint_event(str(uuid.uuid4())))["data"]
-    return envelope_for(probe(**{**complaint, **fields})).model_dump_json().encode()
-
-
 @register
 class SideBySideProbeV1(ComplaintReceivedV1):
     """A complaint's fields on a topic of its own, so the probe's partitions hold only what it sends."""
@@ -230,14 +182,6 @@ async def test_partitions_of_one_fetch_are_applied_side_by_side(stack: Stack) ->
         await asyncio.wait_for(overlapped.wait(), timeout=20)
 
     assert most_in_flight >= 2
-
-
-@register
-class CountProbeV1(ComplaintReceivedV1):
-    """A complaint's fields on a topic of its own, applied by the count test's handler only."""
-
-    TYPE: ClassVar[str] = "qms.test.count-probe.v1"
-    TOPIC: ClassVar[str] = "qms.test.count-probe"
 
 
 PROBES_APPLIED = Counter("qms_test_probes_applied_total", "Probe events the count test's handler applied")
@@ -370,7 +314,7 @@ async def test_a_consumer_at_the_end_of_a_partition_whose_last_batch_holds_sever
     """Tansu answers ListOffsets with the first offset of the last record batch plus one: a consumer at
     the true end of a partition whose last batch (as the relay sends them) holds several records is not
     past the end, and is not sent back to the partition's start to read it all again."""
-    monkeypatch.setattr(consumer_module, "STALL_WINDOW_S", 0.5)
+    monkeypatch.setattr(runner_module, "STALL_WINDOW_S", 0.5)
     applied: list[str] = []
     subscriptions = Subscriptions()
 
@@ -464,3 +408,43 @@ async def test_metrics_expose_published_events(intake: httpx.AsyncClient) -> Non
     text = (await intake.get("/metrics")).text
     assert "qms_http_request_duration_seconds_bucket" in text
     assert "qms_outbox_backlog" in text
+
+
+@register
+class IdleProbeV1(ComplaintReceivedV1):
+    """A complaint's fields on a topic of its own, quiet but for what the test sends."""
+
+    TYPE: ClassVar[str] = "qms.test.idle.v1"
+    TOPIC: ClassVar[str] = "qms.test.idle"
+
+
+async def test_an_idle_consumer_fetches_with_the_long_wait_and_records_bring_the_short_one_back(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18 idle_cpu_percent: on the embedded broker a consumer that fetched nothing for a while
+    polls with the profile's idle wait (fewer empty fetches); the first records bring the short one back."""
+    monkeypatch.setattr(kafka_module, "IDLE_AFTER_S", 2.0)
+    applied: list[str] = []
+    subscriptions = Subscriptions()
+
+    @subscriptions.on_batch(IdleProbeV1)
+    async def note(_session: object, items: list[tuple[Envelope, IdleProbeV1]]) -> None:
+        applied.extend(probe.description for _, probe in items)
+
+    settings = runner_settings(stack, kafka_partitions=1, kafka_profile="embedded")
+    profile = kafka_module.profile_of(settings)
+    await ensure_topics(settings, [IdleProbeV1.TOPIC])
+
+    async def waits(expected: int) -> bool:
+        return runner.fetch_wait_ms == expected
+
+    async with in_process_runner(settings, subscriptions, f"idle-{uuid.uuid4().hex[:8]}") as runner:
+        await runner.start()
+        await eventually(lambda: waits(profile.idle_fetch_max_wait_ms))
+        await produce(
+            stack.kafka_bootstrap_servers or "",
+            IdleProbeV1.TOPIC,
+            [(b"idle", probe_value(IdleProbeV1, description="wake"))],
+        )
+        await eventually(lambda: _at_least(applied, 1))
+        assert runner.fetch_wait_ms == profile.fetch_max_wait_ms

@@ -4,72 +4,25 @@ The relays here run in-process on a probe service's schema (its own role, schema
 tables, as a service's migrations leave them), so no service's relay touches their rows.
 """
 
-import contextlib
 import itertools
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator
-from typing import Any
 
-import asyncpg
 import pytest
-from sqlalchemy import text
 
-from shared.bootstrap import asyncpg_kwargs, ensure_service_schema
-from shared.db import admin_url, create_engine, make_sessionmaker
 from shared.kafka import ensure_topics
-from shared.migrations import outbox_inserted_trigger
-from shared.outbox import OutboxRelay
-from shared.settings import ServiceSettings
+from shared.messaging.relay import OutboxRelay
 from shared.stack import Stack
-from shared.tables import platform_tables
+from tests.integration.delivery_helpers import (
+    PROBE_SERVICE,
+    drained,
+    prepare_probe_service,
+    probe_settings,
+    running_relays,
+)
 from tests.support import events_in, eventually, read_topic, service_db
 
 pytestmark = pytest.mark.integration
-
-PROBE_SERVICE = "relayprobe"
-
-
-async def prepare_probe_service(stack: Stack) -> None:
-    """Role, schema, platform tables and the outbox's insert trigger of the probe service."""
-    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
-    try:
-        await ensure_service_schema(conn, PROBE_SERVICE, stack.db_password)
-    finally:
-        await conn.close()
-    engine = create_engine(probe_settings(stack))
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(platform_tables(PROBE_SERVICE).metadata.create_all)
-            for statement in outbox_inserted_trigger(PROBE_SERVICE):
-                await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
-def probe_settings(stack: Stack, **overrides: Any) -> ServiceSettings:
-    return ServiceSettings(
-        QMS_DATABASE_URL=stack.database_url,
-        QMS_KAFKA_BOOTSTRAP_SERVERS=stack.kafka_bootstrap_servers,
-        service=PROBE_SERVICE,
-        db_password=stack.db_password,
-        **overrides,
-    )
-
-
-@contextlib.asynccontextmanager
-async def running_relays(settings: ServiceSettings, count: int) -> AsyncIterator[list[OutboxRelay]]:
-    """``count`` relays of the probe service, as ``count`` replicas run them; stopped on the way out."""
-    engine = create_engine(settings)
-    relays = [OutboxRelay(settings, make_sessionmaker(engine, PROBE_SERVICE)) for _ in range(count)]
-    try:
-        for relay in relays:
-            await relay.start()
-        yield relays
-    finally:
-        for relay in relays:
-            await relay.stop()
-        await engine.dispose()
 
 
 async def write_in_order(stack: Stack, topic: str, keys: list[str], per_key: int) -> None:
@@ -85,15 +38,6 @@ async def write_in_order(stack: Stack, topic: str, keys: list[str], per_key: int
             [key for key, _ in rows],
             [seq for _, seq in rows],
         )
-
-
-async def waiting_rows(stack: Stack) -> int:
-    async with service_db(stack, PROBE_SERVICE) as conn:
-        return int(await conn.fetchval(f"SELECT count(*) FROM {PROBE_SERVICE}.outbox_unpublished"))
-
-
-async def drained(stack: Stack) -> bool:
-    return await waiting_rows(stack) == 0
 
 
 async def sequences_by_key(stack: Stack, topic: str) -> dict[str, list[int]]:

@@ -12,7 +12,7 @@ import pytest
 from shared.events import topics
 from shared.events.crm import CustomerTierChangedV1
 from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
-from shared.outbox import envelope_for
+from shared.messaging.outbox import envelope_for
 from shared.stack import Stack
 from tests.integration.factories import incident_report, product_complaint, return_line
 from tests.support import auth, eventually, produce, service_db

@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from tests.integration.test_sanctions_notices import QM, employee, post, restore_spec_catalog, violation
+from tests.integration.sanctions_helpers import QM, employee, post, restore_spec_catalog, violation
 from tests.support import auth
 
 pytestmark = pytest.mark.integration

@@ -8,11 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.events import EventData, topics
-from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1, SupplierDeductionRecordedV1
-from shared.outbox import envelope_for
+from shared.events import topics
+from shared.events.classification import IncidentEscalatedV1, SupplierDeductionRecordedV1
 from shared.stack import Stack
-from tests.integration.test_sanctions_notices import QM, restore_spec_catalog
+from tests.integration.sanctions_helpers import QM, classified, message, restore_spec_catalog
 from tests.support import auth, eventually, produce
 
 pytestmark = pytest.mark.integration
@@ -21,22 +20,6 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module", autouse=True)
 async def spec_catalog(sanctions: httpx.AsyncClient) -> None:
     await restore_spec_catalog(sanctions)
-
-
-def message(key: str, data: EventData) -> tuple[bytes, bytes]:
-    return key.encode(), envelope_for(data).model_dump_json().encode()
-
-
-def classified(incident_id: str, head: str, level: str = "batch") -> IncidentClassifiedV1:
-    return IncidentClassifiedV1(
-        incident_id=incident_id,
-        level=level,
-        status="open",
-        rule_version=1,
-        responsible_department="machining",
-        responsible_head=head,
-        classified_at=datetime.now(UTC),
-    )
 
 
 async def notices_of(sanctions: httpx.AsyncClient, employee_id: str) -> list[dict[str, Any]]:

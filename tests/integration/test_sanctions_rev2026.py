@@ -14,18 +14,10 @@ import pytest
 from services.sanctions.summaries.rules import CHINA, next_month
 from shared.events import topics
 from shared.events.classification import IncidentClassifiedV1
+from shared.messaging.outbox import envelope_for
 from shared.migrations import upgrade
-from shared.outbox import envelope_for
 from shared.stack import Stack
-from tests.integration.test_sanctions_notices import (
-    ADMIN,
-    QM,
-    employee,
-    open_months,
-    post,
-    restore_spec_catalog,
-    violation,
-)
+from tests.integration.sanctions_helpers import ADMIN, QM, employee, open_months, post, restore_spec_catalog, violation
 from tests.support import auth, events_in, eventually, produce, read_topic, scratch_database, service_connection
 
 pytestmark = pytest.mark.integration

@@ -11,15 +11,7 @@ from openpyxl import load_workbook
 
 from shared.events import topics
 from shared.stack import Stack
-from tests.integration.test_sanctions_notices import (
-    ADMIN,
-    QM,
-    employee,
-    open_months,
-    post,
-    restore_spec_catalog,
-    violation,
-)
+from tests.integration.sanctions_helpers import ADMIN, QM, employee, open_months, post, restore_spec_catalog, violation
 from tests.support import auth, events_in, eventually, read_topic
 
 pytestmark = pytest.mark.integration

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from shared.cli import console_line
 from shared.http.middleware import RequestContextMiddleware
-from shared.outbox import lost_logs, lost_partitions
+from shared.messaging.lost_logs import lost_logs, lost_partitions
 from shared.stack import Restarts, Supervised, Supervisor, how_it_ended
 
 

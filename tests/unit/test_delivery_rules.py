@@ -4,7 +4,7 @@ import asyncpg
 import pytest
 from sqlalchemy import exc as sa_exc
 
-from shared.consumer import UNKNOWN_TYPE, UNKNOWN_VERSION, unknown_event
+from shared.messaging.dead_letters import UNKNOWN_TYPE, UNKNOWN_VERSION, unknown_event
 from shared.transient import is_transient
 
 

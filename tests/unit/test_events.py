@@ -6,10 +6,11 @@ import pytest
 from aiokafka.partitioner import DefaultPartitioner
 
 from shared import context
-from shared.consumer import Incoming, runs_of_one_type
 from shared.events import Envelope, UnknownEventType, parse_data
 from shared.events.intake import ReturnRecordedV1
-from shared.outbox import envelope_for, outbox_row, partition_of
+from shared.kafka import partition_of
+from shared.messaging.incoming import Incoming, runs_of_one_type
+from shared.messaging.outbox import envelope_for, outbox_row
 
 
 def return_line() -> ReturnRecordedV1:

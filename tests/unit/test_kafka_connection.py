@@ -5,6 +5,7 @@ import ssl
 import pytest
 
 from shared.kafka import connection_options
+from shared.replay import dead_letter_reader
 from shared.settings import KafkaSettings
 
 
@@ -40,3 +41,17 @@ def test_tls_alone_carries_no_sasl_options() -> None:
 def test_an_unknown_security_protocol_is_refused_at_start() -> None:
     with pytest.raises(ValueError):
         settings(kafka_security_protocol="TLS")
+
+
+async def test_the_dead_letter_reader_connects_with_the_clusters_security_settings() -> None:
+    reader = dead_letter_reader(
+        settings(
+            kafka_security_protocol="SASL_PLAINTEXT",
+            kafka_sasl_mechanism="PLAIN",
+            kafka_sasl_username="qms-ops",
+            kafka_sasl_password="s3cret",
+        )
+    )
+    connects_with = (reader._client._security_protocol, reader._client._sasl_plain_username)
+    await reader.stop()
+    assert connects_with == ("SASL_PLAINTEXT", "qms-ops")

@@ -4,9 +4,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.incidents import service
 from services.classification.returns import service as returns_service
-from shared.consumer import Subscriptions
 from shared.events import Envelope
 from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1, IncidentReportFiledV1
+from shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions()
 

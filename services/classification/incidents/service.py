@@ -24,8 +24,8 @@ from shared.clock import now
 from shared.errors import conflict, not_found
 from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
 from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1, IncidentReportFiledV1
+from shared.messaging.outbox import add_event, add_events
 from shared.observability import count_when_committed
-from shared.outbox import add_event, add_events
 
 SYSTEM = "system"
 # A Kafka message stays well below the broker's limit even for an aggregate of many return lines.

@@ -3,9 +3,9 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.returns import service
-from shared.consumer import Subscriptions
 from shared.events import Envelope
 from shared.events.intake import ReturnRecordedV1
+from shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions()
 

@@ -40,8 +40,8 @@ from services.classification.returns.rules import (
 from shared.clock import now
 from shared.events.intake import ComplaintReceivedV1, ReturnRecordedV1
 from shared.events.registry import EventData
+from shared.messaging.outbox import add_events
 from shared.observability import count_when_committed
-from shared.outbox import add_events
 
 BATCH, MAJOR = "batch", "major"
 

@@ -21,7 +21,7 @@ from shared.auth import Principal
 from shared.errors import conflict, not_found
 from shared.events.classification import SupplierDeductionRecordedV1
 from shared.events.intake import IncidentReportFiledV1
-from shared.outbox import add_event
+from shared.messaging.outbox import add_event
 
 UNNAMED_SUPPLIER = "unknown"
 

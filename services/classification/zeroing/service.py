@@ -35,7 +35,7 @@ from shared.auth import Principal
 from shared.clock import now
 from shared.errors import conflict, not_found, unprocessable
 from shared.events.classification import IncidentClosedV1
-from shared.outbox import add_event
+from shared.messaging.outbox import add_event
 
 
 async def flag_emergency(session: AsyncSession, incident: Incident, payload: EmergencyIn, principal: Principal) -> None:

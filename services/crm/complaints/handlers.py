@@ -3,9 +3,9 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.complaints import service
-from shared.consumer import Subscriptions
 from shared.events import Envelope
 from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1
+from shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions()
 

@@ -35,7 +35,7 @@ from shared import clock
 from shared.auth import Principal
 from shared.errors import Problem, unprocessable
 from shared.events.crm import CustomerTierChangedV1, CustomerUpsertedV1, Region
-from shared.outbox import add_events
+from shared.messaging.outbox import add_events
 
 
 def refuse_takeover(existing: Customer | None, principal: Principal) -> None:

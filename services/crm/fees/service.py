@@ -59,7 +59,7 @@ from shared.auth import Principal
 from shared.calendar_store import load_calendar
 from shared.errors import Problem, conflict, not_found, unprocessable
 from shared.events.crm import FeeStatementSignedOffV1, FeeStatementSubmittedV1
-from shared.outbox import add_events
+from shared.messaging.outbox import add_events
 from shared.schemas import parse_month
 from shared.workcalendar import CHINA
 

@@ -38,7 +38,7 @@ from shared import clock
 from shared.auth import Principal
 from shared.errors import conflict, not_found, unprocessable
 from shared.events.crm import VisitPlannedV1, VisitReassignedV1, VisitRecordedV1
-from shared.outbox import add_events
+from shared.messaging.outbox import add_events
 from shared.schemas import parse_month
 from shared.workcalendar import CHINA
 

@@ -3,9 +3,9 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.complaints import service
-from shared.consumer import Subscriptions
 from shared.events import Envelope
 from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
+from shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions()
 

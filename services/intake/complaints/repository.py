@@ -15,7 +15,7 @@ from services.intake.complaints.rules import OVERDUE_INVESTIGATION_STATUSES, OVE
 from services.intake.customers.models import CustomerTier
 from shared.events.registry import EventData
 from shared.http.pagination import Keyset
-from shared.outbox import outbox_row
+from shared.messaging.outbox import outbox_row
 from shared.tables import platform_tables
 
 

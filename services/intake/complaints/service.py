@@ -48,7 +48,7 @@ from shared.events.intake import (
     ComplaintSeverityChangedV1,
     ComplaintStatusChangedV1,
 )
-from shared.outbox import add_event
+from shared.messaging.outbox import add_event
 from shared.workcalendar import CHINA, WorkingCalendar
 
 COMPARED_LIMIT = 100

@@ -3,9 +3,9 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.customers import service
-from shared.consumer import Subscriptions
 from shared.events import Envelope
 from shared.events.crm import CustomerTierChangedV1, CustomerUpsertedV1
+from shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions()
 

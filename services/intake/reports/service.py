@@ -9,7 +9,7 @@ from services.intake.reports.schemas import ReportIn
 from shared import clock
 from shared.auth import Principal
 from shared.events.intake import IncidentReportFiledV1
-from shared.outbox import add_event
+from shared.messaging.outbox import add_event
 from shared.schemas import attributes_of
 
 

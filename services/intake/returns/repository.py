@@ -12,7 +12,7 @@ from services.intake.returns.models import ReturnLine
 from services.intake.returns.schemas import ReturnLineIn
 from shared.events.intake import ReturnRecordedV1
 from shared.http.pagination import Keyset
-from shared.outbox import envelope_params, envelope_sql
+from shared.messaging.outbox import envelope_params, envelope_sql
 from shared.tables import platform_tables
 
 # Rows go in line-id order so two overlapping batches take their row locks in the same order and

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.notify.notifications import rules, service
 from services.notify.timers import service as timers
 from shared.calendar_store import load_calendar
-from shared.consumer import Subscriptions
 from shared.events import Envelope
 from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1
 from shared.events.crm import VisitPlannedV1, VisitReassignedV1, VisitRecordedV1
@@ -20,6 +19,7 @@ from shared.events.intake import (
     ComplaintStatusChangedV1,
 )
 from shared.events.sanctions import NoticeDisputeDecidedV1, NoticeDisputedV1, NoticeIssuedV1
+from shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions()
 

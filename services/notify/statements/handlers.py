@@ -3,9 +3,9 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notify.statements import repository, rules
-from shared.consumer import Subscriptions
 from shared.events import Envelope
 from shared.events.crm import FeeStatementEvent, FeeStatementSignedOffV1, FeeStatementSubmittedV1
+from shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions()
 

@@ -69,7 +69,7 @@ from shared.events.sanctions import (
     NoticeSupersededV1,
     NoticeWithdrawnV1,
 )
-from shared.outbox import add_event
+from shared.messaging.outbox import add_event
 
 log = logging.getLogger("qms.sanctions.notices")
 

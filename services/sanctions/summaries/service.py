@@ -29,7 +29,7 @@ from shared import clock
 from shared.auth import Principal
 from shared.errors import conflict, unprocessable
 from shared.events.sanctions import SummaryClosedV1
-from shared.outbox import add_event
+from shared.messaging.outbox import add_event
 
 # What is still moving on when its month closes; it falls into the next open month.
 CARRIED_OVER = (Status.DRAFT.value, Status.ISSUED.value, Status.STAMPED.value, Status.SUPERSEDED.value)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from shared.events.calendar import CalendarYearLoadedV1
-from shared.outbox import outbox_row
+from shared.messaging.outbox import outbox_row
 
 revision = "20261202_0004_calendar"
 down_revision = "20261125_0003"

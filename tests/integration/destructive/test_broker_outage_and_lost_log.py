@@ -2,7 +2,7 @@
 the broker's data lost entirely: the relays re-publish what consumers may not have applied by
 themselves, the outbox replay still works, and the inboxes make both harmless.
 
-Named to run last: the memory broker loses its topics on restart, which every consumer then rejoins.
+On a stack of its own: the memory broker loses its topics on restart, which every consumer then rejoins.
 """
 
 import asyncio
@@ -14,23 +14,26 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
-from shared.consumer import Subscriptions
 from shared.events import Envelope
 from shared.events.intake import ComplaintReceivedV1
 from shared.events.registry import register
 from shared.kafka import ensure_topics
-from shared.outbox import outbox_row
+from shared.messaging.outbox import outbox_row
+from shared.messaging.subscriptions import Subscriptions
 from shared.replay import replay_outbox
 from shared.stack import Stack
-from tests.integration.factories import product_complaint
-from tests.integration.test_platform import complaint_event, in_process_runner, incidents_for, runner_settings
-from tests.integration.test_relay_delivery import (
+from tests.integration.delivery_helpers import (
     PROBE_SERVICE,
+    complaint_event,
     drained,
+    in_process_runner,
+    incidents_for,
     prepare_probe_service,
     probe_settings,
+    runner_settings,
     running_relays,
 )
+from tests.integration.factories import product_complaint
 from tests.support import auth, eventually, metric, service_db
 
 pytestmark = pytest.mark.integration
@@ -106,10 +109,7 @@ async def write_probe_events(stack: Stack, count: int) -> list[str]:
         await conn.executemany(
             f"INSERT INTO {PROBE_SERVICE}.outbox (event_id, topic, key, event_type, payload) "
             "VALUES ($1, $2, $3, $4, $5::jsonb)",
-            [
-                (row["event_id"], row["topic"], row["key"], row["event_type"], json_text(row["payload"]))
-                for row in rows
-            ],
+            [(row["event_id"], row["topic"], row["key"], row["event_type"], json_text(row["payload"])) for row in rows],
         )
     return [str(row["event_id"]) for row in rows]
 

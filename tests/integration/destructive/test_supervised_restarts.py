@@ -1,7 +1,7 @@
 """``make run`` and the suite's stack are supervised: a service or the embedded broker that exits is
 started again after a backoff, and a broker started again leads the relays to re-publish its lost log.
 
-Named to run last: killing the broker empties its log, which every consumer then reads again.
+On a stack of its own: killing the broker empties its log, which every consumer then reads again.
 """
 
 import contextlib
@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from shared.stack import Stack
+from tests.integration.delivery_helpers import incidents_for
 from tests.integration.factories import product_complaint
-from tests.integration.test_platform import incidents_for
 from tests.support import auth, eventually, metric
 
 pytestmark = pytest.mark.integration

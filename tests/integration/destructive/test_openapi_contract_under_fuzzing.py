@@ -9,7 +9,7 @@ out, a date outside the year being loaded, a customer that does not exist): thos
 documented problems for such rules, and only they are accepted for schema-valid data (see
 ``refused_only_by_a_rule_beyond_the_schema``). A constraint the schema could state but does not still fails.
 
-Named to run after the domain tests: the fuzzer also edits rule sets and the clause catalog."""
+On a stack of its own: the fuzzer also edits rule sets and the clause catalog."""
 
 from typing import Any
 

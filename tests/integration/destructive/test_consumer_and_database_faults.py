@@ -1,5 +1,7 @@
 """Faults survived (issue 7): consumers killed, Postgres restarted, replicas sharing a group,
-dead letters replayed. Every check counts exact effects in the database."""
+dead letters replayed. Every check counts exact effects in the database.
+
+On a stack of its own: consumers and Postgres are killed and restarted under it."""
 
 import asyncio
 import signal
@@ -15,9 +17,9 @@ from shared.events import topics
 from shared.kafka import ensure_topics
 from shared.replay import replay_dead_letters
 from shared.stack import Stack
+from tests.integration.delivery_helpers import complaint_event, incidents_for
 from tests.integration.factories import product_complaint
-from tests.integration.test_platform import complaint_event, incidents_for
-from tests.integration.test_sanctions_incidents import classified, message
+from tests.integration.sanctions_helpers import classified, message
 from tests.support import auth, eventually, produce, produce_one_batch, read_topic
 
 pytestmark = pytest.mark.integration

@@ -1,4 +1,4 @@
-"""Transactional outbox: events are rows written in the caller's transaction; a relay publishes them.
+"""The outbox relay: publishes what services wrote into their outbox (``shared.messaging.outbox``).
 
 The outbox's insert trigger lists every new row in ``outbox_unpublished``. One relay per service
 publishes at a time, whatever the replica count: it holds a session-level advisory lock on its
@@ -8,41 +8,40 @@ publishing relay claims the oldest listed ids (``FOR UPDATE SKIP LOCKED``, so th
 claimed while the broker acknowledges the one before), takes them off the list only once the broker
 acknowledged, and wakes on ``LISTEN/NOTIFY``. When the broker is down the rows simply wait.
 
-A broker can lose its log (the embedded memory broker after a restart or a power cut, a topic deleted
-and created again). The relay keeps, per topic partition, how far the broker had acknowledged its
-batches (``outbox_watermarks``); a partition that now ends below that, or a topic that is gone, means
-the log was lost, and the relay lists that topic's events of the last
-``outbox_republish_window_hours`` as unpublished again, oldest first (consumers' inboxes drop what they
-had applied). It looks at start, after the broker came back, and whenever it was idle for a while.
+Whether the broker still has its log is looked at (``shared.messaging.lost_logs``) at start, after
+the broker came back, and whenever the relay was idle for a while.
 """
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cache, lru_cache
 from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.partitioner import murmur2
 from aiokafka.producer.message_accumulator import BatchBuilder
-from sqlalchemy import Select, Text, TextClause, bindparam, cast, delete, func, select, text
-from sqlalchemy.engine import CursorResult
+from sqlalchemy import Select, Text, TextClause, bindparam, cast, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared import context
 from shared.bootstrap import asyncpg_kwargs
 from shared.db import service_url
 from shared.events import topics
-from shared.events.envelope import Envelope
-from shared.events.registry import EventData
-from shared.kafka import ensure_topics, make_probe, make_producer
+from shared.kafka import ensure_topics, make_probe, make_producer, partition_of, profile_of, started, stopped
+from shared.messaging.lost_logs import (
+    LogLost,
+    Partition,
+    cast_result,
+    lost_logs,
+    lost_partitions,
+    marks_of,
+    republish_statement,
+    watermark_statement,
+)
+from shared.messaging.retry import loop_backoff, pause_unless_stopping
 from shared.observability import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_LOG_LOST, OUTBOX_REPUBLISHED
 from shared.settings import ServiceSettings
 from shared.tables import PlatformTables, outbox_channel, platform_tables
@@ -62,141 +61,12 @@ RELAY_LOCK_NAMESPACE = 0x51_4D_53_01
 HEADERS = [("content-type", b"application/cloudevents+json")]
 
 
-@lru_cache(maxsize=65_536)
-def _key_hash(key: bytes) -> int:
-    # murmur2 in pure Python costs microseconds; the keys of an ERP push repeat (model|production date).
-    return murmur2(key) & 0x7FFFFFFF
-
-
-def partition_of(key: bytes, partitions: list[int]) -> int:
-    """Kafka's default partitioner (murmur2 of the key, as the Java client and aiokafka's ``send``)."""
-    return partitions[_key_hash(key) % len(partitions)]
-
-
-def envelope_for(data: EventData, *, event_time: datetime | None = None) -> Envelope:
-    fields: dict[str, Any] = {
-        "source": data.SOURCE,
-        "type": data.TYPE,
-        "subject": data.subject(),
-        "correlationid": context.correlation_id.get(),
-        "causationid": context.causation_id.get(),
-        "data": data.model_dump(mode="json"),
-    }
-    if event_time is not None:
-        fields["time"] = event_time
-    return Envelope(**fields)
-
-
-def envelope_sql(event: type[EventData], *, row: str, subject: str) -> str:
-    """The envelope ``envelope_for`` makes, built by Postgres (jsonb) from ``row``, whose columns bear the
-    event's field names and whose ``event_id`` column is the envelope's id. For events derived from rows
-    a statement writes anyway, thousands at a time (an ERP push): no Python object per event. The field
-    list is the event class's own, so the two cannot drift. Parameters: ``envelope_params()``."""
-    data = ", ".join(f"'{name}', {row}.{name}" for name in event.model_fields)
-    return (
-        f"jsonb_build_object('specversion', '1.0', 'id', {row}.event_id, 'source', '{event.SOURCE}', "
-        f"'type', '{event.TYPE}', 'time', CAST(:event_time AS timestamptz), 'subject', {subject}, "
-        "'datacontenttype', 'application/json', 'correlationid', CAST(:correlationid AS text), "
-        f"'causationid', CAST(:causationid AS text), 'data', jsonb_build_object({data}))"
-    )
-
-
-def envelope_params() -> dict[str, Any]:
-    return {
-        "event_time": datetime.now(UTC),
-        "correlationid": context.correlation_id.get(),
-        "causationid": context.causation_id.get(),
-    }
-
-
-def outbox_row(data: EventData) -> dict[str, Any]:
-    envelope = envelope_for(data)
-    return {
-        "event_id": envelope.id,
-        "topic": data.TOPIC,
-        "key": data.key(),
-        "event_type": data.TYPE,
-        "payload": envelope.model_dump(mode="json"),
-    }
-
-
-async def add_events(session: AsyncSession, events: list[EventData]) -> None:
-    """Writes events into the outbox inside the caller's transaction (never commits), in one
-    statement however many there are (an ERP push brings thousands), in the order given."""
-    if not events:
-        return
-    rows = [outbox_row(event) for event in events]
-    await session.execute(
-        _insert_events(session.info["schema"]),
-        {
-            "event_ids": [row["event_id"] for row in rows],
-            "topics": [row["topic"] for row in rows],
-            "keys": [row["key"] for row in rows],
-            "event_types": [row["event_type"] for row in rows],
-            "payloads": [json.dumps(row["payload"], ensure_ascii=False) for row in rows],
-        },
-    )
-
-
-@cache
-def _insert_events(schema: str) -> TextClause:
-    return text(
-        f"""
-        INSERT INTO {platform_tables(schema).outbox.fullname} (event_id, topic, key, event_type, payload)
-        SELECT u.event_id, u.topic, u.key, u.event_type, CAST(u.payload AS jsonb)
-        FROM unnest(
-            CAST(:event_ids AS uuid[]), CAST(:topics AS varchar[]), CAST(:keys AS varchar[]),
-            CAST(:event_types AS varchar[]), CAST(:payloads AS text[])
-        ) WITH ORDINALITY AS u(event_id, topic, key, event_type, payload, position)
-        ORDER BY u.position
-        """
-    )
-
-
-async def add_event(session: AsyncSession, event: EventData) -> None:
-    await add_events(session, [event])
-
-
-Partition = tuple[str, int]
-
-
 @dataclass
 class Claim:
     """Rows marked published in a transaction that commits only once the broker acknowledged them."""
 
     session: AsyncSession
     rows: list[Any]
-
-
-class LogLost(Exception):
-    """The broker acknowledged a batch below where it had acknowledged before: it lost that log."""
-
-    def __init__(self, reasons: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{topic}: {reason}" for topic, reason in sorted(reasons.items())))
-        self.reasons = reasons
-
-
-def watermark_statement(tables: PlatformTables) -> TextClause:
-    """Raises each partition's acknowledged mark, never lowers it: two batches' commits may overlap."""
-    table = tables.watermarks.fullname
-    return text(
-        f"""
-        INSERT INTO {table} (topic, partition, acknowledged)
-        SELECT * FROM unnest(CAST(:topics AS varchar[]), CAST(:partitions AS int[]), CAST(:marks AS bigint[]))
-        ON CONFLICT (topic, partition) DO UPDATE
-        SET acknowledged = GREATEST({tables.watermarks.name}.acknowledged, EXCLUDED.acknowledged), updated_at = now()
-        """
-    )
-
-
-def marks_of(acknowledged: dict[Partition, int]) -> dict[str, list[Any]]:
-    # Sorted, so overlapping commits lock the rows in one order.
-    ordered = sorted(acknowledged.items())
-    return {
-        "topics": [tp[0] for tp, _ in ordered],
-        "partitions": [tp[1] for tp, _ in ordered],
-        "marks": [mark for _, mark in ordered],
-    }
 
 
 async def _commit(session: AsyncSession, marks: TextClause, acknowledged: dict[Partition, int]) -> None:
@@ -207,27 +77,6 @@ async def _commit(session: AsyncSession, marks: TextClause, acknowledged: dict[P
         await session.commit()
     finally:
         await session.close()
-
-
-def lost_partitions(floors: dict[Partition, int], acknowledged: dict[Partition, int]) -> dict[str, str]:
-    """Topics whose batch the broker acknowledged below an earlier batch: an intact log only grows."""
-    return {
-        tp[0]: f"partition {tp[1]} took a batch at offset {mark - 1}, below the one acknowledged at {floors[tp] - 1}"
-        for tp, mark in acknowledged.items()
-        if tp in floors and mark < floors[tp]
-    }
-
-
-def lost_logs(floors: dict[Partition, int], existing: set[str], ends: dict[Partition, int]) -> dict[str, str]:
-    """Topics gone, or with a partition ending below what the broker had acknowledged: their log was lost."""
-    lost: dict[str, str] = {}
-    for (topic, partition), floor in sorted(floors.items()):
-        if topic not in existing:
-            lost[topic] = "the topic is gone"
-        elif ends.get((topic, partition), 0) < floor and topic not in lost:
-            end = ends.get((topic, partition), 0)
-            lost[topic] = f"partition {partition} now ends at {end}, short of a batch acknowledged at {floor - 1}"
-    return lost
 
 
 async def _abandon(claiming: asyncio.Task[Claim]) -> None:
@@ -259,25 +108,6 @@ def claim_statement(tables: PlatformTables) -> Select[Any]:
     )
     return select(outbox.c.id, outbox.c.topic, outbox.c.key, cast(outbox.c.payload, Text).label("payload")).join_from(
         outbox, claimed, outbox.c.id == claimed.c.id
-    )
-
-
-def cast_result(result: Any) -> CursorResult[Any]:
-    """An INSERT's result, which counts the rows it wrote."""
-    assert isinstance(result, CursorResult)
-    return result
-
-
-def republish_statement(tables: PlatformTables) -> TextClause:
-    """Lists a lost log's events of the window as unpublished again (those still waiting already are)."""
-    return text(
-        f"""
-        INSERT INTO {tables.unpublished.fullname} (id)
-        SELECT id FROM {tables.outbox.fullname}
-        WHERE topic = ANY(CAST(:topics AS varchar[])) AND created_at >= now() - make_interval(secs => :window_s)
-        ORDER BY id
-        ON CONFLICT (id) DO NOTHING
-        """
     )
 
 
@@ -323,17 +153,17 @@ class OutboxRelay:
         self._wake.set()
 
     async def _run(self) -> None:
-        backoff = 0.2
+        backoff = loop_backoff()
         while not self._stopping.is_set():
             try:
                 await self._ensure_listener()
                 if not await self._take_publisher_lock():
-                    await self._sleep(STANDBY_RETRY_S)
+                    await pause_unless_stopping(self._stopping, STANDBY_RETRY_S)
                     continue
                 await self._ensure_producer()
                 await self._recover_if_log_lost()
                 await self.publish_waiting()
-                backoff = 0.2
+                backoff.reset()
                 await self._wait_for_work()
             except asyncio.CancelledError:
                 raise
@@ -347,8 +177,7 @@ class OutboxRelay:
                     await self._update_backlog()
                 await self._close_producer()
                 await self._close_listener()
-                await self._sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+                await backoff.pause(self._stopping)
 
     async def _take_publisher_lock(self) -> bool:
         """Takes the service's publisher lock on the LISTEN connection, if no other relay holds it. Held
@@ -398,9 +227,11 @@ class OutboxRelay:
         return int(cast_result(result).rowcount)
 
     async def _republish_lost(self, reasons: dict[str, str]) -> None:
-        """Creates the topics again and lists the lost topics' events of the window as unpublished."""
+        """Lists the lost topics' events of the window as unpublished, on the embedded broker after creating
+        the topics again (on Apache Kafka topics are the operator's)."""
         lost = sorted(reasons)
-        await ensure_topics(self.settings, sorted({*topics.all_with_dlq(), *lost}))
+        if profile_of(self.settings).recreates_lost_topics:
+            await ensure_topics(self.settings, sorted({*topics.all_with_dlq(), *lost}))
         window_s = self.settings.outbox_republish_window_hours * 3600
         marks = self.tables.watermarks
         async with self.sessions() as session, session.begin():
@@ -423,10 +254,6 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=self.settings.outbox_poll_interval_s)
         self._wake.clear()
-
-    async def _sleep(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
 
     async def publish_waiting(self) -> int:
         """Publishes every waiting row, a batch at a time; returns how many were published.
@@ -545,32 +372,21 @@ class OutboxRelay:
     async def _ensure_producer(self) -> None:
         if self._producer is None:
             producer = make_producer(self.settings, f"{self.settings.service}-relay")
-            try:
-                await producer.start()
-            except Exception:
-                await producer.stop()
-                raise
+            await started(producer)
             self._producer = producer
 
     async def _ensure_probe(self) -> AIOKafkaConsumer:
         if self._probe is None:
             probe = make_probe(self.settings, f"{self.settings.service}-relay-probe")
-            try:
-                await probe.start()
-            except Exception:
-                await probe.stop()
-                raise
+            await started(probe)
             self._probe = probe
         return self._probe
 
     async def _close_producer(self) -> None:
         # A new producer means the broker was away: its log is looked at before publishing again.
         self._log_seen_at = 0.0
-        for client in (self._producer, self._probe):
-            if client is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(client.stop(), timeout=5)
-        self._producer = self._probe = None
+        clients, self._producer, self._probe = (self._producer, self._probe), None, None
+        await stopped(*clients)
 
     async def _ensure_listener(self) -> None:
         if self._listener is None or self._listener.is_closed():
@@ -579,6 +395,9 @@ class OutboxRelay:
             )
             conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
             await conn.add_listener(outbox_channel(self.settings.service), lambda *_: self._wake.set())
+            # A lost connection loses the notifications and the publisher lock: the relay wakes to
+            # connect again and publish what was written meanwhile, instead of waiting for its fallback.
+            conn.add_termination_listener(lambda *_: self._wake.set())
             self._listener = conn
 
     async def _close_listener(self) -> None:
