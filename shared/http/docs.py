@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import fastapi_offline
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -28,5 +28,7 @@ def install_local_docs(app: FastAPI, title: str) -> None:
     app.mount(ASSETS, StaticFiles(directory=SWAGGER_UI_DIR), name="swagger-ui")
 
     @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return swagger_page(f"{title} — API", "/openapi.json")
+    async def docs(request: Request) -> HTMLResponse:
+        # Behind the proxy (X-Forwarded-Prefix as root_path) the page loads both through the prefix.
+        root = request.scope.get("root_path", "").rstrip("/")
+        return swagger_page(f"{title} — API", f"{root}/openapi.json", f"{root}{ASSETS}")
