@@ -32,6 +32,7 @@ def stack() -> Iterator[Stack]:
         kafka_port=free_port(),
         ports={name: free_port() for name in ("intake", "classification", "sanctions", "crm", "notify")},
         mail_port=free_port(),
+        console_port=free_port(),
         extra_env={"QMS_KAFKA_FETCH_MAX_WAIT_MS": "10", "QMS_LOG_LEVEL": "INFO", **NOTIFY_TEST_ENV},
         supervised=True,
     )

@@ -27,6 +27,8 @@ const PAGES = [
 ];
 
 let config = null;
+// Each route() is one generation: a slower earlier page never replaces the page asked for since.
+let generation = 0;
 
 function visible(page) {
   return page.roles === ALL || session.has(...page.roles);
@@ -49,15 +51,20 @@ async function route() {
   const main = document.getElementById('main');
   renderChrome();
   if (!session.token()) {
+    generation += 1;
     signInPage(main, config, () => { window.location.hash = '#/desk'; route(); });
     return;
   }
   const [path, id] = (window.location.hash.slice(2) || 'desk').split('/');
   const page = PAGES.find((one) => one.path === path) || PAGES[0];
+  const mine = ++generation;
+  const view = h('div.view');
   mount(main, h('p.muted', {}, '加载中…'));
   try {
-    await (id && page.detail ? page.detail(main, decodeURIComponent(id)) : page.render(main));
+    await (id && page.detail ? page.detail(view, decodeURIComponent(id)) : page.render(view));
+    if (mine === generation) mount(main, view);
   } catch (error) {
+    if (mine !== generation) return;
     if (error instanceof ApiError && error.status === 401) {
       session.signOut();
       route();

@@ -43,6 +43,7 @@ export async function attachments(service, objectPath, { canUpload = true, onUpl
     item.content_type, `${Math.ceil(item.size / 1024)} KB`, dateTime(item.uploaded_at),
   ]);
   const section = card('附件', table(['文件', '类型', '大小', '上传时间'], rows, '暂无附件'));
+  section.classList.add('attachments');
   if (canUpload) {
     section.append(form({ class: 'upload' }, field('上传文件', h('input', { type: 'file', name: 'file', required: true })),
       '上传', async (data) => {

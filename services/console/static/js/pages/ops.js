@@ -38,11 +38,28 @@ function deadLetterRows(service, items, reload) {
     } }, '重放')]);
 }
 
+const LETTER_PAGES = 10;
+const LETTERS_SHOWN = 50;
+
+// The API lists letters oldest first per partition: every page is read, and the newest are shown.
+async function lettersOf(service) {
+  const letters = [];
+  let cursor = null;
+  for (let page = 0; page < LETTER_PAGES; page += 1) {
+    const answer = await api(service, '/v1/ops/dead-letters', { query: { limit: 500, cursor } });
+    letters.push(...answer.items);
+    cursor = answer.next_cursor;
+    if (!cursor) break;
+  }
+  letters.sort((a, b) => new Date(b.dead_lettered_at) - new Date(a.dead_lettered_at));
+  return letters.slice(0, LETTERS_SHOWN);
+}
+
 async function deadLetters() {
   const pages = await Promise.all(SERVICES.map((service) =>
-    api(service, '/v1/ops/dead-letters', { query: { limit: 100 } }).then((page) => [service, page.items]).catch(() => [service, []])));
+    lettersOf(service).then((items) => [service, items]).catch(() => [service, []])));
   const rows = pages.flatMap(([service, items]) => deadLetterRows(service, items));
-  return card('死信', table(['服务', '主题', '分区/位点', '原因', '事件类型', '错误', '时间', ''], rows, '没有死信'));
+  return card('死信 (每个服务最新的 50 条)', table(['服务', '主题', '分区/位点', '原因', '事件类型', '错误', '时间', ''], rows, '没有死信'));
 }
 
 async function failedDeliveries(reload) {

@@ -46,7 +46,7 @@ function noticeRows(items, reload) {
   ]);
 }
 
-async function violationForm(reload) {
+async function violationForm(showMonth) {
   const catalog = await api('sanctions', '/v1/clauses');
   const clauses = catalog.items.map((clause) => ({ value: clause.code,
     name: `${clause.code} ${label('clauseKind', clause.kind)} · ${clause.summary}` }));
@@ -66,7 +66,7 @@ async function violationForm(reload) {
     for (const name of ['pieces', 'shift', 'note']) if (body[name] !== undefined) violation[name] = body[name];
     const created = await post('sanctions', '/v1/violations', violation, { idempotent: true });
     toast(`已生成奖惩通知草稿 (${money(created.notice.amount)})`);
-    await reload();
+    await showMonth(created.notice.month);
   }));
 }
 
@@ -108,7 +108,8 @@ export async function sanctionsPage(main, state = { month: chinaMonth(-1), statu
   filters.querySelector('select[name=status]').value = state.status;
   mount(main,
     h('h1', {}, '奖惩'),
-    session.has('quality_manager', 'inspector') ? await violationForm(reload) : null,
+    session.has('quality_manager', 'inspector')
+      ? await violationForm((month) => sanctionsPage(main, { month, status: '' })) : null,
     h('section.card', {}, h('h2', {}, '奖惩通知'), filters,
       table(['条款', '类别', '员工', '金额', '月份', '状态', '申诉', '操作'], noticeRows(notices.items, reload), '本月没有奖惩通知')),
     summary ? summaryCard(state.month, summary, reload) : null);
