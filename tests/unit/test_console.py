@@ -226,3 +226,28 @@ def test_con_labels_cover_every_glossary_status() -> None:
     glossary = (Path(__file__).parents[2] / "docs" / "glossary.md").read_text()
     for value in ("investigating", "four_not_let_go", "responsible_dealt_with", "superseded", "sales_clerk", "void"):
         assert value in glossary and re.search(rf"\b{value}\b", labels), value
+
+
+def test_con_compose_serves_the_console_behind_the_proxy_and_signs_in_with_openid_connect() -> None:
+    import yaml
+
+    root = Path(__file__).parents[2]
+    compose = yaml.safe_load((root / "docker-compose.yml").read_text())
+    console = compose["services"]["console"]["environment"]
+    assert console["QMS_SERVICE"] == "console" and console["QMS_ENV"] == "production"
+    assert console["QMS_CONSOLE_INTAKE_URL"] == "http://intake:8000"
+    nginx = (root / "deploy" / "nginx" / "default.conf").read_text()
+    assert re.search(r"location / \{\s*set \$qms_console console:8000;\s*proxy_pass http://\$qms_console;", nginx)
+
+
+def test_con_kubernetes_runs_the_console_as_a_deployment_behind_the_ingress() -> None:
+    import yaml
+
+    k8s = Path(__file__).parents[2] / "deploy" / "k8s"
+    objects = list(yaml.safe_load_all((k8s / "console.yaml").read_text()))
+    kinds = {(item["kind"], item["metadata"]["name"]) for item in objects}
+    assert {("Deployment", "console"), ("Service", "console"), ("Ingress", "qms-console")} <= kinds
+    deployment = next(item for item in objects if item["kind"] == "Deployment")
+    env = {one["name"]: one.get("value") for one in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["QMS_ENV"] == "production"
+    assert "console.yaml" in (k8s / "kustomization.yaml").read_text()

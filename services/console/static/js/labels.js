@@ -23,7 +23,7 @@ export const LABELS = {
   severityReason: { recorded_as_serious: '受理时记为严重投诉', 'customer_tier:diamond': '钻石客户默认严重投诉',
     'customer_tier:platinum': '白金客户默认严重投诉', escalated_by_quality_department: '品质管理部升级',
     set_by_quality_department: '品质管理部设定严重程度' },
-  complaintAction: { investigate: '调查', reply: '回复', 'return-visit': '回访', close: '结案', reject: '不成立',
+  complaintAction: { received: '受理', investigate: '调查', reply: '回复', 'return-visit': '回访', close: '结案', reject: '不成立',
     handover: '移交', escalate: '升级至最高决策层', severity: '设定严重程度', decision: '最高决策层决定' },
   reportKind: { scrap: '报废', rework: '返工', nonconformity: '不合格', supplier_material: '来料异常',
     customer_injury: '给用户造成人身伤害', reputation: '影响公司声誉' },

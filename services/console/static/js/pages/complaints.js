@@ -139,9 +139,13 @@ function incidentCard(incident) {
   ]));
 }
 
+// A status change is kept as [from, to] (the first entry: [null, "received"]).
 function describeChange(entry) {
   const status = entry.changes?.status;
-  return [label('complaintAction', entry.action), status ? ` → ${label('complaintStatus', status.to ?? status)}` : ''];
+  if (!status) return label('complaintAction', entry.action);
+  const [from, to] = Array.isArray(status) ? status : [status.from, status.to ?? status];
+  return [label('complaintAction', entry.action), ': ', from ? `${label('complaintStatus', from)} → ` : '',
+    label('complaintStatus', to)];
 }
 
 export async function complaintPage(main, id) {
