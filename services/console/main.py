@@ -2,6 +2,7 @@
 the services' public APIs, and sign-in. No database; the only wiring."""
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -26,6 +27,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = ConsoleSettings()
     configure_logging("INFO")
+    # httpx logs every proxied request at INFO with its query: the services log their own requests.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     app.state.settings = settings
     app.state.service_urls = settings.service_urls()
     # One pool for every proxied request; no redirects followed (the browser sees what the service said).
