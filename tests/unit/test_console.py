@@ -186,6 +186,18 @@ def test_con_proxy_passes_token_body_and_problem_to_and_from_the_service(console
     assert request.content == b'{"summary": "ok"}'
 
 
+def test_con_proxy_passes_the_path_as_the_browser_encoded_it(console: TestClient) -> None:
+    seen: list[httpx.Request] = []
+
+    def service(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, stream=Streamed(b"{}"), headers={"content-type": "application/json"})
+
+    console.app.state.http = httpx.AsyncClient(transport=httpx.MockTransport(service))  # type: ignore[attr-defined]
+    assert console.get("/api/classification/v1/production-rates/VX%2F200?q=%E9%98%80+1").status_code == 200
+    assert seen[0].url.raw_path == b"/v1/production-rates/VX%2F200?q=%E9%98%80+1"
+
+
 def test_con_proxy_answers_an_unreachable_service_with_a_502_problem(console: TestClient) -> None:
     def away(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)

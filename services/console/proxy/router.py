@@ -24,6 +24,15 @@ def _service_url(request: Request, service: str) -> str:
     return urls[service]
 
 
+def _as_sent(request: Request, service: str, path: str) -> str:
+    """The path and query as the browser encoded them: ``VX%2F200`` stays one path segment."""
+    raw = request.scope.get("raw_path", b"").decode("latin-1")
+    prefix = f"/api/{service}/"
+    rest = raw[len(prefix) :] if raw.startswith(prefix) else path
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return f"{rest}?{query}" if query else rest
+
+
 @router.api_route("/api/{service}/{path:path}", methods=METHODS)
 async def proxy(service: str, path: str, request: Request) -> StreamingResponse:
     base = _service_url(request, service)
@@ -32,8 +41,7 @@ async def proxy(service: str, path: str, request: Request) -> StreamingResponse:
     client: httpx.AsyncClient = request.app.state.http
     upstream = client.build_request(
         request.method,
-        f"{base}/{path}",
-        params=request.url.query,
+        httpx.URL(f"{base}/{_as_sent(request, service, path)}"),
         headers=request_headers_for_service(request.headers.items(), request.client.host if request.client else None),
         content=request.stream() if request.method not in ("GET", "HEAD") else None,
     )
