@@ -236,7 +236,21 @@ def test_con_development_token_is_signed_with_the_configured_secret(
 def test_con_labels_cover_every_glossary_status() -> None:
     labels = (STATIC_DIR / "js" / "labels.js").read_text()
     glossary = (Path(__file__).parents[2] / "docs" / "glossary.md").read_text()
-    for value in ("investigating", "four_not_let_go", "responsible_dealt_with", "superseded", "sales_clerk", "void"):
+    values = (
+        "investigating",
+        "four_not_let_go",
+        "responsible_dealt_with",
+        "superseded",
+        "sales_clerk",
+        "void",
+        "oem_factory",
+        "declining",
+        "outstanding",
+        "estimated",
+        "reclassified_by_rate",
+        "signer_is_rep",
+    )
+    for value in values:
         assert value in glossary and re.search(rf"\b{value}\b", labels), value
 
 

@@ -1,3 +1,5 @@
+import { LABELS } from './labels.js';
+
 // The services' public APIs through the console's same-origin proxy, with the signed-in person's token.
 const TOKEN_KEY = 'qms.token';
 const PERSON_KEY = 'qms.person';
@@ -19,7 +21,8 @@ function problemText(status, problem) {
   const errors = Array.isArray(problem.errors)
     ? problem.errors.map((error) => `${(error.loc || []).slice(1).join('.')}: ${error.msg}`).join('; ')
     : '';
-  return `${head}: ${errors || problem.detail || problem.title || problem.code}`;
+  const known = LABELS.problemCode[problem.code];
+  return `${head}: ${known ? `${known} — ` : ''}${errors || problem.detail || problem.title || problem.code}`;
 }
 
 export const session = {
