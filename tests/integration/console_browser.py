@@ -19,6 +19,8 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# What a page shows after a click waits on the services; on a loaded machine that takes seconds.
+expect.set_options(timeout=20_000)
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
