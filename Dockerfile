@@ -13,7 +13,7 @@ RUN /opt/qms/bin/pip install -c requirements.lock .
 COPY shared ./shared
 COPY services ./services
 RUN /opt/qms/bin/pip install --no-deps --force-reinstall -c requirements.lock . \
- && cd / && /opt/qms/bin/python -c "import services.intake.main, services.classification.main, services.sanctions.main, services.crm.main"
+ && cd / && /opt/qms/bin/python -c "import services.intake.main, services.classification.main, services.sanctions.main, services.crm.main, services.console.main"
 
 FROM python:3.11-slim
 # FORWARDED_ALLOW_IPS: uvicorn trusts X-Forwarded-* from the reverse proxy in front of it.
@@ -31,4 +31,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"]
 # One process per container (scale with replicas): each runs its own outbox relay and consumer-group member.
-CMD ["sh", "-c", "exec uvicorn \"services.${QMS_SERVICE:?set QMS_SERVICE to intake, classification, sanctions, crm or notify}.main:app\" --host 0.0.0.0 --port 8000 --no-access-log --loop uvloop --http httptools --timeout-graceful-shutdown 20"]
+CMD ["sh", "-c", "exec uvicorn \"services.${QMS_SERVICE:?set QMS_SERVICE to intake, classification, sanctions, crm, notify or console}.main:app\" --host 0.0.0.0 --port 8000 --no-access-log --loop uvloop --http httptools --timeout-graceful-shutdown 20"]

@@ -17,6 +17,7 @@ from shared.auth import TokenVerifier
 from shared.db import create_engine, make_sessionmaker
 from shared.http.bodies import DEFAULT_MAX_BODY_BYTES, BodyGuardMiddleware
 from shared.http.contract import install_contract, refuse_unknown_query_parameters
+from shared.http.docs import install_local_docs
 from shared.http.middleware import RequestContextMiddleware
 from shared.http.problems import install_problem_handlers
 from shared.http.session import install_stored_answers
@@ -108,8 +109,11 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         version="1.0.0",
         lifespan=lifespan,
         dependencies=[Depends(refuse_unknown_query_parameters)],
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.spec = spec
+    install_local_docs(app, spec.title)
     install_problem_handlers(app)
     install_stored_answers(app)
     app.add_middleware(BodyGuardMiddleware)

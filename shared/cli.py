@@ -123,6 +123,8 @@ def cmd_replay_outbox(args: argparse.Namespace) -> None:
 def print_banner(stack: Stack) -> None:
     secret = _settings().jwt_secret.get_secret_value()
     print("\nQMS is running.\n")
+    if stack.console is not None:
+        print(f"  console    {stack.console.url}   sign in by picking a person (development tokens)\n")
     print(f"  Postgres   {stack.database_url}")
     print(f"  Kafka      {stack.kafka_bootstrap_servers}")
     if stack.mail is not None:
@@ -136,6 +138,7 @@ def print_banner(stack: Stack) -> None:
 
 
 CHINA = ZoneInfo("Asia/Shanghai")
+CONSOLE_PORT = 8000
 
 
 def console_line(name: str, line: bytes) -> str:
@@ -180,6 +183,7 @@ def cmd_run(args: argparse.Namespace) -> None:
         db_password=_settings().db_password.get_secret_value(),
         extra_env={"QMS_LOG_LEVEL": os.environ.get("QMS_LOG_LEVEL", "INFO")},
         supervised=True,
+        console_port=CONSOLE_PORT,
         report=console.say,
         echo=console.show,
     )

@@ -340,6 +340,9 @@ class Stack:
     services: dict[str, ServiceProcess] = field(default_factory=dict)
     mail_port: int = DEFAULT_MAIL_PORT
     mail: LocalMailServer | None = None
+    # The console (SPEC §12) in front of the services, when given a port.
+    console_port: int | None = None
+    console: ServiceProcess | None = None
     # Restart a service or the embedded broker that exits (``make run``, the integration suite).
     supervised: bool = False
     # Where the supervisor says what it does; the services' output, line by line, if set.
@@ -411,6 +414,20 @@ class Stack:
         for name in names:
             self.services[name].wait_healthy()
 
+    def console_env(self) -> dict[str, str]:
+        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **self.extra_env}
+        env.update({f"QMS_CONSOLE_{name.upper()}_URL": service.url for name, service in self.services.items()})
+        return env
+
+    def start_console(self) -> None:
+        """The console, proxying to the services started here."""
+        assert self.console_port is not None
+        self.console = ServiceProcess(
+            "console", self.console_port, self.console_env(), self.data_dir / "logs" / "console.log", echo=self.echo
+        )
+        self.console.start()
+        self.console.wait_healthy()
+
     def start_replica(self, name: str, replica: str) -> ServiceProcess:
         """Another instance of a service: same database, same consumer group, its own port."""
         process = ServiceProcess(
@@ -440,7 +457,8 @@ class Stack:
 
     def supervised_children(self) -> list[Supervised]:
         children = [] if self.broker is None else [self._supervision(self.broker, self._start_broker_again)]
-        return children + [self._supervision(service, service.start) for service in list(self.services.values())]
+        processes = list(self.services.values()) + ([self.console] if self.console is not None else [])
+        return children + [self._supervision(process, process.start) for process in processes]
 
     def _supervision(self, child: ServiceProcess | EmbeddedBroker, restart: Callable[[], None]) -> Supervised:
         # One backoff per child for as long as the stack runs.
@@ -452,6 +470,8 @@ class Stack:
     def start(self) -> None:
         self.start_infrastructure()
         self.start_services()
+        if self.console_port is not None:
+            self.start_console()
         if self.supervised:
             self.supervisor = Supervisor(self.supervised_children, self.report)
             self.supervisor.start()
@@ -460,6 +480,9 @@ class Stack:
         if self.supervisor is not None:
             self.supervisor.stop()
             self.supervisor = None
+        if self.console is not None:
+            self.console.stop()
+            self.console = None
         for service in reversed(list(self.services.values())):
             service.stop()
         self.services.clear()

@@ -11,7 +11,7 @@ from tests.stacks import client_fixture, running_stack
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
-    with running_stack() as started:
+    with running_stack(with_console=True) as started:
         yield started
 
 

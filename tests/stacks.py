@@ -34,14 +34,16 @@ FAST_BROKER_ENV = {"QMS_KAFKA_FETCH_MAX_WAIT_MS": "10", "QMS_KAFKA_IDLE_FETCH_MA
 
 
 @contextlib.contextmanager
-def running_stack() -> Iterator[Stack]:
-    """A supervised stack on free ports in a temporary directory, stopped and removed on the way out."""
+def running_stack(with_console: bool = False) -> Iterator[Stack]:
+    """A supervised stack on free ports in a temporary directory, stopped and removed on the way out;
+    the console (SPEC §12) only where its browser journeys run."""
     data_dir = Path(tempfile.mkdtemp(prefix="qms-test-"))
     stack = Stack(
         data_dir=data_dir,
         kafka_port=free_port(),
         ports={name: free_port() for name in SERVICES},
         mail_port=free_port(),
+        console_port=free_port() if with_console else None,
         extra_env={**FAST_BROKER_ENV, "QMS_LOG_LEVEL": "INFO", **NOTIFY_TEST_ENV},
         supervised=True,
     )
