@@ -4,8 +4,8 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from shared.http.docs import swagger_page
 from shared.errors import Problem
+from shared.http.docs import swagger_page
 
 router = APIRouter(prefix="/api-docs", include_in_schema=False)
 
