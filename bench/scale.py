@@ -152,6 +152,9 @@ async def scale_run(
     env: BenchEnv, sizes: Sizes, *, post_seconds: float, post_warmup_s: float, concurrency: int, consumer_events: int
 ) -> ScaleFigures:
     figures: dict[str, float] = {}
+    # The first load on a fresh stack also warms it (pools, plans, the consumers joining): run once
+    # unmeasured, so the empty figure is not a cold one beside a warm seeded one.
+    await post_rps(env, post_seconds, post_warmup_s, concurrency)
     empty_rps = await post_rps(env, post_seconds, post_warmup_s, concurrency)
     await env.settle()
     started = time.monotonic()

@@ -3,7 +3,8 @@
 Every complaint list is newest receipt first, keyset on (received_at, id): each filter a front end
 uses gets an index in that order, so a page reads its rows and no others. Serious complaints are
 rare, so theirs is partial; the CMP-3 deadlines matter only while a complaint waits, so their
-indexes hold only the waiting ones (the overdue list and the gauge count from them). The single-
+indexes hold only the waiting ones, one per waiting status (the overdue list reads them, and the
+gauge counts each from its index alone). The single-
 column indexes on status, customer_id and reply_by are prefixes or subsets of these: dropped, so a
 new complaint updates no more indexes than it needs.
 
@@ -28,8 +29,8 @@ INDEXES: list[tuple[str, tuple[str, ...], str | None]] = [
     ("ix_complaints_customer_received", ("customer_id", *KEYSET), None),
     ("ix_complaints_model_received", ("product_model", *KEYSET), None),
     ("ix_complaints_serious_received", KEYSET, "severity = 'serious'"),
-    ("ix_complaints_investigation_waiting", ("investigate_by",), "status = 'received'"),
-    ("ix_complaints_reply_waiting", ("reply_by",), "status IN ('received', 'investigating')"),
+    ("ix_complaints_received_deadlines", ("investigate_by", "reply_by"), "status = 'received'"),
+    ("ix_complaints_investigating_deadline", ("reply_by",), "status = 'investigating'"),
 ]
 REPLACED = [
     ("ix_intake_complaints_status", "status"),
