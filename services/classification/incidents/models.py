@@ -14,12 +14,12 @@ class Incident(Base):
     __tablename__ = "incidents"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
-    level: Mapped[str] = mapped_column(String(20), index=True)
+    level: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), index=True)
     origin: Mapped[str] = mapped_column(String(30))
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     rule_version: Mapped[int] = mapped_column(Integer)
-    model: Mapped[str | None] = mapped_column(String(200), index=True)
+    model: Mapped[str | None] = mapped_column(String(200))
     production_date: Mapped[date | None] = mapped_column(Date)
     shipped_batch_no: Mapped[str | None] = mapped_column(String(200), index=True)
     description: Mapped[str | None] = mapped_column(Text)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, any_, bindparam, func, or_, select, text, tuple_, union
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from services.classification.incidents.models import (
     FinishedComplaint,
@@ -333,7 +334,9 @@ def _has_source(source_id: str) -> Any:
     by_line = (
         select(IncidentKey.incident_id).join(ReturnLine, _key_matches_line()).where(ReturnLine.line_id == source_id)
     )
-    return or_(Incident.id.in_(linked), Incident.id.in_(by_line))
+    # One IN over the union: the planner joins the few ids it finds, where an OR of two INs made it
+    # walk every incident in the list's order testing each (issue 18).
+    return Incident.id.in_(union(linked, by_line))
 
 
 def _concerns_shipped_batch(shipped_batch_no: str) -> Any:
@@ -343,4 +346,6 @@ def _concerns_shipped_batch(shipped_batch_no: str) -> Any:
         .join(ReturnLine, _key_matches_line())
         .where(ReturnLine.shipped_batch_no == shipped_batch_no)
     )
-    return or_(Incident.shipped_batch_no == shipped_batch_no, Incident.id.in_(by_line))
+    named = aliased(Incident)
+    naming = select(named.id).where(named.shipped_batch_no == shipped_batch_no)
+    return Incident.id.in_(union(naming, by_line))

@@ -22,7 +22,7 @@ class Customer(Base):
     annual_revenue: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     revenue_year: Mapped[int] = mapped_column(Integer)
     provincial_designated: Mapped[bool]
-    tier: Mapped[str] = mapped_column(String(20), index=True)
+    tier: Mapped[str] = mapped_column(String(20))
     tier_reason: Mapped[str] = mapped_column(String(300))
     owner_level: Mapped[str] = mapped_column(String(20))
     sales_owner: Mapped[str | None] = mapped_column(String(200), index=True)

@@ -1,0 +1,34 @@
+"""notice lists flat with years of data (issue 18)
+
+Notices are listed newest first, keyset on (created_at, id): the employee, month and clause filters
+get an index in that order.
+
+Revision ID: 20261202_0007_scale
+Revises: 20261202_0006_attachments
+Create Date: 2026-12-02
+"""
+
+from alembic import op
+
+revision = "20261202_0007_scale"
+down_revision = "20261202_0006_attachments"
+branch_labels = None
+depends_on = None
+
+SCHEMA = "sanctions"
+KEYSET = ["created_at", "id"]
+INDEXES = [
+    ("ix_notices_employee_created", "employee_id"),
+    ("ix_notices_month_created", "month"),
+    ("ix_notices_clause_created", "clause"),
+]
+
+
+def upgrade() -> None:
+    for name, column in INDEXES:
+        op.create_index(name, "notices", [column, *KEYSET], schema=SCHEMA)
+
+
+def downgrade() -> None:
+    for name, _column in reversed(INDEXES):
+        op.drop_index(name, "notices", schema=SCHEMA)
