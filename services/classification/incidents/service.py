@@ -1,6 +1,7 @@
 """Incident decisions and their events (never commits)."""
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +11,6 @@ from services.classification.incidents import repository
 from services.classification.incidents.models import Incident
 from services.classification.incidents.repository import Sources
 from services.classification.incidents.rules import RATED_KINDS, merged_reasons, report_facts, reported_facts
-from services.classification.incidents.schemas import IncidentOut
 from services.classification.levels import repository as levels_repository
 from services.classification.levels import service as levels_service
 from services.classification.levels.models import ProductionRate
@@ -325,13 +325,35 @@ def escalated_event(incident: Incident, sources: Sources, previous_level: str) -
     )
 
 
-def to_out(incident: Incident, sources: Sources) -> IncidentOut:
-    fields = {c.key: getattr(incident, c.key) for c in Incident.__table__.columns}
-    return IncidentOut.model_validate(
-        {
-            **fields,
-            "source_ids": sources.ids,
-            "source_count": sources.count,
-            "zeroing_required": zeroing_required(incident.level, incident.problem_level),
-        }
-    )
+@dataclass(frozen=True)
+class SourcedIncident:
+    """An incident as it is answered (``IncidentOut``): its own attributes, the first of its sources
+    and how many there are, and whether it closes only through 归零 (CLS-8)."""
+
+    incident: Incident
+    sources: Sources
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.incident, name)
+
+    @property
+    def source_ids(self) -> list[str]:
+        return self.sources.ids
+
+    @property
+    def source_count(self) -> int:
+        return self.sources.count
+
+    @property
+    def zeroing_required(self) -> bool:
+        return zeroing_required(self.incident.level, self.incident.problem_level)
+
+
+async def sourced(session: AsyncSession, incidents: list[Incident]) -> list[SourcedIncident]:
+    """The incidents with their sources, read in one statement."""
+    sources = await repository.sources_of(session, [incident.id for incident in incidents])
+    return [SourcedIncident(incident, sources[incident.id]) for incident in incidents]
+
+
+async def sourced_one(session: AsyncSession, incident: Incident) -> SourcedIncident:
+    return (await sourced(session, [incident]))[0]
