@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from services.classification.levels import service as levels_service
 from services.classification.levels.models import ProductionRate
 from services.classification.levels.rules import Level, Thresholds, classify, higher_level, is_escalation
 from services.classification.levels.schemas import ProductionRateIn
+from services.classification.levels.service import Responsibility
 from services.classification.metrics import INCIDENTS_OPENED
 from services.classification.suppliers import service as suppliers_service
 from services.classification.zeroing.rules import zeroing_required
@@ -32,6 +34,24 @@ SYSTEM = "system"
 EVENT_SOURCE_IDS = 1000
 
 
+def new_incident(
+    origin: str, level: str, rule_version: int, responsibility: Responsibility, at: datetime, **facts: Any
+) -> Incident:
+    """An open incident as it is first classified (CLS-1, CLS-2) and routed to its department (CLS-5)."""
+    return Incident(
+        id=uuid.uuid4(),
+        status="open",
+        origin=origin,
+        level=level,
+        rule_version=rule_version,
+        responsible_department=responsibility.department,
+        responsible_head=responsibility.head,
+        created_at=at,
+        updated_at=at,
+        **facts,
+    )
+
+
 async def open_for_complaints(session: AsyncSession, complaints: list[ComplaintReceivedV1]) -> list[Incident]:
     """CLS-1: a product-quality complaint is a quality event; with no threshold crossed it is a general
     incident. A service complaint (服务态度, 效率 …) is no product-quality event and opens none.
@@ -45,22 +65,18 @@ async def open_for_complaints(session: AsyncSession, complaints: list[ComplaintR
     responsibility = await levels_service.responsibility_for(session, None)
     at = now()
     incidents = [
-        Incident(
-            id=uuid.uuid4(),
-            level=Level.GENERAL.value,
-            status="open",
-            origin="complaint",
+        new_incident(
+            "complaint",
+            Level.GENERAL.value,
+            rule_set.version,
+            responsibility,
+            at,
             reasons=[],
-            rule_version=rule_set.version,
             model=complaint.product.model if complaint.product else None,
             production_date=complaint.product.production_date if complaint.product else None,
             quantity=complaint.product.quantity if complaint.product else None,
             customer_id=complaint.customer_id,
             description=complaint.description,
-            responsible_department=responsibility.department,
-            responsible_head=responsibility.head,
-            created_at=at,
-            updated_at=at,
         )
         for complaint in fresh
     ]
@@ -136,13 +152,13 @@ async def open_for_report(session: AsyncSession, report: IncidentReportFiledV1) 
     decided = classify(facts, rule_set.thresholds)
     responsibility = await levels_service.responsibility_for(session, report.cause_category)
     at = now()
-    incident = Incident(
-        id=uuid.uuid4(),
-        level=decided.level.value,
-        status="open",
-        origin="incident_report",
+    incident = new_incident(
+        "incident_report",
+        decided.level.value,
+        rule_set.version,
+        responsibility,
+        at,
         reasons=decided.reasons,
-        rule_version=rule_set.version,
         rate_missing=decided.rate_missing,
         report_kind=report.kind,
         model=report.model,
@@ -152,11 +168,7 @@ async def open_for_report(session: AsyncSession, report: IncidentReportFiledV1) 
         personal_injury=facts.personal_injury,
         reputation_damage=facts.reputation_damage,
         cause_category=report.cause_category,
-        responsible_department=responsibility.department,
-        responsible_head=responsibility.head,
         description=report.description,
-        created_at=at,
-        updated_at=at,
     )
     await repository.add(session, incident, [(report.report_id, "incident_report")])
     await repository.add_history(
