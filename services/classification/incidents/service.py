@@ -113,7 +113,7 @@ async def close_for_finished_complaint(session: AsyncSession, change: ComplaintS
     await repository.record_finished_complaint(session, change.complaint_id, change.to_status, change.changed_at)
     for incident in await repository.open_incidents_of_source(session, change.complaint_id):
         detail = {"complaint_id": change.complaint_id, "complaint_status": change.to_status, "reason": change.reason}
-        sources = (await repository.sources_of(session, [incident.id], EVENT_SOURCE_IDS))[incident.id]
+        sources = await event_sources(session, incident)
         # An incident of more sources than an event names aggregates returns: it needs its 归零 anyway.
         others = [source for source in sources.ids if source != change.complaint_id]
         still_open = sorted(set(others) - await repository.finished_complaints(session, others))
@@ -124,19 +124,36 @@ async def close_for_finished_complaint(session: AsyncSession, change: ComplaintS
             await repository.add_history(session, incident.id, action, change.changed_by, stays, now())
             continue
         summary = f"{FINISHED_COMPLAINT[change.to_status]}: {change.reason or ''}".strip().rstrip(":")
-        incident.status = "closed"
-        incident.closed_by, incident.closed_at, incident.closing_summary = change.changed_by, change.changed_at, summary
-        incident.updated_at = now()
-        await repository.add_history(session, incident.id, "closed", change.changed_by, detail, incident.updated_at)
-        await add_event(
-            session,
-            IncidentClosedV1(
-                **event_fields(incident, sources),
-                closed_by=change.changed_by,
-                closed_at=change.changed_at,
-                closing_summary=summary,
-            ),
-        )
+        await close(session, incident, change.changed_by, summary, detail, change.changed_at, sources)
+
+
+async def close(
+    session: AsyncSession,
+    incident: Incident,
+    by: str,
+    summary: str,
+    detail: dict[str, Any],
+    closed_at: datetime | None = None,
+    sources: Sources | None = None,
+) -> None:
+    """The incident closes (CLS-8, or with its finished complaint): its history and
+    IncidentClosedV1 say who closed it, when and why; ``closed_at`` is now unless it closed earlier."""
+    at = now()
+    incident.status = "closed"
+    incident.closed_by, incident.closed_at, incident.closing_summary = by, closed_at or at, summary
+    incident.updated_at = at
+    await repository.add_history(session, incident.id, "closed", by, detail, at)
+    if sources is None:
+        sources = await event_sources(session, incident)
+    closed = IncidentClosedV1(
+        **event_fields(incident, sources), closed_by=by, closed_at=incident.closed_at, closing_summary=summary
+    )
+    await add_event(session, closed)
+
+
+async def event_sources(session: AsyncSession, incident: Incident) -> Sources:
+    """The sources an event of the incident names: as many as a Kafka message carries."""
+    return (await repository.sources_of(session, [incident.id], EVENT_SOURCE_IDS))[incident.id]
 
 
 async def open_for_report(session: AsyncSession, report: IncidentReportFiledV1) -> Incident | None:
@@ -298,7 +315,7 @@ async def set_cause(
 
 async def publish_change(session: AsyncSession, incident: Incident, previous_level: str) -> None:
     """A higher level is an escalation (IncidentEscalatedV1); anything else a new classification."""
-    sources = (await repository.sources_of(session, [incident.id], EVENT_SOURCE_IDS))[incident.id]
+    sources = await event_sources(session, incident)
     if is_escalation(previous_level, incident.level):
         await add_event(session, escalated_event(incident, sources, previous_level))
     else:

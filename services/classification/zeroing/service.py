@@ -36,8 +36,6 @@ from services.classification.zeroing.schemas import (
 from shared.auth import Principal
 from shared.clock import now
 from shared.errors import conflict, not_found, unprocessable
-from shared.events.classification import IncidentClosedV1
-from shared.outbox import add_event
 from shared.schemas import attributes_of
 
 Shown = TypeVar("Shown", bound=BaseModel)
@@ -172,23 +170,5 @@ async def close(session: AsyncSession, incident_id: uuid.UUID, payload: CloseIn,
     absent = await missing(session, incident)
     if absent:
         raise conflict("closure_incomplete", "the incident cannot close yet", missing=absent)
-    at = now()
-    incident.status = "closed"
-    incident.closed_by, incident.closed_at, incident.closing_summary = principal.sub, at, payload.summary
-    incident.updated_at = at
-    await incidents_repository.add_history(
-        session, incident.id, "closed", principal.sub, {"summary": payload.summary}, at
-    )
-    sources = (await incidents_repository.sources_of(session, [incident.id], incidents_service.EVENT_SOURCE_IDS))[
-        incident.id
-    ]
-    await add_event(
-        session,
-        IncidentClosedV1(
-            **incidents_service.event_fields(incident, sources),
-            closed_by=principal.sub,
-            closed_at=at,
-            closing_summary=payload.summary,
-        ),
-    )
+    await incidents_service.close(session, incident, principal.sub, payload.summary, {"summary": payload.summary})
     return incident
