@@ -3,10 +3,9 @@
 import uuid
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.incidents import repository, service
-from services.classification.incidents.models import Incident, IncidentHistory
+from services.classification.incidents.models import IncidentHistory
 from services.classification.incidents.repository import IncidentFilter
 from services.classification.incidents.schemas import (
     CauseIn,
@@ -21,7 +20,6 @@ from services.classification.incidents.service import SourcedIncident
 from services.classification.returns.models import ReturnLine
 from services.classification.roles import READERS, WRITERS
 from shared.auth import Principal, require_roles
-from shared.errors import not_found
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession, WriteSession
 from shared.schemas import Cursor, Day, Limit
@@ -48,20 +46,13 @@ async def list_incidents(
     return Paged(await service.sourced(session, page.items), page.next_cursor)
 
 
-async def _existing(session: AsyncSession, incident_id: uuid.UUID) -> Incident:
-    incident = await repository.get(session, incident_id)
-    if incident is None:
-        raise not_found("incident", str(incident_id))
-    return incident
-
-
 @router.get("/{incident_id}", response_model=IncidentOut)
 async def get_incident(
     incident_id: uuid.UUID,
     session: ReadSession,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> SourcedIncident:
-    return await service.sourced_one(session, await _existing(session, incident_id))
+    return await service.sourced_one(session, await service.existing(session, incident_id))
 
 
 @router.get("/{incident_id}/return-lines", response_model=IncidentReturnLinePage)
@@ -74,7 +65,7 @@ async def list_return_lines(
 ) -> Paged[ReturnLine]:
     """CLS-2: the return lines an aggregate incident counts, a page at a time (its view names the first
     100 of its sources and how many there are)."""
-    await _existing(session, incident_id)
+    await service.existing(session, incident_id)
     return await page_of(session, repository.return_lines(incident_id), repository.RETURN_LINES_KEYSET, cursor, limit)
 
 
@@ -84,7 +75,7 @@ async def get_history(
     session: ReadSession,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> dict[str, list[IncidentHistory]]:
-    await _existing(session, incident_id)
+    await service.existing(session, incident_id)
     return {"items": await repository.history(session, incident_id)}
 
 

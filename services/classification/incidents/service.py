@@ -248,11 +248,17 @@ async def _reclassify_with_rate(
     await publish_change(session, incident, previous)
 
 
-async def open_or_fail(session: AsyncSession, incident_id: uuid.UUID) -> Incident:
-    """The incident, locked for this decision; a closed incident takes no more decisions (409)."""
-    incident = await repository.get(session, incident_id, for_update=True)
+async def existing(session: AsyncSession, incident_id: uuid.UUID, for_update: bool = False) -> Incident:
+    """The incident, or a 404."""
+    incident = await repository.get(session, incident_id, for_update)
     if incident is None:
         raise not_found("incident", str(incident_id))
+    return incident
+
+
+async def open_or_fail(session: AsyncSession, incident_id: uuid.UUID) -> Incident:
+    """The incident, locked for this decision; a closed incident takes no more decisions (409)."""
+    incident = await existing(session, incident_id, for_update=True)
     if incident.status == "closed":
         raise conflict("incident_closed", "the incident is closed; nothing about it can change any more")
     return incident

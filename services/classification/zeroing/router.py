@@ -3,28 +3,17 @@
 import uuid
 
 from fastapi import APIRouter, Depends, Path
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.classification.incidents import repository as incidents_repository
 from services.classification.incidents import service as incidents_service
-from services.classification.incidents.models import Incident
 from services.classification.incidents.schemas import IncidentOut
 from services.classification.incidents.service import SourcedIncident
 from services.classification.roles import READERS, WRITERS
 from services.classification.zeroing import service
 from services.classification.zeroing.schemas import CloseIn, EmergencyIn, EmergencyOut, EvidenceIn, StepIn, ZeroingOut
 from shared.auth import Principal, require_roles
-from shared.errors import not_found
 from shared.http.session import ReadSession, WriteSession
 
 router = APIRouter(prefix="/v1/incidents/{incident_id}", tags=["emergency plan and 归零"])
-
-
-async def _incident(session: AsyncSession, incident_id: uuid.UUID) -> Incident:
-    incident = await incidents_repository.get(session, incident_id)
-    if incident is None:
-        raise not_found("incident", str(incident_id))
-    return incident
 
 
 @router.post("/emergency", response_model=EmergencyOut)
@@ -46,7 +35,7 @@ async def get_emergency(
     session: ReadSession,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> EmergencyOut:
-    return await service.emergency_out(session, await _incident(session, incident_id))
+    return await service.emergency_out(session, await incidents_service.existing(session, incident_id))
 
 
 @router.post("/emergency/steps/{step}", response_model=EmergencyOut)
@@ -68,7 +57,7 @@ async def get_zeroing(
     session: ReadSession,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> ZeroingOut:
-    return await service.zeroing_out(session, await _incident(session, incident_id))
+    return await service.zeroing_out(session, await incidents_service.existing(session, incident_id))
 
 
 @router.put("/zeroing/{item}", response_model=ZeroingOut)
