@@ -143,9 +143,13 @@ class Creation:
     claim: Claim | None
 
 
-def creates_once(scope: str) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+def creates_once(
+    scope: str, *, per_caller: bool = True
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
     """Marks a creating POST idempotent per (``scope``, caller, ``Idempotency-Key``). Put it under the
-    route decorator; the route takes a ``WriteSession`` and returns what it created."""
+    route decorator; the route takes a ``WriteSession`` and returns what it created. ``scope`` may name
+    the route's path parameters (``"deductions:{incident_id}"``); ``per_caller=False`` shares a key
+    among every caller of that scope (one record that anyone of the writers may retry)."""
 
     async def creation(
         request: Request,
@@ -156,7 +160,10 @@ def creates_once(scope: str) -> Callable[[Callable[P, Awaitable[R]]], Callable[P
         route = request.scope["route"]
         if key is None:
             return Creation(session, route, None)
-        return Creation(session, route, await claim_key(session, f"{scope}:{principal.sub}", key, await request.body()))
+        held = scope.format(**request.path_params)
+        if per_caller:
+            held = f"{held}:{principal.sub}"
+        return Creation(session, route, await claim_key(session, held, key, await request.body()))
 
     def decorate(endpoint: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         signature = inspect.signature(endpoint)

@@ -24,6 +24,7 @@ from shared.attachments import (
     upload_to,
 )
 from shared.auth import Principal, require_roles
+from shared.http.session import ReadSession
 
 router = APIRouter(tags=["attachments"])
 
@@ -61,13 +62,12 @@ async def add_incident_attachment(
 @router.get("/v1/incidents/{incident_id}/attachments", response_model=AttachmentList)
 async def list_incident_attachments(
     incident_id: uuid.UUID,
-    sessions: Sessions,
+    session: ReadSession,
     include_replaced: Annotated[bool, Query(description="also the attachments replaced since")] = False,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> AttachmentList:
-    async with sessions() as session:
-        found = await service.of_incident(session, incident_id, include_replaced)
-        return AttachmentList(items=[to_out(a) for a in found])
+    found = await service.of_incident(session, incident_id, include_replaced)
+    return AttachmentList(items=[to_out(a) for a in found])
 
 
 @router.post(
@@ -102,13 +102,12 @@ async def add_supplier_issue_attachment(
 @router.get("/v1/incidents/{incident_id}/supplier-issue/attachments", response_model=AttachmentList)
 async def list_supplier_issue_attachments(
     incident_id: uuid.UUID,
-    sessions: Sessions,
+    session: ReadSession,
     include_replaced: Annotated[bool, Query(description="also the attachments replaced since")] = False,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> AttachmentList:
-    async with sessions() as session:
-        found = await service.of_supplier_issue(session, incident_id, include_replaced)
-        return AttachmentList(items=[to_out(a) for a in found])
+    found = await service.of_supplier_issue(session, incident_id, include_replaced)
+    return AttachmentList(items=[to_out(a) for a in found])
 
 
 router.include_router(download_routes(service.readable, READERS))

@@ -14,7 +14,7 @@ from services.classification.suppliers import service as suppliers_service
 from shared.attachments import Accepted, add_record, history_detail, readable_record, records_of, seen_by_roles
 from shared.auth import Principal
 from shared.clock import now
-from shared.errors import not_found, unprocessable
+from shared.errors import unprocessable
 
 INCIDENT = "incident"
 SUPPLIER_ISSUE = "supplier_issue"
@@ -56,8 +56,7 @@ async def _attach_in_history(
 
 
 async def of_incident(session: AsyncSession, incident_id: uuid.UUID, include_replaced: bool) -> list[Attachment]:
-    if await incidents.get(session, incident_id) is None:
-        raise not_found("incident", str(incident_id))
+    await incidents_service.existing(session, incident_id)
     return await records_of(session, Attachment, INCIDENT, str(incident_id), include_replaced)
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, any_, bindparam, func, or_, select, text, tuple_, union
+from sqlalchemy import Select, and_, any_, bindparam, func, or_, select, text, tuple_, union
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -19,6 +19,7 @@ from services.classification.incidents.models import (
     IncidentSource,
 )
 from services.classification.returns.models import ReturnLine
+from shared.http.pagination import Keyset
 
 
 async def add(session: AsyncSession, incident: Incident, sources: list[tuple[str, str]]) -> None:
@@ -266,21 +267,17 @@ async def sources_of(
     return {incident_id: Sources(found[incident_id], counts[incident_id]) for incident_id in incident_ids}
 
 
-async def return_lines(
-    session: AsyncSession, incident_id: uuid.UUID, after: str | None, limit: int
-) -> list[ReturnLine]:
-    """The return lines an aggregate incident counts, by line id, after ``after``."""
-    query = (
+RETURN_LINES_KEYSET = Keyset((ReturnLine.line_id,), (str,), ascending=True)
+
+
+def return_lines(incident_id: uuid.UUID) -> Select[ReturnLine]:
+    """The return lines an aggregate incident counts (paged by line id)."""
+    return (
         select(ReturnLine)
         .join(IncidentKey, _key_matches_line())
         .where(IncidentKey.incident_id == incident_id)
         .distinct()
-        .order_by(ReturnLine.line_id)
-        .limit(limit)
     )
-    if after is not None:
-        query = query.where(ReturnLine.line_id > after)
-    return list((await session.scalars(query)).all())
 
 
 async def add_history(
@@ -295,38 +292,36 @@ async def history(session: AsyncSession, incident_id: uuid.UUID) -> list[Inciden
     return list((await session.scalars(query)).all())
 
 
-async def search(
-    session: AsyncSession,
-    *,
-    level: str | None,
-    status: str | None,
-    model: str | None,
-    production_date: date | None,
-    shipped_batch_no: str | None,
-    source_id: str | None,
-    emergency: bool | None = None,
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> list[Incident]:
+@dataclass(frozen=True)
+class IncidentFilter:
+    level: str | None = None
+    status: str | None = None
+    model: str | None = None
+    production_date: date | None = None
+    shipped_batch_no: str | None = None
+    source_id: str | None = None
+    emergency: bool | None = None
+
+
+KEYSET = Keyset((Incident.created_at, Incident.id), (datetime.fromisoformat, uuid.UUID))
+
+
+def search(where: IncidentFilter) -> Select[Incident]:
     query = select(Incident)
-    if level is not None:
-        query = query.where(Incident.level == level)
-    if status is not None:
-        query = query.where(Incident.status == status)
-    if model is not None:
-        query = query.where(Incident.model == model)
-    if production_date is not None:
-        query = query.where(Incident.production_date == production_date)
-    if shipped_batch_no is not None:
-        query = query.where(_concerns_shipped_batch(shipped_batch_no))
-    if source_id is not None:
-        query = query.where(_has_source(source_id))
-    if emergency is not None:
-        query = query.where(Incident.emergency == emergency)
-    if after is not None:
-        query = query.where(tuple_(Incident.created_at, Incident.id) < tuple_(*after))
-    query = query.order_by(Incident.created_at.desc(), Incident.id.desc()).limit(limit)
-    return list((await session.scalars(query)).all())
+    for column, value in (
+        (Incident.level, where.level),
+        (Incident.status, where.status),
+        (Incident.model, where.model),
+        (Incident.production_date, where.production_date),
+        (Incident.emergency, where.emergency),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if where.shipped_batch_no is not None:
+        query = query.where(_concerns_shipped_batch(where.shipped_batch_no))
+    if where.source_id is not None:
+        query = query.where(_has_source(where.source_id))
+    return query
 
 
 def _has_source(source_id: str) -> Any:

@@ -2,16 +2,12 @@
 
 import uuid
 from datetime import date
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, Field, PlainSerializer
+from pydantic import BaseModel, Field
 
 from services.classification.levels.rules import CauseCategory, Level, ProblemLevel
-from shared.schemas import ChinaTime, Day, Strict
-
-Reason = Annotated[str, Field(min_length=1, max_length=4000)]
-MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
+from shared.schemas import ChinaTime, Day, MoneyOut, Out, Page, Strict, Text
 
 
 class ReasonOut(BaseModel):
@@ -21,7 +17,7 @@ class ReasonOut(BaseModel):
     threshold: Any
 
 
-class IncidentOut(BaseModel):
+class IncidentOut(Out):
     id: uuid.UUID
     level: str
     status: str
@@ -57,7 +53,7 @@ class IncidentOut(BaseModel):
     updated_at: ChinaTime
 
 
-class IncidentReturnLineOut(BaseModel):
+class IncidentReturnLineOut(Out):
     line_id: str
     model: str
     production_date: date
@@ -68,24 +64,18 @@ class IncidentReturnLineOut(BaseModel):
     returned_at: ChinaTime | None
 
 
-class IncidentReturnLinePage(BaseModel):
-    items: list[IncidentReturnLineOut]
-    next_cursor: str | None = None
+IncidentReturnLinePage = Page[IncidentReturnLineOut]
+IncidentPage = Page[IncidentOut]
 
 
-class IncidentPage(BaseModel):
-    items: list[IncidentOut]
-    next_cursor: str | None = None
-
-
-class HistoryEntryOut(BaseModel):
+class HistoryEntryOut(Out):
     action: str
     actor: str
     at: ChinaTime
     detail: dict[str, Any]
 
 
-class HistoryOut(BaseModel):
+class HistoryOut(Out):
     items: list[HistoryEntryOut]
 
 
@@ -93,18 +83,18 @@ class ReclassifyIn(Strict):
     """CLS-3: a manual reclassification always says why."""
 
     level: Level
-    reason: Reason
+    reason: Text
 
 
 class ProblemLevelIn(Strict):
     """CLS-4."""
 
     problem_level: ProblemLevel
-    reason: Reason | None = None
+    reason: Text | None = None
 
 
 class CauseIn(Strict):
     """CLS-5: the cause once found; the incident is routed to its department."""
 
     cause_category: CauseCategory
-    reason: Reason | None = None
+    reason: Text | None = None

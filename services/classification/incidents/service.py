@@ -1,6 +1,8 @@
 """Incident decisions and their events (never commits)."""
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,12 +12,12 @@ from services.classification.incidents import repository
 from services.classification.incidents.models import Incident
 from services.classification.incidents.repository import Sources
 from services.classification.incidents.rules import RATED_KINDS, merged_reasons, report_facts, reported_facts
-from services.classification.incidents.schemas import IncidentOut
 from services.classification.levels import repository as levels_repository
 from services.classification.levels import service as levels_service
 from services.classification.levels.models import ProductionRate
 from services.classification.levels.rules import Level, Thresholds, classify, higher_level, is_escalation
 from services.classification.levels.schemas import ProductionRateIn
+from services.classification.levels.service import Responsibility
 from services.classification.metrics import INCIDENTS_OPENED
 from services.classification.suppliers import service as suppliers_service
 from services.classification.zeroing.rules import zeroing_required
@@ -32,6 +34,24 @@ SYSTEM = "system"
 EVENT_SOURCE_IDS = 1000
 
 
+def new_incident(
+    origin: str, level: str, rule_version: int, responsibility: Responsibility, at: datetime, **facts: Any
+) -> Incident:
+    """An open incident as it is first classified (CLS-1, CLS-2) and routed to its department (CLS-5)."""
+    return Incident(
+        id=uuid.uuid4(),
+        status="open",
+        origin=origin,
+        level=level,
+        rule_version=rule_version,
+        responsible_department=responsibility.department,
+        responsible_head=responsibility.head,
+        created_at=at,
+        updated_at=at,
+        **facts,
+    )
+
+
 async def open_for_complaints(session: AsyncSession, complaints: list[ComplaintReceivedV1]) -> list[Incident]:
     """CLS-1: a product-quality complaint is a quality event; with no threshold crossed it is a general
     incident. A service complaint (服务态度, 效率 …) is no product-quality event and opens none.
@@ -45,22 +65,18 @@ async def open_for_complaints(session: AsyncSession, complaints: list[ComplaintR
     responsibility = await levels_service.responsibility_for(session, None)
     at = now()
     incidents = [
-        Incident(
-            id=uuid.uuid4(),
-            level=Level.GENERAL.value,
-            status="open",
-            origin="complaint",
+        new_incident(
+            "complaint",
+            Level.GENERAL.value,
+            rule_set.version,
+            responsibility,
+            at,
             reasons=[],
-            rule_version=rule_set.version,
             model=complaint.product.model if complaint.product else None,
             production_date=complaint.product.production_date if complaint.product else None,
             quantity=complaint.product.quantity if complaint.product else None,
             customer_id=complaint.customer_id,
             description=complaint.description,
-            responsible_department=responsibility.department,
-            responsible_head=responsibility.head,
-            created_at=at,
-            updated_at=at,
         )
         for complaint in fresh
     ]
@@ -97,7 +113,7 @@ async def close_for_finished_complaint(session: AsyncSession, change: ComplaintS
     await repository.record_finished_complaint(session, change.complaint_id, change.to_status, change.changed_at)
     for incident in await repository.open_incidents_of_source(session, change.complaint_id):
         detail = {"complaint_id": change.complaint_id, "complaint_status": change.to_status, "reason": change.reason}
-        sources = (await repository.sources_of(session, [incident.id], EVENT_SOURCE_IDS))[incident.id]
+        sources = await event_sources(session, incident)
         # An incident of more sources than an event names aggregates returns: it needs its 归零 anyway.
         others = [source for source in sources.ids if source != change.complaint_id]
         still_open = sorted(set(others) - await repository.finished_complaints(session, others))
@@ -108,19 +124,36 @@ async def close_for_finished_complaint(session: AsyncSession, change: ComplaintS
             await repository.add_history(session, incident.id, action, change.changed_by, stays, now())
             continue
         summary = f"{FINISHED_COMPLAINT[change.to_status]}: {change.reason or ''}".strip().rstrip(":")
-        incident.status = "closed"
-        incident.closed_by, incident.closed_at, incident.closing_summary = change.changed_by, change.changed_at, summary
-        incident.updated_at = now()
-        await repository.add_history(session, incident.id, "closed", change.changed_by, detail, incident.updated_at)
-        await add_event(
-            session,
-            IncidentClosedV1(
-                **event_fields(incident, sources),
-                closed_by=change.changed_by,
-                closed_at=change.changed_at,
-                closing_summary=summary,
-            ),
-        )
+        await close(session, incident, change.changed_by, summary, detail, change.changed_at, sources)
+
+
+async def close(
+    session: AsyncSession,
+    incident: Incident,
+    by: str,
+    summary: str,
+    detail: dict[str, Any],
+    closed_at: datetime | None = None,
+    sources: Sources | None = None,
+) -> None:
+    """The incident closes (CLS-8, or with its finished complaint): its history and
+    IncidentClosedV1 say who closed it, when and why; ``closed_at`` is now unless it closed earlier."""
+    at = now()
+    incident.status = "closed"
+    incident.closed_by, incident.closed_at, incident.closing_summary = by, closed_at or at, summary
+    incident.updated_at = at
+    await repository.add_history(session, incident.id, "closed", by, detail, at)
+    if sources is None:
+        sources = await event_sources(session, incident)
+    closed = IncidentClosedV1(
+        **event_fields(incident, sources), closed_by=by, closed_at=incident.closed_at, closing_summary=summary
+    )
+    await add_event(session, closed)
+
+
+async def event_sources(session: AsyncSession, incident: Incident) -> Sources:
+    """The sources an event of the incident names: as many as a Kafka message carries."""
+    return (await repository.sources_of(session, [incident.id], EVENT_SOURCE_IDS))[incident.id]
 
 
 async def open_for_report(session: AsyncSession, report: IncidentReportFiledV1) -> Incident | None:
@@ -136,13 +169,13 @@ async def open_for_report(session: AsyncSession, report: IncidentReportFiledV1) 
     decided = classify(facts, rule_set.thresholds)
     responsibility = await levels_service.responsibility_for(session, report.cause_category)
     at = now()
-    incident = Incident(
-        id=uuid.uuid4(),
-        level=decided.level.value,
-        status="open",
-        origin="incident_report",
+    incident = new_incident(
+        "incident_report",
+        decided.level.value,
+        rule_set.version,
+        responsibility,
+        at,
         reasons=decided.reasons,
-        rule_version=rule_set.version,
         rate_missing=decided.rate_missing,
         report_kind=report.kind,
         model=report.model,
@@ -152,11 +185,7 @@ async def open_for_report(session: AsyncSession, report: IncidentReportFiledV1) 
         personal_injury=facts.personal_injury,
         reputation_damage=facts.reputation_damage,
         cause_category=report.cause_category,
-        responsible_department=responsibility.department,
-        responsible_head=responsibility.head,
         description=report.description,
-        created_at=at,
-        updated_at=at,
     )
     await repository.add(session, incident, [(report.report_id, "incident_report")])
     await repository.add_history(
@@ -219,11 +248,17 @@ async def _reclassify_with_rate(
     await publish_change(session, incident, previous)
 
 
-async def open_or_fail(session: AsyncSession, incident_id: uuid.UUID) -> Incident:
-    """The incident, locked for this decision; a closed incident takes no more decisions (409)."""
-    incident = await repository.get(session, incident_id, for_update=True)
+async def existing(session: AsyncSession, incident_id: uuid.UUID, for_update: bool = False) -> Incident:
+    """The incident, or a 404."""
+    incident = await repository.get(session, incident_id, for_update)
     if incident is None:
         raise not_found("incident", str(incident_id))
+    return incident
+
+
+async def open_or_fail(session: AsyncSession, incident_id: uuid.UUID) -> Incident:
+    """The incident, locked for this decision; a closed incident takes no more decisions (409)."""
+    incident = await existing(session, incident_id, for_update=True)
     if incident.status == "closed":
         raise conflict("incident_closed", "the incident is closed; nothing about it can change any more")
     return incident
@@ -286,7 +321,7 @@ async def set_cause(
 
 async def publish_change(session: AsyncSession, incident: Incident, previous_level: str) -> None:
     """A higher level is an escalation (IncidentEscalatedV1); anything else a new classification."""
-    sources = (await repository.sources_of(session, [incident.id], EVENT_SOURCE_IDS))[incident.id]
+    sources = await event_sources(session, incident)
     if is_escalation(previous_level, incident.level):
         await add_event(session, escalated_event(incident, sources, previous_level))
     else:
@@ -325,13 +360,35 @@ def escalated_event(incident: Incident, sources: Sources, previous_level: str) -
     )
 
 
-def to_out(incident: Incident, sources: Sources) -> IncidentOut:
-    fields = {c.key: getattr(incident, c.key) for c in Incident.__table__.columns}
-    return IncidentOut.model_validate(
-        {
-            **fields,
-            "source_ids": sources.ids,
-            "source_count": sources.count,
-            "zeroing_required": zeroing_required(incident.level, incident.problem_level),
-        }
-    )
+@dataclass(frozen=True)
+class SourcedIncident:
+    """An incident as it is answered (``IncidentOut``): its own attributes, the first of its sources
+    and how many there are, and whether it closes only through 归零 (CLS-8)."""
+
+    incident: Incident
+    sources: Sources
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.incident, name)
+
+    @property
+    def source_ids(self) -> list[str]:
+        return self.sources.ids
+
+    @property
+    def source_count(self) -> int:
+        return self.sources.count
+
+    @property
+    def zeroing_required(self) -> bool:
+        return zeroing_required(self.incident.level, self.incident.problem_level)
+
+
+async def sourced(session: AsyncSession, incidents: list[Incident]) -> list[SourcedIncident]:
+    """The incidents with their sources, read in one statement."""
+    sources = await repository.sources_of(session, [incident.id for incident in incidents])
+    return [SourcedIncident(incident, sources[incident.id]) for incident in incidents]
+
+
+async def sourced_one(session: AsyncSession, incident: Incident) -> SourcedIncident:
+    return (await sourced(session, [incident]))[0]

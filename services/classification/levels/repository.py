@@ -2,11 +2,12 @@
 
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.levels.models import CauseRoute, ProductionRate, RuleSetVersion
+from shared.http.pagination import Keyset
 
 ANY_LINE = ""
 
@@ -21,11 +22,20 @@ async def rule_set(session: AsyncSession, version: int) -> RuleSetVersion | None
     return await session.get(RuleSetVersion, version)
 
 
-async def rule_sets(session: AsyncSession, before: int | None, limit: int) -> list[RuleSetVersion]:
-    query = select(RuleSetVersion).order_by(RuleSetVersion.version.desc()).limit(limit)
-    if before is not None:
-        query = query.where(RuleSetVersion.version < before)
-    return list((await session.scalars(query)).all())
+def _version_number(value: object) -> int:
+    """A version in a cursor: a whole number as this API writes it, never a fraction or a flag."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(value)
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError(value)
+    return int(value)
+
+
+VERSIONS_KEYSET = Keyset((RuleSetVersion.version,), (_version_number,))
+
+
+def rule_sets() -> Select[RuleSetVersion]:
+    return select(RuleSetVersion)
 
 
 async def add_rule_set(session: AsyncSession, version: RuleSetVersion) -> RuleSetVersion:

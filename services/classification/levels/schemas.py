@@ -4,13 +4,11 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, Field, PlainSerializer, StrictBool, model_validator
+from pydantic import Field, PlainSerializer, StrictBool, model_validator
 
 from services.classification.levels.rules import PRESETS, CauseCategory
-from shared.schemas import ChinaTime, MoneyIn, Short, Strict
+from shared.schemas import ChinaTime, MoneyIn, Out, Page, Short, Strict, Text
 
-Note = Annotated[str, Field(min_length=1, max_length=4000)]
-Money = MoneyIn
 Hours = Annotated[Decimal, Field(gt=0, le=1000, max_digits=8, decimal_places=2)]
 Count = Annotated[int, Field(ge=1, le=1_000_000_000)]
 Number = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
@@ -20,13 +18,13 @@ class ThresholdsIn(Strict):
     """Every threshold stated; ``null`` switches that rule off."""
 
     major_returns_shipped_batch: Count | None
-    major_loss_amount: Money | None
+    major_loss_amount: MoneyIn | None
     major_personal_injury: StrictBool
     major_reputation_damage: StrictBool
     batch_returns_same_model_date: Count | None
     batch_scrap_hours: Hours | None
     batch_rework_hours: Hours | None
-    general_loss_amount: Money | None = None
+    general_loss_amount: MoneyIn | None = None
 
 
 class RuleSetIn(Strict):
@@ -34,7 +32,7 @@ class RuleSetIn(Strict):
 
     name: Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z0-9_\-]+$")]
     thresholds: ThresholdsIn | None = None
-    note: Note | None = None
+    note: Text | None = None
 
     @model_validator(mode="after")
     def _preset_or_thresholds(self) -> Self:
@@ -44,7 +42,7 @@ class RuleSetIn(Strict):
         return self
 
 
-class RuleSetOut(BaseModel):
+class RuleSetOut(Out):
     version: int
     name: str
     thresholds: dict[str, Any]
@@ -54,9 +52,7 @@ class RuleSetOut(BaseModel):
     active: bool
 
 
-class RuleSetPage(BaseModel):
-    items: list[RuleSetOut]
-    next_cursor: str | None = None
+RuleSetPage = Page[RuleSetOut]
 
 
 class ProductionRateIn(Strict):
@@ -64,7 +60,7 @@ class ProductionRateIn(Strict):
     production_line: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
 
-class ProductionRateOut(BaseModel):
+class ProductionRateOut(Out):
     model: str
     production_line: str | None
     units_per_hour: Number
@@ -74,7 +70,7 @@ class ProductionRateOut(BaseModel):
     reclassified: list[uuid.UUID] = []
 
 
-class ProductionRates(BaseModel):
+class ProductionRates(Out):
     items: list[ProductionRateOut]
 
 
@@ -98,7 +94,7 @@ class CauseRoutingIn(Strict):
         return self
 
 
-class CauseRouteOut(BaseModel):
+class CauseRouteOut(Out):
     cause_category: str
     department: str
     head_id: str | None
@@ -107,5 +103,5 @@ class CauseRouteOut(BaseModel):
     updated_at: ChinaTime
 
 
-class CauseRoutingOut(BaseModel):
+class CauseRoutingOut(Out):
     routes: list[CauseRouteOut]

@@ -1,5 +1,7 @@
 """Rule sets, production rates and cause routing: decisions (never commits)."""
 
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -8,7 +10,6 @@ from services.classification.levels import repository
 from services.classification.levels.models import CauseRoute, ProductionRate, RuleSetVersion
 from services.classification.levels.rules import PRESETS, Thresholds, routing_category
 from services.classification.levels.schemas import (
-    CauseRouteOut,
     CauseRoutingIn,
     ProductionRateIn,
     ProductionRateOut,
@@ -17,6 +18,7 @@ from services.classification.levels.schemas import (
 )
 from shared import clock
 from shared.auth import Principal
+from shared.schemas import attributes_of
 
 
 @dataclass(frozen=True)
@@ -58,14 +60,8 @@ async def new_version(session: AsyncSession, payload: RuleSetIn, principal: Prin
 
 
 def rule_set_out(version: RuleSetVersion, active_version: int) -> RuleSetOut:
-    return RuleSetOut(
-        version=version.version,
-        name=version.name,
-        thresholds=version.thresholds,
-        note=version.note,
-        created_by=version.created_by,
-        created_at=version.created_at,
-        active=version.version == active_version,
+    return RuleSetOut.model_validate(
+        {**attributes_of(version, RuleSetOut), "active": version.version == active_version}
     )
 
 
@@ -75,13 +71,14 @@ async def set_rate(
     return await repository.upsert_rate(session, model, payload.production_line, payload.units_per_hour, principal.sub)
 
 
-def rate_out(rate: ProductionRate) -> ProductionRateOut:
-    return ProductionRateOut(
-        model=rate.model,
-        production_line=rate.production_line or None,
-        units_per_hour=rate.units_per_hour,
-        updated_by=rate.updated_by,
-        updated_at=rate.updated_at,
+def rate_out(rate: ProductionRate, reclassified: Sequence[uuid.UUID] = ()) -> ProductionRateOut:
+    """A rate of any line is stored under the empty line name and answered without one."""
+    return ProductionRateOut.model_validate(
+        {
+            **attributes_of(rate, ProductionRateOut),
+            "production_line": rate.production_line or None,
+            "reclassified": list(reclassified),
+        }
     )
 
 
@@ -108,7 +105,3 @@ async def replace_routing(session: AsyncSession, payload: CauseRoutingIn, princi
     ]
     await repository.replace_routes(session, new_routes)
     return await repository.routes(session)
-
-
-def route_out(route: CauseRoute) -> CauseRouteOut:
-    return CauseRouteOut.model_validate(route, from_attributes=True)

@@ -271,21 +271,17 @@ async def _open(session: AsyncSession, context: _Context, kind: str, openings: l
         return []
     responsibility = await levels_service.responsibility_for(session, None)
     incidents = [
-        Incident(
-            id=uuid.uuid4(),
-            level=opening.decision.level,
-            status="open",
-            origin="returns",
+        incidents_service.new_incident(
+            "returns",
+            opening.decision.level,
+            context.rule_set.version,
+            responsibility,
+            context.at,
             reasons=[opening.decision.reason],
-            rule_version=context.rule_set.version,
-            responsible_department=responsibility.department,
-            responsible_head=responsibility.head,
             description=(
                 f"returns of {opening.key} reached {opening.decision.reason['observed']} "
                 f"(threshold {opening.decision.reason['threshold']})"
             ),
-            created_at=context.at,
-            updated_at=context.at,
             **opening.facts,
         )
         for opening in openings

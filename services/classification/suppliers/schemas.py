@@ -4,19 +4,16 @@ import uuid
 from decimal import Decimal
 from typing import Annotated, Self
 
-from pydantic import BaseModel, Field, PlainSerializer, model_validator
+from pydantic import Field, model_validator
 
 from services.classification.suppliers.rules import ConcessionKind, Disposition, disposition_is_consistent
-from shared.schemas import ChinaTime, Strict
-
-MoneyOut = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json")]
-Note = Annotated[str, Field(min_length=1, max_length=4000)]
+from shared.schemas import ChinaTime, MoneyOut, Out, Strict, Text
 
 
 class DispositionIn(Strict):
     disposition: Disposition
     concession_kind: ConcessionKind | None = None
-    note: Note | None = None
+    note: Text | None = None
 
     @model_validator(mode="after")
     def _kind_with_concession_only(self) -> Self:
@@ -30,10 +27,10 @@ class DeductionIn(Strict):
 
     hours: Annotated[Decimal, Field(gt=0, le=100_000, max_digits=8, decimal_places=2)]
     occurred_at: ChinaTime
-    note: Note | None = None
+    note: Text | None = None
 
 
-class DeductionOut(BaseModel):
+class DeductionOut(Out):
     id: uuid.UUID
     incident_id: uuid.UUID
     supplier: str
@@ -46,7 +43,7 @@ class DeductionOut(BaseModel):
     occurred_at: ChinaTime
 
 
-class SupplierIssueOut(BaseModel):
+class SupplierIssueOut(Out):
     incident_id: uuid.UUID
     supplier: str
     defect_class: str | None

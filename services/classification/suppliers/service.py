@@ -12,7 +12,6 @@ from services.classification.suppliers.models import SupplierDeduction, Supplier
 from services.classification.suppliers.rules import DEDUCTION_PER_HOUR, Disposition, concession_deduction
 from services.classification.suppliers.schemas import (
     DeductionIn,
-    DeductionOut,
     DispositionIn,
     SupplierIssueOut,
 )
@@ -22,6 +21,7 @@ from shared.errors import conflict, not_found
 from shared.events.classification import SupplierDeductionRecordedV1
 from shared.events.intake import IncidentReportFiledV1
 from shared.messaging.outbox import add_event
+from shared.schemas import attributes_of
 
 UNNAMED_SUPPLIER = "unknown"
 
@@ -107,23 +107,10 @@ async def charge(
     return deduction
 
 
-def deduction_out(deduction: SupplierDeduction) -> DeductionOut:
-    return DeductionOut.model_validate(deduction, from_attributes=True)
-
-
 async def issue_out(session: AsyncSession, incident_id: uuid.UUID) -> SupplierIssueOut:
     issue = await issue_or_404(session, incident_id)
     deductions = await repository.deductions(session, incident_id)
-    return SupplierIssueOut(
-        incident_id=issue.incident_id,
-        supplier=issue.supplier,
-        defect_class=issue.defect_class,
-        defect_type=issue.defect_type,
-        disposition=issue.disposition,
-        concession_kind=issue.concession_kind,
-        decided_by=issue.decided_by,
-        decided_at=issue.decided_at,
-        note=issue.note,
-        deductions=[deduction_out(d) for d in deductions],
-        deducted_total=sum((d.amount for d in deductions), Decimal("0.00")),
+    total = sum((d.amount for d in deductions), Decimal("0.00"))
+    return SupplierIssueOut.model_validate(
+        {**attributes_of(issue, SupplierIssueOut), "deductions": deductions, "deducted_total": total}
     )

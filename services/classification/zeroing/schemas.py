@@ -6,24 +6,22 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from services.classification.zeroing.rules import EmergencyTrigger
-from shared.schemas import ChinaTime, Strict
-
-Note = Annotated[str, Field(min_length=1, max_length=4000)]
+from shared.schemas import ChinaTime, Strict, Text
 
 
 class TriggerIn(Strict):
     trigger: EmergencyTrigger
     pieces: Annotated[int, Field(ge=1, le=10_000_000)] | None = None
-    note: Note | None = None
+    note: Text | None = None
 
 
 class EmergencyIn(Strict):
     triggers: list[TriggerIn] = Field(min_length=1, max_length=len(EmergencyTrigger))
-    note: Note | None = None
+    note: Text | None = None
 
 
 class StepIn(Strict):
-    note: Note
+    note: Text
     done_at: ChinaTime | None = None
 
 
@@ -45,7 +43,7 @@ class EmergencyOut(BaseModel):
 
 
 class EvidenceIn(Strict):
-    evidence: Note
+    evidence: Text
     documents: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(default_factory=list, max_length=50)
     # ATT: ids of this incident's attachments (POST /v1/incidents/{id}/attachments) that prove the item.
     attachments: list[uuid.UUID] = Field(default_factory=list, max_length=50)
@@ -69,4 +67,4 @@ class ZeroingOut(BaseModel):
 
 
 class CloseIn(Strict):
-    summary: Note
+    summary: Text

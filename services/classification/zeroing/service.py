@@ -1,7 +1,9 @@
 """CLS-7 emergency plan and CLS-8 归零 closure decisions (never commits)."""
 
 import uuid
+from typing import TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.attachments import service as attachments_service
@@ -34,8 +36,9 @@ from services.classification.zeroing.schemas import (
 from shared.auth import Principal
 from shared.clock import now
 from shared.errors import conflict, not_found, unprocessable
-from shared.events.classification import IncidentClosedV1
-from shared.messaging.outbox import add_event
+from shared.schemas import attributes_of
+
+Shown = TypeVar("Shown", bound=BaseModel)
 
 
 async def flag_emergency(session: AsyncSession, incident: Incident, payload: EmergencyIn, principal: Principal) -> None:
@@ -96,25 +99,17 @@ async def complete_step(
     await incidents_repository.add_history(session, incident.id, "emergency_step", principal.sub, detail, now())
 
 
+def _shown(model: type[Shown], recorded: object | None, **given: object) -> Shown:
+    """A step or item as answered: what was recorded of it, if anything, and what every one has."""
+    return model.model_validate({**(attributes_of(recorded, model) if recorded else {}), **given})
+
+
 async def emergency_out(session: AsyncSession, incident: Incident) -> EmergencyOut:
     recorded = {s.step: s for s in await repository.steps(session, incident.id)}
-    steps = []
-    for position, name in enumerate(EMERGENCY_STEPS, start=1):
-        found = recorded.get(name)
-        if found is None:
-            steps.append(StepOut(step=name, position=position, done=False))
-        else:
-            steps.append(
-                StepOut(
-                    step=name,
-                    position=position,
-                    done=True,
-                    done_by=found.done_by,
-                    done_by_name=found.done_by_name,
-                    done_at=found.done_at,
-                    note=found.note,
-                )
-            )
+    steps = [
+        _shown(StepOut, recorded.get(name), step=name, position=position, done=name in recorded)
+        for position, name in enumerate(EMERGENCY_STEPS, start=1)
+    ]
     return EmergencyOut(
         emergency=incident.emergency,
         triggers=incident.emergency_triggers,
@@ -157,24 +152,10 @@ async def missing(session: AsyncSession, incident: Incident) -> dict[str, list[s
 
 async def zeroing_out(session: AsyncSession, incident: Incident) -> ZeroingOut:
     recorded = {i.item: i for i in await repository.items(session, incident.id)}
-    items = []
-    for name, group in ZEROING_ITEMS.items():
-        found = recorded.get(name)
-        if found is None:
-            items.append(ZeroingItemOut(item=name, group=group.value, done=False))
-        else:
-            items.append(
-                ZeroingItemOut(
-                    item=name,
-                    group=group.value,
-                    done=True,
-                    evidence=found.evidence,
-                    documents=found.documents,
-                    attachments=found.attachments,
-                    recorded_by=found.recorded_by,
-                    recorded_at=found.recorded_at,
-                )
-            )
+    items = [
+        _shown(ZeroingItemOut, recorded.get(name), item=name, group=group.value, done=name in recorded)
+        for name, group in ZEROING_ITEMS.items()
+    ]
     return ZeroingOut(
         required=zeroing_required(incident.level, incident.problem_level),
         items=items,
@@ -189,23 +170,5 @@ async def close(session: AsyncSession, incident_id: uuid.UUID, payload: CloseIn,
     absent = await missing(session, incident)
     if absent:
         raise conflict("closure_incomplete", "the incident cannot close yet", missing=absent)
-    at = now()
-    incident.status = "closed"
-    incident.closed_by, incident.closed_at, incident.closing_summary = principal.sub, at, payload.summary
-    incident.updated_at = at
-    await incidents_repository.add_history(
-        session, incident.id, "closed", principal.sub, {"summary": payload.summary}, at
-    )
-    sources = (await incidents_repository.sources_of(session, [incident.id], incidents_service.EVENT_SOURCE_IDS))[
-        incident.id
-    ]
-    await add_event(
-        session,
-        IncidentClosedV1(
-            **incidents_service.event_fields(incident, sources),
-            closed_by=principal.sub,
-            closed_at=at,
-            closing_summary=payload.summary,
-        ),
-    )
+    await incidents_service.close(session, incident, principal.sub, payload.summary, {"summary": payload.summary})
     return incident
