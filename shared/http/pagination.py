@@ -58,10 +58,11 @@ def decode_keyset(cursor: str | None, *parsers: Callable[[Any], Any]) -> tuple[A
 class Keyset:
     """The sort key of a list, newest first: its columns (the last one unique) and how a cursor's
     values are read back (``Keyset((Complaint.received_at, Complaint.id), (datetime.fromisoformat,
-    uuid.UUID))``)."""
+    uuid.UUID))``). An ``ascending`` keyset lists in the order things were made, oldest first."""
 
     columns: tuple[InstrumentedAttribute[Any], ...]
     parsers: tuple[Callable[[Any], Any], ...]
+    ascending: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,10 @@ async def page_of(
     ``limit`` rows; one more row is read to tell whether a next page exists."""
     after = decode_keyset(cursor, *keyset.parsers)
     if after is not None:
-        query = query.where(tuple_(*keyset.columns) < tuple_(*after))
-    query = query.order_by(*(column.desc() for column in keyset.columns)).limit(limit + 1)
+        key, last = tuple_(*keyset.columns), tuple_(*after)
+        query = query.where(key > last if keyset.ascending else key < last)
+    order = [column.asc() if keyset.ascending else column.desc() for column in keyset.columns]
+    query = query.order_by(*order).limit(limit + 1)
     found = list((await session.scalars(query)).all())
     page = found[:limit]
     return Paged(page, cursor_after(page[-1], keyset) if len(found) > limit else None)
