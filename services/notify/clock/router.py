@@ -7,7 +7,6 @@ from services.notify.clock.schemas import ClockIn, ClockOut
 from services.notify.settings import NotifySettings, notify_settings
 from shared.auth import Principal, Role, require_roles
 from shared.errors import Problem
-from shared.workcalendar import CHINA
 
 router = APIRouter(prefix="/v1/clock", tags=["clock"])
 
@@ -17,14 +16,14 @@ def clock_of(request: Request) -> Clock:
     return clock
 
 
-def _out(clock: Clock) -> ClockOut:
-    return ClockOut(now=clock.now().astimezone(CHINA), controlled=clock.controlled)
+def _reading(clock: Clock) -> ClockOut:
+    return ClockOut(now=clock.now(), controlled=clock.controlled)
 
 
 @router.get("", response_model=ClockOut)
 async def read_clock(_: Principal = Depends(require_roles(Role.OPS)), clock: Clock = Depends(clock_of)) -> ClockOut:
     """The time the service's timers go by."""
-    return _out(clock)
+    return _reading(clock)
 
 
 @router.put("", response_model=ClockOut, responses={409: {"description": "the clock cannot be set here"}})
@@ -38,4 +37,4 @@ async def set_clock(
     if not settings.notify_clock_control:
         raise Problem(409, "clock_not_settable", "Conflict", "this service's clock follows the real time")
     clock.set(body.now)
-    return _out(clock)
+    return _reading(clock)

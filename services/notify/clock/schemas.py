@@ -1,8 +1,8 @@
 from datetime import datetime
 
-from pydantic import BaseModel, field_validator
+from pydantic import field_validator
 
-from shared.schemas import ChinaTime, Strict
+from shared.schemas import ChinaTime, Out, Strict
 
 # The years the working-day calendar can be asked about (and any time in them shown in China time).
 EARLIEST, LATEST = 2000, 2100
@@ -19,6 +19,6 @@ class ClockIn(Strict):
         return now
 
 
-class ClockOut(BaseModel):
+class ClockOut(Out):
     now: ChinaTime
     controlled: bool

@@ -4,11 +4,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notify.deliveries.models import Delivery
+from shared.http.pagination import Keyset
 
 
 @dataclass(frozen=True)
@@ -80,13 +81,13 @@ async def failed(session: AsyncSession, delivery_id: int, error: str) -> None:
     )
 
 
-async def page(session: AsyncSession, status: str | None, after_id: int | None, limit: int) -> list[Delivery]:
+# In the order they were made, oldest first.
+KEYSET = Keyset((Delivery.id,), (int,), ascending=True)
+
+
+def search(status: str | None) -> Select[Delivery]:
     query = select(Delivery)
-    if status is not None:
-        query = query.where(Delivery.status == status)
-    if after_id is not None:
-        query = query.where(Delivery.id > after_id)
-    return list((await session.scalars(query.order_by(Delivery.id).limit(limit))).all())
+    return query if status is None else query.where(Delivery.status == status)
 
 
 async def retry_now(session: AsyncSession, delivery_id: int) -> Delivery | None:

@@ -1,11 +1,9 @@
 import uuid
 
-from pydantic import BaseModel
-
-from shared.schemas import ChinaTime
+from shared.schemas import ChinaTime, Out, Page
 
 
-class DeliveryOut(BaseModel):
+class DeliveryOut(Out):
     id: int
     notification_id: uuid.UUID
     channel: str
@@ -18,6 +16,5 @@ class DeliveryOut(BaseModel):
     sent_at: ChinaTime | None
 
 
-class DeliveryPage(BaseModel):
-    items: list[DeliveryOut]
-    next_cursor: str | None
+class DeliveryPage(Page[DeliveryOut]):
+    next_cursor: str | None  # always answered, null on the last page, as the contract has always said

@@ -69,7 +69,9 @@ async def on_complaint_decision_recorded(
     await service.tell(session, rules.COMPLAINT_DECIDED, decision.complaint_id, "decided", params)
 
 
-async def _incident(session: AsyncSession, incident: IncidentClassifiedV1 | IncidentEscalatedV1) -> None:
+@subscriptions.on(IncidentClassifiedV1)
+@subscriptions.on(IncidentEscalatedV1)
+async def on_incident(session: AsyncSession, _: Envelope, incident: IncidentClassifiedV1 | IncidentEscalatedV1) -> None:
     params = {
         "incident_id": incident.incident_id,
         "level_name": rules.LEVEL_NAMES.get(incident.level, incident.level),
@@ -81,16 +83,6 @@ async def _incident(session: AsyncSession, incident: IncidentClassifiedV1 | Inci
         await service.tell(session, rules.INCIDENT_SERIOUS, incident.incident_id, incident.level, params)
     if incident.emergency:
         await service.tell(session, rules.EMERGENCY_PLAN, incident.incident_id, "emergency", params)
-
-
-@subscriptions.on(IncidentClassifiedV1)
-async def on_incident_classified(session: AsyncSession, _: Envelope, incident: IncidentClassifiedV1) -> None:
-    await _incident(session, incident)
-
-
-@subscriptions.on(IncidentEscalatedV1)
-async def on_incident_escalated(session: AsyncSession, _: Envelope, incident: IncidentEscalatedV1) -> None:
-    await _incident(session, incident)
 
 
 @subscriptions.on(NoticeIssuedV1)

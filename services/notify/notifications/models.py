@@ -3,7 +3,7 @@ from datetime import datetime
 
 from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import UUID
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from services.notify.models import Base
 
@@ -27,3 +27,5 @@ class Notification(Base):
     # The moment of the insert itself, not of its transaction: a consumer batch makes many, in order.
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.clock_timestamp())
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The inbox lists the unread first: the leading column of its keyset.
+    unread: Mapped[bool] = column_property(read_at.is_(None))

@@ -4,11 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notify.notifications.models import Notification
+from shared.http.pagination import Keyset
 
 
 async def insert_new(session: AsyncSession, rows: list[dict[str, Any]]) -> list[tuple[uuid.UUID, str]]:
@@ -25,26 +26,21 @@ async def insert_new(session: AsyncSession, rows: list[dict[str, Any]]) -> list[
     return [(row.id, row.recipient) for row in await session.execute(statement)]
 
 
-async def page_of(
-    session: AsyncSession, recipient: str, after: tuple[bool, datetime, uuid.UUID] | None, limit: int, unread_only: bool
-) -> list[Notification]:
-    """Unread first, then newest first; the cursor is the keyset (read?, created_at, id) of the last one."""
-    is_read = Notification.read_at.is_not(None)
+def _flag(value: str) -> bool:
+    if value not in ("True", "False"):
+        raise ValueError("not a flag")
+    return value == "True"
+
+
+# Unread first, then newest first: the cursor is the keyset (unread?, created_at, id) of the last one.
+KEYSET = Keyset(
+    (Notification.unread, Notification.created_at, Notification.id), (_flag, datetime.fromisoformat, uuid.UUID)
+)
+
+
+def inbox(recipient: str, unread_only: bool) -> Select[Notification]:
     query = select(Notification).where(Notification.recipient == recipient)
-    if unread_only:
-        query = query.where(Notification.read_at.is_(None))
-    if after is not None:
-        read, created_at, last_id = after
-        # Unread before read, then newest first: after an unread one come the older unread and every read one.
-        older = (Notification.created_at < created_at) | (
-            (Notification.created_at == created_at) & (Notification.id < last_id)
-        )
-        if read:
-            query = query.where(is_read, older)
-        else:
-            query = query.where(is_read | (Notification.read_at.is_(None) & older))
-    query = query.order_by(is_read, Notification.created_at.desc(), Notification.id.desc()).limit(limit)
-    return list((await session.scalars(query)).all())
+    return query.where(Notification.read_at.is_(None)) if unread_only else query
 
 
 async def mark_read(session: AsyncSession, notification_id: uuid.UUID, recipient: str) -> Notification | None:

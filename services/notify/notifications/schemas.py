@@ -1,11 +1,9 @@
 import uuid
 
-from pydantic import BaseModel
-
-from shared.schemas import ChinaTime
+from shared.schemas import ChinaTime, Out, Page
 
 
-class NotificationOut(BaseModel):
+class NotificationOut(Out):
     id: uuid.UUID
     rule: str
     subject: str
@@ -16,7 +14,6 @@ class NotificationOut(BaseModel):
     read_at: ChinaTime | None
 
 
-class NotificationPage(BaseModel):
-    items: list[NotificationOut]
+class NotificationPage(Page[NotificationOut]):
     unread: int
-    next_cursor: str | None
+    next_cursor: str | None  # always answered, null on the last page, as the contract has always said

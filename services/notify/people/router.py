@@ -3,14 +3,14 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.notify.notifications.rules import ROBOTS, Channel
 from services.notify.people import repository, service
+from services.notify.people.models import Person, Robot
 from services.notify.people.schemas import IDENTIFIER, PersonIn, PersonOut, RobotIn, RobotOut
-from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.errors import not_found
+from shared.http.session import ReadSession, WriteSession
 
 router = APIRouter(prefix="/v1", tags=["people"])
 
@@ -20,45 +20,34 @@ ROBOT_PLATFORMS = "^(" + "|".join(robot.value for robot in ROBOTS) + ")$"
 PROBLEMS: dict[int | str, dict[str, Any]] = {404: {"description": "not found"}, 422: {"description": "invalid input"}}
 
 
-def _person_out(person: object) -> PersonOut:
-    return PersonOut.model_validate(person, from_attributes=True)
-
-
 @router.get("/people/{person_id}", response_model=PersonOut, responses=PROBLEMS)
 async def read_person(
-    person_id: PersonId,
-    _: Principal = Depends(require_roles(Role.ADMIN_DEPT)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-) -> PersonOut:
-    async with sessions() as session:
-        person = await repository.get(session, person_id)
+    person_id: PersonId, session: ReadSession, _: Principal = Depends(require_roles(Role.ADMIN_DEPT))
+) -> Person:
+    person = await repository.get(session, person_id)
     if person is None:
         raise not_found("person", person_id)
-    return _person_out(person)
+    return person
 
 
 @router.put("/people/{person_id}", response_model=PersonOut, responses=PROBLEMS)
 async def put_person(
     person_id: PersonId,
     body: PersonIn,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(Role.ADMIN_DEPT)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-) -> PersonOut:
+) -> Person:
     """Creates or replaces a person's entry: name, address, departments, roles, the department they head,
     and the channels they are reached on (the inbox always)."""
-    async with sessions() as session, session.begin():
-        person = await service.put_person(session, person_id, body, principal)
-    return _person_out(person)
+    return await service.put_person(session, person_id, body, principal)
 
 
 @router.get("/robots", response_model=list[RobotOut])
 async def list_robots(
-    _: Principal = Depends(require_roles(Role.ADMIN_DEPT, Role.OPS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-) -> list[RobotOut]:
+    session: ReadSession, _: Principal = Depends(require_roles(Role.ADMIN_DEPT, Role.OPS))
+) -> list[Robot]:
     """Every department's group robots (secrets are never shown)."""
-    async with sessions() as session:
-        return [RobotOut.of(robot) for robot in await repository.robots(session)]
+    return await repository.robots(session)
 
 
 @router.put("/robots/{department}/{platform}", response_model=RobotOut, responses=PROBLEMS)
@@ -66,11 +55,9 @@ async def put_robot(
     department: Department,
     platform: Annotated[str, Path(pattern=ROBOT_PLATFORMS)],
     body: RobotIn,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(Role.ADMIN_DEPT)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-) -> RobotOut:
+) -> Robot:
     """A department's group robot: its webhook URL (WeCom: the key is in it) and, for DingTalk and Feishu,
     the signing secret."""
-    async with sessions() as session, session.begin():
-        robot = await service.put_robot(session, department, Channel(platform), body, principal)
-    return RobotOut.of(robot)
+    return await service.put_robot(session, department, Channel(platform), body, principal)

@@ -1,10 +1,10 @@
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import AnyHttpUrl, BaseModel, Field, field_validator, model_validator
+from pydantic import AnyHttpUrl, BeforeValidator, Field, field_validator, model_validator
 
 from services.notify.notifications.rules import Channel
 from shared.http.inputs import CONTROL_CLASS, EMAIL, VISIBLE_PLAIN_TEXT
-from shared.schemas import ChinaTime, Strict
+from shared.schemas import ChinaTime, Out, Strict
 
 IDENTIFIER = rf"^[^\s/{CONTROL_CLASS}]+$"
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=VISIBLE_PLAIN_TEXT)]
@@ -34,7 +34,7 @@ class PersonIn(Strict):
         return self
 
 
-class PersonOut(BaseModel):
+class PersonOut(Out):
     id: str
     name: str
     email: str | None
@@ -51,21 +51,10 @@ class RobotIn(Strict):
     secret: Annotated[str, Field(min_length=1, max_length=500, pattern=VISIBLE_PLAIN_TEXT)] | None = None
 
 
-class RobotOut(BaseModel):
+class RobotOut(Out):
     department: str
     platform: str
     url: str
-    signed: bool
+    signed: Annotated[bool, BeforeValidator(lambda secret: secret is not None)] = Field(validation_alias="secret")
     updated_by: str
     updated_at: ChinaTime
-
-    @classmethod
-    def of(cls, robot: Any) -> "RobotOut":
-        return cls(
-            department=robot.department,
-            platform=robot.platform,
-            url=robot.url,
-            signed=robot.secret is not None,
-            updated_by=robot.updated_by,
-            updated_at=robot.updated_at,
-        )

@@ -10,7 +10,9 @@ from shared.messaging.subscriptions import Subscriptions
 subscriptions = Subscriptions()
 
 
-async def keep_steps(session: AsyncSession, state: FeeStatementEvent) -> None:
+@subscriptions.on(FeeStatementSubmittedV1)
+@subscriptions.on(FeeStatementSignedOffV1)
+async def keep_steps(session: AsyncSession, _: Envelope, state: FeeStatementEvent) -> None:
     known = await repository.get_for_update(session, state.statement_id)
     pending = rules.still_pending(None if known is None else known.pending_steps, state.pending_steps)
     await repository.put(
@@ -23,13 +25,3 @@ async def keep_steps(session: AsyncSession, state: FeeStatementEvent) -> None:
             "updated_at": state.at,
         },
     )
-
-
-@subscriptions.on(FeeStatementSubmittedV1)
-async def on_statement_submitted(session: AsyncSession, _: Envelope, state: FeeStatementSubmittedV1) -> None:
-    await keep_steps(session, state)
-
-
-@subscriptions.on(FeeStatementSignedOffV1)
-async def on_statement_signed_off(session: AsyncSession, _: Envelope, state: FeeStatementSignedOffV1) -> None:
-    await keep_steps(session, state)

@@ -139,9 +139,7 @@ def visit_timers(plan_id: str, params: dict[str, Any], due_on: date, calendar: W
     reminded_on = nth_last_working_day(calendar, due_on, VISIT_WORKING_DAYS_LEFT)
     overdue_on = calendar.add_working_days(due_on, 1).day
     return [
-        Planned(
-            rules.VISIT_DUE.id, plan_id, occasion, datetime.combine(reminded_on, VISIT_REMINDER_TIME, CHINA), step
-        ),
+        Planned(rules.VISIT_DUE.id, plan_id, occasion, datetime.combine(reminded_on, VISIT_REMINDER_TIME, CHINA), step),
         Planned(
             rules.VISIT_OVERDUE.id, plan_id, occasion, datetime.combine(overdue_on, VISIT_OVERDUE_TIME, CHINA), step
         ),
