@@ -14,6 +14,7 @@ class Complaint(Base):
     __table_args__ = (
         Index("ix_complaints_search_grams", "search_grams", postgresql_using="gin"),
         Index("ix_complaints_personal_grams", "personal_grams", postgresql_using="gin"),
+        Index("ix_complaints_closed", "closed_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)

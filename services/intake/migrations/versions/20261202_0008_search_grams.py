@@ -1,4 +1,4 @@
-"""complaint search: n-gram arrays with GIN indexes (SPEC §12)
+"""complaint search: n-gram arrays with GIN indexes; closed_at indexed for the review (SPEC §12)
 
 Revision ID: 20261202_0008_search_grams
 Revises: 20261202_0007_attachments
@@ -29,6 +29,8 @@ def upgrade() -> None:
     _fill_existing_rows()
     for column in ("search_grams", "personal_grams"):
         op.create_index(f"ix_complaints_{column}", "complaints", [column], schema=SCHEMA, postgresql_using="gin")
+    # The management review counts complaints by the month they were closed.
+    op.create_index("ix_complaints_closed", "complaints", ["closed_at"], schema=SCHEMA)
 
 
 def _fill_existing_rows() -> None:
@@ -49,6 +51,7 @@ def _fill_existing_rows() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_complaints_closed", "complaints", schema=SCHEMA)
     for column in ("search_grams", "personal_grams"):
         op.drop_index(f"ix_complaints_{column}", "complaints", schema=SCHEMA)
         op.drop_column("complaints", column, schema=SCHEMA)
