@@ -18,6 +18,7 @@ from services.classification.incidents.models import (
     IncidentSource,
 )
 from services.classification.returns.models import ReturnLine
+from shared.search import contains_text
 
 
 async def add(session: AsyncSession, incident: Incident, sources: list[tuple[str, str]]) -> None:
@@ -304,10 +305,17 @@ async def search(
     shipped_batch_no: str | None,
     source_id: str | None,
     emergency: bool | None = None,
+    text: str | None = None,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
 ) -> list[Incident]:
     query = select(Incident)
+    if text is not None:
+        query = query.where(
+            contains_text(
+                Incident.search_grams, (Incident.model, Incident.description, Incident.shipped_batch_no), text
+            )
+        )
     if level is not None:
         query = query.where(Incident.level == level)
     if status is not None:

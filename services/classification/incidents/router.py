@@ -24,7 +24,7 @@ from shared.app import sessions_of
 from shared.auth import Principal, require_roles
 from shared.errors import not_found
 from shared.http.pagination import decode_keyset, encode_cursor
-from shared.schemas import Day
+from shared.schemas import Day, ShortQuery
 
 router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 
@@ -42,6 +42,7 @@ async def list_incidents(
     shipped_batch_no: str | None = Query(None, max_length=200),
     source_id: str | None = Query(None, max_length=200),
     emergency: bool | None = None,
+    q: ShortQuery = None,
     cursor: str | None = Query(None, max_length=500),
     limit: int = Query(50, ge=1, le=500),
     _: Principal = Depends(require_roles(*READERS)),
@@ -57,6 +58,7 @@ async def list_incidents(
             shipped_batch_no=shipped_batch_no,
             source_id=source_id,
             emergency=emergency,
+            text=q,
             after=_after(cursor),
             limit=limit + 1,
         )
