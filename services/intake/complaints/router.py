@@ -168,13 +168,13 @@ async def _found_by_reference(session: AsyncSession, reference: str) -> Complain
     return complaint
 
 
-@router.get("/{reference}", response_model=ComplaintOut)
+@router.get("/{complaint_id}", response_model=ComplaintOut)
 async def get_complaint(
-    reference: Annotated[str, Path(max_length=64, description="the complaint's id or its number TS-YYYYMMDD-NNNN")],
+    complaint_id: Annotated[str, Path(max_length=64, description="the complaint's id, or its number TS-YYYYMMDD-NNNN")],
     session: ReadSession,
     principal: Principal = Depends(require_roles(*READERS)),
 ) -> ComplaintOut:
-    return ComplaintOut.read(await _found_by_reference(session, reference), principal)
+    return ComplaintOut.read(await _found_by_reference(session, complaint_id), principal)
 
 
 @router.get("/{complaint_id}/history", response_model=History)
