@@ -106,10 +106,7 @@ async def write_probe_events(stack: Stack, count: int) -> list[str]:
         await conn.executemany(
             f"INSERT INTO {PROBE_SERVICE}.outbox (event_id, topic, key, event_type, payload) "
             "VALUES ($1, $2, $3, $4, $5::jsonb)",
-            [
-                (row["event_id"], row["topic"], row["key"], row["event_type"], json_text(row["payload"]))
-                for row in rows
-            ],
+            [(row["event_id"], row["topic"], row["key"], row["event_type"], json_text(row["payload"])) for row in rows],
         )
     return [str(row["event_id"]) for row in rows]
 
