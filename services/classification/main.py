@@ -8,6 +8,7 @@ from services.classification.metrics import refresh_open_incidents
 from services.classification.returns.handlers import subscriptions as returns_subscriptions
 from services.classification.returns.router import router as returns_router
 from services.classification.settings import ClassificationSettings
+from services.classification.stats.router import router as stats_router
 from services.classification.suppliers.router import router as suppliers_router
 from services.classification.zeroing.router import router as zeroing_router
 from shared.app import ServiceSpec, create_app
@@ -31,6 +32,7 @@ app = create_app(
             suppliers_router,
             levels_router,
             returns_router,
+            stats_router,
             dead_letters_router(),
         ],
         subscriptions=subscriptions,

@@ -10,6 +10,7 @@ from services.intake.metrics import refresh_overdue
 from services.intake.reports.router import router as reports_router
 from services.intake.returns.router import router as returns_router
 from services.intake.settings import IntakeSettings
+from services.intake.stats.router import router as stats_router
 from shared.app import ServiceSpec, create_app
 from shared.calendar_store import calendar_router
 from shared.http.dead_letters import dead_letters_router
@@ -30,6 +31,7 @@ app = create_app(
             attachments_router,
             returns_router,
             reports_router,
+            stats_router,
             # CMP-3: the State Council's holidays and make-up days for a year not yet in the library.
             calendar_router(writers=CALENDAR_KEEPERS, readers=COMPLAINT_READERS),
             dead_letters_router(),

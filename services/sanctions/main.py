@@ -8,6 +8,7 @@ from services.sanctions.notices.handlers import subscriptions as notice_subscrip
 from services.sanctions.notices.router import router as notices_router
 from services.sanctions.notices.router import violations as violations_router
 from services.sanctions.settings import SanctionsSettings
+from services.sanctions.stats.router import router as stats_router
 from services.sanctions.summaries.router import router as summaries_router
 from shared.app import ServiceSpec, create_app
 from shared.http.dead_letters import dead_letters_router
@@ -28,6 +29,7 @@ app = create_app(
             notices_router,
             attachments_router,
             summaries_router,
+            stats_router,
             deductions_router,
             dead_letters_router(),
         ],

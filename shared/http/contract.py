@@ -35,7 +35,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 PROBLEM_ERROR_SCHEMA: dict[str, Any] = {
     "title": "ProblemError",
-    "description": "One invalid input: where (`loc`, e.g. `[\"body\", \"received_at\"]`), what is wrong.",
+    "description": 'One invalid input: where (`loc`, e.g. `["body", "received_at"]`), what is wrong.',
     "type": "object",
     "required": ["loc", "msg", "type"],
     "properties": {
@@ -91,9 +91,7 @@ def _has_body(route: RouteContext) -> bool:
 
 
 def _query_names(route: RouteContext) -> frozenset[str]:
-    return frozenset(
-        param.alias for dependency in _dependencies(route.dependant) for param in dependency.query_params
-    )
+    return frozenset(param.alias for dependency in _dependencies(route.dependant) for param in dependency.query_params)
 
 
 def declared_problems(route: RouteContext) -> set[int]:

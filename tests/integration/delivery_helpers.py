@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from shared.bootstrap import asyncpg_kwargs, ensure_service_schema
 from shared.db import admin_url, create_engine, make_sessionmaker
+from shared.events import topics
 from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
 from shared.events.registry import register
 from shared.messaging.outbox import envelope_for
@@ -189,3 +190,25 @@ async def waiting_rows(stack: Stack) -> int:
 
 async def drained(stack: Stack) -> bool:
     return await waiting_rows(stack) == 0
+
+
+OPS = auth("ops", sub="ops", department="it")
+DEAD_LETTERS_URL = "/v1/ops/dead-letters"
+
+
+async def every_letter(client: httpx.AsyncClient, topic: str, limit: int = 200) -> list[dict[str, Any]]:
+    """Every page of the service's dead letters of ``topic``, followed by cursor."""
+    letters: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"topic": topic, "limit": limit}
+    while True:
+        response = await client.get(DEAD_LETTERS_URL, params=params, headers=OPS)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        letters.extend(page["items"])
+        if page["next_cursor"] is None:
+            return letters
+        params["cursor"] = page["next_cursor"]
+
+
+async def letters_refusing(client: httpx.AsyncClient, model: str) -> list[dict[str, Any]]:
+    return [letter for letter in await every_letter(client, topics.RETURNS) if model in (letter["error"] or "")]

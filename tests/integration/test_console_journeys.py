@@ -16,10 +16,9 @@ from shared.events import topics
 from shared.stack import Stack
 from tests.attachment_files import png
 from tests.integration.console_browser import Console, browser
+from tests.integration.crm_helpers import customer_of
+from tests.integration.delivery_helpers import letters_refusing, return_lines_refused_for
 from tests.integration.factories import return_line
-from tests.integration.test_crm_fees import customer_of
-from tests.integration.test_delivery import return_lines_refused_for
-from tests.integration.test_ops_dead_letters import letters_refusing
 from tests.support import auth, eventually
 
 pytestmark = pytest.mark.integration

@@ -28,49 +28,10 @@ from shared.events import Envelope, topics
 from shared.events.classification import IncidentClassifiedV1
 from shared.events.sanctions import NoticeDisputeDecidedV1, NoticeDisputedV1, NoticeIssuedV1, NoticeStepEvent
 from shared.stack import Stack
+from tests.integration.notify_helpers import CHINA, inbox, one_in_inbox, put_person, put_robot, set_clock, unique
 from tests.support import auth, eventually, produce, service_db
 
 pytestmark = pytest.mark.integration
-
-CHINA = "+08:00"
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-async def set_clock(notify: httpx.AsyncClient, moment: str) -> None:
-    answer = await notify.put("/v1/clock", json={"now": moment}, headers=auth("ops"))
-    assert answer.status_code == 200, answer.text
-
-
-async def put_person(notify: httpx.AsyncClient, person_id: str, **body: Any) -> dict[str, Any]:
-    answer = await notify.put(f"/v1/people/{person_id}", json={"name": person_id, **body}, headers=auth("admin_dept"))
-    assert answer.status_code == 200, answer.text
-    result: dict[str, Any] = answer.json()
-    return result
-
-
-async def put_robot(notify: httpx.AsyncClient, department: str, platform: str, body: dict[str, str]) -> None:
-    answer = await notify.put(f"/v1/robots/{department}/{platform}", json=body, headers=auth("admin_dept"))
-    assert answer.status_code == 200, answer.text
-
-
-async def inbox(notify: httpx.AsyncClient, sub: str, role: str = "customer_service") -> list[dict[str, Any]]:
-    answer = await notify.get("/v1/notifications", headers=auth(role, sub=sub))
-    assert answer.status_code == 200, answer.text
-    items: list[dict[str, Any]] = answer.json()["items"]
-    return items
-
-
-async def one_in_inbox(
-    notify: httpx.AsyncClient, sub: str, rule: str, subject: str, role: str = "sales"
-) -> dict[str, Any]:
-    async def probe() -> dict[str, Any] | None:
-        found = [n for n in await inbox(notify, sub, role) if n["rule"] == rule and n["subject"] == subject]
-        return found[0] if found else None
-
-    return await eventually(probe)
 
 
 async def file_complaint(intake: httpx.AsyncClient, owner: str, received_at: str, severity: str = "general") -> str:

@@ -16,7 +16,7 @@ from shared.events import Envelope, topics
 from shared.events.crm import FeeStatementEvent, FeeStatementSignedOffV1, FeeStatementSubmittedV1
 from shared.stack import Stack
 from shared.workcalendar import WorkingCalendar
-from tests.integration.test_notify import CHINA, inbox, one_in_inbox, put_person, set_clock, unique
+from tests.integration.notify_helpers import CHINA, inbox, one_in_inbox, put_person, set_clock, unique
 from tests.support import auth, eventually, produce, service_db
 
 pytestmark = pytest.mark.integration

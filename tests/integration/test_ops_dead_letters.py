@@ -2,39 +2,26 @@
 reads, replayed one by one or all of a topic, and applied once the fault is fixed."""
 
 import uuid
-from typing import Any
 
 import httpx
 import pytest
 
 from shared.events import topics
 from shared.stack import Stack
-from tests.integration.delivery_helpers import batch_incidents, return_lines_refused_for
+from tests.integration.delivery_helpers import (
+    DEAD_LETTERS_URL as URL,
+)
+from tests.integration.delivery_helpers import (
+    OPS,
+    batch_incidents,
+    every_letter,
+    letters_refusing,
+    return_lines_refused_for,
+)
 from tests.integration.factories import return_line
 from tests.support import auth, eventually
 
 pytestmark = pytest.mark.integration
-
-OPS = auth("ops", sub="ops", department="it")
-URL = "/v1/ops/dead-letters"
-
-
-async def every_letter(client: httpx.AsyncClient, topic: str, limit: int = 200) -> list[dict[str, Any]]:
-    """Every page of the service's dead letters of ``topic``, followed by cursor."""
-    letters: list[dict[str, Any]] = []
-    params: dict[str, Any] = {"topic": topic, "limit": limit}
-    while True:
-        response = await client.get(URL, params=params, headers=OPS)
-        assert response.status_code == 200, response.text
-        page = response.json()
-        letters.extend(page["items"])
-        if page["next_cursor"] is None:
-            return letters
-        params["cursor"] = page["next_cursor"]
-
-
-async def letters_refusing(client: httpx.AsyncClient, model: str) -> list[dict[str, Any]]:
-    return [letter for letter in await every_letter(client, topics.RETURNS) if model in (letter["error"] or "")]
 
 
 async def test_spec9_a_letter_listed_over_http_and_replayed_after_the_fix_is_applied(

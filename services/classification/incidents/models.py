@@ -3,15 +3,30 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, Numeric, String, Text, func
-from sqlalchemy.dialects.postgresql import JSONB, UUID
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    event,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
 from services.classification.models import Base
+from shared.search import text_grams
 
 
 class Incident(Base):
     __tablename__ = "incidents"
+    __table_args__ = (Index("ix_incidents_search_grams", "search_grams", postgresql_using="gin"),)
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     level: Mapped[str] = mapped_column(String(20))
@@ -41,8 +56,22 @@ class Incident(Base):
     closed_by: Mapped[str | None] = mapped_column(String(200))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closing_summary: Mapped[str | None] = mapped_column(Text)
+    # CON search (shared/search.py): the grams of the model, description and shipped batch.
+    search_grams: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+def incident_grams(incident: Incident) -> list[str]:
+    return text_grams(incident.model, incident.description, incident.shipped_batch_no)
+
+
+@event.listens_for(Incident, "before_insert")
+@event.listens_for(Incident, "before_update")
+def _keep_search_grams(_mapper: Mapper[Incident], _connection: Any, incident: Incident) -> None:
+    """Incidents are opened and amended from several domains (reports, complaints, returns); the
+    grams follow every write of the texts they index, whichever path made it."""
+    incident.search_grams = incident_grams(incident)
 
 
 class IncidentSource(Base):

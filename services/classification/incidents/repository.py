@@ -20,6 +20,7 @@ from services.classification.incidents.models import (
 )
 from services.classification.returns.models import ReturnLine
 from shared.http.pagination import Keyset
+from shared.search import contains_text
 
 
 async def add(session: AsyncSession, incident: Incident, sources: list[tuple[str, str]]) -> None:
@@ -301,6 +302,7 @@ class IncidentFilter:
     shipped_batch_no: str | None = None
     source_id: str | None = None
     emergency: bool | None = None
+    text: str | None = None
 
 
 KEYSET = Keyset((Incident.created_at, Incident.id), (datetime.fromisoformat, uuid.UUID))
@@ -308,6 +310,12 @@ KEYSET = Keyset((Incident.created_at, Incident.id), (datetime.fromisoformat, uui
 
 def search(where: IncidentFilter) -> Select[Incident]:
     query = select(Incident)
+    if where.text is not None:
+        query = query.where(
+            contains_text(
+                Incident.search_grams, (Incident.model, Incident.description, Incident.shipped_batch_no), where.text
+            )
+        )
     for column, value in (
         (Incident.level, where.level),
         (Incident.status, where.status),

@@ -22,7 +22,7 @@ from services.classification.roles import READERS, WRITERS
 from shared.auth import Principal, require_roles
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession, WriteSession
-from shared.schemas import Cursor, Day, Limit
+from shared.schemas import Cursor, Day, Limit, ShortQuery
 
 router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 
@@ -37,11 +37,12 @@ async def list_incidents(
     shipped_batch_no: str | None = Query(None, max_length=200),
     source_id: str | None = Query(None, max_length=200),
     emergency: bool | None = None,
+    q: ShortQuery = None,
     cursor: Cursor = None,
     limit: Limit = 50,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[SourcedIncident]:
-    where = IncidentFilter(level, status, model, production_date, shipped_batch_no, source_id, emergency)
+    where = IncidentFilter(level, status, model, production_date, shipped_batch_no, source_id, emergency, q)
     page = await page_of(session, repository.search(where), repository.KEYSET, cursor, limit)
     return Paged(await service.sourced(session, page.items), page.next_cursor)
 

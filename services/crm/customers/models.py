@@ -2,8 +2,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, Numeric, String, func
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.crm.models import Base
@@ -11,6 +11,7 @@ from services.crm.models import Base
 
 class Customer(Base):
     __tablename__ = "customers"
+    __table_args__ = (Index("ix_customers_name_grams", "name_grams", postgresql_using="gin"),)
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     name: Mapped[str] = mapped_column(String(500))
@@ -34,6 +35,8 @@ class Customer(Base):
     class_score: Mapped[int | None] = mapped_column(Integer)
     contract_signed_on: Mapped[date | None] = mapped_column(Date)
     updated_by: Mapped[str] = mapped_column(String(200))
+    # CON search by a part of the name (shared/search.py).
+    name_grams: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.customers.models import Customer, CustomerRevenue, TierChange
+from shared.search import contains_text
 
 
 async def lock_customer(session: AsyncSession, customer_id: str) -> None:
@@ -90,8 +91,7 @@ async def search(
         if value is not None:
             query = query.where(column == value)
     if name is not None:
-        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Customer.name.ilike(f"%{escaped}%", escape="\\"))
+        query = query.where(contains_text(Customer.name_grams, (Customer.name,), name))
     if after is not None:
         query = query.where(Customer.id > after)
     return list((await session.scalars(query.order_by(Customer.id).limit(limit))).all())

@@ -36,6 +36,7 @@ from shared.auth import Principal
 from shared.errors import Problem, unprocessable
 from shared.events.crm import CustomerTierChangedV1, CustomerUpsertedV1, Region
 from shared.messaging.outbox import add_events
+from shared.search import text_grams
 
 
 def refuse_takeover(existing: Customer | None, principal: Principal) -> None:
@@ -155,6 +156,7 @@ async def upsert_customer(
     previous_tier = existing.tier if existing else None
     customer = existing or Customer(id=customer_id, created_at=now)
     customer.name = str(facts["name"])
+    customer.name_grams = text_grams(customer.name)
     customer.province, customer.city, customer.county = region.province, region.city, region.county
     customer.revenue_group = region.revenue_group
     contact = facts.get("contact")

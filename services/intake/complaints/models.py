@@ -2,8 +2,8 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, func
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.intake.models import Base
@@ -11,6 +11,11 @@ from services.intake.models import Base
 
 class Complaint(Base):
     __tablename__ = "complaints"
+    __table_args__ = (
+        Index("ix_complaints_search_grams", "search_grams", postgresql_using="gin"),
+        Index("ix_complaints_personal_grams", "personal_grams", postgresql_using="gin"),
+        Index("ix_complaints_closed", "closed_at"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     complaint_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -54,6 +59,10 @@ class Complaint(Base):
     incident_problem_level: Mapped[str | None] = mapped_column(String(20))
     incident_status: Mapped[str | None] = mapped_column(String(20))
     incident_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # SPEC §12 search (shared/search.py): the grams of the number, product model and description, and
+    # apart from them those of the complainant's name and phone, which only some readers may search.
+    search_grams: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    personal_grams: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

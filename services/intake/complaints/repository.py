@@ -6,16 +6,22 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, Select, and_, bindparam, func, inspect, or_, select, update
+from sqlalchemy import ColumnElement, Insert, Select, and_, bindparam, false, func, inspect, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.complaints.models import Complaint, ComplaintHistory, ComplaintNumber
-from services.intake.complaints.rules import OVERDUE_INVESTIGATION_STATUSES, OVERDUE_REPLY_STATUSES
+from services.intake.complaints.rules import (
+    COMPLAINT_HANDLERS,
+    DECISION_LEVEL,
+    OVERDUE_INVESTIGATION_STATUSES,
+    OVERDUE_REPLY_STATUSES,
+)
 from services.intake.customers.models import CustomerTier
 from shared.events.registry import EventData
 from shared.http.pagination import Keyset
 from shared.messaging.outbox import outbox_row
+from shared.search import contains_text
 from shared.tables import platform_tables
 
 
@@ -169,6 +175,49 @@ class ComplaintFilter:
     escalated: bool | None = None
     model: str | None = None
     batch_no: str | None = None
+    # SPEC §12 search: free text, and the number, complainant's name and phone as substrings.
+    q: str | None = None
+    number: str | None = None
+    complainant: str | None = None
+    phone: str | None = None
+    # Who searches: the complainant's name and phone match only the complaints this reader sees them of.
+    reader_roles: frozenset[str] = frozenset()
+    reader_sub: str = ""
+
+
+def personal_data_visible(roles: frozenset[str], sub: str) -> ColumnElement[bool]:
+    """``rules.sees_personal_data`` in SQL: the complaints whose complainant this reader sees unmasked."""
+    if roles & COMPLAINT_HANDLERS:
+        return true()
+    decision_level = Complaint.severity == "serious" if DECISION_LEVEL in roles else false()
+    return or_(Complaint.owner == sub, decision_level)
+
+
+def _name() -> ColumnElement[str | None]:
+    return Complaint.complainant["name"].astext
+
+
+def _phone() -> ColumnElement[str | None]:
+    return Complaint.complainant["phone"].astext
+
+
+def _text_conditions(where: ComplaintFilter) -> list[ColumnElement[bool]]:
+    """The SPEC §12 search conditions; personal data only where this reader sees it."""
+    visible = personal_data_visible(where.reader_roles, where.reader_sub)
+    conditions = []
+    if where.q is not None:
+        public = contains_text(
+            Complaint.search_grams, (Complaint.complaint_no, Complaint.product_model, Complaint.description), where.q
+        )
+        personal = and_(visible, contains_text(Complaint.personal_grams, (_name(), _phone()), where.q))
+        conditions.append(or_(public, personal))
+    if where.number is not None:
+        conditions.append(contains_text(Complaint.search_grams, (Complaint.complaint_no,), where.number))
+    if where.complainant is not None:
+        conditions.append(and_(visible, contains_text(Complaint.personal_grams, (_name(),), where.complainant)))
+    if where.phone is not None:
+        conditions.append(and_(visible, contains_text(Complaint.personal_grams, (_phone(),), where.phone)))
+    return conditions
 
 
 # Newest receipt first.
@@ -200,7 +249,7 @@ def search(where: ComplaintFilter, now: datetime) -> Select[Complaint]:
         query = query.where(overdue_condition(now))
     elif where.overdue is False:
         query = query.where(~overdue_condition(now))
-    return query
+    return query.where(*_text_conditions(where))
 
 
 async def awaiting_deadlines(session: AsyncSession) -> list[Complaint]:

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -112,12 +112,18 @@ async def list_complaints(
     received_to: ChinaTime | None = None,
     overdue: bool | None = None,
     escalated: bool | None = None,
+    q: ShortQuery = None,
+    number: ShortQuery = None,
+    complainant: ShortQuery = None,
+    phone: ShortQuery = None,
     cursor: Cursor = None,
     limit: Limit = 50,
     principal: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[ComplaintOut]:
     """Newest first; ``overdue=true`` is the CMP-3 overdue listing, ``escalated=true`` the decision
-    level's (CMP-5)."""
+    level's (CMP-5). ``q`` finds a substring of the number, complainant's name or phone, product
+    model or description; ``number``, ``complainant`` and ``phone`` a substring of that field. The
+    name and phone match only the complaints whose complainant this reader sees unmasked."""
     where = ComplaintFilter(
         statuses=[s.value for s in status or []],
         kind=kind.value if kind else None,
@@ -130,6 +136,12 @@ async def list_complaints(
         escalated=escalated,
         model=model,
         batch_no=batch_no,
+        q=q,
+        number=number,
+        complainant=complainant,
+        phone=phone,
+        reader_roles=frozenset(principal.roles),
+        reader_sub=principal.sub,
     )
     now = clock.now()
     page = await page_of(session, repository.search(where, now), repository.KEYSET, cursor, limit)
@@ -143,13 +155,26 @@ async def _found(session: AsyncSession, complaint_id: uuid.UUID) -> Complaint:
     return complaint
 
 
+async def _found_by_reference(session: AsyncSession, reference: str) -> Complaint:
+    """A complaint by its id or by its number (TS-YYYYMMDD-NNNN), as people quote it."""
+    try:
+        complaint_id = uuid.UUID(reference)
+    except ValueError:
+        complaint = await repository.get_by_number(session, reference.upper())
+    else:
+        complaint = await repository.get(session, complaint_id)
+    if complaint is None:
+        raise not_found("complaint", reference)
+    return complaint
+
+
 @router.get("/{complaint_id}", response_model=ComplaintOut)
 async def get_complaint(
-    complaint_id: uuid.UUID,
+    complaint_id: Annotated[str, Path(max_length=64, description="the complaint's id, or its number TS-YYYYMMDD-NNNN")],
     session: ReadSession,
     principal: Principal = Depends(require_roles(*READERS)),
 ) -> ComplaintOut:
-    return ComplaintOut.read(await _found(session, complaint_id), principal)
+    return ComplaintOut.read(await _found_by_reference(session, complaint_id), principal)
 
 
 @router.get("/{complaint_id}/history", response_model=History)

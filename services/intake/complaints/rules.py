@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from shared.errors import Problem
+from shared.search import text_grams
 from shared.workcalendar import WorkingCalendar
 
 
@@ -45,6 +46,16 @@ def sees_personal_data(roles: Iterable[str], sub: str, owner: str, severity: str
     if held & COMPLAINT_HANDLERS or sub == owner:
         return True
     return DECISION_LEVEL in held and severity == "serious"
+
+
+def searchable_grams(number: str, product_model: str | None, description: str) -> list[str]:
+    """SPEC §12: what any reader of complaints may search a complaint by."""
+    return text_grams(number, product_model, description)
+
+
+def personal_grams(complainant: Mapping[str, str | None]) -> list[str]:
+    """SPEC §12: the complainant's name and phone, searchable only by a reader who sees them."""
+    return text_grams(complainant.get("name"), complainant.get("phone"))
 
 
 def masked_complainant(complainant: Mapping[str, str | None]) -> dict[str, str | None]:

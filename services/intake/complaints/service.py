@@ -19,6 +19,8 @@ from services.intake.complaints.rules import (
     decision_refused,
     may_act,
     next_status,
+    personal_grams,
+    searchable_grams,
     set_severity,
     sla_deadlines,
 )
@@ -112,6 +114,8 @@ async def receive_complaint(
         created_at=now,
         updated_at=now,
     )
+    complaint.search_grams = searchable_grams(complaint.complaint_no, complaint.product_model, complaint.description)
+    complaint.personal_grams = personal_grams(complaint.complainant)
     history = {
         "actor": recorder.sub,
         "actor_name": recorder.name or None,
