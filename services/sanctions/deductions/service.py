@@ -10,4 +10,3 @@ from shared.events.classification import SupplierDeductionRecordedV1
 async def record(session: AsyncSession, deductions: list[SupplierDeductionRecordedV1]) -> None:
     """SAN-7: each concession deduction (CLS-6) counts against its supplier; a known id is kept as it is."""
     await repository.record_all(session, rows_for(deductions))
-

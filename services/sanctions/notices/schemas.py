@@ -6,9 +6,9 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, Field, StrictBool, field_validator, model_validator
 
-from services.sanctions.clauses.schemas import ClauseCode, MoneyIn, MoneyOut, VariantName
+from services.sanctions.clauses.schemas import ClauseCode, ClauseMoneyIn, VariantName
 from services.sanctions.notices.rules import DisputeStatus, Status
-from shared.schemas import ChinaTime, Short, Strict
+from shared.schemas import ChinaTime, MoneyOut, Short, Strict
 
 Note = Annotated[str, Field(max_length=4000)]
 
@@ -40,8 +40,8 @@ class ViolationFacts(Strict):
     occurred_at: ChinaTime
     act_id: Short | None = None
     incident_id: Short | None = None
-    amount: MoneyIn | None = None
-    compensation: MoneyIn | None = None
+    amount: ClauseMoneyIn | None = None
+    compensation: ClauseMoneyIn | None = None
     aggravating: StrictBool = False
     note: Note | None = None
 
@@ -134,7 +134,7 @@ class ViolationCreated(BaseModel):
 class IssueIn(Strict):
     """Issuing a range clause needs a chosen amount inside the range (SAN-2)."""
 
-    amount: MoneyIn | None = None
+    amount: ClauseMoneyIn | None = None
     note: Note | None = None
 
 
@@ -150,7 +150,7 @@ class DecisionIn(Strict):
     """§6.5: administration's decision on a dispute is final."""
 
     outcome: Literal["upheld", "amended", "withdrawn"]
-    amount: MoneyIn | None = None
+    amount: ClauseMoneyIn | None = None
     note: Note | None = None
 
     @model_validator(mode="after")
