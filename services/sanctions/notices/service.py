@@ -29,7 +29,6 @@ from services.sanctions.notices.rules import (
     ActMember,
     DisputeStatus,
     Status,
-    TransitionError,
     act_key,
     check_decidable,
     check_disputable,
@@ -46,9 +45,6 @@ from services.sanctions.notices.schemas import (
     IssueIn,
     NameEmployeeIn,
     NoticeBrief,
-    NoticeDetail,
-    NoticeOut,
-    StepOut,
     ViolationFacts,
     ViolationIn,
 )
@@ -117,11 +113,8 @@ async def _record(
     notice_id: uuid.UUID | None = None,
 ) -> tuple[Violation, Notice, ActOut | None]:
     version, current = await catalog.current(session)
-    try:
-        clause = current.clause(payload.clause)
-        variant, rule = clause.variant(payload.variant)
-    except AmountError as exc:
-        raise catalog.amount_problem(exc) from None
+    clause = current.clause(payload.clause)
+    variant, rule = clause.variant(payload.variant)
     key = act_key(payload.act_id, payload.incident_id)
     if employee.id is not None:
         await repository.lock_employee(session, employee.id)
@@ -129,10 +122,7 @@ async def _record(
     offence = Offence(
         payload.pieces, payload.amount, payload.compensation, payload.aggravating, payload.shift, payload.note
     )
-    try:
-        priced = price(clause.kind, rule, offence, prior, current.aggravation_factor)
-    except AmountError as exc:
-        raise catalog.amount_problem(exc) from None
+    priced = price(clause.kind, rule, offence, prior, current.aggravation_factor)
     now = clock.now()
     violation = Violation(
         id=uuid.uuid4(),
@@ -340,7 +330,8 @@ async def _settle_act(
         for verdict in verdicts:
             await _reprice_later_drafts(session, by_id[verdict.id], actor, now)
     shown = {member.id for member in contending(ranked)}
-    return ActOut(key=key, charged=charged, notices=[brief(notice) for notice in members if notice.id in shown])
+    notices = [NoticeBrief.model_validate(notice) for notice in members if notice.id in shown]
+    return ActOut(key=key, charged=charged, notices=notices)
 
 
 async def _locked(session: AsyncSession, notice_id: uuid.UUID) -> Notice:
@@ -359,10 +350,7 @@ async def _locked(session: AsyncSession, notice_id: uuid.UUID) -> Notice:
 
 def _advance(notice: Notice, action: str) -> str:
     before = notice.status
-    try:
-        notice.status = next_status(action, Status(notice.status)).value
-    except TransitionError as exc:
-        raise conflict(exc.code, exc.detail, current_status=before) from None
+    notice.status = next_status(action, Status(notice.status)).value
     return before
 
 
@@ -421,19 +409,16 @@ async def name_employee(
 
 async def _choose_amount(session: AsyncSession, notice: Notice, body: IssueIn) -> None:
     _, priced_under = await catalog.at_version(session, notice.catalog_version)
-    try:
-        _, rule = priced_under.clause(notice.clause).variant(notice.variant)
-        if not rule.is_range:
-            if body.amount is not None:
-                raise AmountError("amount_not_choosable", f"a {rule.rule} amount is set by the catalog")
-            return
-        if body.amount is None:
-            if not notice.amount_chosen:
-                raise AmountError("amount_required", "issuing a range clause needs the chosen amount")
-            return
-        notice.amount = check_chosen(rule, notice.pieces, body.amount)
-    except AmountError as exc:
-        raise catalog.amount_problem(exc) from None
+    _, rule = priced_under.clause(notice.clause).variant(notice.variant)
+    if not rule.is_range:
+        if body.amount is not None:
+            raise AmountError("amount_not_choosable", f"a {rule.rule} amount is set by the catalog")
+        return
+    if body.amount is None:
+        if not notice.amount_chosen:
+            raise AmountError("amount_required", "issuing a range clause needs the chosen amount")
+        return
+    notice.amount = check_chosen(rule, notice.pieces, body.amount)
     notice.amount_chosen = True
     notice.basis = "amount chosen within the range at issue"
 
@@ -485,10 +470,7 @@ async def dispute(session: AsyncSession, notice_id: uuid.UUID, body: DisputeIn, 
     if not (principal.sub == notice.employee_id or principal.has_any((Role.QUALITY_MANAGER, Role.ADMIN_DEPT))):
         raise not_found("notice", str(notice_id))
     current = DisputeStatus(notice.dispute_status) if notice.dispute_status else None
-    try:
-        check_disputable(Status(notice.status), current)
-    except TransitionError as exc:
-        raise conflict(exc.code, exc.detail, current_status=notice.status) from None
+    check_disputable(Status(notice.status), current)
     now = clock.now()
     notice.dispute_status, notice.updated_at = DisputeStatus.OPEN.value, now
     await repository.add_steps(
@@ -502,10 +484,7 @@ async def decide(session: AsyncSession, notice_id: uuid.UUID, body: DecisionIn, 
     """§6.5: administration's decision is final: the notice stands, is amended, or is withdrawn."""
     notice = await _locked(session, notice_id)
     current = DisputeStatus(notice.dispute_status) if notice.dispute_status else None
-    try:
-        check_decidable(current)
-    except TransitionError as exc:
-        raise conflict(exc.code, exc.detail) from None
+    check_decidable(current)
     now = clock.now()
     before, previous_amount = notice.status, notice.amount
     notice.dispute_status, notice.updated_at = body.outcome, now
@@ -610,31 +589,3 @@ def step_event(
         note=note,
         **extra,
     )
-
-
-def brief(notice: Notice) -> NoticeBrief:
-    return NoticeBrief(
-        id=notice.id,
-        clause=notice.clause,
-        kind=notice.kind,
-        amount=notice.amount,
-        dismissal=notice.dismissal,
-        status=Status(notice.status),
-        superseded_by=notice.superseded_by,
-    )
-
-
-def to_out(notice: Notice) -> NoticeOut:
-    fields = {column.key: getattr(notice, column.key) for column in Notice.__table__.columns}
-    employee = Charged(id=notice.employee_id, name=notice.employee_name, department=notice.department)
-    return NoticeOut.model_validate({**fields, "employee": employee})
-
-
-def to_detail(notice: Notice, steps: list[NoticeStep]) -> NoticeDetail:
-    history = [
-        StepOut(
-            action=s.action, from_status=s.from_status, to_status=s.to_status, actor=s.actor, at=s.at, detail=s.detail
-        )
-        for s in steps
-    ]
-    return NoticeDetail.model_validate({**to_out(notice).model_dump(), "history": history})
