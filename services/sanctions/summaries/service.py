@@ -13,8 +13,6 @@ from services.sanctions.summaries import repository
 from services.sanctions.summaries.models import ClosedMonth, SummaryLine
 from services.sanctions.summaries.rules import (
     CHINA,
-    MonthError,
-    MonthNotEnded,
     NoticeFacts,
     PersonLine,
     check_closable,
@@ -27,19 +25,12 @@ from services.sanctions.summaries.rules import (
 from services.sanctions.summaries.schemas import CloseIn, DepartmentTotalOut, PersonLineOut, SummaryOut, TotalsOut
 from shared import clock
 from shared.auth import Principal
-from shared.errors import conflict, unprocessable
+from shared.errors import conflict
 from shared.events.sanctions import SummaryClosedV1
 from shared.outbox import add_event
 
 # What is still moving on when its month closes; it falls into the next open month.
 CARRIED_OVER = (Status.DRAFT.value, Status.ISSUED.value, Status.STAMPED.value, Status.SUPERSEDED.value)
-
-
-def valid_month(month: str) -> str:
-    try:
-        return check_month(month)
-    except MonthError as exc:
-        raise unprocessable(exc.code, exc.detail) from None
 
 
 def _facts(notice: Notice) -> NoticeFacts:
@@ -64,12 +55,7 @@ def summarizable(notice: Notice) -> bool:
 
 async def close(session: AsyncSession, month: str, body: CloseIn, principal: Principal) -> SummaryOut:
     """SAN-5: fixes the month's lines; its stamped notices become summarized, the rest move on a month."""
-    try:
-        check_closable(month, clock.now().astimezone(CHINA).date(), forced=body.force)
-    except MonthNotEnded as exc:
-        raise conflict(exc.code, exc.detail, closable_from=exc.closable_from.isoformat()) from None
-    except MonthError as exc:
-        raise unprocessable(exc.code, exc.detail) from None
+    check_closable(month, clock.now().astimezone(CHINA).date(), forced=body.force)
     await repository.lock_months(session, exclusive=True)
     if await repository.get_closed(session, month) is not None:
         raise conflict("month_closed", f"{month} is already closed; a closed month is immutable")
@@ -145,7 +131,7 @@ def _line_of(row: SummaryLine) -> PersonLine:
 
 async def summary(session: AsyncSession, month: str) -> tuple[list[PersonLine], SummaryOut]:
     """A closed month's fixed lines, or an open month's preview from its stamped notices."""
-    valid_month(month)
+    check_month(month)
     closed = await repository.get_closed(session, month)
     if closed is not None:
         lines = [_line_of(row) for row in await repository.lines_of(session, month)]
