@@ -14,11 +14,14 @@ router = APIRouter(prefix="/v1/summaries", tags=["summaries"])
 CLOSERS = (Role.ADMIN_DEPT,)  # §4.9: administration summarizes monthly
 READERS = (Role.ADMIN_DEPT, Role.FINANCE, Role.QUALITY_MANAGER)
 Month = Path(pattern=rules.MONTH_PATTERN)
+CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _download(filename: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+def _download(content: bytes | str, media_type: str, filename: str) -> Response:
+    return Response(
+        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 Summary = tuple[list[PersonLine], SummaryOut]
@@ -40,11 +43,7 @@ async def summary_csv(
 ) -> Response:
     """SAN-5: the month per person, one table (the departments are a file of their own)."""
     lines, _view = summary
-    return Response(
-        exports.people_csv(lines),
-        media_type="text/csv; charset=utf-8",
-        headers=_download(f"sanctions-summary-{month}.csv"),
-    )
+    return _download(exports.people_csv(lines), CSV, f"sanctions-summary-{month}.csv")
 
 
 @router.get("/{month}/departments.csv", response_class=Response, responses=CSV_RESPONSES)
@@ -55,10 +54,8 @@ async def departments_csv(
 ) -> Response:
     """SAN-5: the month per department, one table."""
     lines, _view = summary
-    return Response(
-        exports.departments_csv(rules.department_totals(lines)),
-        media_type="text/csv; charset=utf-8",
-        headers=_download(f"sanctions-summary-{month}-departments.csv"),
+    return _download(
+        exports.departments_csv(rules.department_totals(lines)), CSV, f"sanctions-summary-{month}-departments.csv"
     )
 
 
@@ -70,7 +67,7 @@ async def summary_xlsx(
 ) -> Response:
     lines, _view = summary
     content = exports.to_xlsx(month, lines, rules.department_totals(lines))
-    return Response(content, media_type=XLSX, headers=_download(f"sanctions-summary-{month}.xlsx"))
+    return _download(content, XLSX, f"sanctions-summary-{month}.xlsx")
 
 
 @router.get("/{month}", response_model=SummaryOut)

@@ -1,7 +1,9 @@
 """Monthly close decisions (SAN-5) and their event (never commits)."""
 
+from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,6 +11,7 @@ from services.sanctions.clauses.rules import money
 from services.sanctions.notices import repository as notices
 from services.sanctions.notices.models import Notice, NoticeStep
 from services.sanctions.notices.rules import DisputeStatus, Status
+from services.sanctions.notices.service import notice_step
 from services.sanctions.summaries import repository
 from services.sanctions.summaries.models import ClosedMonth, SummaryLine
 from services.sanctions.summaries.rules import (
@@ -36,16 +39,11 @@ CARRIED_OVER = (Status.DRAFT.value, Status.ISSUED.value, Status.STAMPED.value, S
 def _facts(notice: Notice) -> NoticeFacts:
     # Only stamped notices are summed, and a notice is issued only once it names its person (SAN-6).
     assert notice.employee_id is not None
-    return NoticeFacts(
-        employee_id=notice.employee_id,
-        employee_name=notice.employee_name,
-        department=notice.department,
-        kind=notice.kind,
-        amount=notice.amount,
-        compensation=notice.compensation,
-        dismissal=notice.dismissal,
-        occurred_at=notice.occurred_at,
-    )
+    return NoticeFacts(**_fields_of(notice, NoticeFacts))
+
+
+def _fields_of(source: object, shape: type[Any]) -> dict[str, Any]:
+    return {field.name: getattr(source, field.name) for field in fields(shape)}
 
 
 def summarizable(notice: Notice) -> bool:
@@ -100,15 +98,7 @@ def _settle(notice: Notice, month: str, following: str, actor: str, now: datetim
     else:
         notice.month, action, detail = following, "carried_over", {"from_month": month, "to_month": following}
     notice.updated_at = now
-    return NoticeStep(
-        notice_id=notice.id,
-        action=action,
-        from_status=before,
-        to_status=notice.status,
-        actor=actor,
-        at=now,
-        detail=detail,
-    )
+    return notice_step(notice, action, before, actor, now, **detail)
 
 
 def _line_row(month: str, line: PersonLine) -> SummaryLine:
@@ -116,17 +106,7 @@ def _line_row(month: str, line: PersonLine) -> SummaryLine:
 
 
 def _line_of(row: SummaryLine) -> PersonLine:
-    return PersonLine(
-        employee_id=row.employee_id,
-        employee_name=row.employee_name,
-        department=row.department,
-        rewards=row.rewards,
-        penalties=row.penalties,
-        compensation=row.compensation,
-        net=row.net,
-        dismissals=row.dismissals,
-        notice_count=row.notice_count,
-    )
+    return PersonLine(**_fields_of(row, PersonLine))
 
 
 async def summary(session: AsyncSession, month: str) -> tuple[list[PersonLine], SummaryOut]:
