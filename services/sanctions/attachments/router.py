@@ -4,22 +4,26 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.sanctions.attachments import service
+from services.sanctions.attachments.models import Attachment
 from services.sanctions.notices.router import EVERYONE
 from shared.app import Sessions
 from shared.attachments import (
     UPLOAD_BODY,
     UPLOAD_BODY_BYTES,
     UPLOAD_RESPONSES,
+    Accepted,
     AttachmentList,
     AttachmentOut,
     Store,
-    accept_upload,
     download_routes,
     to_out,
+    upload_to,
 )
 from shared.auth import Principal, require_roles
+from shared.http.session import ReadSession
 
 router = APIRouter(tags=["attachments"])
 
@@ -42,28 +46,26 @@ async def add_notice_attachment(
     """ATT-2: the stamped notice, a dispute's proof: JPEG, PNG, HEIC, PDF, XLSX or DOCX judged by
     content, at most 20 MB. ``replaces`` names an attachment this one supersedes; the old one stays
     in the notice's steps."""
-    async with sessions() as session:
+
+    async def may_attach(session: AsyncSession) -> None:
         await service.visible_notice(session, notice_id, principal)
 
-    async def replaceable_here(replaces: uuid.UUID) -> None:
-        async with sessions() as session:
-            await service.ensure_replaceable(session, notice_id, replaces)
+    async def attach(session: AsyncSession, accepted: Accepted) -> Attachment:
+        return await service.attach(session, notice_id, accepted, principal)
 
-    accepted = await accept_upload(request, store, service.NOTICE, replaceable_here)
-    async with sessions() as session, session.begin():
-        return to_out(await service.attach(session, notice_id, accepted, principal))
+    owner = (service.NOTICE, str(notice_id))
+    return await upload_to(request, store, sessions, Attachment, owner, may_attach, attach)
 
 
 @router.get("/v1/notices/{notice_id}/attachments", response_model=AttachmentList)
 async def list_notice_attachments(
     notice_id: uuid.UUID,
-    sessions: Sessions,
+    session: ReadSession,
     include_replaced: Annotated[bool, Query(description="also the attachments replaced since")] = False,
     principal: Principal = Depends(require_roles(*EVERYONE)),
 ) -> AttachmentList:
-    async with sessions() as session:
-        found = await service.of_notice(session, notice_id, principal, include_replaced)
-        return AttachmentList(items=[to_out(a) for a in found])
+    found = await service.of_notice(session, notice_id, principal, include_replaced)
+    return AttachmentList(items=[to_out(a) for a in found])
 
 
 router.include_router(download_routes(service.readable, EVERYONE))

@@ -81,7 +81,3 @@ async def readable(session: AsyncSession, attachment_id: uuid.UUID, reader: Prin
     if attachment is None or not await _sees_notice(session, uuid.UUID(attachment.owner_id), reader):
         raise not_found("attachment", str(attachment_id))
     return attachment
-
-
-async def ensure_replaceable(session: AsyncSession, owner_id: uuid.UUID, replaces: uuid.UUID) -> None:
-    await replaceable(session, Attachment, NOTICE, str(owner_id), replaces)

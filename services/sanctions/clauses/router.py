@@ -1,54 +1,54 @@
 """Clause catalog endpoints (SAN-1, HTTP only)."""
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.sanctions.clauses import service
+from services.sanctions.clauses.models import CatalogVersion
+from services.sanctions.clauses.rules import Catalog, Clause
 from services.sanctions.clauses.schemas import CatalogEdit, CatalogOut, ClauseOut
-from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
 from shared.errors import not_found
+from shared.http.session import ReadSession, WriteSession
 
 router = APIRouter(prefix="/v1/clauses", tags=["clauses"])
 
 # The policy is every employee's to read; only the quality department maintains it (§6.4, §6.7).
 READERS = tuple(Role)
 EDITORS = (Role.QUALITY_MANAGER,)
+Version = Query(None, ge=1, le=1_000_000)
+
+
+async def _catalog(session: AsyncSession, version: int | None) -> tuple[CatalogVersion, Catalog]:
+    return await (service.current(session) if version is None else service.at_version(session, version))
 
 
 @router.get("", response_model=CatalogOut, responses={404: {"description": "No catalog of that version"}})
 async def get_catalog(
-    version: int | None = Query(None, ge=1, le=1_000_000),
+    session: ReadSession,
+    version: int | None = Version,
     _: Principal = Depends(require_roles(*READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-) -> CatalogOut:
-    async with sessions() as session:
-        found = await (service.current(session) if version is None else service.at_version(session, version))
-    return service.to_out(*found)
+) -> tuple[CatalogVersion, Catalog]:
+    return await _catalog(session, version)
 
 
 @router.get("/{code}", response_model=ClauseOut)
 async def get_clause(
     code: str,
-    version: int | None = Query(None, ge=1, le=1_000_000),
+    session: ReadSession,
+    version: int | None = Version,
     _: Principal = Depends(require_roles(*READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-) -> ClauseOut:
-    async with sessions() as session:
-        _version, catalog = await (
-            service.current(session) if version is None else service.at_version(session, version)
-        )
+) -> Clause:
+    _version, catalog = await _catalog(session, version)
     if code not in catalog.clauses:
         raise not_found("clause", code)
-    return service.clause_out(catalog.clauses[code])
+    return catalog.clauses[code]
 
 
 @router.put("", response_model=CatalogOut)
 async def edit_catalog(
     changes: CatalogEdit,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*EDITORS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-) -> CatalogOut:
-    async with sessions() as session, session.begin():
-        version, catalog = await service.edit(session, changes, principal)
-    return service.to_out(version, catalog)
+) -> tuple[CatalogVersion, Catalog]:
+    return await service.edit(session, changes, principal)

@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from shared.errors import Problem
+
 CENT = Decimal("0.01")
 DEFAULT_AGGRAVATION_FACTOR = Decimal("2")
 # No single notice is larger; beyond it a request is a typo, not a penalty.
@@ -35,14 +37,12 @@ class RuleKind(StrEnum):
     REPEAT_ESCALATION = "repeat_escalation"
 
 
-class AmountError(ValueError):
-    """A violation or a catalog edit the amount rules cannot accept (answered as 422)."""
+class AmountError(Problem):
+    """A violation or a catalog edit the amount rules cannot accept: a 422 with the rule's own code."""
 
     def __init__(self, code: str, detail: str, **extensions: Any) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        self.extensions = extensions
+        super().__init__(422, code, "Unprocessable content", detail, **extensions)
+        self.detail: str = detail
 
 
 @dataclass(frozen=True)

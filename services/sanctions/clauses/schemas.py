@@ -1,26 +1,27 @@
 """Catalog shapes (SAN-1). Money travels as a string with two decimals; input may be a number or a string."""
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, PlainSerializer, StrictBool
+from pydantic import Field, StrictBool, model_validator
 
-from services.sanctions.clauses.rules import Kind, RuleKind, money
-from shared.schemas import ChinaTime, PlainMoney, Strict, money_schema
+from services.sanctions.clauses.models import CatalogVersion
+from services.sanctions.clauses.rules import Catalog, Clause, Kind, RuleKind
+from shared.schemas import ChinaTime, MoneyOut, Out, PlainMoney, Strict, attributes_of, money_schema
 
 MAX_CLAUSE_AMOUNT = Decimal(10_000_000)
-MoneyIn = Annotated[
+# A clause's amounts, and the amounts a notice is given, stay within what the policy could ever set.
+ClauseMoneyIn = Annotated[
     Decimal,
     PlainMoney,
     Field(ge=0, le=MAX_CLAUSE_AMOUNT, decimal_places=2),
     money_schema(ge=Decimal(0), le=MAX_CLAUSE_AMOUNT),
 ]
-MoneyOut = Annotated[Decimal, PlainSerializer(lambda value: str(money(value)), return_type=str)]
 ClauseCode = Annotated[str, Field(pattern=r"^\d{1,2}(\.\d{1,3}){1,5}$", max_length=20)]
 VariantName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
 
 
-class AmountRuleOut(BaseModel):
+class AmountRuleOut(Out):
     rule: RuleKind
     amount: MoneyOut | None
     min_amount: MoneyOut | None
@@ -43,8 +44,26 @@ class ClauseOut(AmountRuleOut):
     default_variant: str
     variants: dict[str, AmountRuleOut]
 
+    @model_validator(mode="before")
+    @classmethod
+    def _flattened(cls, source: Any) -> Any:
+        if not isinstance(source, Clause):
+            return source
+        variants = {name: rule.to_json() for name, rule in source.variants.items()}
+        return {
+            **variants[source.default_variant],
+            "code": source.code,
+            "kind": source.kind,
+            "target": source.target,
+            "summary": source.summary,
+            "text": source.text,
+            "default_variant": source.default_variant,
+            "variants": variants,
+        }
 
-class CatalogOut(BaseModel):
+
+# Read from the pair the catalog service returns: the version's row and its clauses.
+class CatalogOut(Out):
     version: int
     aggravation_factor: MoneyOut
     note: str | None
@@ -52,16 +71,25 @@ class CatalogOut(BaseModel):
     created_at: ChinaTime
     items: list[ClauseOut]
 
+    @model_validator(mode="before")
+    @classmethod
+    def _of_version(cls, source: Any) -> Any:
+        if not isinstance(source, tuple):
+            return source
+        version, catalog = source
+        assert isinstance(version, CatalogVersion) and isinstance(catalog, Catalog)
+        return {**attributes_of(version, cls), "items": list(catalog.clauses.values())}
+
 
 class AmountRuleIn(Strict):
     """Fields sent replace the case's fields; a new case must be complete."""
 
     rule: RuleKind | None = None
-    amount: MoneyIn | None = None
-    min_amount: MoneyIn | None = None
-    max_amount: MoneyIn | None = None
+    amount: ClauseMoneyIn | None = None
+    min_amount: ClauseMoneyIn | None = None
+    max_amount: ClauseMoneyIn | None = None
     shift_cap_pieces: Annotated[int, Field(ge=1, le=100_000)] | None = None
-    shift_cap_amount: MoneyIn | None = None
+    shift_cap_amount: ClauseMoneyIn | None = None
     aggravated_on_repeat: StrictBool | None = None
     aggravated_by_circumstance: StrictBool | None = None
     compensation: StrictBool | None = None

@@ -7,10 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.sanctions.clauses import repository
 from services.sanctions.clauses.models import CatalogVersion, ClauseRow
 from services.sanctions.clauses.rules import AmountError, AmountRule, Catalog, Clause, Kind, check_factor
-from services.sanctions.clauses.schemas import AmountRuleIn, CatalogEdit, CatalogOut, ClauseEdit, ClauseOut
+from services.sanctions.clauses.schemas import AmountRuleIn, CatalogEdit, ClauseEdit
 from shared import clock
 from shared.auth import Principal
-from shared.errors import Problem, not_found, unprocessable
+from shared.errors import not_found, unprocessable
 
 
 def code_order(code: str) -> tuple[int, ...]:
@@ -48,13 +48,10 @@ async def edit(session: AsyncSession, changes: CatalogEdit, principal: Principal
     """SAN-1: every edit is a new version; notices already drafted keep the version they were priced under."""
     await repository.lock_catalog(session)
     base_version, base = await current(session)
-    try:
-        factor = check_factor(changes.aggravation_factor or base.aggravation_factor)
-        clauses = dict(base.clauses)
-        for change in changes.clauses:
-            clauses[change.code] = _edited(clauses.get(change.code), change)
-    except AmountError as exc:
-        raise amount_problem(exc) from None
+    factor = check_factor(changes.aggravation_factor or base.aggravation_factor)
+    clauses = dict(base.clauses)
+    for change in changes.clauses:
+        clauses[change.code] = _edited(clauses.get(change.code), change)
     problems = [problem for clause in clauses.values() for problem in clause.problems()]
     if problems:
         raise unprocessable("invalid_catalog", "the edited catalog is not consistent", problems=problems)
@@ -111,35 +108,3 @@ def _edited_rule(existing: AmountRule | None, change: AmountRuleIn) -> AmountRul
     if "rule" not in merged or merged["rule"] is None:
         raise AmountError("incomplete_rule", "a new case needs its rule")
     return AmountRule.from_json(merged)
-
-
-def clause_out(clause: Clause) -> ClauseOut:
-    variants = {name: rule.to_json() for name, rule in clause.variants.items()}
-    return ClauseOut.model_validate(
-        {
-            **variants[clause.default_variant],
-            "code": clause.code,
-            "kind": clause.kind,
-            "target": clause.target,
-            "summary": clause.summary,
-            "text": clause.text,
-            "default_variant": clause.default_variant,
-            "variants": variants,
-        }
-    )
-
-
-def to_out(version: CatalogVersion, catalog: Catalog) -> CatalogOut:
-    return CatalogOut(
-        version=version.version,
-        aggravation_factor=version.aggravation_factor,
-        note=version.note,
-        created_by=version.created_by,
-        created_at=version.created_at,
-        items=[clause_out(clause) for clause in catalog.clauses.values()],
-    )
-
-
-def amount_problem(error: AmountError) -> Problem:
-    """What the amount rules refused, as a 422 problem with the rule's own code."""
-    return unprocessable(error.code, error.detail, **error.extensions)

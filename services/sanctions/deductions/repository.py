@@ -5,11 +5,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, func, select, tuple_
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.sanctions.deductions.models import SupplierDeduction
+from shared.http.pagination import Keyset
 
 
 async def record_all(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -35,20 +36,14 @@ async def totals(
     return (await session.execute(query)).all()
 
 
-async def search(
-    session: AsyncSession,
-    *,
-    month: str | None,
-    supplier: str | None,
-    after: tuple[datetime, str] | None,
-    limit: int,
-) -> list[SupplierDeduction]:
+# Newest first.
+KEYSET = Keyset((SupplierDeduction.occurred_at, SupplierDeduction.deduction_id), (datetime.fromisoformat, str))
+
+
+def search(*, month: str | None, supplier: str | None) -> Select[SupplierDeduction]:
     query = select(SupplierDeduction)
     if month is not None:
         query = query.where(SupplierDeduction.month == month)
     if supplier is not None:
         query = query.where(SupplierDeduction.supplier == supplier)
-    if after is not None:
-        query = query.where(tuple_(SupplierDeduction.occurred_at, SupplierDeduction.deduction_id) < tuple_(*after))
-    query = query.order_by(SupplierDeduction.occurred_at.desc(), SupplierDeduction.deduction_id.desc()).limit(limit)
-    return list((await session.scalars(query)).all())
+    return query

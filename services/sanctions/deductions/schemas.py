@@ -2,13 +2,10 @@
 
 from decimal import Decimal
 
-from pydantic import BaseModel
-
-from services.sanctions.clauses.schemas import MoneyOut
-from shared.schemas import ChinaTime
+from shared.schemas import ChinaTime, MoneyOut, Out, Page
 
 
-class DeductionOut(BaseModel):
+class DeductionOut(Out):
     deduction_id: str
     incident_id: str
     supplier: str
@@ -20,17 +17,15 @@ class DeductionOut(BaseModel):
     month: str
 
 
-class DeductionPage(BaseModel):
-    items: list[DeductionOut]
-    next_cursor: str | None = None
+DeductionPage = Page[DeductionOut]
 
 
-class SupplierTotalOut(BaseModel):
+class SupplierTotalOut(Out):
     supplier: str
     month: str
     total: MoneyOut
     deductions: int
 
 
-class SupplierTotals(BaseModel):
+class SupplierTotals(Out):
     items: list[SupplierTotalOut]

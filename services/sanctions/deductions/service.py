@@ -3,17 +3,10 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.sanctions.deductions import repository
-from services.sanctions.deductions.models import SupplierDeduction
 from services.sanctions.deductions.rules import rows_for
-from services.sanctions.deductions.schemas import DeductionOut
 from shared.events.classification import SupplierDeductionRecordedV1
 
 
 async def record(session: AsyncSession, deductions: list[SupplierDeductionRecordedV1]) -> None:
     """SAN-7: each concession deduction (CLS-6) counts against its supplier; a known id is kept as it is."""
     await repository.record_all(session, rows_for(deductions))
-
-
-def to_out(deduction: SupplierDeduction) -> DeductionOut:
-    columns = (c.key for c in SupplierDeduction.__table__.columns if c.key != "recorded_at")
-    return DeductionOut.model_validate({key: getattr(deduction, key) for key in columns})

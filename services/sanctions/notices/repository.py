@@ -1,14 +1,16 @@
 """All SQL of violations and notices."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, func, select, text, tuple_
+from sqlalchemy import Row, Select, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.sanctions.notices.models import IncidentDraft, Notice, NoticeStep, Violation
 from services.sanctions.notices.rules import Status
+from shared.http.pagination import Keyset
 
 # Notices that count as an offence for repeats, escalation and the shift cap (SAN-2).
 COUNTED = (Status.DRAFT, Status.ISSUED, Status.STAMPED, Status.SUMMARIZED)
@@ -123,32 +125,31 @@ async def steps_of(session: AsyncSession, notice_id: uuid.UUID) -> list[NoticeSt
     return list((await session.scalars(query)).all())
 
 
-async def search(
-    session: AsyncSession,
-    *,
-    employee_id: str | None,
-    incident_id: str | None,
-    month: str | None,
-    status: str | None,
-    clause: str | None,
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> list[Notice]:
+@dataclass(frozen=True)
+class NoticeFilter:
+    employee_id: str | None
+    incident_id: str | None
+    month: str | None
+    status: str | None
+    clause: str | None
+
+
+# Newest drafted first.
+KEYSET = Keyset((Notice.created_at, Notice.id), (datetime.fromisoformat, uuid.UUID))
+
+
+def search(where: NoticeFilter) -> Select[Notice]:
     query = select(Notice)
-    if employee_id is not None:
-        query = query.where(Notice.employee_id == employee_id)
-    if incident_id is not None:
-        query = query.where(Notice.incident_id == incident_id)
-    if month is not None:
-        query = query.where(Notice.month == month)
-    if status is not None:
-        query = query.where(Notice.status == status)
-    if clause is not None:
-        query = query.where(Notice.clause == clause)
-    if after is not None:
-        query = query.where(tuple_(Notice.created_at, Notice.id) < tuple_(*after))
-    query = query.order_by(Notice.created_at.desc(), Notice.id.desc()).limit(limit)
-    return list((await session.scalars(query)).all())
+    for column, value in (
+        (Notice.employee_id, where.employee_id),
+        (Notice.incident_id, where.incident_id),
+        (Notice.month, where.month),
+        (Notice.status, where.status),
+        (Notice.clause, where.clause),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    return query
 
 
 async def claim_incident_draft(session: AsyncSession, incident_id: str, clause: str, notice_id: uuid.UUID) -> bool:

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
+from shared.errors import Problem
 from shared.schemas import names
 
 
@@ -25,11 +27,11 @@ class DisputeStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class TransitionError(ValueError):
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
+class TransitionError(Problem):
+    """SAN-4: a step the notice's state does not allow, a 409 with the rule's own code."""
+
+    def __init__(self, code: str, detail: str, **extensions: Any) -> None:
+        super().__init__(409, code, "Conflict", detail, **extensions)
 
 
 # SAN-4: draft → issued → stamped → summarized; withdrawn from any step before the summary.
@@ -47,7 +49,9 @@ def next_status(action: str, current: Status) -> Status:
     allowed, target = STEPS[action]
     if current not in allowed:
         raise TransitionError(
-            "invalid_transition", f"a {current} notice cannot be {target}; {action} needs one of: {names(allowed)}"
+            "invalid_transition",
+            f"a {current} notice cannot be {target}; {action} needs one of: {names(allowed)}",
+            current_status=current.value,
         )
     return target
 
@@ -55,11 +59,15 @@ def next_status(action: str, current: Status) -> Status:
 def check_disputable(status: Status, dispute: DisputeStatus | None) -> None:
     """§6.5: an issued notice can be disputed once; administration's decision is final (SAN-4, rev. 2026-12)."""
     if status not in DISPUTABLE:
-        raise TransitionError("not_disputable", f"a {status} notice cannot be disputed")
+        raise TransitionError("not_disputable", f"a {status} notice cannot be disputed", current_status=status.value)
     if dispute is DisputeStatus.OPEN:
-        raise TransitionError("dispute_open", "this notice already has an open dispute")
+        raise TransitionError("dispute_open", "this notice already has an open dispute", current_status=status.value)
     if dispute is not None:
-        raise TransitionError("dispute_decided", f"the dispute was decided ({dispute}); the decision is final")
+        raise TransitionError(
+            "dispute_decided",
+            f"the dispute was decided ({dispute}); the decision is final",
+            current_status=status.value,
+        )
 
 
 def check_decidable(dispute: DisputeStatus | None) -> None:

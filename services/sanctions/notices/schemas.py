@@ -4,11 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, Field, StrictBool, field_validator, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 
-from services.sanctions.clauses.schemas import ClauseCode, MoneyIn, MoneyOut, VariantName
+from services.sanctions.clauses.schemas import ClauseCode, ClauseMoneyIn, VariantName
+from services.sanctions.notices.models import Notice, NoticeStep
 from services.sanctions.notices.rules import DisputeStatus, Status
-from shared.schemas import ChinaTime, Short, Strict
+from shared.schemas import ChinaTime, MoneyOut, Out, Page, Short, Strict, attributes_of
 
 Note = Annotated[str, Field(max_length=4000)]
 
@@ -40,8 +41,8 @@ class ViolationFacts(Strict):
     occurred_at: ChinaTime
     act_id: Short | None = None
     incident_id: Short | None = None
-    amount: MoneyIn | None = None
-    compensation: MoneyIn | None = None
+    amount: ClauseMoneyIn | None = None
+    compensation: ClauseMoneyIn | None = None
     aggravating: StrictBool = False
     note: Note | None = None
 
@@ -67,7 +68,7 @@ class NameEmployeeIn(Strict):
     note: Note | None = None
 
 
-class NoticeBrief(BaseModel):
+class NoticeBrief(Out):
     id: uuid.UUID
     clause: str
     kind: str
@@ -77,7 +78,7 @@ class NoticeBrief(BaseModel):
     superseded_by: uuid.UUID | None = None
 
 
-class ActOut(BaseModel):
+class ActOut(Out):
     """SAN-3: the notices of one act, which one is charged and which are superseded."""
 
     key: str
@@ -106,8 +107,17 @@ class NoticeOut(NoticeBrief):
     created_at: ChinaTime
     updated_at: ChinaTime
 
+    @model_validator(mode="before")
+    @classmethod
+    def _charged(cls, source: Any) -> Any:
+        """The person a notice charges is three of its columns, answered as one ``employee``."""
+        if not isinstance(source, Notice):
+            return source
+        employee = {"id": source.employee_id, "name": source.employee_name, "department": source.department}
+        return {**attributes_of(source, cls), "employee": employee}
 
-class StepOut(BaseModel):
+
+class StepOut(Out):
     action: str
     from_status: str | None
     to_status: str
@@ -119,13 +129,21 @@ class StepOut(BaseModel):
 class NoticeDetail(NoticeOut):
     history: list[StepOut]
 
+    @model_validator(mode="before")
+    @classmethod
+    def _with_history(cls, source: Any) -> Any:
+        """Read from a notice and its steps, oldest first."""
+        if not isinstance(source, tuple):
+            return source
+        notice, steps = source
+        assert isinstance(notice, Notice) and all(isinstance(step, NoticeStep) for step in steps)
+        return {**NoticeOut.model_validate(notice).model_dump(), "history": steps}
 
-class NoticePage(BaseModel):
-    items: list[NoticeOut]
-    next_cursor: str | None = None
+
+NoticePage = Page[NoticeOut]
 
 
-class ViolationCreated(BaseModel):
+class ViolationCreated(Out):
     id: uuid.UUID
     notice: NoticeOut
     act: ActOut | None = None
@@ -134,7 +152,7 @@ class ViolationCreated(BaseModel):
 class IssueIn(Strict):
     """Issuing a range clause needs a chosen amount inside the range (SAN-2)."""
 
-    amount: MoneyIn | None = None
+    amount: ClauseMoneyIn | None = None
     note: Note | None = None
 
 
@@ -150,7 +168,7 @@ class DecisionIn(Strict):
     """§6.5: administration's decision on a dispute is final."""
 
     outcome: Literal["upheld", "amended", "withdrawn"]
-    amount: MoneyIn | None = None
+    amount: ClauseMoneyIn | None = None
     note: Note | None = None
 
     @model_validator(mode="after")

@@ -29,7 +29,6 @@ from services.sanctions.notices.rules import (
     ActMember,
     DisputeStatus,
     Status,
-    TransitionError,
     act_key,
     check_decidable,
     check_disputable,
@@ -46,9 +45,6 @@ from services.sanctions.notices.schemas import (
     IssueIn,
     NameEmployeeIn,
     NoticeBrief,
-    NoticeDetail,
-    NoticeOut,
-    StepOut,
     ViolationFacts,
     ViolationIn,
 )
@@ -70,6 +66,7 @@ from shared.events.sanctions import (
     NoticeWithdrawnV1,
 )
 from shared.messaging.outbox import add_event
+from shared.schemas import attributes_of
 
 log = logging.getLogger("qms.sanctions.notices")
 
@@ -83,7 +80,7 @@ def can_see(principal: Principal, employee_id: str | None) -> bool:
     return principal.has_any(SEE_ALL) or (employee_id is not None and principal.sub == employee_id)
 
 
-def _step(notice: Notice, action: str, before: str | None, actor: str, at: datetime, **detail: Any) -> NoticeStep:
+def notice_step(notice: Notice, action: str, before: str | None, actor: str, at: datetime, **detail: Any) -> NoticeStep:
     return NoticeStep(
         notice_id=notice.id,
         action=action,
@@ -117,11 +114,8 @@ async def _record(
     notice_id: uuid.UUID | None = None,
 ) -> tuple[Violation, Notice, ActOut | None]:
     version, current = await catalog.current(session)
-    try:
-        clause = current.clause(payload.clause)
-        variant, rule = clause.variant(payload.variant)
-    except AmountError as exc:
-        raise catalog.amount_problem(exc) from None
+    clause = current.clause(payload.clause)
+    variant, rule = clause.variant(payload.variant)
     key = act_key(payload.act_id, payload.incident_id)
     if employee.id is not None:
         await repository.lock_employee(session, employee.id)
@@ -129,23 +123,24 @@ async def _record(
     offence = Offence(
         payload.pieces, payload.amount, payload.compensation, payload.aggravating, payload.shift, payload.note
     )
-    try:
-        priced = price(clause.kind, rule, offence, prior, current.aggravation_factor)
-    except AmountError as exc:
-        raise catalog.amount_problem(exc) from None
+    priced = price(clause.kind, rule, offence, prior, current.aggravation_factor)
     now = clock.now()
+    # What the violation and its notice both record: the person, the act's facts, the clause's case.
+    recorded = {
+        "clause": clause.code,
+        "variant": variant,
+        "employee_id": employee.id,
+        "employee_name": employee.name,
+        "department": employee.department,
+        "pieces": payload.pieces,
+        "shift": payload.shift,
+        "occurred_at": payload.occurred_at,
+        "incident_id": payload.incident_id,
+    }
     violation = Violation(
         id=uuid.uuid4(),
-        clause=clause.code,
-        variant=variant,
-        employee_id=employee.id,
-        employee_name=employee.name,
-        department=employee.department,
-        pieces=payload.pieces,
-        shift=payload.shift,
-        occurred_at=payload.occurred_at,
+        **recorded,
         act_id=payload.act_id,
-        incident_id=payload.incident_id,
         requested_amount=payload.amount,
         compensation=payload.compensation,
         aggravating=payload.aggravating,
@@ -157,18 +152,10 @@ async def _record(
     notice = Notice(
         id=notice_id or uuid.uuid4(),
         violation_id=violation.id,
-        clause=clause.code,
-        variant=variant,
+        **recorded,
         catalog_version=version.version,
         kind=clause.kind.value,
-        employee_id=employee.id,
-        employee_name=employee.name,
-        department=employee.department,
-        pieces=payload.pieces,
-        shift=payload.shift,
-        occurred_at=payload.occurred_at,
         act_key=key,
-        incident_id=payload.incident_id,
         amount=priced.amount,
         compensation=priced.compensation,
         dismissal=priced.dismissal,
@@ -181,7 +168,7 @@ async def _record(
         updated_at=now,
     )
     await repository.add(session, violation, notice)
-    await repository.add_steps(session, [_step(notice, "drafted", None, recorded_by, now, source=source)])
+    await repository.add_steps(session, [notice_step(notice, "drafted", None, recorded_by, now, source=source)])
     act = await _settle_act(session, notice.employee_id, key, recorded_by, now)
     return violation, notice, act
 
@@ -262,7 +249,9 @@ async def _reprice(session: AsyncSession, notice: Notice, actor: str, now: datet
     before = notice.amount
     notice.amount, notice.dismissal, notice.aggravated = priced.amount, priced.dismissal, priced.aggravated
     notice.basis, notice.updated_at = priced.basis, now
-    step = _step(notice, "repriced", notice.status, actor, now, previous_amount=str(before), amount=str(notice.amount))
+    step = notice_step(
+        notice, "repriced", notice.status, actor, now, previous_amount=str(before), amount=str(notice.amount)
+    )
     await repository.add_steps(session, [step])
     # Its severity changed: its own act is settled again (one level: a repricing reprices nothing further).
     await _settle_act(session, notice.employee_id, notice.act_key, actor, now, reprice=False)
@@ -324,7 +313,7 @@ async def _settle_act(
         before = notice.status
         notice.status, notice.superseded_by, notice.updated_at = verdict.status.value, verdict.superseded_by, now
         action = "superseded" if verdict.status is Status.SUPERSEDED else "restored"
-        steps.append(_step(notice, action, before, actor, now, charged=str(charged)))
+        steps.append(notice_step(notice, action, before, actor, now, charged=str(charged)))
         if verdict.status is Status.SUPERSEDED:
             assert verdict.superseded_by is not None
             await add_event(
@@ -340,7 +329,8 @@ async def _settle_act(
         for verdict in verdicts:
             await _reprice_later_drafts(session, by_id[verdict.id], actor, now)
     shown = {member.id for member in contending(ranked)}
-    return ActOut(key=key, charged=charged, notices=[brief(notice) for notice in members if notice.id in shown])
+    notices = [NoticeBrief.model_validate(notice) for notice in members if notice.id in shown]
+    return ActOut(key=key, charged=charged, notices=notices)
 
 
 async def _locked(session: AsyncSession, notice_id: uuid.UUID) -> Notice:
@@ -359,10 +349,7 @@ async def _locked(session: AsyncSession, notice_id: uuid.UUID) -> Notice:
 
 def _advance(notice: Notice, action: str) -> str:
     before = notice.status
-    try:
-        notice.status = next_status(action, Status(notice.status)).value
-    except TransitionError as exc:
-        raise conflict(exc.code, exc.detail, current_status=before) from None
+    notice.status = next_status(action, Status(notice.status)).value
     return before
 
 
@@ -377,7 +364,7 @@ async def issue(session: AsyncSession, notice_id: uuid.UUID, body: IssueIn, prin
     notice.month = await _open_month(session, notice.month)
     notice.issued_by, notice.issued_at, notice.updated_at = principal.sub, now, now
     await repository.add_steps(
-        session, [_step(notice, "issued", before, principal.sub, now, amount=str(notice.amount), note=body.note)]
+        session, [notice_step(notice, "issued", before, principal.sub, now, amount=str(notice.amount), note=body.note)]
     )
     await add_event(session, issued_event(notice))
     return notice
@@ -413,7 +400,9 @@ async def name_employee(
     notice.employee_id, notice.employee_name = person.id, person.name
     notice.department = person.department or notice.department
     notice.updated_at = now
-    step = _step(notice, "employee_named", notice.status, principal.sub, now, employee_id=person.id, note=body.note)
+    step = notice_step(
+        notice, "employee_named", notice.status, principal.sub, now, employee_id=person.id, note=body.note
+    )
     await repository.add_steps(session, [step])
     act = await _settle_act(session, notice.employee_id, notice.act_key, principal.sub, now)
     return notice, act
@@ -421,19 +410,16 @@ async def name_employee(
 
 async def _choose_amount(session: AsyncSession, notice: Notice, body: IssueIn) -> None:
     _, priced_under = await catalog.at_version(session, notice.catalog_version)
-    try:
-        _, rule = priced_under.clause(notice.clause).variant(notice.variant)
-        if not rule.is_range:
-            if body.amount is not None:
-                raise AmountError("amount_not_choosable", f"a {rule.rule} amount is set by the catalog")
-            return
-        if body.amount is None:
-            if not notice.amount_chosen:
-                raise AmountError("amount_required", "issuing a range clause needs the chosen amount")
-            return
-        notice.amount = check_chosen(rule, notice.pieces, body.amount)
-    except AmountError as exc:
-        raise catalog.amount_problem(exc) from None
+    _, rule = priced_under.clause(notice.clause).variant(notice.variant)
+    if not rule.is_range:
+        if body.amount is not None:
+            raise AmountError("amount_not_choosable", f"a {rule.rule} amount is set by the catalog")
+        return
+    if body.amount is None:
+        if not notice.amount_chosen:
+            raise AmountError("amount_required", "issuing a range clause needs the chosen amount")
+        return
+    notice.amount = check_chosen(rule, notice.pieces, body.amount)
     notice.amount_chosen = True
     notice.basis = "amount chosen within the range at issue"
 
@@ -459,7 +445,7 @@ async def stamp(session: AsyncSession, notice_id: uuid.UUID, note: str | None, p
     notice.month = await _open_month(session, notice.month)
     now = clock.now()
     notice.updated_at = now
-    await repository.add_steps(session, [_step(notice, "stamped", before, principal.sub, now, note=note)])
+    await repository.add_steps(session, [notice_step(notice, "stamped", before, principal.sub, now, note=note)])
     await add_event(session, step_event(NoticeStampedV1, notice, principal.sub, now, note=note))
     return notice
 
@@ -469,7 +455,7 @@ async def withdraw(session: AsyncSession, notice_id: uuid.UUID, note: str | None
     before = _advance(notice, "withdraw")
     now = clock.now()
     notice.superseded_by, notice.updated_at = None, now
-    await repository.add_steps(session, [_step(notice, "withdrawn", before, principal.sub, now, note=note)])
+    await repository.add_steps(session, [notice_step(notice, "withdrawn", before, principal.sub, now, note=note)])
     await add_event(
         session, step_event(NoticeWithdrawnV1, notice, principal.sub, now, note=note, previous_status=before)
     )
@@ -485,14 +471,11 @@ async def dispute(session: AsyncSession, notice_id: uuid.UUID, body: DisputeIn, 
     if not (principal.sub == notice.employee_id or principal.has_any((Role.QUALITY_MANAGER, Role.ADMIN_DEPT))):
         raise not_found("notice", str(notice_id))
     current = DisputeStatus(notice.dispute_status) if notice.dispute_status else None
-    try:
-        check_disputable(Status(notice.status), current)
-    except TransitionError as exc:
-        raise conflict(exc.code, exc.detail, current_status=notice.status) from None
+    check_disputable(Status(notice.status), current)
     now = clock.now()
     notice.dispute_status, notice.updated_at = DisputeStatus.OPEN.value, now
     await repository.add_steps(
-        session, [_step(notice, "disputed", notice.status, principal.sub, now, reason=body.reason)]
+        session, [notice_step(notice, "disputed", notice.status, principal.sub, now, reason=body.reason)]
     )
     await add_event(session, step_event(NoticeDisputedV1, notice, principal.sub, now, reason=body.reason))
     return notice
@@ -502,10 +485,7 @@ async def decide(session: AsyncSession, notice_id: uuid.UUID, body: DecisionIn, 
     """§6.5: administration's decision is final: the notice stands, is amended, or is withdrawn."""
     notice = await _locked(session, notice_id)
     current = DisputeStatus(notice.dispute_status) if notice.dispute_status else None
-    try:
-        check_decidable(current)
-    except TransitionError as exc:
-        raise conflict(exc.code, exc.detail) from None
+    check_decidable(current)
     now = clock.now()
     before, previous_amount = notice.status, notice.amount
     notice.dispute_status, notice.updated_at = body.outcome, now
@@ -518,7 +498,7 @@ async def decide(session: AsyncSession, notice_id: uuid.UUID, body: DecisionIn, 
     await repository.add_steps(
         session,
         [
-            _step(
+            notice_step(
                 notice,
                 "dispute_decided",
                 before,
@@ -570,71 +550,12 @@ async def draft_for_incident(session: AsyncSession, incident: IncidentClassified
 
 def issued_event(notice: Notice) -> NoticeIssuedV1:
     assert notice.issued_by is not None and notice.issued_at is not None
-    return NoticeIssuedV1(
-        notice_id=str(notice.id),
-        clause=notice.clause,
-        kind=notice.kind,
-        employee_id=notice.employee_id,
-        employee_name=notice.employee_name,
-        department=notice.department,
-        amount=notice.amount,
-        compensation=notice.compensation,
-        dismissal=notice.dismissal,
-        month=notice.month,
-        issued_by=notice.issued_by,
-        issued_at=notice.issued_at,
-        incident_id=notice.incident_id,
-        variant=notice.variant,
-        catalog_version=notice.catalog_version,
-    )
+    return NoticeIssuedV1(**attributes_of(notice, NoticeIssuedV1), notice_id=str(notice.id))
 
 
 def step_event(
     event: type[StepEvent], notice: Notice, actor: str, at: datetime, *, note: str | None = None, **extra: Any
 ) -> StepEvent:
     """SAN-4: every step of a notice is published, with the notice as it stands after the step."""
-    return event(
-        notice_id=str(notice.id),
-        clause=notice.clause,
-        kind=notice.kind,
-        employee_id=notice.employee_id,
-        employee_name=notice.employee_name,
-        department=notice.department,
-        status=notice.status,
-        amount=notice.amount,
-        dismissal=notice.dismissal,
-        month=notice.month,
-        incident_id=notice.incident_id,
-        actor=actor,
-        at=at,
-        note=note,
-        **extra,
-    )
-
-
-def brief(notice: Notice) -> NoticeBrief:
-    return NoticeBrief(
-        id=notice.id,
-        clause=notice.clause,
-        kind=notice.kind,
-        amount=notice.amount,
-        dismissal=notice.dismissal,
-        status=Status(notice.status),
-        superseded_by=notice.superseded_by,
-    )
-
-
-def to_out(notice: Notice) -> NoticeOut:
-    fields = {column.key: getattr(notice, column.key) for column in Notice.__table__.columns}
-    employee = Charged(id=notice.employee_id, name=notice.employee_name, department=notice.department)
-    return NoticeOut.model_validate({**fields, "employee": employee})
-
-
-def to_detail(notice: Notice, steps: list[NoticeStep]) -> NoticeDetail:
-    history = [
-        StepOut(
-            action=s.action, from_status=s.from_status, to_status=s.to_status, actor=s.actor, at=s.at, detail=s.detail
-        )
-        for s in steps
-    ]
-    return NoticeDetail.model_validate({**to_out(notice).model_dump(), "history": history})
+    standing = attributes_of(notice, NoticeStepEvent)
+    return event(**{**standing, "notice_id": str(notice.id), "actor": actor, "at": at, "note": note, **extra})

@@ -2,23 +2,34 @@
 
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.sanctions.summaries import exports, rules, service
+from services.sanctions.summaries.rules import PersonLine
 from services.sanctions.summaries.schemas import CloseIn, SummaryOut
-from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
+from shared.http.session import ReadSession, WriteSession
 
 router = APIRouter(prefix="/v1/summaries", tags=["summaries"])
 
 CLOSERS = (Role.ADMIN_DEPT,)  # §4.9: administration summarizes monthly
 READERS = (Role.ADMIN_DEPT, Role.FINANCE, Role.QUALITY_MANAGER)
 Month = Path(pattern=rules.MONTH_PATTERN)
+CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _download(filename: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+def _download(content: bytes | str, media_type: str, filename: str) -> Response:
+    return Response(
+        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+Summary = tuple[list[PersonLine], SummaryOut]
+
+
+async def month_summary(session: ReadSession, month: str = Month) -> Summary:
+    """The month's lines and its view: the fixed lines once closed, a live preview while open."""
+    return await service.summary(session, month)
 
 
 CSV_RESPONSES: dict[int | str, dict[str, object]] = {200: {"content": {"text/csv": {}}}}
@@ -28,31 +39,23 @@ CSV_RESPONSES: dict[int | str, dict[str, object]] = {200: {"content": {"text/csv
 async def summary_csv(
     month: str = Month,
     _: Principal = Depends(require_roles(*READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
+    summary: Summary = Depends(month_summary),
 ) -> Response:
     """SAN-5: the month per person, one table (the departments are a file of their own)."""
-    async with sessions() as session:
-        lines, _view = await service.summary(session, month)
-    return Response(
-        exports.people_csv(lines),
-        media_type="text/csv; charset=utf-8",
-        headers=_download(f"sanctions-summary-{month}.csv"),
-    )
+    lines, _view = summary
+    return _download(exports.people_csv(lines), CSV, f"sanctions-summary-{month}.csv")
 
 
 @router.get("/{month}/departments.csv", response_class=Response, responses=CSV_RESPONSES)
 async def departments_csv(
     month: str = Month,
     _: Principal = Depends(require_roles(*READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
+    summary: Summary = Depends(month_summary),
 ) -> Response:
     """SAN-5: the month per department, one table."""
-    async with sessions() as session:
-        lines, _view = await service.summary(session, month)
-    return Response(
-        exports.departments_csv(rules.department_totals(lines)),
-        media_type="text/csv; charset=utf-8",
-        headers=_download(f"sanctions-summary-{month}-departments.csv"),
+    lines, _view = summary
+    return _download(
+        exports.departments_csv(rules.department_totals(lines)), CSV, f"sanctions-summary-{month}-departments.csv"
     )
 
 
@@ -60,33 +63,30 @@ async def departments_csv(
 async def summary_xlsx(
     month: str = Month,
     _: Principal = Depends(require_roles(*READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
+    summary: Summary = Depends(month_summary),
 ) -> Response:
-    async with sessions() as session:
-        lines, _view = await service.summary(session, month)
+    lines, _view = summary
     content = exports.to_xlsx(month, lines, rules.department_totals(lines))
-    return Response(content, media_type=XLSX, headers=_download(f"sanctions-summary-{month}.xlsx"))
+    return _download(content, XLSX, f"sanctions-summary-{month}.xlsx")
 
 
 @router.get("/{month}", response_model=SummaryOut)
 async def get_summary(
     month: str = Month,
     _: Principal = Depends(require_roles(*READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
+    summary: Summary = Depends(month_summary),
 ) -> SummaryOut:
-    async with sessions() as session:
-        _lines, view = await service.summary(session, month)
+    _lines, view = summary
     return view
 
 
 @router.post("/{month}/close", response_model=SummaryOut)
 async def close_month(
+    session: WriteSession,
     month: str = Month,
     body: CloseIn | None = None,
     principal: Principal = Depends(require_roles(*CLOSERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> SummaryOut:
     """SAN-5: closes a month that has ended (China time); the running month only with
     `{"force": true, "reason": "…"}`, the reason kept on the summary."""
-    async with sessions() as session, session.begin():
-        return await service.close(session, month, body or CloseIn(), principal)
+    return await service.close(session, month, body or CloseIn(), principal)

@@ -6,20 +6,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.sanctions.clauses.rules import money
 from shared.departments import department_id, department_name
+from shared.errors import Problem
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
-class MonthError(ValueError):
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
+class MonthError(Problem):
+    """SAN-5: a month that cannot be read or closed (a 422 unless the refusal says otherwise)."""
+
+    def __init__(self, code: str, detail: str, *, status: int = 422, **extensions: Any) -> None:
+        title = "Conflict" if status == 409 else "Unprocessable content"
+        super().__init__(status, code, title, detail, **extensions)
 
 
 def check_month(month: str) -> str:
@@ -55,6 +58,8 @@ class MonthNotEnded(MonthError):
             "month_not_ended",
             f"{month} has not ended yet; it can be closed from {self.closable_from.isoformat()} (China time), "
             "or now with force and a reason",
+            status=409,
+            closable_from=self.closable_from.isoformat(),
         )
 
 

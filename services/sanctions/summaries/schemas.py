@@ -4,8 +4,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, Field, StrictBool, model_validator
 
-from services.sanctions.clauses.schemas import MoneyOut
-from shared.schemas import ChinaTime, Strict
+from shared.schemas import ChinaTime, MoneyOut, Strict
 
 
 class CloseIn(Strict):

@@ -1,7 +1,9 @@
 """Monthly close decisions (SAN-5) and their event (never commits)."""
 
+from dataclasses import fields
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,12 +11,11 @@ from services.sanctions.clauses.rules import money
 from services.sanctions.notices import repository as notices
 from services.sanctions.notices.models import Notice, NoticeStep
 from services.sanctions.notices.rules import DisputeStatus, Status
+from services.sanctions.notices.service import notice_step
 from services.sanctions.summaries import repository
 from services.sanctions.summaries.models import ClosedMonth, SummaryLine
 from services.sanctions.summaries.rules import (
     CHINA,
-    MonthError,
-    MonthNotEnded,
     NoticeFacts,
     PersonLine,
     check_closable,
@@ -27,7 +28,7 @@ from services.sanctions.summaries.rules import (
 from services.sanctions.summaries.schemas import CloseIn, DepartmentTotalOut, PersonLineOut, SummaryOut, TotalsOut
 from shared import clock
 from shared.auth import Principal
-from shared.errors import conflict, unprocessable
+from shared.errors import conflict
 from shared.events.sanctions import SummaryClosedV1
 from shared.messaging.outbox import add_event
 
@@ -35,26 +36,14 @@ from shared.messaging.outbox import add_event
 CARRIED_OVER = (Status.DRAFT.value, Status.ISSUED.value, Status.STAMPED.value, Status.SUPERSEDED.value)
 
 
-def valid_month(month: str) -> str:
-    try:
-        return check_month(month)
-    except MonthError as exc:
-        raise unprocessable(exc.code, exc.detail) from None
-
-
 def _facts(notice: Notice) -> NoticeFacts:
     # Only stamped notices are summed, and a notice is issued only once it names its person (SAN-6).
     assert notice.employee_id is not None
-    return NoticeFacts(
-        employee_id=notice.employee_id,
-        employee_name=notice.employee_name,
-        department=notice.department,
-        kind=notice.kind,
-        amount=notice.amount,
-        compensation=notice.compensation,
-        dismissal=notice.dismissal,
-        occurred_at=notice.occurred_at,
-    )
+    return NoticeFacts(**_fields_of(notice, NoticeFacts))
+
+
+def _fields_of(source: object, shape: type[Any]) -> dict[str, Any]:
+    return {field.name: getattr(source, field.name) for field in fields(shape)}
 
 
 def summarizable(notice: Notice) -> bool:
@@ -64,12 +53,7 @@ def summarizable(notice: Notice) -> bool:
 
 async def close(session: AsyncSession, month: str, body: CloseIn, principal: Principal) -> SummaryOut:
     """SAN-5: fixes the month's lines; its stamped notices become summarized, the rest move on a month."""
-    try:
-        check_closable(month, clock.now().astimezone(CHINA).date(), forced=body.force)
-    except MonthNotEnded as exc:
-        raise conflict(exc.code, exc.detail, closable_from=exc.closable_from.isoformat()) from None
-    except MonthError as exc:
-        raise unprocessable(exc.code, exc.detail) from None
+    check_closable(month, clock.now().astimezone(CHINA).date(), forced=body.force)
     await repository.lock_months(session, exclusive=True)
     if await repository.get_closed(session, month) is not None:
         raise conflict("month_closed", f"{month} is already closed; a closed month is immutable")
@@ -114,15 +98,7 @@ def _settle(notice: Notice, month: str, following: str, actor: str, now: datetim
     else:
         notice.month, action, detail = following, "carried_over", {"from_month": month, "to_month": following}
     notice.updated_at = now
-    return NoticeStep(
-        notice_id=notice.id,
-        action=action,
-        from_status=before,
-        to_status=notice.status,
-        actor=actor,
-        at=now,
-        detail=detail,
-    )
+    return notice_step(notice, action, before, actor, now, **detail)
 
 
 def _line_row(month: str, line: PersonLine) -> SummaryLine:
@@ -130,22 +106,12 @@ def _line_row(month: str, line: PersonLine) -> SummaryLine:
 
 
 def _line_of(row: SummaryLine) -> PersonLine:
-    return PersonLine(
-        employee_id=row.employee_id,
-        employee_name=row.employee_name,
-        department=row.department,
-        rewards=row.rewards,
-        penalties=row.penalties,
-        compensation=row.compensation,
-        net=row.net,
-        dismissals=row.dismissals,
-        notice_count=row.notice_count,
-    )
+    return PersonLine(**_fields_of(row, PersonLine))
 
 
 async def summary(session: AsyncSession, month: str) -> tuple[list[PersonLine], SummaryOut]:
     """A closed month's fixed lines, or an open month's preview from its stamped notices."""
-    valid_month(month)
+    check_month(month)
     closed = await repository.get_closed(session, month)
     if closed is not None:
         lines = [_line_of(row) for row in await repository.lines_of(session, month)]
