@@ -18,7 +18,7 @@ from tests.attachment_files import png
 from tests.integration.console_browser import Console, browser
 from tests.integration.crm_helpers import customer_of
 from tests.integration.delivery_helpers import letters_refusing, return_lines_refused_for
-from tests.integration.factories import return_line
+from tests.integration.factories import product_complaint, return_line
 from tests.support import auth, eventually
 
 pytestmark = pytest.mark.integration
@@ -105,6 +105,26 @@ async def test_con_journey_a_complaint_filed_and_taken_to_closed(console: Consol
     await console.go("#/complaints")
     await console.screenshots("complaints")
     await incident_from(console, complaint_at)
+
+
+async def test_con_a_complaint_is_found_by_the_last_digits_of_the_phone_and_opened_by_its_number(
+    console: Console, intake: httpx.AsyncClient
+) -> None:
+    phone = f"137{uuid.uuid4().int % 10**8:08d}"
+    body = product_complaint(complainant={"name": "赵敏", "phone": phone, "email": None})
+    filed = await intake.post("/v1/complaints", json=body, headers=auth("customer_service"))
+    assert filed.status_code == 201, filed.text
+    number = filed.json()["complaint_no"]
+    page = console.page
+    await console.sign_in("customer_service", "#/complaints")
+    search = page.locator("form.search")
+    await search.locator("input[name=q]").fill(phone[-4:])
+    await search.locator("button[type=submit]").click()
+    await expect(page.locator("table td", has_text=number)).to_have_count(1)
+    await console.screenshots("complaint-search")
+    await search.locator("input[name=q]").fill(number)
+    await search.locator("button[type=submit]").click()
+    await expect(page.locator("h1")).to_contain_text(f"投诉 {number}")
 
 
 async def has(locator: object) -> bool:
@@ -273,9 +293,15 @@ async def test_con_journey_a_dead_letter_replayed_after_the_fix(
     await eventually(lambda: batch_incident_of(classification, model), timeout=60)
 
 
-async def test_con_management_review_shows_no_data_until_the_stats_answer(console: Console) -> None:
+async def test_con_management_review_charts_the_complaints_of_the_month(
+    console: Console, intake: httpx.AsyncClient
+) -> None:
+    filed = await intake.post("/v1/complaints", json=product_complaint(), headers=auth("customer_service"))
+    assert filed.status_code == 201, filed.text
     await console.sign_in("executive", "#/review")
-    await expect(console.page.locator("section.card p.empty").first).to_contain_text("暂无数据")
+    chart = console.page.locator("section.card", has_text="每月投诉数")
+    await expect(chart.locator("svg.chart rect").first).to_be_visible()
+    await expect(chart.locator("p.empty")).to_have_count(0)
     await console.screenshots("review")
 
 

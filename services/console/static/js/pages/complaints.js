@@ -18,13 +18,16 @@ function complaintRows(items) {
 
 const LIST_HEADERS = ['备案编号', '类别', '状态', '严重程度', '投诉人', '型号', '回复期限', ''];
 
-// Search by number, complainant name, phone or text needs the intake search API (GET /v1/complaints?q=…);
-// until it answers, the page says so and the filters below still work.
-async function searchComplaints(text) {
+// A whole 备案编号 (TS-20261124-0007) opens its complaint; anything else is intake's free-text search
+// over number, complainant, phone, model and description.
+const COMPLAINT_NO = /^TS-\d{8}-\d{4,}$/i;
+
+async function complaintNumbered(text) {
+  if (!COMPLAINT_NO.test(text)) return null;
   try {
-    return await api('intake', '/v1/complaints', { query: { q: text, limit: 50 } });
+    return await api('intake', `/v1/complaints/${encodeURIComponent(text.toUpperCase())}`);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 422) return null;
+    if (error instanceof ApiError && error.status === 404) return null;
     throw error;
   }
 }
@@ -81,8 +84,14 @@ export async function complaintsPage(main) {
   });
   const search = form({ class: 'search', role: 'search' },
     field('搜索 (编号、投诉人、电话、内容)', input('q', { type: 'search', required: true })), '搜索', async (data) => {
-      const found = await searchComplaints(data.get('q'));
-      mount(results, found ? table(LIST_HEADERS, complaintRows(found.items), '没有找到') : noData('搜索接口尚未提供, 请先使用下方筛选'));
+      const text = data.get('q').trim();
+      const numbered = await complaintNumbered(text);
+      if (numbered) {
+        window.location.hash = `#/complaints/${numbered.id}`;
+        return;
+      }
+      const found = await api('intake', '/v1/complaints', { query: { q: text, limit: 50 } });
+      mount(results, table(LIST_HEADERS, complaintRows(found.items), '没有找到'));
     });
   const page = await api('intake', '/v1/complaints', { query: { limit: 50 } });
   mount(results, table(LIST_HEADERS, complaintRows(page.items)));
