@@ -86,8 +86,10 @@ def _cursor_value(value: Any) -> Any:
 
 def cursor_after(row: Any, keyset: Keyset) -> str:
     if keyset.values_of is not None:
-        return encode_cursor([_cursor_value(value) for value in keyset.values_of(row)])
-    return encode_cursor([_cursor_value(getattr(row, column.key)) for column in keyset.columns])
+        values = keyset.values_of(row)
+    else:
+        values = tuple(getattr(row, str(column.key)) for column in keyset.columns)
+    return encode_cursor([_cursor_value(value) for value in values])
 
 
 async def page_of(
