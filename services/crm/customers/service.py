@@ -8,11 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.classes import service as classes
 from services.crm.classes.rules import Classification, UnknownFactor, classify
-from services.crm.complaints.schemas import ComplaintSummary
 from services.crm.customers import repository
 from services.crm.customers.models import Customer, TierChange
 from services.crm.customers.rules import (
-    Tier,
     TierDecision,
     fields_not_permitted,
     latest_revenue,
@@ -20,16 +18,7 @@ from services.crm.customers.rules import (
     tier_for,
     writes_own_customers_only,
 )
-from services.crm.customers.schemas import (
-    ContactOut,
-    CustomerIn,
-    CustomerOut,
-    OwnershipOut,
-    RegionIn,
-    RegionOut,
-    RevenueOut,
-    TierChangeOut,
-)
+from services.crm.customers.schemas import CustomerIn, RegionIn
 from services.crm.visits import service as visits
 from shared import clock
 from shared.auth import Principal
@@ -249,48 +238,3 @@ def upserted_event(customer: Customer) -> CustomerUpsertedV1:
         regional_sales_rep=customer.regional_sales_rep,
         customer_class=customer.customer_class,
     )
-
-
-def to_out(
-    customer: Customer, revenues: Mapping[int, Decimal], complaints: ComplaintSummary | None = None
-) -> CustomerOut:
-    ownership = ownership_of(Tier(customer.tier))
-    return CustomerOut(
-        id=customer.id,
-        name=customer.name,
-        region=RegionOut(
-            province=customer.province,
-            city=customer.city,
-            county=customer.county,
-            revenue_group=customer.revenue_group,
-        ),
-        contact=ContactOut.model_validate(customer.contact) if customer.contact else None,
-        annual_revenue=customer.annual_revenue,
-        revenue_year=customer.revenue_year,
-        revenues=[RevenueOut(year=year, amount=revenues[year]) for year in sorted(revenues, reverse=True)],
-        provincial_designated=customer.provincial_designated,
-        tier=Tier(customer.tier),
-        tier_reason=customer.tier_reason,
-        owner_level=ownership.level,
-        ownership=OwnershipOut(
-            level=ownership.level,
-            approved_by=ownership.approved_by,
-            monitored_by=ownership.monitored_by,
-            daily_maintenance=ownership.daily_maintenance,
-        ),
-        sales_owner=customer.sales_owner,
-        regional_sales_rep=customer.regional_sales_rep,
-        nature=customer.nature,
-        scale=customer.scale,
-        trend=customer.trend,
-        customer_class=customer.customer_class,
-        class_score=customer.class_score,
-        contract_signed_on=customer.contract_signed_on,
-        created_at=customer.created_at,
-        updated_at=customer.updated_at,
-        complaints=complaints,
-    )
-
-
-def history_out(change: TierChange) -> TierChangeOut:
-    return TierChangeOut.model_validate(change, from_attributes=True)
