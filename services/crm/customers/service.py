@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.classes import service as classes
-from services.crm.classes.rules import Classification, UnknownFactor, classify
+from services.crm.classes.rules import Classification, classify
 from services.crm.customers import repository
 from services.crm.customers.models import Customer, TierChange
 from services.crm.customers.rules import (
@@ -96,10 +96,7 @@ async def classification_of(
     if not (isinstance(nature, str) and isinstance(scale, str) and isinstance(trend, str)):
         raise unprocessable("incomplete_class_factors", "nature, scale and trend are given together or not at all")
     _, table = await classes.table_in_force(session)
-    try:
-        return classify(table, nature, scale, trend, revenue)
-    except UnknownFactor as exc:
-        raise unprocessable("unknown_class_factor", str(exc)) from None
+    return classify(table, nature, scale, trend, revenue)
 
 
 def refuse_incomplete_new_customer(customer_id: str, facts: Mapping[str, object]) -> None:
