@@ -1,9 +1,10 @@
 """Shapes every crm domain shares: optional notes and identifiers as crm's paths and queries take them."""
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import Query
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from shared.http.inputs import CONTROL_CLASS
 
@@ -20,3 +21,11 @@ IDENTIFIER = rf"^[^\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3
 # crm's text filters and cursors refuse NUL with a 422 naming the parameter, as its lists always have.
 TextQuery = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
 CursorQuery = Annotated[str | None, Query(max_length=500, pattern=NO_NUL)]
+
+
+def month_text(value: Any) -> Any:
+    return f"{value:%Y-%m}" if isinstance(value, date) else value
+
+
+# A month answered as ``YYYY-MM``, read from the first day that stands for it in the database.
+MonthOut = Annotated[str, BeforeValidator(month_text)]
