@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.customers.models import Customer, CustomerRevenue, TierChange
+from services.crm.queries import where_given
 from shared.http.pagination import Keyset
 
 
@@ -89,8 +90,8 @@ KEYSET = Keyset((Customer.id,), (customer_id_of,), ascending=True)
 
 
 def search(where: CustomerFilter) -> Select[Customer]:
-    query = select(Customer)
-    for column, value in (
+    query = where_given(
+        select(Customer),
         (Customer.tier, where.tier),
         (Customer.customer_class, where.customer_class),
         (Customer.province, where.province),
@@ -98,9 +99,7 @@ def search(where: CustomerFilter) -> Select[Customer]:
         (Customer.county, where.county),
         (Customer.sales_owner, where.owner),
         (Customer.owner_level, where.owner_level),
-    ):
-        if value is not None:
-            query = query.where(column == value)
+    )
     if where.name is not None:
         escaped = where.name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(Customer.name.ilike(f"%{escaped}%", escape="\\"))

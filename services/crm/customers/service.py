@@ -25,6 +25,7 @@ from shared.auth import Principal
 from shared.errors import Problem, unprocessable
 from shared.events.crm import CustomerTierChangedV1, CustomerUpsertedV1, Region
 from shared.outbox import add_events
+from shared.schemas import attributes_of
 
 
 def refuse_takeover(existing: Customer | None, principal: Principal) -> None:
@@ -168,8 +169,9 @@ async def upsert_customer(
         await repository.put_revenue(session, customer_id, revenue_year, payload.annual_revenue)
     events: list[CustomerUpsertedV1 | CustomerTierChangedV1] = []
     if previous_tier != customer.tier:
-        await repository.add_tier_change(session, tier_change(customer, previous_tier, decision, principal, now))
-        events.append(tier_changed_event(customer, previous_tier, decision, now))
+        change = tier_change(customer, previous_tier, decision, principal, now)
+        await repository.add_tier_change(session, change)
+        events.append(tier_changed_event(customer, change))
     events.append(upserted_event(customer))
     await session.flush()
     await add_events(session, list(events))
@@ -199,20 +201,9 @@ def tier_change(
     )
 
 
-def tier_changed_event(
-    customer: Customer, previous_tier: str | None, decision: TierDecision, now: datetime
-) -> CustomerTierChangedV1:
-    return CustomerTierChangedV1(
-        customer_id=customer.id,
-        previous_tier=previous_tier,
-        tier=decision.tier.value,
-        owner_level=customer.owner_level,
-        reason=decision.reason,
-        changed_at=now,
-        name=customer.name,
-        annual_revenue=customer.annual_revenue,
-        provincial_designated=customer.provincial_designated,
-    )
+def tier_changed_event(customer: Customer, change: TierChange) -> CustomerTierChangedV1:
+    """CRM-3: the recorded change (its revenue and designation are the customer's), and the customer's name."""
+    return CustomerTierChangedV1(**attributes_of(change, CustomerTierChangedV1), name=customer.name)
 
 
 def upserted_event(customer: Customer) -> CustomerUpsertedV1:

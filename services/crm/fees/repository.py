@@ -3,12 +3,10 @@
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
 
 from sqlalchemy import Select, extract, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from services.crm.fees.models import (
     FeeAdvance,
@@ -22,9 +20,8 @@ from services.crm.fees.models import (
     SpecialFeeRequest,
 )
 from services.crm.fees.rules import SIGN_OFF_ORDER
+from services.crm.queries import where_given
 from shared.http.pagination import Keyset
-
-Row = TypeVar("Row")
 
 
 async def put_budget(session: AsyncSession, product: str, year: int, amount: Decimal, by: str, at: datetime) -> None:
@@ -100,10 +97,7 @@ async def add(session: AsyncSession, *rows: object) -> None:
 
 
 async def get_statement(session: AsyncSession, statement_id: uuid.UUID, lock: bool = False) -> FeeStatement | None:
-    query = select(FeeStatement).where(FeeStatement.id == statement_id)
-    if lock:
-        query = query.with_for_update()
-    return await session.scalar(query)
+    return await session.get(FeeStatement, statement_id, with_for_update=lock)
 
 
 async def lines_of(session: AsyncSession, statement_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[FeeStatementLine]]:
@@ -159,10 +153,7 @@ def search_statements(sales_rep: str | None, month: date | None) -> Select[FeeSt
 
 
 async def get_advance(session: AsyncSession, advance_id: uuid.UUID, lock: bool = False) -> FeeAdvance | None:
-    query = select(FeeAdvance).where(FeeAdvance.id == advance_id)
-    if lock:
-        query = query.with_for_update()
-    return await session.scalar(query)
+    return await session.get(FeeAdvance, advance_id, with_for_update=lock)
 
 
 # Newest request first.
@@ -179,10 +170,7 @@ async def outstanding_of(session: AsyncSession, rep_id: str) -> Decimal:
 
 
 async def get_special_fee(session: AsyncSession, request_id: uuid.UUID, lock: bool = False) -> SpecialFeeRequest | None:
-    query = select(SpecialFeeRequest).where(SpecialFeeRequest.id == request_id)
-    if lock:
-        query = query.with_for_update()
-    return await session.scalar(query)
+    return await session.get(SpecialFeeRequest, request_id, with_for_update=lock)
 
 
 # Newest request first.
@@ -195,11 +183,3 @@ def search_special_fees(sales_rep: str | None, customer_id: str | None) -> Selec
         (SpecialFeeRequest.sales_rep, sales_rep),
         (SpecialFeeRequest.customer_id, customer_id),
     )
-
-
-def where_given(query: Select[Row], *filters: tuple[InstrumentedAttribute[Any], Any]) -> Select[Row]:
-    """``query`` narrowed to rows equal to each filter value given; a ``None`` filter is not applied."""
-    for column, value in filters:
-        if value is not None:
-            query = query.where(column == value)
-    return query

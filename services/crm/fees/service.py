@@ -230,6 +230,11 @@ def signer_may_sign(principal: Principal, step: SignOffStep, owner: str, signatu
         raise sign_off_refused("signer_already_signed", "each sign-off is by a different person", step)
 
 
+def signature(document_id: uuid.UUID, step: SignOffStep, principal: Principal, now: datetime) -> SignOff:
+    name = principal.name or None
+    return SignOff(document_id=document_id, step=step.value, signer=principal.sub, signer_name=name, signed_at=now)
+
+
 def sign_off_refused(code: str, detail: str, step: SignOffStep) -> Problem:
     return Problem(403, code, "Forbidden", detail, step=step.value, required_role=STEP_ROLES[step])
 
@@ -250,13 +255,7 @@ async def sign_statement(
         )
     await repository.add(
         session,
-        SignOff(
-            document_id=statement.id,
-            step=step.value,
-            signer=principal.sub,
-            signer_name=principal.name or None,
-            signed_at=now,
-        ),
+        signature(statement.id, step, principal, now),
     )
     signed = {s.step for s in signatures} | {step.value}
     state = sign_off_state(statement, signed, now)
@@ -490,13 +489,7 @@ async def sign_special_fee(
     signer_may_sign(principal, step, request.sales_rep, signatures)
     await repository.add(
         session,
-        SignOff(
-            document_id=request.id,
-            step=step.value,
-            signer=principal.sub,
-            signer_name=principal.name or None,
-            signed_at=now,
-        ),
+        signature(request.id, step, principal, now),
     )
     return request
 

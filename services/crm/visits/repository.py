@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.customers.models import Customer
+from services.crm.queries import where_given
 from services.crm.visits.models import Project, Visit, VisitPlan
 from shared.http.pagination import Keyset
 
@@ -63,10 +64,7 @@ async def add_plans(session: AsyncSession, plans: list[dict[str, Any]]) -> list[
 
 
 async def get_plan(session: AsyncSession, plan_id: uuid.UUID, lock: bool = False) -> VisitPlan | None:
-    query = select(VisitPlan).where(VisitPlan.id == plan_id)
-    if lock:
-        query = query.with_for_update()
-    return await session.scalar(query)
+    return await session.get(VisitPlan, plan_id, with_for_update=lock)
 
 
 async def oldest_open_plan(session: AsyncSession, customer_id: str, up_to: date) -> VisitPlan | None:
@@ -94,14 +92,12 @@ PLAN_KEYSET = Keyset((VisitPlan.due_on, VisitPlan.id), (date.fromisoformat, uuid
 
 
 def search_plans(where: PlanSearch) -> Select[VisitPlan]:
-    query = select(VisitPlan)
-    for column, value in (
+    query = where_given(
+        select(VisitPlan),
         (VisitPlan.status, where.status),
         (VisitPlan.customer_id, where.customer_id),
         (VisitPlan.period, where.period),
-    ):
-        if value is not None:
-            query = query.where(column == value)
+    )
     if where.period_up_to is not None:
         query = query.where(VisitPlan.period <= where.period_up_to)
     if where.due_before is not None:
@@ -125,12 +121,7 @@ VISIT_KEYSET = Keyset((Visit.visited_at, Visit.id), (datetime.fromisoformat, uui
 
 
 def search_visits(customer_id: str | None, visitor_id: str | None) -> Select[Visit]:
-    query = select(Visit)
-    if customer_id is not None:
-        query = query.where(Visit.customer_id == customer_id)
-    if visitor_id is not None:
-        query = query.where(Visit.visitor_id == visitor_id)
-    return query
+    return where_given(select(Visit), (Visit.customer_id, customer_id), (Visit.visitor_id, visitor_id))
 
 
 async def visits_between(session: AsyncSession, first: date, last: date, visitor_id: str | None) -> list[Visit]:
