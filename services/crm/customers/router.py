@@ -11,7 +11,6 @@ from services.crm.schemas import IDENTIFIER, NO_NUL, CursorQuery
 from services.crm.settings import CrmSettings, crm_settings
 from shared import clock
 from shared.auth import Principal, Role, require_roles
-from shared.errors import not_found
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession, WriteSession
 from shared.schemas import Limit
@@ -50,9 +49,7 @@ async def get_customer(
     _: Principal = Depends(require_roles(*READERS)),
 ) -> CustomerOut:
     """The customer view, with its complaints (CRM-7)."""
-    customer = await repository.get(session, customer_id)
-    if customer is None:
-        raise not_found("customer", customer_id)
+    customer = await service.customer_of(session, customer_id)
     revenues = await repository.revenues_of(session, [customer_id])
     return CustomerOut.of(customer, revenues[customer_id], await complaints.summary_of(session, customer_id))
 
@@ -64,8 +61,7 @@ async def get_tier_history(
     _: Principal = Depends(require_roles(*READERS)),
 ) -> TierHistory:
     """CRM-3: every tier the customer had, oldest first."""
-    if await repository.get(session, customer_id) is None:
-        raise not_found("customer", customer_id)
+    await service.customer_of(session, customer_id)
     changes = await repository.tier_history(session, customer_id)
     return TierHistory.model_validate({"customer_id": customer_id, "items": changes})
 
