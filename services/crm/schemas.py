@@ -1,8 +1,10 @@
 """Shapes every crm domain shares: optional notes and identifiers as crm's paths and queries take them."""
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
-from pydantic import Field
+from fastapi import Query
+from pydantic import BeforeValidator, Field
 
 from shared.http.inputs import CONTROL_CLASS
 
@@ -15,3 +17,15 @@ NO_NUL = r"^[^\x00]*$"
 # No whitespace, slash or control character. Whitespace is spelt out: Python's \s and the JSON Schema (ECMA) \s
 # differ (\x1c-\x1f and \x85 only in Python's, \ufeff only in ECMA's), and both must read it alike.
 IDENTIFIER = rf"^[^\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff/{CONTROL_CLASS}]+$"
+
+# crm's text filters and cursors refuse NUL with a 422 naming the parameter, as its lists always have.
+TextQuery = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
+CursorQuery = Annotated[str | None, Query(max_length=500, pattern=NO_NUL)]
+
+
+def month_text(value: Any) -> Any:
+    return f"{value:%Y-%m}" if isinstance(value, date) else value
+
+
+# A month answered as ``YYYY-MM``, read from the first day that stands for it in the database.
+MonthOut = Annotated[str, BeforeValidator(month_text)]

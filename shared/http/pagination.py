@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, tuple_
+from sqlalchemy import ColumnElement, Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -58,11 +58,14 @@ def decode_keyset(cursor: str | None, *parsers: Callable[[Any], Any]) -> tuple[A
 class Keyset:
     """The sort key of a list, newest first: its columns (the last one unique) and how a cursor's
     values are read back (``Keyset((Complaint.received_at, Complaint.id), (datetime.fromisoformat,
-    uuid.UUID))``); ``ascending`` for a list read in its key's order (a line id, oldest first)."""
+    uuid.UUID))``). A list read oldest or first first (by due day, by id) is ``ascending``; a key
+    that is an expression rather than a column (``coalesce(received_at, updated_at)``) says how an
+    item's values are read in ``values_of``."""
 
-    columns: tuple[InstrumentedAttribute[Any], ...]
+    columns: tuple[InstrumentedAttribute[Any] | ColumnElement[Any], ...]
     parsers: tuple[Callable[[Any], Any], ...]
     ascending: bool = False
+    values_of: Callable[[Any], tuple[Any, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,11 @@ def _cursor_value(value: Any) -> Any:
 
 
 def cursor_after(row: Any, keyset: Keyset) -> str:
-    return encode_cursor([_cursor_value(getattr(row, column.key)) for column in keyset.columns])
+    if keyset.values_of is not None:
+        values = keyset.values_of(row)
+    else:
+        values = tuple(getattr(row, str(column.key)) for column in keyset.columns)
+    return encode_cursor([_cursor_value(value) for value in values])
 
 
 async def page_of(
@@ -92,8 +99,8 @@ async def page_of(
     ``limit`` rows; one more row is read to tell whether a next page exists."""
     after = decode_keyset(cursor, *keyset.parsers)
     if after is not None:
-        position, following = tuple_(*keyset.columns), tuple_(*after)
-        query = query.where(position > following if keyset.ascending else position < following)
+        key, last = tuple_(*keyset.columns), tuple_(*after)
+        query = query.where(key > last if keyset.ascending else key < last)
     order = [column.asc() if keyset.ascending else column.desc() for column in keyset.columns]
     query = query.order_by(*order).limit(limit + 1)
     found = list((await session.scalars(query)).all())

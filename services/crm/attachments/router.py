@@ -28,6 +28,7 @@ from shared.attachments import (
     upload_to,
 )
 from shared.auth import Principal, require_roles
+from shared.http.session import ReadSession
 
 router = APIRouter(tags=["attachments"])
 
@@ -68,13 +69,12 @@ async def add_statement_attachment(
 @router.get("/v1/fee-statements/{statement_id}/attachments", response_model=AttachmentList)
 async def list_statement_attachments(
     statement_id: uuid.UUID,
-    sessions: Sessions,
+    session: ReadSession,
     include_replaced: Annotated[bool, Query(description="also the attachments replaced since")] = False,
     principal: Principal = Depends(require_roles(*FEE_READERS)),
 ) -> AttachmentList:
-    async with sessions() as session:
-        found = await service.of_statement(session, statement_id, principal, include_replaced)
-        return AttachmentList(items=[to_out(a) for a in found])
+    found = await service.of_statement(session, statement_id, principal, include_replaced)
+    return AttachmentList(items=[to_out(a) for a in found])
 
 
 @router.post(
@@ -109,13 +109,12 @@ async def add_visit_attachment(
 @router.get("/v1/visits/{visit_id}/attachments", response_model=AttachmentList)
 async def list_visit_attachments(
     visit_id: uuid.UUID,
-    sessions: Sessions,
+    session: ReadSession,
     include_replaced: Annotated[bool, Query(description="also the attachments replaced since")] = False,
     _: Principal = Depends(require_roles(*VISIT_READERS)),
 ) -> AttachmentList:
-    async with sessions() as session:
-        found = await service.of_visit(session, visit_id, include_replaced)
-        return AttachmentList(items=[to_out(a) for a in found])
+    found = await service.of_visit(session, visit_id, include_replaced)
+    return AttachmentList(items=[to_out(a) for a in found])
 
 
 router.include_router(

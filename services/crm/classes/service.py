@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.crm.classes import repository
 from services.crm.classes.models import ScoringTableVersion
 from services.crm.classes.rules import DEFAULT_TABLE, SalesBand, ScoringTable, classify, table_problems
-from services.crm.classes.schemas import SalesBandOut, ScoringTableIn, ScoringTableOut
+from services.crm.classes.schemas import ScoringTableIn, ScoringTableOut
 from services.crm.customers import repository as customers
 from shared import clock
 from shared.auth import Principal
@@ -41,21 +41,6 @@ async def table_in_force(session: AsyncSession) -> tuple[ScoringTableVersion | N
     """The latest table set through the API, or the shipped default (version 0)."""
     stored = await repository.latest(session)
     return stored, table_from_json(stored.table) if stored is not None else DEFAULT_TABLE
-
-
-def to_out(stored: ScoringTableVersion | None, table: ScoringTable, reclassified: int | None = None) -> ScoringTableOut:
-    return ScoringTableOut(
-        version=stored.version if stored is not None else 0,
-        nature=dict(table.nature),
-        scale=dict(table.scale),
-        trend=dict(table.trend),
-        sales_bands=[SalesBandOut(min_revenue=b.min_revenue, points=b.points) for b in table.sales_bands],
-        class_minimums=dict(table.class_minimums),
-        visit_interval_months=dict(table.visit_interval_months),
-        set_by=stored.set_by if stored is not None else None,
-        set_at=stored.set_at if stored is not None else None,
-        reclassified=reclassified,
-    )
 
 
 def table_of(payload: ScoringTableIn) -> ScoringTable:
@@ -102,4 +87,4 @@ async def replace_table(session: AsyncSession, payload: ScoringTableIn, principa
             customer.customer_class, customer.class_score = result.customer_class, result.score
             reclassified += 1
     await session.flush()
-    return to_out(stored, table, reclassified)
+    return ScoringTableOut.of(stored, table, reclassified)

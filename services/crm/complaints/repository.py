@@ -3,12 +3,13 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal_column, select, text, tuple_
+from sqlalchemy import ColumnElement, Select, case, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.complaints.models import CustomerComplaint
 from shared.events.intake import ComplaintReceivedV1
+from shared.http.pagination import Keyset
 
 FINISHED = ("closed", "rejected")
 NEVER: ColumnElement[datetime] = literal_column("'-infinity'::timestamptz")
@@ -64,15 +65,16 @@ async def upsert_status(session: AsyncSession, values: dict[str, Any]) -> None:
     )
 
 
-async def page_of_customer(
-    session: AsyncSession, customer_id: str, after: tuple[datetime, str] | None, limit: int
-) -> list[CustomerComplaint]:
-    received = func.coalesce(CustomerComplaint.received_at, CustomerComplaint.updated_at)
-    query = select(CustomerComplaint).where(CustomerComplaint.customer_id == customer_id)
-    if after is not None:
-        query = query.where(tuple_(received, CustomerComplaint.complaint_id) < tuple_(*after))
-    query = query.order_by(received.desc(), CustomerComplaint.complaint_id.desc()).limit(limit)
-    return list((await session.scalars(query)).all())
+# Newest received first; a complaint known only from a status change sorts by when crm learnt of it.
+KEYSET = Keyset(
+    (func.coalesce(CustomerComplaint.received_at, CustomerComplaint.updated_at), CustomerComplaint.complaint_id),
+    (datetime.fromisoformat, str),
+    values_of=lambda complaint: (complaint.received_at or complaint.updated_at, complaint.complaint_id),
+)
+
+
+def of_customer(customer_id: str) -> Select[CustomerComplaint]:
+    return select(CustomerComplaint).where(CustomerComplaint.customer_id == customer_id)
 
 
 async def counts_of_customer(session: AsyncSession, customer_id: str) -> tuple[int, int, int]:

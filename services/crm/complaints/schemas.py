@@ -1,9 +1,7 @@
-from pydantic import BaseModel
-
-from shared.schemas import ChinaTime
+from shared.schemas import ChinaTime, Out, Page
 
 
-class CustomerComplaintOut(BaseModel):
+class CustomerComplaintOut(Out):
     complaint_id: str
     complaint_no: str
     customer_id: str
@@ -15,7 +13,7 @@ class CustomerComplaintOut(BaseModel):
     status_changed_at: ChinaTime | None
 
 
-class ComplaintSummary(BaseModel):
+class ComplaintSummary(Out):
     """CRM-7: what the customer view shows of the customer's complaints."""
 
     total: int
@@ -24,6 +22,4 @@ class ComplaintSummary(BaseModel):
     recent: list[CustomerComplaintOut]
 
 
-class CustomerComplaintPage(BaseModel):
-    items: list[CustomerComplaintOut]
-    next_cursor: str | None = None
+CustomerComplaintPage = Page[CustomerComplaintOut]

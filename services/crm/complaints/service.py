@@ -3,10 +3,10 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.complaints import repository
-from services.crm.complaints.models import CustomerComplaint
-from services.crm.complaints.schemas import ComplaintSummary, CustomerComplaintOut
+from services.crm.complaints.schemas import ComplaintSummary
 from shared import clock
 from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1
+from shared.http.pagination import page_of
 
 RECENT = 20
 
@@ -39,11 +39,9 @@ async def record_status(session: AsyncSession, change: ComplaintStatusChangedV1)
     )
 
 
-def to_out(complaint: CustomerComplaint) -> CustomerComplaintOut:
-    return CustomerComplaintOut.model_validate(complaint, from_attributes=True)
-
-
 async def summary_of(session: AsyncSession, customer_id: str) -> ComplaintSummary:
     total, still_open, serious = await repository.counts_of_customer(session, customer_id)
-    recent = await repository.page_of_customer(session, customer_id, None, RECENT)
-    return ComplaintSummary(total=total, open=still_open, serious=serious, recent=[to_out(c) for c in recent])
+    recent = await page_of(session, repository.of_customer(customer_id), repository.KEYSET, None, RECENT)
+    return ComplaintSummary.model_validate(
+        {"total": total, "open": still_open, "serious": serious, "recent": recent.items}
+    )

@@ -1,12 +1,16 @@
 """All SQL of customers, their revenues and tier history."""
 
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.customers.models import Customer, CustomerRevenue, TierChange
+from services.crm.queries import where_given
+from shared.http.pagination import Keyset
 from shared.search import contains_text
 
 
@@ -64,37 +68,42 @@ async def tier_history(session: AsyncSession, customer_id: str) -> list[TierChan
     return list(rows.all())
 
 
-async def search(
-    session: AsyncSession,
-    *,
-    tier: str | None,
-    customer_class: str | None,
-    province: str | None,
-    city: str | None,
-    county: str | None,
-    owner: str | None,
-    owner_level: str | None,
-    name: str | None,
-    after: str | None,
-    limit: int,
-) -> list[Customer]:
-    query = select(Customer)
-    for column, value in (
-        (Customer.tier, tier),
-        (Customer.customer_class, customer_class),
-        (Customer.province, province),
-        (Customer.city, city),
-        (Customer.county, county),
-        (Customer.sales_owner, owner),
-        (Customer.owner_level, owner_level),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    if name is not None:
-        query = query.where(contains_text(Customer.name_grams, (Customer.name,), name))
-    if after is not None:
-        query = query.where(Customer.id > after)
-    return list((await session.scalars(query.order_by(Customer.id).limit(limit))).all())
+@dataclass(frozen=True)
+class CustomerFilter:
+    tier: str | None = None
+    customer_class: str | None = None
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    owner: str | None = None
+    owner_level: str | None = None
+    name: str | None = None
+
+
+def customer_id_of(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("a customer id is text")
+    return value
+
+
+# By id, first first.
+KEYSET = Keyset((Customer.id,), (customer_id_of,), ascending=True)
+
+
+def search(where: CustomerFilter) -> Select[Customer]:
+    query = where_given(
+        select(Customer),
+        (Customer.tier, where.tier),
+        (Customer.customer_class, where.customer_class),
+        (Customer.province, where.province),
+        (Customer.city, where.city),
+        (Customer.county, where.county),
+        (Customer.sales_owner, where.owner),
+        (Customer.owner_level, where.owner_level),
+    )
+    if where.name is not None:
+        query = query.where(contains_text(Customer.name_grams, (Customer.name,), where.name))
+    return query
 
 
 async def factor_values_in_use(session: AsyncSession) -> dict[str, set[str]]:

@@ -1,13 +1,16 @@
 """Customer shapes of SPEC §8 (CRM-1…CRM-4, CRM-7)."""
 
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Annotated, Self
 
-from pydantic import BaseModel, Field, StrictBool, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from services.crm.complaints.schemas import ComplaintSummary
-from services.crm.customers.rules import OwnerLevel, Tier
+from services.crm.customers.models import Customer
+from services.crm.customers.rules import OwnerLevel, Tier, ownership_of
 from shared.http.inputs import EMAIL
-from shared.schemas import ChinaTime, Day, MoneyIn, MoneyOut, Short, Strict
+from shared.schemas import ChinaTime, Day, MoneyIn, MoneyOut, Out, Page, Short, Strict, attributes_of
 
 Place = Annotated[str, Field(min_length=1, max_length=100)]
 Factor = Annotated[str, Field(min_length=1, max_length=50)]
@@ -83,33 +86,33 @@ class CustomerIn(Strict):
         return values
 
 
-class ContactOut(BaseModel):
+class ContactOut(Out):
     person: str | None
     phone: str | None
     email: str | None
     address: str | None
 
 
-class RegionOut(BaseModel):
+class RegionOut(Out):
     province: str
     city: str | None
     county: str | None
     revenue_group: int
 
 
-class OwnershipOut(BaseModel):
+class OwnershipOut(Out):
     level: OwnerLevel
     approved_by: OwnerLevel | None
     monitored_by: OwnerLevel | None
     daily_maintenance: OwnerLevel
 
 
-class RevenueOut(BaseModel):
+class RevenueOut(Out):
     year: int
     amount: MoneyOut
 
 
-class CustomerOut(BaseModel):
+class CustomerOut(Out):
     id: str
     name: str
     region: RegionOut
@@ -134,13 +137,30 @@ class CustomerOut(BaseModel):
     updated_at: ChinaTime
     complaints: ComplaintSummary | None = None
 
+    @classmethod
+    def of(
+        cls, customer: Customer, revenues: Mapping[int, Decimal], complaints: ComplaintSummary | None = None
+    ) -> Self:
+        """The customer with what is not a column of it: its region and ownership (CRM-2, from the tier),
+        its revenue per year, newest first, and, in the customer view, its complaints (CRM-7)."""
+        ownership = ownership_of(Tier(customer.tier))
+        return cls.model_validate(
+            {
+                **attributes_of(customer, cls),
+                "region": customer,
+                "contact": customer.contact or None,
+                "revenues": [{"year": year, "amount": revenues[year]} for year in sorted(revenues, reverse=True)],
+                "owner_level": ownership.level,
+                "ownership": ownership,
+                "complaints": complaints,
+            }
+        )
 
-class CustomerPage(BaseModel):
-    items: list[CustomerOut]
-    next_cursor: str | None = None
+
+CustomerPage = Page[CustomerOut]
 
 
-class TierChangeOut(BaseModel):
+class TierChangeOut(Out):
     previous_tier: Tier | None
     tier: Tier
     owner_level: OwnerLevel
@@ -152,6 +172,6 @@ class TierChangeOut(BaseModel):
     changed_at: ChinaTime
 
 
-class TierHistory(BaseModel):
+class TierHistory(Out):
     customer_id: str
     items: list[TierChangeOut]

@@ -7,12 +7,10 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.classes import service as classes
-from services.crm.classes.rules import Classification, UnknownFactor, classify
-from services.crm.complaints.schemas import ComplaintSummary
+from services.crm.classes.rules import Classification, classify
 from services.crm.customers import repository
 from services.crm.customers.models import Customer, TierChange
 from services.crm.customers.rules import (
-    Tier,
     TierDecision,
     fields_not_permitted,
     latest_revenue,
@@ -20,23 +18,22 @@ from services.crm.customers.rules import (
     tier_for,
     writes_own_customers_only,
 )
-from services.crm.customers.schemas import (
-    ContactOut,
-    CustomerIn,
-    CustomerOut,
-    OwnershipOut,
-    RegionIn,
-    RegionOut,
-    RevenueOut,
-    TierChangeOut,
-)
+from services.crm.customers.schemas import CustomerIn, RegionIn
 from services.crm.visits import service as visits
 from shared import clock
 from shared.auth import Principal
-from shared.errors import Problem, unprocessable
+from shared.errors import Problem, not_found, unprocessable
 from shared.events.crm import CustomerTierChangedV1, CustomerUpsertedV1, Region
 from shared.messaging.outbox import add_events
+from shared.schemas import attributes_of
 from shared.search import text_grams
+
+
+async def customer_of(session: AsyncSession, customer_id: str) -> Customer:
+    customer = await repository.get(session, customer_id)
+    if customer is None:
+        raise not_found("customer", customer_id)
+    return customer
 
 
 def refuse_takeover(existing: Customer | None, principal: Principal) -> None:
@@ -108,10 +105,7 @@ async def classification_of(
     if not (isinstance(nature, str) and isinstance(scale, str) and isinstance(trend, str)):
         raise unprocessable("incomplete_class_factors", "nature, scale and trend are given together or not at all")
     _, table = await classes.table_in_force(session)
-    try:
-        return classify(table, nature, scale, trend, revenue)
-    except UnknownFactor as exc:
-        raise unprocessable("unknown_class_factor", str(exc)) from None
+    return classify(table, nature, scale, trend, revenue)
 
 
 def refuse_incomplete_new_customer(customer_id: str, facts: Mapping[str, object]) -> None:
@@ -184,8 +178,9 @@ async def upsert_customer(
         await repository.put_revenue(session, customer_id, revenue_year, payload.annual_revenue)
     events: list[CustomerUpsertedV1 | CustomerTierChangedV1] = []
     if previous_tier != customer.tier:
-        await repository.add_tier_change(session, tier_change(customer, previous_tier, decision, principal, now))
-        events.append(tier_changed_event(customer, previous_tier, decision, now))
+        change = tier_change(customer, previous_tier, decision, principal, now)
+        await repository.add_tier_change(session, change)
+        events.append(tier_changed_event(customer, change))
     events.append(upserted_event(customer))
     await session.flush()
     await add_events(session, list(events))
@@ -215,20 +210,9 @@ def tier_change(
     )
 
 
-def tier_changed_event(
-    customer: Customer, previous_tier: str | None, decision: TierDecision, now: datetime
-) -> CustomerTierChangedV1:
-    return CustomerTierChangedV1(
-        customer_id=customer.id,
-        previous_tier=previous_tier,
-        tier=decision.tier.value,
-        owner_level=customer.owner_level,
-        reason=decision.reason,
-        changed_at=now,
-        name=customer.name,
-        annual_revenue=customer.annual_revenue,
-        provincial_designated=customer.provincial_designated,
-    )
+def tier_changed_event(customer: Customer, change: TierChange) -> CustomerTierChangedV1:
+    """CRM-3: the recorded change (its revenue and designation are the customer's), and the customer's name."""
+    return CustomerTierChangedV1(**attributes_of(change, CustomerTierChangedV1), name=customer.name)
 
 
 def upserted_event(customer: Customer) -> CustomerUpsertedV1:
@@ -251,48 +235,3 @@ def upserted_event(customer: Customer) -> CustomerUpsertedV1:
         regional_sales_rep=customer.regional_sales_rep,
         customer_class=customer.customer_class,
     )
-
-
-def to_out(
-    customer: Customer, revenues: Mapping[int, Decimal], complaints: ComplaintSummary | None = None
-) -> CustomerOut:
-    ownership = ownership_of(Tier(customer.tier))
-    return CustomerOut(
-        id=customer.id,
-        name=customer.name,
-        region=RegionOut(
-            province=customer.province,
-            city=customer.city,
-            county=customer.county,
-            revenue_group=customer.revenue_group,
-        ),
-        contact=ContactOut.model_validate(customer.contact) if customer.contact else None,
-        annual_revenue=customer.annual_revenue,
-        revenue_year=customer.revenue_year,
-        revenues=[RevenueOut(year=year, amount=revenues[year]) for year in sorted(revenues, reverse=True)],
-        provincial_designated=customer.provincial_designated,
-        tier=Tier(customer.tier),
-        tier_reason=customer.tier_reason,
-        owner_level=ownership.level,
-        ownership=OwnershipOut(
-            level=ownership.level,
-            approved_by=ownership.approved_by,
-            monitored_by=ownership.monitored_by,
-            daily_maintenance=ownership.daily_maintenance,
-        ),
-        sales_owner=customer.sales_owner,
-        regional_sales_rep=customer.regional_sales_rep,
-        nature=customer.nature,
-        scale=customer.scale,
-        trend=customer.trend,
-        customer_class=customer.customer_class,
-        class_score=customer.class_score,
-        contract_signed_on=customer.contract_signed_on,
-        created_at=customer.created_at,
-        updated_at=customer.updated_at,
-        complaints=complaints,
-    )
-
-
-def history_out(change: TierChange) -> TierChangeOut:
-    return TierChangeOut.model_validate(change, from_attributes=True)

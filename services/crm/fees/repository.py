@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import extract, func, or_, select, tuple_
+from sqlalchemy import Select, extract, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,8 @@ from services.crm.fees.models import (
     SpecialFeeRequest,
 )
 from services.crm.fees.rules import SIGN_OFF_ORDER
+from services.crm.queries import where_given
+from shared.http.pagination import Keyset
 
 
 async def put_budget(session: AsyncSession, product: str, year: int, amount: Decimal, by: str, at: datetime) -> None:
@@ -95,10 +97,7 @@ async def add(session: AsyncSession, *rows: object) -> None:
 
 
 async def get_statement(session: AsyncSession, statement_id: uuid.UUID, lock: bool = False) -> FeeStatement | None:
-    query = select(FeeStatement).where(FeeStatement.id == statement_id)
-    if lock:
-        query = query.with_for_update()
-    return await session.scalar(query)
+    return await session.get(FeeStatement, statement_id, with_for_update=lock)
 
 
 async def lines_of(session: AsyncSession, statement_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[FeeStatementLine]]:
@@ -145,49 +144,24 @@ async def collected(session: AsyncSession, pairs: set[tuple[str, date]]) -> dict
     return {(customer_id, month): total for customer_id, month, total in rows}
 
 
-async def search_statements(
-    session: AsyncSession,
-    *,
-    sales_rep: str | None,
-    month: date | None,
-    after: tuple[date, uuid.UUID] | None,
-    limit: int,
-) -> list[FeeStatement]:
-    query = select(FeeStatement)
-    if sales_rep is not None:
-        query = query.where(FeeStatement.sales_rep == sales_rep)
-    if month is not None:
-        query = query.where(FeeStatement.month == month)
-    if after is not None:
-        query = query.where(tuple_(FeeStatement.month, FeeStatement.id) < tuple_(*after))
-    query = query.order_by(FeeStatement.month.desc(), FeeStatement.id.desc()).limit(limit)
-    return list((await session.scalars(query)).all())
+# Newest month first.
+STATEMENT_KEYSET = Keyset((FeeStatement.month, FeeStatement.id), (date.fromisoformat, uuid.UUID))
+
+
+def search_statements(sales_rep: str | None, month: date | None) -> Select[FeeStatement]:
+    return where_given(select(FeeStatement), (FeeStatement.sales_rep, sales_rep), (FeeStatement.month, month))
 
 
 async def get_advance(session: AsyncSession, advance_id: uuid.UUID, lock: bool = False) -> FeeAdvance | None:
-    query = select(FeeAdvance).where(FeeAdvance.id == advance_id)
-    if lock:
-        query = query.with_for_update()
-    return await session.scalar(query)
+    return await session.get(FeeAdvance, advance_id, with_for_update=lock)
 
 
-async def search_advances(
-    session: AsyncSession,
-    *,
-    sales_rep: str | None,
-    status: str | None,
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> list[FeeAdvance]:
-    query = select(FeeAdvance)
-    if sales_rep is not None:
-        query = query.where(FeeAdvance.sales_rep == sales_rep)
-    if status is not None:
-        query = query.where(FeeAdvance.status == status)
-    if after is not None:
-        query = query.where(tuple_(FeeAdvance.requested_at, FeeAdvance.id) < tuple_(*after))
-    query = query.order_by(FeeAdvance.requested_at.desc(), FeeAdvance.id.desc()).limit(limit)
-    return list((await session.scalars(query)).all())
+# Newest request first.
+ADVANCE_KEYSET = Keyset((FeeAdvance.requested_at, FeeAdvance.id), (datetime.fromisoformat, uuid.UUID))
+
+
+def search_advances(sales_rep: str | None, status: str | None) -> Select[FeeAdvance]:
+    return where_given(select(FeeAdvance), (FeeAdvance.sales_rep, sales_rep), (FeeAdvance.status, status))
 
 
 async def outstanding_of(session: AsyncSession, rep_id: str) -> Decimal:
@@ -196,26 +170,16 @@ async def outstanding_of(session: AsyncSession, rep_id: str) -> Decimal:
 
 
 async def get_special_fee(session: AsyncSession, request_id: uuid.UUID, lock: bool = False) -> SpecialFeeRequest | None:
-    query = select(SpecialFeeRequest).where(SpecialFeeRequest.id == request_id)
-    if lock:
-        query = query.with_for_update()
-    return await session.scalar(query)
+    return await session.get(SpecialFeeRequest, request_id, with_for_update=lock)
 
 
-async def search_special_fees(
-    session: AsyncSession,
-    *,
-    sales_rep: str | None,
-    customer_id: str | None,
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> list[SpecialFeeRequest]:
-    query = select(SpecialFeeRequest)
-    if sales_rep is not None:
-        query = query.where(SpecialFeeRequest.sales_rep == sales_rep)
-    if customer_id is not None:
-        query = query.where(SpecialFeeRequest.customer_id == customer_id)
-    if after is not None:
-        query = query.where(tuple_(SpecialFeeRequest.requested_at, SpecialFeeRequest.id) < tuple_(*after))
-    query = query.order_by(SpecialFeeRequest.requested_at.desc(), SpecialFeeRequest.id.desc()).limit(limit)
-    return list((await session.scalars(query)).all())
+# Newest request first.
+SPECIAL_FEE_KEYSET = Keyset((SpecialFeeRequest.requested_at, SpecialFeeRequest.id), (datetime.fromisoformat, uuid.UUID))
+
+
+def search_special_fees(sales_rep: str | None, customer_id: str | None) -> Select[SpecialFeeRequest]:
+    return where_given(
+        select(SpecialFeeRequest),
+        (SpecialFeeRequest.sales_rep, sales_rep),
+        (SpecialFeeRequest.customer_id, customer_id),
+    )

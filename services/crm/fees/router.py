@@ -1,14 +1,12 @@
 """Relationship-maintenance fee endpoints (CRM-6; HTTP only)."""
 
 import uuid
-from datetime import date, datetime
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from fastapi import APIRouter, Depends, Path, Query
 
 from services.crm.access import own_only
 from services.crm.fees import repository, service
+from services.crm.fees.models import FeeAdvance, FeeCollection, FeePayout
 from services.crm.fees.schemas import (
     AdvanceIn,
     AdvanceOut,
@@ -29,14 +27,13 @@ from services.crm.fees.schemas import (
     StatementOut,
     StatementPage,
 )
-from services.crm.schemas import IDENTIFIER, NO_NUL
+from services.crm.schemas import IDENTIFIER, CursorQuery, TextQuery
 from services.crm.settings import CrmSettings, crm_settings
 from shared import clock
-from shared.app import sessions_of
 from shared.auth import Principal, Role, require_roles
-from shared.http.idempotency import IdempotencyKey, respond_once
-from shared.http.pagination import decode_cursor, encode_cursor, invalid_cursor
-from shared.schemas import Month, parse_month
+from shared.http.pagination import Paged, page_of
+from shared.http.session import ReadSession, WriteSession, creates_once
+from shared.schemas import Limit, Month, parse_month
 
 router = APIRouter(tags=["fees"])
 
@@ -47,26 +44,6 @@ FILERS = (Role.SALES,)
 SIGNERS = (Role.SALES_CLERK, Role.SALES_MANAGER, Role.FINANCE)
 Product = Path(min_length=1, max_length=200, pattern=IDENTIFIER)
 Year = Path(ge=2000, le=2100)
-
-
-def _after_date(cursor: str | None) -> tuple[date, uuid.UUID] | None:
-    values = decode_cursor(cursor)
-    if values is None:
-        return None
-    try:
-        return date.fromisoformat(values[0]), uuid.UUID(values[1])
-    except (IndexError, TypeError, ValueError):
-        raise invalid_cursor() from None
-
-
-def _after_time(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    values = decode_cursor(cursor)
-    if values is None:
-        return None
-    try:
-        return datetime.fromisoformat(values[0]), uuid.UUID(values[1])
-    except (IndexError, TypeError, ValueError):
-        raise invalid_cursor() from None
 
 
 def scope_to_self(principal: Principal, sales_rep: str | None) -> str | None:
@@ -81,24 +58,22 @@ def scope_to_self(principal: Principal, sales_rep: str | None) -> str | None:
 @router.put("/v1/fee-budgets/{product}/{year}", response_model=BudgetOut)
 async def put_budget(
     payload: BudgetIn,
+    session: WriteSession,
     product: str = Product,
     year: int = Year,
     principal: Principal = Depends(require_roles(*BUDGET_WRITERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> BudgetOut:
     """CRM-6: the year's relationship-fee budget of one product."""
-    async with sessions() as session, session.begin():
-        return await service.put_budget(session, product, year, payload.amount, principal, clock.now())
+    return await service.put_budget(session, product, year, payload.amount, principal, clock.now())
 
 
 @router.get("/v1/fee-budgets", response_model=BudgetList)
 async def list_budgets(
+    session: ReadSession,
     year: int | None = Query(None, ge=2000, le=2100),
     _: Principal = Depends(require_roles(*FEE_READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> BudgetList:
-    async with sessions() as session:
-        return BudgetList(items=await service.budget_overview(session, year, clock.now()))
+    return BudgetList(items=await service.budget_overview(session, year, clock.now()))
 
 
 # --- statements ----------------------------------------------------------------------------------------
@@ -107,70 +82,51 @@ async def list_budgets(
 @router.get("/v1/fee-statements/deadlines/{month}", response_model=DeadlinesOut)
 async def get_deadlines(
     month: Month,
+    session: ReadSession,
     _: Principal = Depends(require_roles(*FEE_READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> DeadlinesOut:
     """CRM-6: the month's statement is due by the 3rd working day of the next month, signed off by the
     8th, paid from the 9th — on the working-day calendar (holidays and 调休 included)."""
-    async with sessions() as session:
-        return await service.deadlines_of(session, month)
+    return await service.deadlines_of(session, month)
 
 
 @router.post("/v1/fee-statements", status_code=201, response_model=StatementOut)
+@creates_once("fee-statements")
 async def post_statement(
     payload: StatementIn,
-    request: Request,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*FILERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-    idempotency_key: str | None = IdempotencyKey,
-) -> JSONResponse:
+) -> StatementOut:
     """《月客户采购及客情费统计表》 of a past month, by the sales rep."""
     now = clock.now()
-
-    async def create(session: AsyncSession) -> tuple[int, object]:
-        statement = await service.submit_statement(session, payload, principal, now)
-        (out,) = await service.statements_out(session, [statement], now)
-        return 201, out.model_dump(mode="json")
-
-    return await respond_once(
-        sessions, f"fee-statements:{principal.sub}", idempotency_key, await request.body(), create
-    )
+    statement = await service.submit_statement(session, payload, principal, now)
+    (out,) = await service.statements_out(session, [statement], now)
+    return out
 
 
 @router.get("/v1/fee-statements", response_model=StatementPage)
 async def list_statements(
-    sales_rep: str | None = Query(None, max_length=200, pattern=NO_NUL),
+    session: ReadSession,
+    sales_rep: TextQuery = None,
     month: Month | None = None,
-    cursor: str | None = Query(None, max_length=500, pattern=NO_NUL),
+    cursor: CursorQuery = None,
     limit: int = Query(50, ge=1, le=200),
     principal: Principal = Depends(require_roles(*FEE_READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-) -> StatementPage:
+) -> Paged[StatementOut]:
     """Statements, newest month first; a sales rep sees only their own."""
-    now = clock.now()
-    async with sessions() as session:
-        statements = await repository.search_statements(
-            session,
-            sales_rep=scope_to_self(principal, sales_rep),
-            month=parse_month(month) if month else None,
-            after=_after_date(cursor),
-            limit=limit + 1,
-        )
-        page, more = statements[:limit], len(statements) > limit
-        items = await service.statements_out(session, page, now)
-    next_cursor = encode_cursor([page[-1].month.isoformat(), str(page[-1].id)]) if more else None
-    return StatementPage(items=items, next_cursor=next_cursor)
+    query = repository.search_statements(scope_to_self(principal, sales_rep), parse_month(month) if month else None)
+    page = await page_of(session, query, repository.STATEMENT_KEYSET, cursor, limit)
+    return Paged(await service.statements_out(session, page.items, clock.now()), page.next_cursor)
 
 
 @router.get("/v1/fee-statements/{statement_id}", response_model=StatementOut)
 async def get_statement(
     statement_id: uuid.UUID,
+    session: ReadSession,
     principal: Principal = Depends(require_roles(*FEE_READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> StatementOut:
-    async with sessions() as session:
-        statement = await service.readable_statement(session, statement_id, principal)
-        (out,) = await service.statements_out(session, [statement], clock.now())
+    statement = await service.readable_statement(session, statement_id, principal)
+    (out,) = await service.statements_out(session, [statement], clock.now())
     return out
 
 
@@ -178,155 +134,119 @@ async def get_statement(
 async def sign_statement(
     payload: SignOffIn,
     statement_id: uuid.UUID,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*SIGNERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> StatementOut:
     """CRM-6: sales clerk, sales manager, finance — in that order, by the 8th working day."""
     now = clock.now()
-    async with sessions() as session, session.begin():
-        statement = await service.sign_statement(session, statement_id, payload.step, principal, now)
-        (out,) = await service.statements_out(session, [statement], now)
+    statement = await service.sign_statement(session, statement_id, payload.step, principal, now)
+    (out,) = await service.statements_out(session, [statement], now)
     return out
 
 
 @router.post("/v1/fee-statements/{statement_id}/payouts", status_code=201, response_model=PayoutOut)
 async def pay_statement(
     statement_id: uuid.UUID,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(Role.FINANCE)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-) -> PayoutOut:
+) -> FeePayout:
     """CRM-6: pays what collected payments cover and is not paid yet; from the 9th working day."""
-    async with sessions() as session, session.begin():
-        return service.payout_out(await service.pay_out(session, statement_id, principal, clock.now()))
+    return await service.pay_out(session, statement_id, principal, clock.now())
 
 
 @router.post("/v1/fee-collections", status_code=201, response_model=CollectionOut)
+@creates_once("fee-collections")
 async def post_collection(
     payload: CollectionIn,
-    request: Request,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(Role.FINANCE)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-    idempotency_key: str | None = IdempotencyKey,
-) -> JSONResponse:
+) -> FeeCollection:
     """回款: a customer's payment for a month's purchases; fees are paid out only against these."""
-
-    async def create(session: AsyncSession) -> tuple[int, object]:
-        collection = await service.record_collection(session, payload, principal, clock.now())
-        return 201, service.collection_out(collection).model_dump(mode="json")
-
-    return await respond_once(
-        sessions, f"fee-collections:{principal.sub}", idempotency_key, await request.body(), create
-    )
+    return await service.record_collection(session, payload, principal, clock.now())
 
 
 # --- advances ------------------------------------------------------------------------------------------
 
 
 @router.post("/v1/fee-advances", status_code=201, response_model=AdvanceOut)
+@creates_once("fee-advances")
 async def post_advance(
     payload: AdvanceIn,
-    request: Request,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*FILERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
     settings: CrmSettings = Depends(crm_settings),
-    idempotency_key: str | None = IdempotencyKey,
-) -> JSONResponse:
+) -> AdvanceOut:
     """CRM-6: 借支, at most 3,000 CNY outstanding per sales rep."""
-
-    async def create(session: AsyncSession) -> tuple[int, object]:
-        advance, outstanding = await service.request_advance(
-            session, payload, principal, settings.advance_limit, clock.now()
-        )
-        return 201, service.advance_out(advance, outstanding).model_dump(mode="json")
-
-    return await respond_once(sessions, f"fee-advances:{principal.sub}", idempotency_key, await request.body(), create)
+    advance, outstanding = await service.request_advance(
+        session, payload, principal, settings.advance_limit, clock.now()
+    )
+    return AdvanceOut.of(advance, outstanding)
 
 
 @router.post("/v1/fee-advances/{advance_id}/settle", response_model=AdvanceOut)
 async def settle_advance(
     advance_id: uuid.UUID,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(Role.FINANCE)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> AdvanceOut:
     """核销: finance clears an advance."""
-    async with sessions() as session, session.begin():
-        advance, outstanding = await service.settle_advance(session, advance_id, principal, clock.now())
-    return service.advance_out(advance, outstanding)
+    return AdvanceOut.of(*await service.settle_advance(session, advance_id, principal, clock.now()))
 
 
 @router.get("/v1/fee-advances", response_model=AdvancePage)
 async def list_advances(
-    sales_rep: str | None = Query(None, max_length=200, pattern=NO_NUL),
+    session: ReadSession,
+    sales_rep: TextQuery = None,
     status: AdvanceStatus | None = None,
-    cursor: str | None = Query(None, max_length=500, pattern=NO_NUL),
-    limit: int = Query(50, ge=1, le=500),
+    cursor: CursorQuery = None,
+    limit: Limit = 50,
     principal: Principal = Depends(require_roles(*FEE_READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> AdvancePage:
     rep = scope_to_self(principal, sales_rep)
-    async with sessions() as session:
-        advances = await repository.search_advances(
-            session, sales_rep=rep, status=status.value if status else None, after=_after_time(cursor), limit=limit + 1
-        )
-        outstanding = await repository.outstanding_of(session, rep) if rep is not None else None
-    page, more = advances[:limit], len(advances) > limit
-    next_cursor = encode_cursor([page[-1].requested_at.isoformat(), str(page[-1].id)]) if more else None
-    return AdvancePage(items=[service.advance_out(a) for a in page], outstanding=outstanding, next_cursor=next_cursor)
+    query = repository.search_advances(rep, status.value if status else None)
+    page: Paged[FeeAdvance] = await page_of(session, query, repository.ADVANCE_KEYSET, cursor, limit)
+    outstanding = await repository.outstanding_of(session, rep) if rep is not None else None
+    return AdvancePage(items=page.items, next_cursor=page.next_cursor, outstanding=outstanding)
 
 
 # --- special fees for new customers --------------------------------------------------------------------
 
 
 @router.post("/v1/special-fee-requests", status_code=201, response_model=SpecialFeeOut)
+@creates_once("special-fees")
 async def post_special_fee(
     payload: SpecialFeeIn,
-    request: Request,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*FILERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-    idempotency_key: str | None = IdempotencyKey,
-) -> JSONResponse:
+) -> SpecialFeeOut:
     """CRM-6: 《新客户特殊费用申请表》, refused once the customer's contract is signed."""
-
-    async def create(session: AsyncSession) -> tuple[int, object]:
-        created = await service.request_special_fee(session, payload, principal, clock.now())
-        (out,) = await service.special_fees_out(session, [created])
-        return 201, out.model_dump(mode="json")
-
-    return await respond_once(sessions, f"special-fees:{principal.sub}", idempotency_key, await request.body(), create)
+    created = await service.request_special_fee(session, payload, principal, clock.now())
+    (out,) = await service.special_fees_out(session, [created])
+    return out
 
 
 @router.get("/v1/special-fee-requests", response_model=SpecialFeePage)
 async def list_special_fees(
-    sales_rep: str | None = Query(None, max_length=200, pattern=NO_NUL),
-    customer_id: str | None = Query(None, max_length=200, pattern=NO_NUL),
-    cursor: str | None = Query(None, max_length=500, pattern=NO_NUL),
-    limit: int = Query(50, ge=1, le=500),
+    session: ReadSession,
+    sales_rep: TextQuery = None,
+    customer_id: TextQuery = None,
+    cursor: CursorQuery = None,
+    limit: Limit = 50,
     principal: Principal = Depends(require_roles(*FEE_READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
-) -> SpecialFeePage:
-    async with sessions() as session:
-        found = await repository.search_special_fees(
-            session,
-            sales_rep=scope_to_self(principal, sales_rep),
-            customer_id=customer_id,
-            after=_after_time(cursor),
-            limit=limit + 1,
-        )
-        page, more = found[:limit], len(found) > limit
-        items = await service.special_fees_out(session, page)
-    next_cursor = encode_cursor([page[-1].requested_at.isoformat(), str(page[-1].id)]) if more else None
-    return SpecialFeePage(items=items, next_cursor=next_cursor)
+) -> Paged[SpecialFeeOut]:
+    query = repository.search_special_fees(scope_to_self(principal, sales_rep), customer_id)
+    page = await page_of(session, query, repository.SPECIAL_FEE_KEYSET, cursor, limit)
+    return Paged(await service.special_fees_out(session, page.items), page.next_cursor)
 
 
 @router.get("/v1/special-fee-requests/{request_id}", response_model=SpecialFeeOut)
 async def get_special_fee(
     request_id: uuid.UUID,
+    session: ReadSession,
     principal: Principal = Depends(require_roles(*FEE_READERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> SpecialFeeOut:
-    async with sessions() as session:
-        found = await service.readable_special_fee(session, request_id, principal)
-        (out,) = await service.special_fees_out(session, [found])
+    found = await service.readable_special_fee(session, request_id, principal)
+    (out,) = await service.special_fees_out(session, [found])
     return out
 
 
@@ -334,10 +254,9 @@ async def get_special_fee(
 async def sign_special_fee(
     payload: SignOffIn,
     request_id: uuid.UUID,
+    session: WriteSession,
     principal: Principal = Depends(require_roles(*SIGNERS)),
-    sessions: async_sessionmaker[AsyncSession] = Depends(sessions_of),
 ) -> SpecialFeeOut:
-    async with sessions() as session, session.begin():
-        signed = await service.sign_special_fee(session, request_id, payload.step, principal, clock.now())
-        (out,) = await service.special_fees_out(session, [signed])
+    signed = await service.sign_special_fee(session, request_id, payload.step, principal, clock.now())
+    (out,) = await service.special_fees_out(session, [signed])
     return out

@@ -1,14 +1,29 @@
 """Relationship-maintenance fee shapes (CRM-6; 客情关系维护费用管理制度)."""
 
 import uuid
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
+from services.crm.fees.models import FeeAdvance
 from services.crm.fees.rules import SignOffStep, StatementStatus
-from services.crm.schemas import Note
-from shared.schemas import MAX_MONEY, ChinaTime, Day, MoneyIn, MoneyOut, Month, PositiveMoneyIn, Short, Strict
+from services.crm.schemas import MonthOut, Note
+from shared.schemas import (
+    MAX_MONEY,
+    ChinaTime,
+    Day,
+    MoneyIn,
+    MoneyOut,
+    Month,
+    Out,
+    Page,
+    PositiveMoneyIn,
+    Short,
+    Strict,
+    attributes_of,
+)
 
 Purpose = Annotated[str, Field(min_length=1, max_length=2000)]
 
@@ -27,7 +42,7 @@ class BudgetIn(Strict):
     amount: MoneyIn
 
 
-class BudgetOut(BaseModel):
+class BudgetOut(Out):
     product: str
     year: int
     amount: MoneyOut
@@ -37,11 +52,11 @@ class BudgetOut(BaseModel):
     set_at: ChinaTime
 
 
-class BudgetList(BaseModel):
+class BudgetList(Out):
     items: list[BudgetOut]
 
 
-class DeadlinesOut(BaseModel):
+class DeadlinesOut(Out):
     month: str
     submit_by: ChinaTime
     sign_off_by: ChinaTime
@@ -72,7 +87,7 @@ class StatementIn(Strict):
         return self
 
 
-class StatementLineOut(BaseModel):
+class StatementLineOut(Out):
     customer_id: str
     product: str
     purpose: str
@@ -85,17 +100,17 @@ class SignOffIn(Strict):
     step: SignOffStep
 
 
-class SignOffOut(BaseModel):
+class SignOffOut(Out):
     step: SignOffStep
     signer: str
     signer_name: str | None
     signed_at: ChinaTime
 
 
-class StatementOut(BaseModel):
+class StatementOut(Out):
     id: uuid.UUID
     sales_rep: str
-    month: str
+    month: MonthOut
     status: StatementStatus
     submitted_at: ChinaTime
     submitted_by: str
@@ -113,9 +128,7 @@ class StatementOut(BaseModel):
     next_sign_off: SignOffStep | None
 
 
-class StatementPage(BaseModel):
-    items: list[StatementOut]
-    next_cursor: str | None = None
+StatementPage = Page[StatementOut]
 
 
 class CollectionIn(Strict):
@@ -125,17 +138,17 @@ class CollectionIn(Strict):
     reference: Short | None = None
 
 
-class CollectionOut(BaseModel):
+class CollectionOut(Out):
     id: uuid.UUID
     customer_id: str
-    month: str
+    month: MonthOut
     amount: MoneyOut
     reference: str | None
     recorded_by: str
     recorded_at: ChinaTime
 
 
-class PayoutOut(BaseModel):
+class PayoutOut(Out):
     id: uuid.UUID
     statement_id: uuid.UUID
     amount: MoneyOut
@@ -155,7 +168,7 @@ class AdvanceIn(Strict):
     statement_id: uuid.UUID | None = Field(None, description="the verified statement this advance pays out")
 
 
-class AdvanceOut(BaseModel):
+class AdvanceOut(Out):
     id: uuid.UUID
     sales_rep: str
     amount: MoneyOut
@@ -168,11 +181,14 @@ class AdvanceOut(BaseModel):
     settled_at: ChinaTime | None
     outstanding_after: MoneyOut | None = None
 
+    @classmethod
+    def of(cls, advance: FeeAdvance, outstanding_after: Decimal) -> Self:
+        """The advance with what the rep has outstanding once it is granted or settled."""
+        return cls.model_validate({**attributes_of(advance, cls), "outstanding_after": outstanding_after})
 
-class AdvancePage(BaseModel):
-    items: list[AdvanceOut]
+
+class AdvancePage(Page[AdvanceOut]):
     outstanding: MoneyOut | None = Field(None, description="the rep's outstanding total when filtered by sales_rep")
-    next_cursor: str | None = None
 
 
 class SpecialFeeIn(Strict):
@@ -182,7 +198,7 @@ class SpecialFeeIn(Strict):
     product: Short | None = None
 
 
-class SpecialFeeOut(BaseModel):
+class SpecialFeeOut(Out):
     id: uuid.UUID
     customer_id: str
     sales_rep: str
@@ -196,6 +212,4 @@ class SpecialFeeOut(BaseModel):
     next_sign_off: SignOffStep | None
 
 
-class SpecialFeePage(BaseModel):
-    items: list[SpecialFeeOut]
-    next_cursor: str | None = None
+SpecialFeePage = Page[SpecialFeeOut]

@@ -5,7 +5,6 @@ Every decision that depends on time takes ``now`` so the rules can be exercised 
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,6 +16,7 @@ from services.crm.customers import repository as customers
 from services.crm.fees import repository
 from services.crm.fees.models import (
     FeeAdvance,
+    FeeBudget,
     FeeCollection,
     FeePayout,
     FeeStatement,
@@ -41,18 +41,13 @@ from services.crm.fees.rules import (
 )
 from services.crm.fees.schemas import (
     AdvanceIn,
-    AdvanceOut,
     AdvanceStatus,
     BudgetOut,
     CollectionIn,
-    CollectionOut,
     DeadlinesOut,
-    PayoutOut,
-    SignOffOut,
     SpecialFeeIn,
     SpecialFeeOut,
     StatementIn,
-    StatementLineOut,
     StatementOut,
 )
 from shared.auth import Principal
@@ -60,7 +55,7 @@ from shared.calendar_store import load_calendar
 from shared.errors import Problem, conflict, not_found, unprocessable
 from shared.events.crm import FeeStatementSignedOffV1, FeeStatementSubmittedV1
 from shared.messaging.outbox import add_events
-from shared.schemas import parse_month
+from shared.schemas import attributes_of, parse_month
 from shared.workcalendar import CHINA
 
 ZERO = Decimal("0.00")
@@ -98,18 +93,15 @@ async def budget_overview(
     for budget in budgets:
         by_year[budget.year].add(budget.product)
     used = {y: await repository.committed(session, y, names, now) for y, names in by_year.items()}
-    return [
-        BudgetOut(
-            product=b.product,
-            year=b.year,
-            amount=b.amount,
-            committed=used[b.year].get(b.product, ZERO),
-            remaining=b.amount - used[b.year].get(b.product, ZERO),
-            set_by=b.set_by,
-            set_at=b.set_at,
-        )
-        for b in budgets
-    ]
+    return [budget_out(b, used[b.year].get(b.product, ZERO)) for b in budgets]
+
+
+def budget_out(budget: FeeBudget, committed: Decimal) -> BudgetOut:
+    """A product's budget with what statements not void have committed of it, and what is left."""
+    remaining = budget.amount - committed
+    return BudgetOut.model_validate(
+        {**attributes_of(budget, BudgetOut), "committed": committed, "remaining": remaining}
+    )
 
 
 # --- statements ----------------------------------------------------------------------------------------
@@ -117,17 +109,7 @@ async def budget_overview(
 
 async def deadlines_of(session: AsyncSession, month: str) -> DeadlinesOut:
     deadlines = statement_deadlines(parse_month(month), await load_calendar(session))
-    return deadlines_out(month, deadlines)
-
-
-def deadlines_out(month: str, deadlines: StatementDeadlines) -> DeadlinesOut:
-    return DeadlinesOut(
-        month=month,
-        submit_by=deadlines.submit_by,
-        sign_off_by=deadlines.sign_off_by,
-        payable_from=deadlines.payable_from,
-        calendar_estimated=deadlines.calendar_estimated,
-    )
+    return DeadlinesOut.model_validate({**attributes_of(deadlines, DeadlinesOut), "month": month})
 
 
 async def check_lines_customers(session: AsyncSession, payload: StatementIn, rep: str) -> None:
@@ -248,6 +230,11 @@ def signer_may_sign(principal: Principal, step: SignOffStep, owner: str, signatu
         raise sign_off_refused("signer_already_signed", "each sign-off is by a different person", step)
 
 
+def signature(document_id: uuid.UUID, step: SignOffStep, principal: Principal, now: datetime) -> SignOff:
+    name = principal.name or None
+    return SignOff(document_id=document_id, step=step.value, signer=principal.sub, signer_name=name, signed_at=now)
+
+
 def sign_off_refused(code: str, detail: str, step: SignOffStep) -> Problem:
     return Problem(403, code, "Forbidden", detail, step=step.value, required_role=STEP_ROLES[step])
 
@@ -268,13 +255,7 @@ async def sign_statement(
         )
     await repository.add(
         session,
-        SignOff(
-            document_id=statement.id,
-            step=step.value,
-            signer=principal.sub,
-            signer_name=principal.name or None,
-            signed_at=now,
-        ),
+        signature(statement.id, step, principal, now),
     )
     signed = {s.step for s in signatures} | {step.value}
     state = sign_off_state(statement, signed, now)
@@ -349,35 +330,20 @@ def statement_out(
     paid: Decimal,
     now: datetime,
 ) -> StatementOut:
+    """CRM-6: only a verified statement has a payable amount; only a submitted one waits for a sign-off."""
     signed = {s.step for s in signatures}
     status = statement_status(signed, statement.sign_off_by, now)
-    return StatementOut(
-        id=statement.id,
-        sales_rep=statement.sales_rep,
-        month=f"{statement.month:%Y-%m}",
-        status=status,
-        submitted_at=statement.submitted_at,
-        submitted_by=statement.submitted_by,
-        submitted_late=statement.submitted_late,
-        submit_by=statement.submit_by,
-        sign_off_by=statement.sign_off_by,
-        payable_from=statement.payable_from,
-        calendar_estimated=statement.calendar_estimated,
-        total_purchase=statement.total_purchase,
-        total_fee=statement.total_fee,
-        payable=payable if status is StatementStatus.VERIFIED else ZERO,
-        paid=paid,
-        lines=[StatementLineOut.model_validate(line, from_attributes=True) for line in lines],
-        sign_offs=sign_offs_out(signatures),
-        next_sign_off=next_sign_off(signed) if status is StatementStatus.SUBMITTED else None,
+    return StatementOut.model_validate(
+        {
+            **attributes_of(statement, StatementOut),
+            "status": status,
+            "payable": payable if status is StatementStatus.VERIFIED else ZERO,
+            "paid": paid,
+            "lines": lines,
+            "sign_offs": signatures,
+            "next_sign_off": next_sign_off(signed) if status is StatementStatus.SUBMITTED else None,
+        }
     )
-
-
-def sign_offs_out(signatures: Iterable[SignOff]) -> list[SignOffOut]:
-    return [
-        SignOffOut(step=SignOffStep(s.step), signer=s.signer, signer_name=s.signer_name, signed_at=s.signed_at)
-        for s in signatures
-    ]
 
 
 async def readable_statement(session: AsyncSession, statement_id: uuid.UUID, principal: Principal) -> FeeStatement:
@@ -406,22 +372,6 @@ async def record_collection(
     )
     await repository.add(session, collection)
     return collection
-
-
-def collection_out(collection: FeeCollection) -> CollectionOut:
-    return CollectionOut(
-        id=collection.id,
-        customer_id=collection.customer_id,
-        month=f"{collection.month:%Y-%m}",
-        amount=collection.amount,
-        reference=collection.reference,
-        recorded_by=collection.recorded_by,
-        recorded_at=collection.recorded_at,
-    )
-
-
-def payout_out(payout: FeePayout) -> PayoutOut:
-    return PayoutOut.model_validate(payout, from_attributes=True)
 
 
 # --- advances ------------------------------------------------------------------------------------------
@@ -493,22 +443,6 @@ async def settle_advance(
     return advance, account.outstanding_advance
 
 
-def advance_out(advance: FeeAdvance, outstanding_after: Decimal | None = None) -> AdvanceOut:
-    return AdvanceOut(
-        id=advance.id,
-        sales_rep=advance.sales_rep,
-        amount=advance.amount,
-        purpose=advance.purpose,
-        statement_id=advance.statement_id,
-        status=AdvanceStatus(advance.status),
-        requested_by=advance.requested_by,
-        requested_at=advance.requested_at,
-        settled_by=advance.settled_by,
-        settled_at=advance.settled_at,
-        outstanding_after=outstanding_after,
-    )
-
-
 # --- special fees for new customers --------------------------------------------------------------------
 
 
@@ -555,38 +489,23 @@ async def sign_special_fee(
     signer_may_sign(principal, step, request.sales_rep, signatures)
     await repository.add(
         session,
-        SignOff(
-            document_id=request.id,
-            step=step.value,
-            signer=principal.sub,
-            signer_name=principal.name or None,
-            signed_at=now,
-        ),
+        signature(request.id, step, principal, now),
     )
     return request
 
 
 async def special_fees_out(session: AsyncSession, requests: list[SpecialFeeRequest]) -> list[SpecialFeeOut]:
+    """A request is approved once its three sign-offs are there."""
     signatures = await repository.sign_offs_of(session, [r.id for r in requests])
     out = []
     for request in requests:
-        signed = {s.step for s in signatures[request.id]}
-        following = next_sign_off(signed)
-        out.append(
-            SpecialFeeOut(
-                id=request.id,
-                customer_id=request.customer_id,
-                sales_rep=request.sales_rep,
-                product=request.product,
-                amount=request.amount,
-                purpose=request.purpose,
-                requested_on=request.requested_on,
-                requested_at=request.requested_at,
-                status="approved" if following is None else "requested",
-                sign_offs=sign_offs_out(signatures[request.id]),
-                next_sign_off=following,
-            )
-        )
+        following = next_sign_off({s.step for s in signatures[request.id]})
+        extra = {
+            "status": "approved" if following is None else "requested",
+            "sign_offs": signatures[request.id],
+            "next_sign_off": following,
+        }
+        out.append(SpecialFeeOut.model_validate({**attributes_of(request, SpecialFeeOut), **extra}))
     return out
 
 

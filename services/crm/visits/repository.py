@@ -1,15 +1,18 @@
 """All SQL of projects, visit plans and visits."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import Select, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.customers.models import Customer
+from services.crm.queries import where_given
 from services.crm.visits.models import Project, Visit, VisitPlan
+from shared.http.pagination import Keyset
 
 
 async def put_project(session: AsyncSession, values: dict[str, Any]) -> Project:
@@ -61,10 +64,7 @@ async def add_plans(session: AsyncSession, plans: list[dict[str, Any]]) -> list[
 
 
 async def get_plan(session: AsyncSession, plan_id: uuid.UUID, lock: bool = False) -> VisitPlan | None:
-    query = select(VisitPlan).where(VisitPlan.id == plan_id)
-    if lock:
-        query = query.with_for_update()
-    return await session.scalar(query)
+    return await session.get(VisitPlan, plan_id, with_for_update=lock)
 
 
 async def oldest_open_plan(session: AsyncSession, customer_id: str, up_to: date) -> VisitPlan | None:
@@ -77,35 +77,34 @@ async def oldest_open_plan(session: AsyncSession, customer_id: str, up_to: date)
     )
 
 
-async def search_plans(
-    session: AsyncSession,
-    *,
-    status: str | None,
-    period_up_to: date | None,
-    due_before: date | None,
-    due_from: date | None,
-    customer_id: str | None,
-    period: date | None,
-    after: tuple[date, uuid.UUID] | None,
-    limit: int,
-) -> list[VisitPlan]:
-    query = select(VisitPlan)
-    if status is not None:
-        query = query.where(VisitPlan.status == status)
-    if period_up_to is not None:
-        query = query.where(VisitPlan.period <= period_up_to)
-    if due_before is not None:
-        query = query.where(VisitPlan.due_on < due_before)
-    if due_from is not None:
-        query = query.where(VisitPlan.due_on >= due_from)
-    if customer_id is not None:
-        query = query.where(VisitPlan.customer_id == customer_id)
-    if period is not None:
-        query = query.where(VisitPlan.period == period)
-    if after is not None:
-        query = query.where(tuple_(VisitPlan.due_on, VisitPlan.id) > tuple_(*after))
-    query = query.order_by(VisitPlan.due_on, VisitPlan.id).limit(limit)
-    return list((await session.scalars(query)).all())
+@dataclass(frozen=True)
+class PlanSearch:
+    status: str | None = None
+    period_up_to: date | None = None
+    due_before: date | None = None
+    due_from: date | None = None
+    customer_id: str | None = None
+    period: date | None = None
+
+
+# By due day, the soonest first.
+PLAN_KEYSET = Keyset((VisitPlan.due_on, VisitPlan.id), (date.fromisoformat, uuid.UUID), ascending=True)
+
+
+def search_plans(where: PlanSearch) -> Select[VisitPlan]:
+    query = where_given(
+        select(VisitPlan),
+        (VisitPlan.status, where.status),
+        (VisitPlan.customer_id, where.customer_id),
+        (VisitPlan.period, where.period),
+    )
+    if where.period_up_to is not None:
+        query = query.where(VisitPlan.period <= where.period_up_to)
+    if where.due_before is not None:
+        query = query.where(VisitPlan.due_on < where.due_before)
+    if where.due_from is not None:
+        query = query.where(VisitPlan.due_on >= where.due_from)
+    return query
 
 
 async def add_visit(session: AsyncSession, visit: Visit) -> None:
@@ -117,23 +116,12 @@ async def get_visit(session: AsyncSession, visit_id: uuid.UUID) -> Visit | None:
     return await session.get(Visit, visit_id)
 
 
-async def search_visits(
-    session: AsyncSession,
-    *,
-    customer_id: str | None,
-    visitor_id: str | None,
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> list[Visit]:
-    query = select(Visit)
-    if customer_id is not None:
-        query = query.where(Visit.customer_id == customer_id)
-    if visitor_id is not None:
-        query = query.where(Visit.visitor_id == visitor_id)
-    if after is not None:
-        query = query.where(tuple_(Visit.visited_at, Visit.id) < tuple_(*after))
-    query = query.order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(limit)
-    return list((await session.scalars(query)).all())
+# Newest visit first.
+VISIT_KEYSET = Keyset((Visit.visited_at, Visit.id), (datetime.fromisoformat, uuid.UUID))
+
+
+def search_visits(customer_id: str | None, visitor_id: str | None) -> Select[Visit]:
+    return where_given(select(Visit), (Visit.customer_id, customer_id), (Visit.visitor_id, visitor_id))
 
 
 async def visits_between(session: AsyncSession, first: date, last: date, visitor_id: str | None) -> list[Visit]:

@@ -1,13 +1,16 @@
 """Visit plans, visit reports and their roll-ups (CRM-5; 公司客户服务管理办法 第九条、第十条)."""
 
 import uuid
+from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import Field, StrictBool
 
 from services.crm.schemas import Note
-from shared.schemas import ChinaTime, Day, Month, Short, Strict
+from services.crm.visits.models import VisitPlan
+from services.crm.visits.rules import is_overdue
+from shared.schemas import ChinaTime, Day, Month, Out, Page, Short, Strict, attributes_of
 
 Report = Annotated[str, Field(min_length=1, max_length=4000)]
 
@@ -17,7 +20,7 @@ class ProjectIn(Strict):
     delivered_on: Day
 
 
-class ProjectOut(BaseModel):
+class ProjectOut(Out):
     customer_id: str
     project_id: str
     name: str
@@ -26,7 +29,7 @@ class ProjectOut(BaseModel):
     recorded_at: ChinaTime
 
 
-class ProjectList(BaseModel):
+class ProjectList(Out):
     items: list[ProjectOut]
 
 
@@ -48,7 +51,7 @@ class PlanFilter(StrEnum):
     DONE = "done"
 
 
-class VisitPlanOut(BaseModel):
+class VisitPlanOut(Out):
     id: uuid.UUID
     customer_id: str
     month: str
@@ -59,17 +62,21 @@ class VisitPlanOut(BaseModel):
     overdue: bool
     visit_id: uuid.UUID | None
 
+    @classmethod
+    def of(cls, plan: VisitPlan, today: date) -> Self:
+        """CRM-5: a plan is overdue on ``today`` when it is still open past its due day."""
+        overdue = plan.status == PlanStatus.PLANNED.value and is_overdue(plan.due_on, today)
+        return cls.model_validate({**attributes_of(plan, cls), "month": f"{plan.period:%Y-%m}", "overdue": overdue})
 
-class GeneratedPlans(BaseModel):
+
+class GeneratedPlans(Out):
     month: str
     created: int
     already_planned: int
     items: list[VisitPlanOut]
 
 
-class VisitPlanPage(BaseModel):
-    items: list[VisitPlanOut]
-    next_cursor: str | None = None
+VisitPlanPage = Page[VisitPlanOut]
 
 
 class VisitorIn(Strict):
@@ -91,7 +98,7 @@ class VisitIn(Strict):
     urgent: StrictBool = Field(False, description="第十一条 巡访紧急报告: a competitor's new product or policy change")
 
 
-class VisitOut(BaseModel):
+class VisitOut(Out):
     id: uuid.UUID
     customer_id: str
     plan_id: uuid.UUID | None
@@ -110,18 +117,16 @@ class VisitOut(BaseModel):
     created_at: ChinaTime
 
 
-class VisitPage(BaseModel):
-    items: list[VisitOut]
-    next_cursor: str | None = None
+VisitPage = Page[VisitOut]
 
 
-class VisitorDay(BaseModel):
+class VisitorDay(Out):
     visitor_id: str
     visitor_name: str | None
     visits: list[VisitOut]
 
 
-class DailyReport(BaseModel):
+class DailyReport(Out):
     """巡访日报表: each visitor's visits of one day."""
 
     date: Day
@@ -129,18 +134,18 @@ class DailyReport(BaseModel):
     visitors: list[VisitorDay]
 
 
-class VisitorCount(BaseModel):
+class VisitorCount(Out):
     visitor_id: str
     visits: int
 
 
-class Remark(BaseModel):
+class Remark(Out):
     customer_id: str
     visited_on: Day
     text: str
 
 
-class MonthlyReport(BaseModel):
+class MonthlyReport(Out):
     """每月巡访情况报告书: plans against visits, by visitor, and what the visits brought back."""
 
     month: str

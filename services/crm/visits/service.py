@@ -11,8 +11,8 @@ from services.crm.classes.rules import visit_interval_for_class
 from services.crm.customers import repository as customers
 from services.crm.visits import repository
 from services.crm.visits.models import Project, Visit, VisitPlan
+from services.crm.visits.repository import PlanSearch
 from services.crm.visits.rules import (
-    is_overdue,
     month_end,
     month_start,
     plan_for_month,
@@ -26,12 +26,10 @@ from services.crm.visits.schemas import (
     PlanFilter,
     PlanStatus,
     ProjectIn,
-    ProjectOut,
     Remark,
     VisitIn,
     VisitorCount,
     VisitorDay,
-    VisitOut,
     VisitPlanOut,
 )
 from shared import clock
@@ -71,7 +69,7 @@ async def generate_plans(session: AsyncSession, month: str, principal: Principal
         month=month,
         created=len(created),
         already_planned=wanted - len(created),
-        items=[plan_out(plan, today) for plan in sorted(created, key=lambda p: p.customer_id)],
+        items=[VisitPlanOut.of(plan, today) for plan in sorted(created, key=lambda p: p.customer_id)],
     )
 
 
@@ -147,41 +145,15 @@ async def reassign_open_plans(session: AsyncSession, customer_id: str, previous:
     )
 
 
-async def list_plans(
-    session: AsyncSession,
-    *,
-    status: PlanFilter | None,
-    customer_id: str | None,
-    month: str | None,
-    today: date,
-    after: tuple[date, uuid.UUID] | None,
-    limit: int,
-) -> list[VisitPlan]:
+def plans_to_list(status: PlanFilter | None, customer_id: str | None, month: str | None, today: date) -> PlanSearch:
     """CRM-5: due = open, its month has begun and its end not passed; overdue = open past its due day."""
-    return await repository.search_plans(
-        session,
+    return PlanSearch(
         status=None if status is None else ("done" if status is PlanFilter.DONE else "planned"),
         period_up_to=month_start(today) if status is PlanFilter.DUE else None,
         due_from=today if status is PlanFilter.DUE else None,
         due_before=today if status is PlanFilter.OVERDUE else None,
         customer_id=customer_id,
         period=parse_month(month) if month else None,
-        after=after,
-        limit=limit,
-    )
-
-
-def plan_out(plan: VisitPlan, today: date) -> VisitPlanOut:
-    return VisitPlanOut(
-        id=plan.id,
-        customer_id=plan.customer_id,
-        month=f"{plan.period:%Y-%m}",
-        due_on=plan.due_on,
-        interval_months=plan.interval_months,
-        basis=plan.basis,
-        status=PlanStatus(plan.status),
-        overdue=plan.status == PlanStatus.PLANNED.value and is_overdue(plan.due_on, today),
-        visit_id=plan.visit_id,
     )
 
 
@@ -252,10 +224,6 @@ def recorded_event(visit: Visit) -> VisitRecordedV1:
     )
 
 
-def visit_out(visit: Visit) -> VisitOut:
-    return VisitOut.model_validate(visit, from_attributes=True)
-
-
 async def daily_report(session: AsyncSession, day: date, visitor_id: str | None) -> DailyReport:
     """巡访日报表 (第九条)."""
     visits = await repository.visits_between(session, day, day, visitor_id)
@@ -266,7 +234,7 @@ async def daily_report(session: AsyncSession, day: date, visitor_id: str | None)
         date=day,
         total=len(visits),
         visitors=[
-            VisitorDay(visitor_id=vid, visitor_name=items[0].visitor_name, visits=[visit_out(v) for v in items])
+            VisitorDay(visitor_id=vid, visitor_name=items[0].visitor_name, visits=items)
             for vid, items in by_visitor.items()
         ],
     )
@@ -288,7 +256,7 @@ async def monthly_report(session: AsyncSession, month: str, today: date) -> Mont
         overdue=overdue,
         visits=len(visits),
         by_visitor=[VisitorCount(visitor_id=vid, visits=n) for vid, n in sorted(counts.items())],
-        urgent=[visit_out(v) for v in visits if v.urgent],
+        urgent=[v for v in visits if v.urgent],
         competitor_moves=[
             Remark(customer_id=v.customer_id, visited_on=v.visited_on, text=v.competitor_moves)
             for v in visits
@@ -300,10 +268,6 @@ async def monthly_report(session: AsyncSession, month: str, today: date) -> Mont
             if v.market_information
         ],
     )
-
-
-def project_out(project: Project) -> ProjectOut:
-    return ProjectOut.model_validate(project, from_attributes=True)
 
 
 def require_visit(visit: Visit | None, visit_id: uuid.UUID) -> Visit:
