@@ -161,6 +161,9 @@ async def test_con_journey_pushed_returns_show_the_batch_incident(console: Conso
             break
         await console.page.wait_for_timeout(500)
     await expect(row).to_have_count(1)
+    await console.fill(filters, {"level": "", "model": "", "q": model[4:]})
+    await filters.locator("button[type=submit]").click()
+    await expect(row).to_have_count(1)
     await console.screenshots("incidents")
     await row.locator("a").click()
     await expect(console.page.locator("h1")).to_contain_text("批质量事故")

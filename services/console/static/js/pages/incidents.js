@@ -26,8 +26,8 @@ export async function incidentsPage(main) {
     field('级别', select('level', [{ value: '', name: '全部' }, ...options('incidentLevel')])),
     field('状态', select('status', [{ value: '', name: '全部' }, ...options('incidentStatus')])),
     field('型号', input('model')), field('出厂批', input('shipped_batch_no')),
+    field('搜索 (型号、描述、出厂批)', input('q', { type: 'search' })),
   ], '筛选', (data) => show(bodyOf(data)));
-  // Free-text search of incidents needs classification's search API; the filters above are what exists today.
   await show({});
   mount(main, h('h1', {}, '质量事故'), h('section.card', {}, filters, results));
 }
