@@ -24,16 +24,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from bench.scale_seed import CLOSE_MONTH, FULL, seed
 from services.classification.incidents import repository as incidents
+from services.classification.incidents.repository import IncidentFilter
 from services.crm.customers import repository as customers
+from services.crm.customers.repository import CustomerFilter
+from services.crm.visits import repository as visit_repository
 from services.crm.visits import service as visits
 from services.crm.visits.schemas import PlanFilter
 from services.intake.complaints import repository as complaints
 from services.intake.complaints import service as complaint_service
 from services.intake.complaints.repository import ComplaintFilter
 from services.sanctions.notices import repository as notices
+from services.sanctions.notices.repository import NoticeFilter
 from services.sanctions.summaries import service as summaries
 from shared.bootstrap import SERVICES, asyncpg_kwargs, bootstrap_database
 from shared.db import admin_url, make_sessionmaker, service_url
+from shared.http.pagination import Keyset, page_of
 from shared.migrations import upgrade
 from shared.stack import Stack
 
@@ -148,15 +153,20 @@ Query = Callable[[AsyncSession, dict[str, Any]], Awaitable[object]]
 NOW = datetime.now(UTC)
 
 
+def listed(query: Any, keyset: Keyset) -> Callable[[AsyncSession], Awaitable[object]]:
+    """A page as the list route asks for it: the repository's select through the one pagination helper."""
+    return lambda session: page_of(session, query, keyset, None, PAGE)
+
+
 def complaints_where(**filters: Any) -> Query:
     where = ComplaintFilter(**{"statuses": [], **filters})
-    return lambda session, _: complaints.search(session, where, NOW, None, PAGE)
+    return lambda session, _: listed(complaints.search(where, NOW), complaints.KEYSET)(session)
 
 
 def complaints_of(key: str, column: str) -> Query:
-    return lambda session, sample: complaints.search(
-        session, ComplaintFilter(statuses=[], **{column: sample[key]}), NOW, None, PAGE
-    )
+    return lambda session, sample: listed(
+        complaints.search(ComplaintFilter(statuses=[], **{column: sample[key]}), NOW), complaints.KEYSET
+    )(session)
 
 
 async def comparison(session: AsyncSession, sample: dict[str, Any]) -> object:
@@ -167,17 +177,8 @@ async def comparison(session: AsyncSession, sample: dict[str, Any]) -> object:
 
 def incidents_where(**filters: Any) -> Query:
     def run(session: AsyncSession, sample: dict[str, Any]) -> Awaitable[object]:
-        given = {key: sample.get(value, value) for key, value in filters.items()}
-        criteria: dict[str, Any] = {
-            "level": None,
-            "status": None,
-            "model": None,
-            "production_date": None,
-            "shipped_batch_no": None,
-            "source_id": None,
-            **given,
-        }
-        return incidents.search(session, **criteria, after=None, limit=PAGE)
+        where = IncidentFilter(**{key: sample.get(value, value) for key, value in filters.items()})
+        return listed(incidents.search(where), incidents.KEYSET)(session)
 
     return run
 
@@ -186,20 +187,20 @@ def notices_where(**filters: Any) -> Query:
     def run(session: AsyncSession, sample: dict[str, Any]) -> Awaitable[object]:
         given = {key: sample.get(value, value) for key, value in filters.items()}
         criteria: dict[str, Any] = dict.fromkeys(("employee_id", "incident_id", "month", "status", "clause"))
-        return notices.search(session, **{**criteria, **given}, after=None, limit=PAGE)
+        return listed(notices.search(NoticeFilter(**{**criteria, **given})), notices.KEYSET)(session)
 
     return run
 
 
 def customers_of_tier(tier: str) -> Query:
-    no_filter = dict.fromkeys(("customer_class", "province", "city", "county", "owner", "owner_level", "name"))
-    return lambda session, _: customers.search(session, tier=tier, **no_filter, after=None, limit=PAGE)
+    return lambda session, _: listed(customers.search(CustomerFilter(tier=tier)), customers.KEYSET)(session)
 
 
 def visit_plans(status: PlanFilter) -> Query:
-    return lambda session, _: visits.list_plans(
-        session, status=status, customer_id=None, month=None, today=date.today(), after=None, limit=PAGE
-    )
+    return lambda session, _: listed(
+        visit_repository.search_plans(visits.plans_to_list(status, None, None, date.today())),
+        visit_repository.PLAN_KEYSET,
+    )(session)
 
 
 A_YEAR_AGO = NOW - timedelta(days=365)
