@@ -344,12 +344,17 @@ def test_spec9_a_whole_number_takes_3_0_and_keeps_its_limits_in_the_schema() -> 
 
 @pytest.mark.parametrize("path,params", [("/v1/visits/daily", {"date": "0"}), ("/v1/visit-plans", {"as_of": "0"})])
 async def test_spec8_a_number_is_not_a_date_in_a_query(path: str, params: dict[str, str]) -> None:
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
     from shared.auth import TokenVerifier
     from shared.settings import ServiceSettings
     from tests.support import auth
 
     crm_app.state.token_verifier = TokenVerifier(ServiceSettings())
-    crm_app.state.sessions = None  # refused before any session is opened
+    # A database nobody listens on: a session is made lazily and never connects, so the 422 shows the
+    # day was refused without a round trip (one would fail on this address).
+    nowhere = create_async_engine("postgresql+asyncpg://qms@127.0.0.1:9/none")
+    crm_app.state.sessions = async_sessionmaker(nowhere, expire_on_commit=False)
     transport = httpx.ASGITransport(app=crm_app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://qms") as client:
         response = await client.get(path, params=params, headers=auth("admin_dept"))

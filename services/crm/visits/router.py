@@ -25,7 +25,6 @@ from services.crm.visits.schemas import (
     VisitPlanPage,
 )
 from shared import clock
-from shared.app import Sessions
 from shared.auth import Principal, Role, require_roles
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession, WriteSession, creates_once
@@ -81,7 +80,7 @@ async def generate_visit_plans(
 
 @router.get("/v1/visit-plans", response_model=VisitPlanPage)
 async def list_visit_plans(
-    sessions: Sessions,
+    session: ReadSession,
     status: PlanFilter | None = None,
     customer_id: TextQuery = None,
     month: Month | None = None,
@@ -93,10 +92,7 @@ async def list_visit_plans(
     """Due and overdue visits (CRM-5), by due date."""
     today = as_of or china_today()
     where = service.plans_to_list(status, customer_id, month, today)
-    # SPEC §8: a day that is not a date is refused before any session: FastAPI validates the route's own
-    # query after its dependencies, so this route opens its read session itself.
-    async with sessions() as session:
-        page = await page_of(session, repository.search_plans(where), repository.PLAN_KEYSET, cursor, limit)
+    page = await page_of(session, repository.search_plans(where), repository.PLAN_KEYSET, cursor, limit)
     return page.map(lambda plan: VisitPlanOut.of(plan, today))
 
 
@@ -113,14 +109,12 @@ async def post_visit(
 
 @router.get("/v1/visits/daily", response_model=DailyReport)
 async def get_daily_report(
-    sessions: Sessions,
+    session: ReadSession,
     day: Annotated[Day, Query(alias="date")],
     visitor: TextQuery = None,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> DailyReport:
-    # SPEC §8: as for the plans, a day that is not a date is refused before any session is opened.
-    async with sessions() as session:
-        return await service.daily_report(session, day, visitor)
+    return await service.daily_report(session, day, visitor)
 
 
 @router.get("/v1/visits/monthly/{month}", response_model=MonthlyReport)
