@@ -35,8 +35,8 @@ from services.intake.complaints.schemas import (
 from shared import clock
 from shared.auth import Principal, Role, require_roles
 from shared.calendar_store import load_calendar
-from shared.errors import not_found
 from shared.http.pagination import Paged, page_of
+from shared.http.routes import Endpoint, Step, add_steps, found
 from shared.http.session import ReadSession, WriteSession, creates_once
 from shared.schemas import ChinaTime, Cursor, Limit, ShortQuery
 
@@ -149,10 +149,7 @@ async def list_complaints(
 
 
 async def _found(session: AsyncSession, complaint_id: uuid.UUID) -> Complaint:
-    complaint = await repository.get(session, complaint_id)
-    if complaint is None:
-        raise not_found("complaint", str(complaint_id))
-    return complaint
+    return found(await repository.get(session, complaint_id), "complaint", complaint_id)
 
 
 async def _found_by_reference(session: AsyncSession, reference: str) -> Complaint:
@@ -163,9 +160,7 @@ async def _found_by_reference(session: AsyncSession, reference: str) -> Complain
         complaint = await repository.get_by_number(session, reference.upper())
     else:
         complaint = await repository.get(session, complaint_id)
-    if complaint is None:
-        raise not_found("complaint", reference)
-    return complaint
+    return found(complaint, "complaint", reference)
 
 
 @router.get("/{complaint_id}", response_model=ComplaintOut)
@@ -198,109 +193,89 @@ async def complaint_comparison(
     return await service.comparison(session, await _found(session, complaint_id))
 
 
-async def _step(
-    session: AsyncSession, complaint_id: uuid.UUID, action: Action, body: BaseModel, principal: Principal
-) -> ComplaintOut:
-    return ComplaintOut.read(await service.act(session, complaint_id, action, body, principal), principal)
+def _taking(step: Step[Action]) -> Endpoint:
+    async def take_step(
+        complaint_id: uuid.UUID,
+        session: WriteSession,
+        body: BaseModel,
+        principal: Principal = Depends(require_roles(*step.roles)),
+    ) -> ComplaintOut:
+        complaint = await service.act(session, complaint_id, step.act, body or step.body(), principal)
+        return ComplaintOut.read(complaint, principal)
+
+    return take_step
 
 
-@router.post("/{complaint_id}/investigate", response_model=ComplaintOut)
-async def investigate(
-    complaint_id: uuid.UUID,
-    session: WriteSession,
-    body: InvestigateIn | None = None,
-    principal: Principal = Depends(require_roles(*FILERS)),
-) -> ComplaintOut:
-    """CMP-4 received → investigating (within 1 working day, CMP-3)."""
-    return await _step(session, complaint_id, Action.INVESTIGATE, body or InvestigateIn(), principal)
-
-
-@router.post("/{complaint_id}/reply", response_model=ComplaintOut)
-async def reply(
-    complaint_id: uuid.UUID,
-    body: ReplyIn,
-    session: WriteSession,
-    principal: Principal = Depends(require_roles(*REPLY_SIGNERS)),
-) -> ComplaintOut:
-    """CMP-4 investigating → replied: cause, resolution, improvement, signed by the quality head (a
-    serious complaint's also by the company head)."""
-    return await _step(session, complaint_id, Action.REPLY, body, principal)
-
-
-@router.post("/{complaint_id}/return-visit", response_model=ComplaintOut)
-async def return_visit(
-    complaint_id: uuid.UUID,
-    body: ReturnVisitIn,
-    session: WriteSession,
-    principal: Principal = Depends(require_roles(*FILERS)),
-) -> ComplaintOut:
-    """CMP-4 replied → visited: the customer's feedback and satisfaction 1–5."""
-    return await _step(session, complaint_id, Action.RETURN_VISIT, body, principal)
-
-
-@router.post("/{complaint_id}/close", response_model=ComplaintOut)
-async def close(
-    complaint_id: uuid.UUID,
-    session: WriteSession,
-    body: CloseIn | None = None,
-    principal: Principal = Depends(require_roles(*FILERS)),
-) -> ComplaintOut:
-    """CMP-4 visited → closed."""
-    return await _step(session, complaint_id, Action.CLOSE, body or CloseIn(), principal)
-
-
-@router.post("/{complaint_id}/reject", response_model=ComplaintOut)
-async def reject(
-    complaint_id: uuid.UUID,
-    body: RejectIn,
-    session: WriteSession,
-    principal: Principal = Depends(require_roles(*FILERS)),
-) -> ComplaintOut:
-    """CMP-4 投诉不成立, from received or investigating, with a reason."""
-    return await _step(session, complaint_id, Action.REJECT, body, principal)
-
-
-@router.post("/{complaint_id}/handover", response_model=ComplaintOut)
-async def handover(
-    complaint_id: uuid.UUID,
-    body: HandoverIn,
-    session: WriteSession,
-    principal: Principal = Depends(require_roles(*FILERS)),
-) -> ComplaintOut:
-    """CMP-7: the owner (or the quality department) hands the complaint to a named colleague."""
-    return await _step(session, complaint_id, Action.HANDOVER, body, principal)
-
-
-@router.post("/{complaint_id}/escalate", response_model=ComplaintOut)
-async def escalate(
-    complaint_id: uuid.UUID,
-    body: EscalateIn,
-    session: WriteSession,
-    principal: Principal = Depends(require_roles(*SIGNERS)),
-) -> ComplaintOut:
-    """CMP-5: the quality department judges an open complaint serious; it goes to the decision level."""
-    return await _step(session, complaint_id, Action.ESCALATE, body, principal)
-
-
-@router.post("/{complaint_id}/severity", response_model=ComplaintOut)
-async def set_severity(
-    complaint_id: uuid.UUID,
-    body: SeverityIn,
-    session: WriteSession,
-    principal: Principal = Depends(require_roles(*SIGNERS)),
-) -> ComplaintOut:
-    """CMP-5 (rev. 2026-12): the quality manager sets the severity with a reason (a Diamond/Platinum
-    default may be lowered); serious goes to the decision level, general leaves it."""
-    return await _step(session, complaint_id, Action.SEVERITY, body, principal)
-
-
-@router.post("/{complaint_id}/decision", response_model=ComplaintOut)
-async def record_decision(
-    complaint_id: uuid.UUID,
-    body: DecisionIn,
-    session: WriteSession,
-    principal: Principal = Depends(require_roles(*DECIDERS)),
-) -> ComplaintOut:
-    """CMP-5: the decision level records whether to start a product recall and crisis handling, once,
-    on a serious complaint (409 on a general one); announced as complaint.decision_recorded."""
-    return await _step(session, complaint_id, Action.DECISION, body, principal)
+# The CMP-4 lifecycle, CMP-5 severity and decision, CMP-7 handover: POST /v1/complaints/{id}/<step>.
+STEPS = (
+    Step(
+        "/{complaint_id}/investigate",
+        "investigate",
+        Action.INVESTIGATE,
+        InvestigateIn,
+        FILERS,
+        "CMP-4 received → investigating (within 1 working day, CMP-3).",
+        optional=True,
+    ),
+    Step(
+        "/{complaint_id}/reply",
+        "reply",
+        Action.REPLY,
+        ReplyIn,
+        REPLY_SIGNERS,
+        """CMP-4 investigating → replied: cause, resolution, improvement, signed by the quality head (a
+        serious complaint's also by the company head).""",
+    ),
+    Step(
+        "/{complaint_id}/return-visit",
+        "return_visit",
+        Action.RETURN_VISIT,
+        ReturnVisitIn,
+        FILERS,
+        "CMP-4 replied → visited: the customer's feedback and satisfaction 1–5.",
+    ),
+    Step("/{complaint_id}/close", "close", Action.CLOSE, CloseIn, FILERS, "CMP-4 visited → closed.", optional=True),
+    Step(
+        "/{complaint_id}/reject",
+        "reject",
+        Action.REJECT,
+        RejectIn,
+        FILERS,
+        "CMP-4 投诉不成立, from received or investigating, with a reason.",
+    ),
+    Step(
+        "/{complaint_id}/handover",
+        "handover",
+        Action.HANDOVER,
+        HandoverIn,
+        FILERS,
+        "CMP-7: the owner (or the quality department) hands the complaint to a named colleague.",
+    ),
+    Step(
+        "/{complaint_id}/escalate",
+        "escalate",
+        Action.ESCALATE,
+        EscalateIn,
+        SIGNERS,
+        "CMP-5: the quality department judges an open complaint serious; it goes to the decision level.",
+    ),
+    Step(
+        "/{complaint_id}/severity",
+        "set_severity",
+        Action.SEVERITY,
+        SeverityIn,
+        SIGNERS,
+        """CMP-5 (rev. 2026-12): the quality manager sets the severity with a reason (a Diamond/Platinum
+        default may be lowered); serious goes to the decision level, general leaves it.""",
+    ),
+    Step(
+        "/{complaint_id}/decision",
+        "record_decision",
+        Action.DECISION,
+        DecisionIn,
+        DECIDERS,
+        """CMP-5: the decision level records whether to start a product recall and crisis handling, once,
+        on a serious complaint (409 on a general one); announced as complaint.decision_recorded.""",
+    ),
+)
+add_steps(router, STEPS, _taking, response_model=ComplaintOut)
