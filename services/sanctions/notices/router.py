@@ -1,9 +1,12 @@
 """Violation and notice endpoints (SAN-2…SAN-4, HTTP only)."""
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.sanctions.clauses.schemas import ClauseCode
 from services.sanctions.notices import repository, service
@@ -26,6 +29,7 @@ from services.sanctions.summaries.rules import MONTH_PATTERN
 from shared.auth import Principal, Role, require_roles
 from shared.errors import Problem, not_found
 from shared.http.pagination import Paged, page_of
+from shared.http.routes import Endpoint, Step, add_steps
 from shared.http.session import ReadSession, WriteSession, creates_once
 from shared.schemas import Cursor, Limit, ShortQuery
 
@@ -93,14 +97,36 @@ async def get_notice(
     return notice, await repository.steps_of(session, notice_id)
 
 
-@router.post("/{notice_id}/issue", response_model=NoticeOut)
-async def issue_notice(
-    notice_id: uuid.UUID,
-    session: WriteSession,
-    body: IssueIn | None = None,
-    principal: Principal = Depends(require_roles(*ISSUERS)),
-) -> Notice:
-    return await service.issue(session, notice_id, body or IssueIn(), principal)
+NoticeAct = Callable[[AsyncSession, uuid.UUID, Any, Principal], Awaitable[Notice]]
+
+
+def _taking(step: Step[NoticeAct]) -> Endpoint:
+    async def take_step(
+        notice_id: uuid.UUID,
+        session: WriteSession,
+        body: BaseModel,
+        principal: Principal = Depends(require_roles(*step.roles)),
+    ) -> Notice:
+        return await step.act(session, notice_id, body or step.body(), principal)
+
+    return take_step
+
+
+def _noting(act: Callable[[AsyncSession, uuid.UUID, str | None, Principal], Awaitable[Notice]]) -> NoticeAct:
+    """A step whose service takes only the body's note."""
+    return lambda session, notice_id, body, principal: act(session, notice_id, body.note, principal)
+
+
+# SAN-4 (§6.2 issue, §6.3 stamp, §6.5 dispute and decision): POST /v1/notices/{id}/<step>.
+ISSUE: Step[NoticeAct] = Step("/{notice_id}/issue", "issue_notice", service.issue, IssueIn, ISSUERS, optional=True)
+STEPS: tuple[Step[NoticeAct], ...] = (
+    Step("/{notice_id}/stamp", "stamp_notice", _noting(service.stamp), StepIn, STAMPERS, optional=True),
+    Step("/{notice_id}/withdraw", "withdraw_notice", _noting(service.withdraw), StepIn, ISSUERS, optional=True),
+    Step("/{notice_id}/dispute", "dispute_notice", service.dispute, DisputeIn, EVERYONE),
+    Step("/{notice_id}/decide", "decide_dispute", service.decide, DecisionIn, DECIDERS),
+)
+# Issuing is added before /employee, the others after it: the document keeps its order of paths.
+add_steps(router, [ISSUE], _taking, response_model=NoticeOut)
 
 
 @router.post("/{notice_id}/employee", response_model=ViolationCreated)
@@ -116,41 +142,4 @@ async def name_employee(
     return {"id": notice.violation_id, "notice": notice, "act": act}
 
 
-@router.post("/{notice_id}/stamp", response_model=NoticeOut)
-async def stamp_notice(
-    notice_id: uuid.UUID,
-    session: WriteSession,
-    body: StepIn | None = None,
-    principal: Principal = Depends(require_roles(*STAMPERS)),
-) -> Notice:
-    return await service.stamp(session, notice_id, body.note if body else None, principal)
-
-
-@router.post("/{notice_id}/withdraw", response_model=NoticeOut)
-async def withdraw_notice(
-    notice_id: uuid.UUID,
-    session: WriteSession,
-    body: StepIn | None = None,
-    principal: Principal = Depends(require_roles(*ISSUERS)),
-) -> Notice:
-    return await service.withdraw(session, notice_id, body.note if body else None, principal)
-
-
-@router.post("/{notice_id}/dispute", response_model=NoticeOut)
-async def dispute_notice(
-    notice_id: uuid.UUID,
-    body: DisputeIn,
-    session: WriteSession,
-    principal: Principal = Depends(require_roles(*EVERYONE)),
-) -> Notice:
-    return await service.dispute(session, notice_id, body, principal)
-
-
-@router.post("/{notice_id}/decide", response_model=NoticeOut)
-async def decide_dispute(
-    notice_id: uuid.UUID,
-    body: DecisionIn,
-    session: WriteSession,
-    principal: Principal = Depends(require_roles(*DECIDERS)),
-) -> Notice:
-    return await service.decide(session, notice_id, body, principal)
+add_steps(router, STEPS, _taking, response_model=NoticeOut)
