@@ -1,11 +1,15 @@
 """Incident endpoints (HTTP only)."""
 
 import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.incidents import repository, service
-from services.classification.incidents.models import IncidentHistory
+from services.classification.incidents.models import Incident, IncidentHistory
 from services.classification.incidents.repository import IncidentFilter
 from services.classification.incidents.schemas import (
     CauseIn,
@@ -21,6 +25,7 @@ from services.classification.returns.models import ReturnLine
 from services.classification.roles import READERS, WRITERS
 from shared.auth import Principal, require_roles
 from shared.http.pagination import Paged, page_of
+from shared.http.routes import Endpoint, Step, add_steps
 from shared.http.session import ReadSession, WriteSession
 from shared.schemas import Cursor, Day, Limit, ShortQuery
 
@@ -80,39 +85,52 @@ async def get_history(
     return {"items": await repository.history(session, incident_id)}
 
 
-@router.post("/{incident_id}/reclassify", response_model=IncidentOut)
-async def reclassify(
-    incident_id: uuid.UUID,
-    payload: ReclassifyIn,
-    session: WriteSession,
-    principal: Principal = Depends(require_roles(*WRITERS)),
-) -> SourcedIncident:
-    """CLS-3: a manual level with its reason, kept in the history."""
-    incident = await service.reclassify(session, incident_id, payload.level, payload.reason, principal)
-    return await service.sourced_one(session, incident)
+IncidentAct = Callable[[AsyncSession, uuid.UUID, Any, Principal], Awaitable[Incident]]
 
 
-@router.post("/{incident_id}/problem-level", response_model=IncidentOut)
-async def set_problem_level(
-    incident_id: uuid.UUID,
-    payload: ProblemLevelIn,
-    session: WriteSession,
-    principal: Principal = Depends(require_roles(*WRITERS)),
-) -> SourcedIncident:
-    """CLS-4: minor, general or important."""
-    incident = await service.set_problem_level(
-        session, incident_id, payload.problem_level.value, payload.reason, principal
-    )
-    return await service.sourced_one(session, incident)
+def _taking(step: Step[IncidentAct]) -> Endpoint:
+    async def take_step(
+        incident_id: uuid.UUID,
+        session: WriteSession,
+        payload: BaseModel,
+        principal: Principal = Depends(require_roles(*step.roles)),
+    ) -> SourcedIncident:
+        return await service.sourced_one(session, await step.act(session, incident_id, payload, principal))
+
+    return take_step
 
 
-@router.post("/{incident_id}/cause", response_model=IncidentOut)
-async def set_cause(
-    incident_id: uuid.UUID,
-    payload: CauseIn,
-    session: WriteSession,
-    principal: Principal = Depends(require_roles(*WRITERS)),
-) -> SourcedIncident:
-    """CLS-5: the cause category routes the incident to its responsible department."""
-    incident = await service.set_cause(session, incident_id, payload.cause_category.value, payload.reason, principal)
-    return await service.sourced_one(session, incident)
+# The quality department's decisions on an incident, each with its reason kept in the history.
+STEPS: tuple[Step[IncidentAct], ...] = (
+    Step(
+        "/{incident_id}/reclassify",
+        "reclassify",
+        lambda session, incident_id, payload, principal: service.reclassify(
+            session, incident_id, payload.level, payload.reason, principal
+        ),
+        ReclassifyIn,
+        WRITERS,
+        "CLS-3: a manual level with its reason, kept in the history.",
+    ),
+    Step(
+        "/{incident_id}/problem-level",
+        "set_problem_level",
+        lambda session, incident_id, payload, principal: service.set_problem_level(
+            session, incident_id, payload.problem_level.value, payload.reason, principal
+        ),
+        ProblemLevelIn,
+        WRITERS,
+        "CLS-4: minor, general or important.",
+    ),
+    Step(
+        "/{incident_id}/cause",
+        "set_cause",
+        lambda session, incident_id, payload, principal: service.set_cause(
+            session, incident_id, payload.cause_category.value, payload.reason, principal
+        ),
+        CauseIn,
+        WRITERS,
+        "CLS-5: the cause category routes the incident to its responsible department.",
+    ),
+)
+add_steps(router, STEPS, _taking, response_model=IncidentOut)
