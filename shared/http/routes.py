@@ -8,64 +8,73 @@ method) and its summary (from the name) as a decorated function of that name wou
 """
 
 import inspect
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.auth import Role
+from shared.auth import Principal, Role, require_roles
 from shared.errors import not_found
+from shared.http.session import WriteSession
 
-A = TypeVar("A")
 T = TypeVar("T")
 Endpoint = Callable[..., Awaitable[Any]]
+# What a step does: (the request's transaction, the object's id, the body, the caller) → the answer.
+StepAct = Callable[[AsyncSession, uuid.UUID, Any, Principal], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
-class Step(Generic[A]):
+class Step:
     """One step route: ``path`` under the router's prefix, ``name`` (its operation id and summary),
-    ``act`` (what the router's endpoint does with it), the ``body`` model, the ``roles`` that may take
-    it, its description (``doc``, a docstring's text) and whether the body may be left out
-    (``optional``: the endpoint then gets ``None`` and takes the model's defaults)."""
+    what it does (``act``), the ``body`` model, the ``roles`` that may take it, its description
+    (``doc``, a docstring's text) and whether the body may be left out (``optional``: then ``act``
+    gets the model's defaults)."""
 
     path: str
     name: str
-    act: A
+    act: StepAct
     body: type[BaseModel]
     roles: tuple[Role, ...]
     doc: str = ""
     optional: bool = False
 
 
-def declaring_body(endpoint: Endpoint, body: type[BaseModel], optional: bool) -> Endpoint:
-    """The endpoint with its parameter annotated ``BaseModel`` declared as ``body`` (``body | None``
-    with ``None`` as default when it is optional): FastAPI reads the request body's model from it."""
-    signature = inspect.signature(endpoint)
+def step_endpoint(step: Step, object_id: str, body: str) -> Endpoint:
+    """The endpoint of one step: the object's id from the path parameter ``object_id``, the body
+    (named ``body``) as the step's model, a ``WriteSession`` and a caller of one of the step's roles."""
 
-    def declared(parameter: inspect.Parameter) -> inspect.Parameter:
-        if parameter.annotation is not BaseModel:
-            return parameter
-        if optional:
-            return parameter.replace(annotation=body | None, default=None)
-        return parameter.replace(annotation=body)
+    async def take_step(**values: Any) -> Any:
+        taken = values[body] if values[body] is not None else step.body()
+        return await step.act(values["session"], values[object_id], taken, values["principal"])
 
-    endpoint.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[declared(parameter) for parameter in signature.parameters.values()]
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    body_parameter = (
+        inspect.Parameter(body, keyword, annotation=step.body | None, default=None)
+        if step.optional
+        else inspect.Parameter(body, keyword, annotation=step.body)
     )
-    return endpoint
+    take_step.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(object_id, keyword, annotation=uuid.UUID),
+            inspect.Parameter("session", keyword, annotation=WriteSession),
+            body_parameter,
+            inspect.Parameter("principal", keyword, annotation=Principal, default=Depends(require_roles(*step.roles))),
+        ]
+    )
+    return take_step
 
 
-def add_steps(
-    router: APIRouter, steps: Iterable[Step[A]], endpoint_of: Callable[[Step[A]], Endpoint], **route: Any
-) -> None:
-    """Adds each step as a POST on ``router``, its endpoint built by ``endpoint_of(step)``; ``route``
-    holds what every step's route shares (``response_model``…)."""
+def add_steps(router: APIRouter, steps: Iterable[Step], *, object_id: str, body: str = "body", **route: Any) -> None:
+    """Adds each step as a POST on ``router`` (see ``step_endpoint``); ``route`` holds what every
+    step's route shares (``response_model``…)."""
     for step in steps:
         router.add_api_route(
             step.path,
-            declaring_body(endpoint_of(step), step.body, step.optional),
+            step_endpoint(step, object_id, body),
             methods=["POST"],
             name=step.name,
             description=inspect.cleandoc(step.doc),

@@ -5,7 +5,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.incidents import repository, service
@@ -25,8 +24,8 @@ from services.classification.returns.models import ReturnLine
 from services.classification.roles import READERS, WRITERS
 from shared.auth import Principal, require_roles
 from shared.http.pagination import Paged, page_of
-from shared.http.routes import Endpoint, Step, add_steps
-from shared.http.session import ReadSession, WriteSession
+from shared.http.routes import Step, StepAct, add_steps
+from shared.http.session import ReadSession
 from shared.schemas import Cursor, Day, Limit, ShortQuery
 
 router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
@@ -85,29 +84,22 @@ async def get_history(
     return {"items": await repository.history(session, incident_id)}
 
 
-IncidentAct = Callable[[AsyncSession, uuid.UUID, Any, Principal], Awaitable[Incident]]
+def _deciding(decide: Callable[..., Awaitable[Incident]], value: Callable[[Any], object]) -> StepAct:
+    """A decision on the incident: the body's value with its reason, kept in the history; the answer is
+    the incident with its sources, as every incident route answers."""
+
+    async def act(session: AsyncSession, incident_id: uuid.UUID, payload: Any, principal: Principal) -> SourcedIncident:
+        incident = await decide(session, incident_id, value(payload), payload.reason, principal)
+        return await service.sourced_one(session, incident)
+
+    return act
 
 
-def _taking(step: Step[IncidentAct]) -> Endpoint:
-    async def take_step(
-        incident_id: uuid.UUID,
-        session: WriteSession,
-        payload: BaseModel,
-        principal: Principal = Depends(require_roles(*step.roles)),
-    ) -> SourcedIncident:
-        return await service.sourced_one(session, await step.act(session, incident_id, payload, principal))
-
-    return take_step
-
-
-# The quality department's decisions on an incident, each with its reason kept in the history.
-STEPS: tuple[Step[IncidentAct], ...] = (
+STEPS = (
     Step(
         "/{incident_id}/reclassify",
         "reclassify",
-        lambda session, incident_id, payload, principal: service.reclassify(
-            session, incident_id, payload.level, payload.reason, principal
-        ),
+        _deciding(service.reclassify, lambda payload: payload.level),
         ReclassifyIn,
         WRITERS,
         "CLS-3: a manual level with its reason, kept in the history.",
@@ -115,9 +107,7 @@ STEPS: tuple[Step[IncidentAct], ...] = (
     Step(
         "/{incident_id}/problem-level",
         "set_problem_level",
-        lambda session, incident_id, payload, principal: service.set_problem_level(
-            session, incident_id, payload.problem_level.value, payload.reason, principal
-        ),
+        _deciding(service.set_problem_level, lambda payload: payload.problem_level.value),
         ProblemLevelIn,
         WRITERS,
         "CLS-4: minor, general or important.",
@@ -125,12 +115,10 @@ STEPS: tuple[Step[IncidentAct], ...] = (
     Step(
         "/{incident_id}/cause",
         "set_cause",
-        lambda session, incident_id, payload, principal: service.set_cause(
-            session, incident_id, payload.cause_category.value, payload.reason, principal
-        ),
+        _deciding(service.set_cause, lambda payload: payload.cause_category.value),
         CauseIn,
         WRITERS,
         "CLS-5: the cause category routes the incident to its responsible department.",
     ),
 )
-add_steps(router, STEPS, _taking, response_model=IncidentOut)
+add_steps(router, STEPS, object_id="incident_id", body="payload", response_model=IncidentOut)

@@ -36,7 +36,7 @@ from shared import clock
 from shared.auth import Principal, Role, require_roles
 from shared.calendar_store import load_calendar
 from shared.http.pagination import Paged, page_of
-from shared.http.routes import Endpoint, Step, add_steps, found
+from shared.http.routes import Step, StepAct, add_steps, found
 from shared.http.session import ReadSession, WriteSession, creates_once
 from shared.schemas import ChinaTime, Cursor, Limit, ShortQuery
 
@@ -193,17 +193,13 @@ async def complaint_comparison(
     return await service.comparison(session, await _found(session, complaint_id))
 
 
-def _taking(step: Step[Action]) -> Endpoint:
-    async def take_step(
-        complaint_id: uuid.UUID,
-        session: WriteSession,
-        body: BaseModel,
-        principal: Principal = Depends(require_roles(*step.roles)),
+def _acting(action: Action) -> StepAct:
+    async def act(
+        session: AsyncSession, complaint_id: uuid.UUID, body: BaseModel, principal: Principal
     ) -> ComplaintOut:
-        complaint = await service.act(session, complaint_id, step.act, body or step.body(), principal)
-        return ComplaintOut.read(complaint, principal)
+        return ComplaintOut.read(await service.act(session, complaint_id, action, body, principal), principal)
 
-    return take_step
+    return act
 
 
 # The CMP-4 lifecycle, CMP-5 severity and decision, CMP-7 handover: POST /v1/complaints/{id}/<step>.
@@ -211,7 +207,7 @@ STEPS = (
     Step(
         "/{complaint_id}/investigate",
         "investigate",
-        Action.INVESTIGATE,
+        _acting(Action.INVESTIGATE),
         InvestigateIn,
         FILERS,
         "CMP-4 received → investigating (within 1 working day, CMP-3).",
@@ -220,7 +216,7 @@ STEPS = (
     Step(
         "/{complaint_id}/reply",
         "reply",
-        Action.REPLY,
+        _acting(Action.REPLY),
         ReplyIn,
         REPLY_SIGNERS,
         """CMP-4 investigating → replied: cause, resolution, improvement, signed by the quality head (a
@@ -229,16 +225,24 @@ STEPS = (
     Step(
         "/{complaint_id}/return-visit",
         "return_visit",
-        Action.RETURN_VISIT,
+        _acting(Action.RETURN_VISIT),
         ReturnVisitIn,
         FILERS,
         "CMP-4 replied → visited: the customer's feedback and satisfaction 1–5.",
     ),
-    Step("/{complaint_id}/close", "close", Action.CLOSE, CloseIn, FILERS, "CMP-4 visited → closed.", optional=True),
+    Step(
+        "/{complaint_id}/close",
+        "close",
+        _acting(Action.CLOSE),
+        CloseIn,
+        FILERS,
+        "CMP-4 visited → closed.",
+        optional=True,
+    ),
     Step(
         "/{complaint_id}/reject",
         "reject",
-        Action.REJECT,
+        _acting(Action.REJECT),
         RejectIn,
         FILERS,
         "CMP-4 投诉不成立, from received or investigating, with a reason.",
@@ -246,7 +250,7 @@ STEPS = (
     Step(
         "/{complaint_id}/handover",
         "handover",
-        Action.HANDOVER,
+        _acting(Action.HANDOVER),
         HandoverIn,
         FILERS,
         "CMP-7: the owner (or the quality department) hands the complaint to a named colleague.",
@@ -254,7 +258,7 @@ STEPS = (
     Step(
         "/{complaint_id}/escalate",
         "escalate",
-        Action.ESCALATE,
+        _acting(Action.ESCALATE),
         EscalateIn,
         SIGNERS,
         "CMP-5: the quality department judges an open complaint serious; it goes to the decision level.",
@@ -262,7 +266,7 @@ STEPS = (
     Step(
         "/{complaint_id}/severity",
         "set_severity",
-        Action.SEVERITY,
+        _acting(Action.SEVERITY),
         SeverityIn,
         SIGNERS,
         """CMP-5 (rev. 2026-12): the quality manager sets the severity with a reason (a Diamond/Platinum
@@ -271,11 +275,11 @@ STEPS = (
     Step(
         "/{complaint_id}/decision",
         "record_decision",
-        Action.DECISION,
+        _acting(Action.DECISION),
         DecisionIn,
         DECIDERS,
         """CMP-5: the decision level records whether to start a product recall and crisis handling, once,
         on a serious complaint (409 on a general one); announced as complaint.decision_recorded.""",
     ),
 )
-add_steps(router, STEPS, _taking, response_model=ComplaintOut)
+add_steps(router, STEPS, object_id="complaint_id", response_model=ComplaintOut)

@@ -5,7 +5,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.sanctions.clauses.schemas import ClauseCode
@@ -29,7 +28,7 @@ from services.sanctions.summaries.rules import MONTH_PATTERN
 from shared.auth import Principal, Role, require_roles
 from shared.errors import Problem, not_found
 from shared.http.pagination import Paged, page_of
-from shared.http.routes import Endpoint, Step, add_steps
+from shared.http.routes import Step, StepAct, add_steps
 from shared.http.session import ReadSession, WriteSession, creates_once
 from shared.schemas import Cursor, Limit, ShortQuery
 
@@ -97,36 +96,21 @@ async def get_notice(
     return notice, await repository.steps_of(session, notice_id)
 
 
-NoticeAct = Callable[[AsyncSession, uuid.UUID, Any, Principal], Awaitable[Notice]]
-
-
-def _taking(step: Step[NoticeAct]) -> Endpoint:
-    async def take_step(
-        notice_id: uuid.UUID,
-        session: WriteSession,
-        body: BaseModel,
-        principal: Principal = Depends(require_roles(*step.roles)),
-    ) -> Notice:
-        return await step.act(session, notice_id, body or step.body(), principal)
-
-    return take_step
-
-
-def _noting(act: Callable[[AsyncSession, uuid.UUID, str | None, Principal], Awaitable[Notice]]) -> NoticeAct:
+def _noting(act: Callable[[AsyncSession, uuid.UUID, str | None, Principal], Awaitable[Notice]]) -> StepAct:
     """A step whose service takes only the body's note."""
     return lambda session, notice_id, body, principal: act(session, notice_id, body.note, principal)
 
 
 # SAN-4 (§6.2 issue, §6.3 stamp, §6.5 dispute and decision): POST /v1/notices/{id}/<step>.
-ISSUE: Step[NoticeAct] = Step("/{notice_id}/issue", "issue_notice", service.issue, IssueIn, ISSUERS, optional=True)
-STEPS: tuple[Step[NoticeAct], ...] = (
+ISSUE = Step("/{notice_id}/issue", "issue_notice", service.issue, IssueIn, ISSUERS, optional=True)
+STEPS = (
     Step("/{notice_id}/stamp", "stamp_notice", _noting(service.stamp), StepIn, STAMPERS, optional=True),
     Step("/{notice_id}/withdraw", "withdraw_notice", _noting(service.withdraw), StepIn, ISSUERS, optional=True),
     Step("/{notice_id}/dispute", "dispute_notice", service.dispute, DisputeIn, EVERYONE),
     Step("/{notice_id}/decide", "decide_dispute", service.decide, DecisionIn, DECIDERS),
 )
 # Issuing is added before /employee, the others after it: the document keeps its order of paths.
-add_steps(router, [ISSUE], _taking, response_model=NoticeOut)
+add_steps(router, [ISSUE], object_id="notice_id", response_model=NoticeOut)
 
 
 @router.post("/{notice_id}/employee", response_model=ViolationCreated)
@@ -142,4 +126,4 @@ async def name_employee(
     return {"id": notice.violation_id, "notice": notice, "act": act}
 
 
-add_steps(router, STEPS, _taking, response_model=NoticeOut)
+add_steps(router, STEPS, object_id="notice_id", response_model=NoticeOut)
