@@ -21,6 +21,7 @@ from services.classification.roles import READERS, WRITERS
 from shared.auth import Principal, require_roles
 from shared.errors import not_found
 from shared.http.pagination import Paged, page_of
+from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession
 from shared.schemas import Limit
 
@@ -73,11 +74,9 @@ async def get_version(
     version: int = Path(ge=1, le=2_000_000_000),
     _: Principal = Depends(require_roles(*READERS)),
 ) -> RuleSetOut:
-    found = await repository.rule_set(session, version)
-    if found is None:
-        raise not_found("rule set version", str(version))
+    rule_set = found(await repository.rule_set(session, version), "rule set version", version)
     active = await repository.active_rule_set(session)
-    return service.rule_set_out(found, active.version)
+    return service.rule_set_out(rule_set, active.version)
 
 
 @router.put("/v1/production-rates/{model}", response_model=ProductionRateOut)

@@ -9,8 +9,8 @@ from services.intake.reports.models import IncidentReport
 from services.intake.reports.repository import ReportFilter
 from services.intake.reports.schemas import ReportIn, ReportKind, ReportOut, ReportPage
 from shared.auth import Principal, Role, require_roles
-from shared.errors import not_found
 from shared.http.pagination import Paged, page_of
+from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession, creates_once
 from shared.schemas import ChinaTime, Cursor, Limit, ShortQuery
 
@@ -61,7 +61,4 @@ async def get_report(
     session: ReadSession,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> IncidentReport:
-    report = await repository.get(session, report_id)
-    if report is None:
-        raise not_found("incident report", str(report_id))
-    return report
+    return found(await repository.get(session, report_id), "incident report", report_id)

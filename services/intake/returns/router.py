@@ -18,9 +18,10 @@ from services.intake.returns.schemas import (
     batch_request_schema,
 )
 from shared.auth import Principal, Role, require_roles
-from shared.errors import Problem, not_found, unprocessable
+from shared.errors import Problem, unprocessable
 from shared.http.pagination import Paged, page_of
 from shared.http.problems import clean_errors
+from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession, creates_once
 from shared.schemas import Cursor, Day, Limit, ShortQuery
 
@@ -100,7 +101,4 @@ async def get_return_line(
     session: ReadSession,
     _: Principal = Depends(require_roles(*READERS)),
 ) -> ReturnLine:
-    line = await repository.get(session, line_id)
-    if line is None:
-        raise not_found("return line", line_id)
-    return line
+    return found(await repository.get(session, line_id), "return line", line_id)

@@ -8,8 +8,9 @@ from services.notify.deliveries import repository
 from services.notify.deliveries.models import Delivery
 from services.notify.deliveries.schemas import DeliveryOut, DeliveryPage
 from shared.auth import Principal, Role, require_roles
-from shared.errors import conflict, not_found
+from shared.errors import conflict
 from shared.http.pagination import Paged, page_of
+from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession
 from shared.schemas import Limit
 
@@ -44,7 +45,5 @@ async def retry_delivery(
     delivery = await repository.retry_now(session, delivery_id)
     if delivery is not None:
         return delivery
-    existing = await repository.get(session, delivery_id)
-    if existing is None:
-        raise not_found("delivery", str(delivery_id))
+    existing = found(await repository.get(session, delivery_id), "delivery", delivery_id)
     raise conflict("delivery_not_failed", f"delivery {delivery_id} is {existing.status}, not failed")

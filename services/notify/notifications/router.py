@@ -9,8 +9,8 @@ from services.notify.notifications import repository
 from services.notify.notifications.models import Notification
 from services.notify.notifications.schemas import NotificationOut, NotificationPage
 from shared.auth import Principal, Role, current_principal
-from shared.errors import not_found
 from shared.http.pagination import page_of
+from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession
 
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
@@ -46,7 +46,4 @@ async def mark_read(
     notification_id: uuid.UUID, session: WriteSession, principal: Principal = Depends(signed_in)
 ) -> Notification:
     """Marks one of the caller's notifications read (again: unchanged); another person's is a 404."""
-    notification = await repository.mark_read(session, notification_id, principal.sub)
-    if notification is None:
-        raise not_found("notification", str(notification_id))
-    return notification
+    return found(await repository.mark_read(session, notification_id, principal.sub), "notification", notification_id)

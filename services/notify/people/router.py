@@ -9,7 +9,7 @@ from services.notify.people import repository, service
 from services.notify.people.models import Person, Robot
 from services.notify.people.schemas import IDENTIFIER, PersonIn, PersonOut, RobotIn, RobotOut
 from shared.auth import Principal, Role, require_roles
-from shared.errors import not_found
+from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession
 
 router = APIRouter(prefix="/v1", tags=["people"])
@@ -24,10 +24,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {404: {"description": "not found"}, 
 async def read_person(
     person_id: PersonId, session: ReadSession, _: Principal = Depends(require_roles(Role.ADMIN_DEPT))
 ) -> Person:
-    person = await repository.get(session, person_id)
-    if person is None:
-        raise not_found("person", person_id)
-    return person
+    return found(await repository.get(session, person_id), "person", person_id)
 
 
 @router.put("/people/{person_id}", response_model=PersonOut, responses=PROBLEMS)
