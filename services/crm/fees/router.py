@@ -1,12 +1,14 @@
 """Relationship-maintenance fee endpoints (CRM-6; HTTP only)."""
 
 import uuid
+from datetime import datetime
 
 from fastapi import APIRouter, Depends, Path, Query
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.access import own_only
 from services.crm.fees import repository, service
-from services.crm.fees.models import FeeAdvance, FeeCollection, FeePayout
+from services.crm.fees.models import FeeAdvance, FeeCollection, FeePayout, FeeStatement, SpecialFeeRequest
 from services.crm.fees.schemas import (
     AdvanceIn,
     AdvanceOut,
@@ -50,6 +52,16 @@ def scope_to_self(principal: Principal, sales_rep: str | None) -> str | None:
     """A sales rep's lists show only their own documents, whatever filter they ask for."""
     restricted_to = own_only(principal)
     return restricted_to if restricted_to is not None else sales_rep
+
+
+async def _statement_out(session: AsyncSession, statement: FeeStatement, now: datetime) -> StatementOut:
+    (out,) = await service.statements_out(session, [statement], now)
+    return out
+
+
+async def _special_fee_out(session: AsyncSession, request: SpecialFeeRequest) -> SpecialFeeOut:
+    (out,) = await service.special_fees_out(session, [request])
+    return out
 
 
 # --- budgets -------------------------------------------------------------------------------------------
@@ -100,8 +112,7 @@ async def post_statement(
     """《月客户采购及客情费统计表》 of a past month, by the sales rep."""
     now = clock.now()
     statement = await service.submit_statement(session, payload, principal, now)
-    (out,) = await service.statements_out(session, [statement], now)
-    return out
+    return await _statement_out(session, statement, now)
 
 
 @router.get("/v1/fee-statements", response_model=StatementPage)
@@ -126,8 +137,7 @@ async def get_statement(
     principal: Principal = Depends(require_roles(*FEE_READERS)),
 ) -> StatementOut:
     statement = await service.readable_statement(session, statement_id, principal)
-    (out,) = await service.statements_out(session, [statement], clock.now())
-    return out
+    return await _statement_out(session, statement, clock.now())
 
 
 @router.post("/v1/fee-statements/{statement_id}/sign-offs", response_model=StatementOut)
@@ -140,8 +150,7 @@ async def sign_statement(
     """CRM-6: sales clerk, sales manager, finance — in that order, by the 8th working day."""
     now = clock.now()
     statement = await service.sign_statement(session, statement_id, payload.step, principal, now)
-    (out,) = await service.statements_out(session, [statement], now)
-    return out
+    return await _statement_out(session, statement, now)
 
 
 @router.post("/v1/fee-statements/{statement_id}/payouts", status_code=201, response_model=PayoutOut)
@@ -221,8 +230,7 @@ async def post_special_fee(
 ) -> SpecialFeeOut:
     """CRM-6: 《新客户特殊费用申请表》, refused once the customer's contract is signed."""
     created = await service.request_special_fee(session, payload, principal, clock.now())
-    (out,) = await service.special_fees_out(session, [created])
-    return out
+    return await _special_fee_out(session, created)
 
 
 @router.get("/v1/special-fee-requests", response_model=SpecialFeePage)
@@ -245,9 +253,7 @@ async def get_special_fee(
     session: ReadSession,
     principal: Principal = Depends(require_roles(*FEE_READERS)),
 ) -> SpecialFeeOut:
-    found = await service.readable_special_fee(session, request_id, principal)
-    (out,) = await service.special_fees_out(session, [found])
-    return out
+    return await _special_fee_out(session, await service.readable_special_fee(session, request_id, principal))
 
 
 @router.post("/v1/special-fee-requests/{request_id}/sign-offs", response_model=SpecialFeeOut)
@@ -258,5 +264,4 @@ async def sign_special_fee(
     principal: Principal = Depends(require_roles(*SIGNERS)),
 ) -> SpecialFeeOut:
     signed = await service.sign_special_fee(session, request_id, payload.step, principal, clock.now())
-    (out,) = await service.special_fees_out(session, [signed])
-    return out
+    return await _special_fee_out(session, signed)
