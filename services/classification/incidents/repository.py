@@ -20,6 +20,7 @@ from services.classification.incidents.models import (
 )
 from services.classification.returns.models import ReturnLine
 from shared.http.pagination import Keyset
+from shared.queries import where_given
 from shared.search import contains_text
 
 
@@ -316,15 +317,14 @@ def search(where: IncidentFilter) -> Select[Incident]:
                 Incident.search_grams, (Incident.model, Incident.description, Incident.shipped_batch_no), where.text
             )
         )
-    for column, value in (
+    query = where_given(
+        query,
         (Incident.level, where.level),
         (Incident.status, where.status),
         (Incident.model, where.model),
         (Incident.production_date, where.production_date),
         (Incident.emergency, where.emergency),
-    ):
-        if value is not None:
-            query = query.where(column == value)
+    )
     if where.shipped_batch_no is not None:
         query = query.where(_concerns_shipped_batch(where.shipped_batch_no))
     if where.source_id is not None:

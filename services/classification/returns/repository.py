@@ -4,6 +4,7 @@ Row locks are always taken in key order, so two consumers sharing a shipped batc
 """
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,6 +41,15 @@ async def insert_new_lines(session: AsyncSession, lines: list[ReturnRecordedV1])
     return {row.line_id for row in rows}
 
 
+def _key_columns(keys: list[CountKey]) -> dict[str, list[Any]]:
+    """The keys as the three arrays ``unnest`` reads back into (complaint, model, date) rows."""
+    return {
+        "complaints": [key[0] for key in keys],
+        "models": [key[1] for key in keys],
+        "dates": [key[2] for key in keys],
+    }
+
+
 async def lock_complaint_counts(session: AsyncSession, keys: list[CountKey]) -> dict[CountKey, Settled]:
     """What each complaint stands for in each (model, date) sum so far, its row locked until commit (made
     if new) in key order: a complaint and the returns settling it, applied at once by two consumers,
@@ -56,11 +66,7 @@ async def lock_complaint_counts(session: AsyncSession, keys: list[CountKey]) -> 
             "ON CONFLICT (complaint_id, model, production_date) DO UPDATE SET updated_at = t.updated_at "
             "RETURNING complaint_id, model, production_date, complained, returned"
         ),
-        {
-            "complaints": [key[0] for key in ordered],
-            "models": [key[1] for key in ordered],
-            "dates": [key[2] for key in ordered],
-        },
+        _key_columns(ordered),
     )
     return {(r.complaint_id, r.model, r.production_date): Settled(r.complained, r.returned) for r in rows}
 
@@ -77,9 +83,7 @@ async def write_complaint_counts(session: AsyncSession, counts: dict[CountKey, S
             "WHERE t.complaint_id = u.id AND t.model = u.m AND t.production_date = u.d"
         ),
         {
-            "complaints": [key[0] for key in ordered],
-            "models": [key[1] for key in ordered],
-            "dates": [key[2] for key in ordered],
+            **_key_columns(ordered),
             "complained": [counts[key].complained for key in ordered],
             "returned": [counts[key].returned for key in ordered],
         },

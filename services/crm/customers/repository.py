@@ -9,8 +9,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.customers.models import Customer, CustomerRevenue, TierChange
-from services.crm.queries import where_given
 from shared.http.pagination import Keyset
+from shared.queries import where_given
 from shared.search import contains_text
 
 

@@ -1,8 +1,10 @@
 """All SQL of relationship-maintenance fees (CRM-6)."""
 
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import Select, extract, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
@@ -20,8 +22,10 @@ from services.crm.fees.models import (
     SpecialFeeRequest,
 )
 from services.crm.fees.rules import SIGN_OFF_ORDER
-from services.crm.queries import where_given
 from shared.http.pagination import Keyset
+from shared.queries import where_given
+
+Row = TypeVar("Row")
 
 
 async def put_budget(session: AsyncSession, product: str, year: int, amount: Decimal, by: str, at: datetime) -> None:
@@ -100,24 +104,28 @@ async def get_statement(session: AsyncSession, statement_id: uuid.UUID, lock: bo
     return await session.get(FeeStatement, statement_id, with_for_update=lock)
 
 
+def _grouped(
+    ids: list[uuid.UUID], rows: Iterable[Row], owner: Callable[[Row], uuid.UUID]
+) -> dict[uuid.UUID, list[Row]]:
+    """The rows of each id, in the order read; an id without rows has an empty list."""
+    found: dict[uuid.UUID, list[Row]] = {owned: [] for owned in ids}
+    for row in rows:
+        found[owner(row)].append(row)
+    return found
+
+
 async def lines_of(session: AsyncSession, statement_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[FeeStatementLine]]:
-    found: dict[uuid.UUID, list[FeeStatementLine]] = {statement_id: [] for statement_id in statement_ids}
     rows = await session.scalars(
         select(FeeStatementLine).where(FeeStatementLine.statement_id.in_(statement_ids)).order_by(FeeStatementLine.id)
     )
-    for line in rows:
-        found[line.statement_id].append(line)
-    return found
+    return _grouped(statement_ids, rows, lambda line: line.statement_id)
 
 
 async def sign_offs_of(session: AsyncSession, document_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[SignOff]]:
-    found: dict[uuid.UUID, list[SignOff]] = {document_id: [] for document_id in document_ids}
     rows = await session.scalars(
         select(SignOff).where(SignOff.document_id.in_(document_ids)).order_by(SignOff.signed_at)
     )
-    for sign_off in rows:
-        found[sign_off.document_id].append(sign_off)
-    return found
+    return _grouped(document_ids, rows, lambda sign_off: sign_off.document_id)
 
 
 async def paid_on(session: AsyncSession, statement_ids: list[uuid.UUID]) -> dict[uuid.UUID, Decimal]:

@@ -7,7 +7,7 @@ import uuid
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,6 +73,26 @@ def acting_rep(principal: Principal, requested: str | None) -> str:
 def visible(principal: Principal, sales_rep: str) -> bool:
     restricted_to = own_only(principal)
     return restricted_to is None or restricted_to == sales_rep
+
+
+class RepDocument(Protocol):
+    """A fee document of one sales rep: a statement or a special fee request."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def sales_rep(self) -> str: ...
+
+
+Document = TypeVar("Document", bound=RepDocument)
+
+
+def seen_by(principal: Principal, document: Document | None, what: str, document_id: uuid.UUID) -> Document:
+    """The document, if there is one the caller may read: another rep's document does not exist for them."""
+    if document is None or not visible(principal, document.sales_rep):
+        raise not_found(what, str(document_id))
+    return document
 
 
 # --- budgets -------------------------------------------------------------------------------------------
@@ -230,6 +250,15 @@ def signer_may_sign(principal: Principal, step: SignOffStep, owner: str, signatu
         raise sign_off_refused("signer_already_signed", "each sign-off is by a different person", step)
 
 
+async def signatures_before(
+    session: AsyncSession, document: RepDocument, step: SignOffStep, principal: Principal
+) -> list[SignOff]:
+    """The document's sign-offs so far, once the caller may add ``step`` to them (``signer_may_sign``)."""
+    signatures = (await repository.sign_offs_of(session, [document.id]))[document.id]
+    signer_may_sign(principal, step, document.sales_rep, signatures)
+    return signatures
+
+
 def signature(document_id: uuid.UUID, step: SignOffStep, principal: Principal, now: datetime) -> SignOff:
     name = principal.name or None
     return SignOff(document_id=document_id, step=step.value, signer=principal.sub, signer_name=name, signed_at=now)
@@ -243,20 +272,15 @@ async def sign_statement(
     session: AsyncSession, statement_id: uuid.UUID, step: SignOffStep, principal: Principal, now: datetime
 ) -> FeeStatement:
     """CRM-6: three sign-offs by the 8th working day; after it an incomplete statement is void."""
-    statement = await repository.get_statement(session, statement_id, lock=True)
-    if statement is None or not visible(principal, statement.sales_rep):
-        raise not_found("fee statement", str(statement_id))  # signing needs the right to read it
-    signatures = (await repository.sign_offs_of(session, [statement.id]))[statement.id]
-    signer_may_sign(principal, step, statement.sales_rep, signatures)
+    # Signing needs the right to read the statement.
+    statement = await readable_statement(session, statement_id, principal, lock=True)
+    signatures = await signatures_before(session, statement, step, principal)
     if now > statement.sign_off_by:
         raise conflict(
             "sign_off_deadline_passed",
             f"sign-offs were due by {statement.sign_off_by.astimezone(CHINA):%Y-%m-%d %H:%M}; the statement is void",
         )
-    await repository.add(
-        session,
-        signature(statement.id, step, principal, now),
-    )
+    await repository.add(session, signature(statement.id, step, principal, now))
     signed = {s.step for s in signatures} | {step.value}
     state = sign_off_state(statement, signed, now)
     await add_events(session, [FeeStatementSignedOffV1(**state, step=step.value, signer=principal.sub)])
@@ -346,11 +370,11 @@ def statement_out(
     )
 
 
-async def readable_statement(session: AsyncSession, statement_id: uuid.UUID, principal: Principal) -> FeeStatement:
-    statement = await repository.get_statement(session, statement_id)
-    if statement is None or not visible(principal, statement.sales_rep):
-        raise not_found("fee statement", str(statement_id))  # another rep's statement does not exist for you
-    return statement
+async def readable_statement(
+    session: AsyncSession, statement_id: uuid.UUID, principal: Principal, lock: bool = False
+) -> FeeStatement:
+    statement = await repository.get_statement(session, statement_id, lock=lock)
+    return seen_by(principal, statement, "fee statement", statement_id)
 
 
 # --- collections ---------------------------------------------------------------------------------------
@@ -482,15 +506,10 @@ async def sign_special_fee(
     session: AsyncSession, request_id: uuid.UUID, step: SignOffStep, principal: Principal, now: datetime
 ) -> SpecialFeeRequest:
     """按程序书面逐级申请,检核签字后方可兑现."""
-    request = await repository.get_special_fee(session, request_id, lock=True)
-    if request is None or not visible(principal, request.sales_rep):
-        raise not_found("special fee request", str(request_id))  # signing needs the right to read it
-    signatures = (await repository.sign_offs_of(session, [request.id]))[request.id]
-    signer_may_sign(principal, step, request.sales_rep, signatures)
-    await repository.add(
-        session,
-        signature(request.id, step, principal, now),
-    )
+    # Signing needs the right to read the request.
+    request = await readable_special_fee(session, request_id, principal, lock=True)
+    await signatures_before(session, request, step, principal)
+    await repository.add(session, signature(request.id, step, principal, now))
     return request
 
 
@@ -509,8 +528,8 @@ async def special_fees_out(session: AsyncSession, requests: list[SpecialFeeReque
     return out
 
 
-async def readable_special_fee(session: AsyncSession, request_id: uuid.UUID, principal: Principal) -> SpecialFeeRequest:
-    request = await repository.get_special_fee(session, request_id)
-    if request is None or not visible(principal, request.sales_rep):
-        raise not_found("special fee request", str(request_id))
-    return request
+async def readable_special_fee(
+    session: AsyncSession, request_id: uuid.UUID, principal: Principal, lock: bool = False
+) -> SpecialFeeRequest:
+    request = await repository.get_special_fee(session, request_id, lock=lock)
+    return seen_by(principal, request, "special fee request", request_id)

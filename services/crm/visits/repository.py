@@ -10,9 +10,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.customers.models import Customer
-from services.crm.queries import where_given
 from services.crm.visits.models import Project, Visit, VisitPlan
 from shared.http.pagination import Keyset
+from shared.queries import where_given, where_within
 
 
 async def put_project(session: AsyncSession, values: dict[str, Any]) -> Project:
@@ -100,11 +100,7 @@ def search_plans(where: PlanSearch) -> Select[VisitPlan]:
     )
     if where.period_up_to is not None:
         query = query.where(VisitPlan.period <= where.period_up_to)
-    if where.due_before is not None:
-        query = query.where(VisitPlan.due_on < where.due_before)
-    if where.due_from is not None:
-        query = query.where(VisitPlan.due_on >= where.due_from)
-    return query
+    return where_within(query, VisitPlan.due_on, where.due_from, where.due_before)
 
 
 async def add_visit(session: AsyncSession, visit: Visit) -> None:

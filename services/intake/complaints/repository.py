@@ -21,6 +21,7 @@ from services.intake.customers.models import CustomerTier
 from shared.events.registry import EventData
 from shared.http.pagination import Keyset
 from shared.messaging.outbox import outbox_row
+from shared.queries import where_given, where_within
 from shared.search import contains_text
 from shared.tables import platform_tables
 
@@ -228,23 +229,18 @@ def search(where: ComplaintFilter, now: datetime) -> Select[Complaint]:
     query = select(Complaint)
     if where.statuses:
         query = query.where(Complaint.status.in_(where.statuses))
-    equalities: list[tuple[Any, Any]] = [
+    query = where_given(
+        query,
         (Complaint.kind, where.kind),
         (Complaint.customer_id, where.customer_id),
         (Complaint.severity, where.severity),
         (Complaint.owner, where.owner),
         (Complaint.product_model, where.model),
         (Complaint.batch_no, where.batch_no),
-    ]
-    for column, value in equalities:
-        if value is not None:
-            query = query.where(column == value)
+    )
     if where.escalated is not None:
         query = query.where(Complaint.escalated_to_decision_level.is_(where.escalated))
-    if where.received_from is not None:
-        query = query.where(Complaint.received_at >= where.received_from)
-    if where.received_to is not None:
-        query = query.where(Complaint.received_at < where.received_to)
+    query = where_within(query, Complaint.received_at, where.received_from, where.received_to)
     if where.overdue is True:
         query = query.where(overdue_condition(now))
     elif where.overdue is False:

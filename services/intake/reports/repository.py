@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.reports.models import IncidentReport
 from shared.http.pagination import Keyset
+from shared.queries import where_given, where_within
 
 
 async def add(session: AsyncSession, report: IncidentReport) -> None:
@@ -35,17 +36,11 @@ KEYSET = Keyset((IncidentReport.created_at, IncidentReport.id), (datetime.fromis
 
 
 def search(where: ReportFilter) -> Select[IncidentReport]:
-    query = select(IncidentReport)
-    for column, value in (
+    query = where_given(
+        select(IncidentReport),
         (IncidentReport.kind, where.kind),
         (IncidentReport.model, where.model),
         (IncidentReport.supplier, where.supplier),
         (IncidentReport.department, where.department),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    if where.occurred_from is not None:
-        query = query.where(IncidentReport.occurred_at >= where.occurred_from)
-    if where.occurred_to is not None:
-        query = query.where(IncidentReport.occurred_at < where.occurred_to)
-    return query
+    )
+    return where_within(query, IncidentReport.occurred_at, where.occurred_from, where.occurred_to)

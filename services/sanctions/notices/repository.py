@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.sanctions.notices.models import IncidentDraft, Notice, NoticeStep, Violation
 from services.sanctions.notices.rules import Status
 from shared.http.pagination import Keyset
+from shared.queries import where_given
 
 # Notices that count as an offence for repeats, escalation and the shift cap (SAN-2).
 COUNTED = (Status.DRAFT, Status.ISSUED, Status.STAMPED, Status.SUMMARIZED)
@@ -139,17 +140,14 @@ KEYSET = Keyset((Notice.created_at, Notice.id), (datetime.fromisoformat, uuid.UU
 
 
 def search(where: NoticeFilter) -> Select[Notice]:
-    query = select(Notice)
-    for column, value in (
+    return where_given(
+        select(Notice),
         (Notice.employee_id, where.employee_id),
         (Notice.incident_id, where.incident_id),
         (Notice.month, where.month),
         (Notice.status, where.status),
         (Notice.clause, where.clause),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    return query
+    )
 
 
 async def claim_incident_draft(session: AsyncSession, incident_id: str, clause: str, notice_id: uuid.UUID) -> bool:
