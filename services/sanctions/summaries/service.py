@@ -31,6 +31,7 @@ from shared.auth import Principal
 from shared.errors import conflict
 from shared.events.sanctions import SummaryClosedV1
 from shared.messaging.outbox import add_event
+from shared.schemas import attributes_of
 
 # What is still moving on when its month closes; it falls into the next open month.
 CARRIED_OVER = (Status.DRAFT.value, Status.ISSUED.value, Status.STAMPED.value, Status.SUPERSEDED.value)
@@ -74,20 +75,7 @@ async def close(session: AsyncSession, month: str, body: CloseIn, principal: Pri
     await repository.add_closed(session, closed, [_line_row(month, line) for line in lines])
     following = first_open_month(next_month(month), await repository.closed_from(session, month))
     await notices.add_steps(session, [_settle(notice, month, following, principal.sub, now) for notice in in_month])
-    await add_event(
-        session,
-        SummaryClosedV1(
-            month=month,
-            closed_by=principal.sub,
-            closed_at=now,
-            total_rewards=closed.total_rewards,
-            total_penalties=closed.total_penalties,
-            total_compensation=closed.total_compensation,
-            notice_count=closed.notice_count,
-            people=len(lines),
-            force_reason=closed.force_reason,
-        ),
-    )
+    await add_event(session, SummaryClosedV1(**attributes_of(closed, SummaryClosedV1), people=len(lines)))
     return view(month, lines, closed)
 
 
