@@ -23,9 +23,10 @@ from services.classification.suppliers import service as suppliers_service
 from services.classification.zeroing.rules import zeroing_required
 from shared.auth import Principal
 from shared.clock import now
-from shared.errors import conflict, not_found
+from shared.errors import conflict
 from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
 from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1, IncidentReportFiledV1
+from shared.http.routes import found
 from shared.messaging.outbox import add_event, add_events
 from shared.observability import count_when_committed
 
@@ -250,10 +251,7 @@ async def _reclassify_with_rate(
 
 async def existing(session: AsyncSession, incident_id: uuid.UUID, for_update: bool = False) -> Incident:
     """The incident, or a 404."""
-    incident = await repository.get(session, incident_id, for_update)
-    if incident is None:
-        raise not_found("incident", str(incident_id))
-    return incident
+    return found(await repository.get(session, incident_id, for_update), "incident", incident_id)
 
 
 async def open_or_fail(session: AsyncSession, incident_id: uuid.UUID) -> Incident:

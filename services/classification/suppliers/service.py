@@ -17,9 +17,10 @@ from services.classification.suppliers.schemas import (
 )
 from shared import clock
 from shared.auth import Principal
-from shared.errors import conflict, not_found
+from shared.errors import conflict
 from shared.events.classification import SupplierDeductionRecordedV1
 from shared.events.intake import IncidentReportFiledV1
+from shared.http.routes import found
 from shared.messaging.outbox import add_event
 from shared.schemas import attributes_of
 
@@ -40,10 +41,7 @@ async def open_issue(session: AsyncSession, incident_id: uuid.UUID, report: Inci
 
 
 async def issue_or_404(session: AsyncSession, incident_id: uuid.UUID) -> SupplierIssue:
-    found = await repository.issue(session, incident_id)
-    if found is None:
-        raise not_found("supplier material issue", str(incident_id))
-    return found
+    return found(await repository.issue(session, incident_id), "supplier material issue", incident_id)
 
 
 async def decide(

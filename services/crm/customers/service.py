@@ -22,18 +22,16 @@ from services.crm.customers.schemas import CustomerIn, RegionIn
 from services.crm.visits import service as visits
 from shared import clock
 from shared.auth import Principal
-from shared.errors import Problem, not_found, unprocessable
+from shared.errors import Problem, unprocessable
 from shared.events.crm import CustomerTierChangedV1, CustomerUpsertedV1, Region
+from shared.http.routes import found
 from shared.messaging.outbox import add_events
 from shared.schemas import attributes_of
 from shared.search import text_grams
 
 
 async def customer_of(session: AsyncSession, customer_id: str) -> Customer:
-    customer = await repository.get(session, customer_id)
-    if customer is None:
-        raise not_found("customer", customer_id)
-    return customer
+    return found(await repository.get(session, customer_id), "customer", customer_id)
 
 
 def refuse_takeover(existing: Customer | None, principal: Principal) -> None:

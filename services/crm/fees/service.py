@@ -54,6 +54,7 @@ from shared.auth import Principal
 from shared.calendar_store import load_calendar
 from shared.errors import Problem, conflict, not_found, unprocessable
 from shared.events.crm import FeeStatementSignedOffV1, FeeStatementSubmittedV1
+from shared.http.routes import found
 from shared.messaging.outbox import add_events
 from shared.schemas import attributes_of, parse_month
 from shared.workcalendar import CHINA
@@ -308,9 +309,7 @@ async def payable_of(
 
 async def pay_out(session: AsyncSession, statement_id: uuid.UUID, principal: Principal, now: datetime) -> FeePayout:
     """CRM-6: a verified statement is paid from the 9th working day, only what collections cover."""
-    statement = await repository.get_statement(session, statement_id, lock=True)
-    if statement is None:
-        raise not_found("fee statement", str(statement_id))
+    statement = found(await repository.get_statement(session, statement_id, lock=True), "fee statement", statement_id)
     signatures = (await repository.sign_offs_of(session, [statement.id]))[statement.id]
     status = statement_status({s.step for s in signatures}, statement.sign_off_by, now)
     if status is not StatementStatus.VERIFIED:
@@ -453,10 +452,9 @@ async def settle_advance(
     session: AsyncSession, advance_id: uuid.UUID, principal: Principal, now: datetime
 ) -> tuple[FeeAdvance, Decimal]:
     """核销: finance clears the advance; the rep may draw again."""
-    advance = await repository.get_advance(session, advance_id)
-    if advance is None:
-        raise not_found("advance", str(advance_id))
-    account = await repository.lock_rep(session, advance.sales_rep)
+    unlocked = found(await repository.get_advance(session, advance_id), "advance", advance_id)
+    # The rep's account is locked first, as a request for an advance locks it, so both queue on it.
+    account = await repository.lock_rep(session, unlocked.sales_rep)
     advance = await repository.get_advance(session, advance_id, lock=True)
     assert advance is not None
     if advance.status != AdvanceStatus.OUTSTANDING.value:

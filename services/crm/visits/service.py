@@ -36,6 +36,7 @@ from shared import clock
 from shared.auth import Principal
 from shared.errors import conflict, not_found, unprocessable
 from shared.events.crm import VisitPlannedV1, VisitReassignedV1, VisitRecordedV1
+from shared.http.routes import found
 from shared.messaging.outbox import add_events
 from shared.schemas import parse_month
 from shared.workcalendar import CHINA
@@ -271,6 +272,4 @@ async def monthly_report(session: AsyncSession, month: str, today: date) -> Mont
 
 
 def require_visit(visit: Visit | None, visit_id: uuid.UUID) -> Visit:
-    if visit is None:
-        raise not_found("visit", str(visit_id))
-    return visit
+    return found(visit, "visit", visit_id)

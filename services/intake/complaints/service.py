@@ -41,7 +41,7 @@ from services.intake.complaints.schemas import (
 )
 from shared import clock
 from shared.auth import Principal
-from shared.errors import Problem, conflict, not_found, unprocessable
+from shared.errors import Problem, conflict, unprocessable
 from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
 from shared.events.intake import (
     ComplaintDecisionRecordedV1,
@@ -50,6 +50,7 @@ from shared.events.intake import (
     ComplaintSeverityChangedV1,
     ComplaintStatusChangedV1,
 )
+from shared.http.routes import found
 from shared.messaging.outbox import add_event
 from shared.workcalendar import CHINA, WorkingCalendar
 
@@ -138,9 +139,7 @@ async def act(
 ) -> Complaint:
     """CMP-4/CMP-7: one step of the lifecycle, kept in the history (CMP-8), announced when the
     status changes."""
-    complaint = await repository.get_for_update(session, complaint_id)
-    if complaint is None:
-        raise not_found("complaint", str(complaint_id))
+    complaint = found(await repository.get_for_update(session, complaint_id), "complaint", complaint_id)
     if not may_act(action, actor.sub, actor.roles, complaint.owner, complaint.severity):
         raise _not_permitted(action, complaint)
     target = next_status(complaint.status, action)

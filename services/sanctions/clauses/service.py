@@ -10,7 +10,8 @@ from services.sanctions.clauses.rules import AmountError, AmountRule, Catalog, C
 from services.sanctions.clauses.schemas import AmountRuleIn, CatalogEdit, ClauseEdit
 from shared import clock
 from shared.auth import Principal
-from shared.errors import not_found, unprocessable
+from shared.errors import unprocessable
+from shared.http.routes import found
 
 
 def code_order(code: str) -> tuple[int, ...]:
@@ -38,9 +39,7 @@ async def current(session: AsyncSession) -> tuple[CatalogVersion, Catalog]:
 
 
 async def at_version(session: AsyncSession, number: int) -> tuple[CatalogVersion, Catalog]:
-    version = await repository.get_version(session, number)
-    if version is None:
-        raise not_found("catalog version", str(number))
+    version = found(await repository.get_version(session, number), "catalog version", number)
     return version, to_catalog(version, await repository.clauses_of(session, number))
 
 

@@ -65,6 +65,7 @@ from shared.events.sanctions import (
     NoticeSupersededV1,
     NoticeWithdrawnV1,
 )
+from shared.http.routes import found
 from shared.messaging.outbox import add_event
 from shared.schemas import attributes_of
 
@@ -337,9 +338,7 @@ async def _locked(session: AsyncSession, notice_id: uuid.UUID) -> Notice:
     """Locks in one order for every step: the months (shared; a close takes it alone), the person (as
     violations take it), then the notice row — so a step and a month close never wait on each other."""
     await months.lock_months(session, exclusive=False)
-    charged = await repository.charged_of(session, notice_id)
-    if charged is None:
-        raise not_found("notice", str(notice_id))
+    charged = found(await repository.charged_of(session, notice_id), "notice", notice_id)
     if charged.employee_id is not None:
         await repository.lock_employee(session, charged.employee_id)
     notice = await repository.get(session, notice_id, for_update=True)
