@@ -11,14 +11,15 @@
   float (placed after the field's constraints so they stay in the schema); ``"3"``, ``true``, ``2.5``
   stay refused;
 * ``Out``, the base of every response model, read from ORM objects (``from_attributes``), and ``Page``;
-* ``wire_value``/``names``: values as clients read them, enum members by value, never Python reprs.
+* ``wire_value``/``names``: values as clients read them, enum members by value, never Python reprs;
+* ``impossible_time``: why a reported day or time cannot be true (ahead of now, or before 2000).
 """
 
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Generic, Self, TypeVar
@@ -299,3 +300,27 @@ class Page(Out, Generic[Item]):
 
     items: list[Item]
     next_cursor: str | None = None
+
+
+# A reported time further ahead than this is a typo, not a clock difference between devices.
+FUTURE_TOLERANCE = timedelta(hours=24)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _comparable(at: date | datetime, moment: datetime) -> date | datetime:
+    """``moment`` as ``at`` can be compared with: a day with a day, a time with a time."""
+    return moment if isinstance(at, datetime) else moment.date()
+
+
+def in_the_future(at: date | datetime) -> bool:
+    """Whether a reported day or time lies further ahead of now than clocks differ."""
+    return at > _comparable(at, clock.now() + FUTURE_TOLERANCE)
+
+
+def impossible_time(name: str, at: date | datetime) -> str | None:
+    """Why the day or time ``name`` cannot be true — ahead of now or before 2000 — or ``None``."""
+    if in_the_future(at):
+        return f"{name} lies in the future"
+    if at < _comparable(at, EARLIEST):
+        return f"{name} is before 2000"
+    return None

@@ -1,7 +1,7 @@
 """Complaint shapes of SPEC §8 (CMP-1 … CMP-8)."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
@@ -16,10 +16,21 @@ from services.intake.complaints.rules import (
     overdue_stages,
     sees_personal_data,
 )
-from shared import clock
 from shared.http.inputs import EMAIL
 from shared.http.problems import FieldError
-from shared.schemas import WHOLE, ChinaTime, Day, Out, Page, Short, Strict, Text, attributes_of, reading_of
+from shared.schemas import (
+    WHOLE,
+    ChinaTime,
+    Day,
+    Out,
+    Page,
+    Short,
+    Strict,
+    Text,
+    attributes_of,
+    impossible_time,
+    reading_of,
+)
 
 
 class ComplaintKind(StrEnum):
@@ -75,11 +86,6 @@ class Product(Strict):
     purchase_place: Short | None = None
 
 
-# A receipt time further ahead than this is a typo, not a clock difference between devices.
-FUTURE_TOLERANCE = timedelta(hours=24)
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-
-
 class ComplaintIn(Strict):
     kind: ComplaintKind
     service_aspect: ServiceAspect | None = None
@@ -109,10 +115,9 @@ class ComplaintIn(Strict):
     @model_validator(mode="after")
     def dates_are_possible(self) -> Self:
         """CMP-2: a complaint cannot be received in the future, nor be about a product made after it."""
-        if self.received_at > clock.now() + FUTURE_TOLERANCE:
-            raise FieldError("received_at", "received_at lies in the future")
-        if self.received_at < EARLIEST:
-            raise FieldError("received_at", "received_at is before 2000")
+        impossible = impossible_time("received_at", self.received_at)
+        if impossible is not None:
+            raise FieldError("received_at", impossible)
         made = self.product.production_date if self.product else None
         if made is not None and made > self.received_at.date() + timedelta(days=1):
             raise FieldError(("product", "production_date"), "production_date is after the complaint was received")

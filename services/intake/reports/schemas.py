@@ -1,7 +1,6 @@
 """Shop-floor report shapes of SPEC §8 (REP-1, CLS-5, CLS-6)."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
@@ -9,11 +8,7 @@ from typing import Annotated, Self
 from pydantic import Field, StrictBool, model_validator
 
 from services.intake.reports.rules import ReportFacts, report_problems
-from shared import clock
-from shared.schemas import WHOLE, ChinaTime, MoneyIn, MoneyOut, Out, Page, Short, Strict
-
-FUTURE_TOLERANCE = timedelta(hours=24)
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+from shared.schemas import WHOLE, ChinaTime, MoneyIn, MoneyOut, Out, Page, Short, Strict, impossible_time
 
 
 class ReportKind(StrEnum):
@@ -86,10 +81,9 @@ class ReportIn(Strict):
 
     @model_validator(mode="after")
     def occurred_in_the_past(self) -> Self:
-        if self.occurred_at > clock.now() + FUTURE_TOLERANCE:
-            raise ValueError("occurred_at lies in the future")
-        if self.occurred_at < EARLIEST:
-            raise ValueError("occurred_at is before 2000")
+        impossible = impossible_time("occurred_at", self.occurred_at)
+        if impossible is not None:
+            raise ValueError(impossible)
         return self
 
 

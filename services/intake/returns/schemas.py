@@ -1,20 +1,17 @@
 """ERP return shapes of SPEC §8 (RET-1, RET-2)."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared import clock
-from shared.schemas import WHOLE, ChinaTime, Day, Out, Page, Short, Strict
+from shared.schemas import WHOLE, ChinaTime, Day, Out, Page, Short, Strict, impossible_time, in_the_future
 
 MAX_LINES = 10_000
 # 10,000 lines of about 300 bytes each (a short Chinese reason included) are about 3 MiB: 8 MiB leaves
 # room for longer reasons and stays far below what would hurt the service.
 MAX_BODY_BYTES = 8 * 1024 * 1024
-FUTURE_TOLERANCE = timedelta(hours=24)
-EARLIEST_PRODUCTION = date(2000, 1, 1)
 
 
 class ReturnLineIn(Strict):
@@ -34,13 +31,11 @@ class ReturnLineIn(Strict):
 
     @model_validator(mode="after")
     def dates_are_possible(self) -> Self:
-        now = clock.now()
-        if self.production_date < EARLIEST_PRODUCTION:
-            raise ValueError("production_date is before 2000")
-        if self.production_date > (now + FUTURE_TOLERANCE).date():
-            raise ValueError("production_date lies in the future")
+        impossible = impossible_time("production_date", self.production_date)
+        if impossible is not None:
+            raise ValueError(impossible)
         if self.returned_at is not None:
-            if self.returned_at > now + FUTURE_TOLERANCE:
+            if in_the_future(self.returned_at):
                 raise ValueError("returned_at lies in the future")
             if self.returned_at.date() < self.production_date - timedelta(days=1):
                 raise ValueError("returned_at is before production_date")
