@@ -26,13 +26,29 @@ class Problem(Exception):
         self.extensions = extensions
 
 
+class Conflict(Problem):
+    """A 409: the object's state forbids the step. A rule's own refusal subclasses it, so the rule
+    raises what the client reads and nothing translates one exception into another."""
+
+    def __init__(self, code: str, detail: str, **extensions: Any) -> None:
+        super().__init__(409, code, "Conflict", detail, **extensions)
+
+
+class Unprocessable(Problem):
+    """A 422: content that is well-formed but cannot be accepted; subclassed as ``Conflict`` is."""
+
+    def __init__(self, code: str, detail: str, **extensions: Any) -> None:
+        super().__init__(422, code, "Unprocessable content", detail, **extensions)
+        self.detail: str = detail
+
+
 def not_found(what: str, identifier: str) -> Problem:
     return Problem(404, "not_found", f"{what} not found", f"no {what} with id {identifier!r}")
 
 
 def conflict(code: str, detail: str, **extensions: Any) -> Problem:
-    return Problem(409, code, "Conflict", detail, **extensions)
+    return Conflict(code, detail, **extensions)
 
 
 def unprocessable(code: str, detail: str, **extensions: Any) -> Problem:
-    return Problem(422, code, "Unprocessable content", detail, **extensions)
+    return Unprocessable(code, detail, **extensions)

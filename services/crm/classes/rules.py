@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from shared.errors import Problem
+from shared.errors import Unprocessable
 
 CLASSES = ("A", "B", "C", "D")
 
@@ -50,11 +50,11 @@ class Classification:
     score: int
 
 
-class UnknownFactor(Problem):
+class UnknownFactor(Unprocessable):
     """CRM-4: a factor value the scoring table has no option for, refused as invalid content (422)."""
 
     def __init__(self, detail: str) -> None:
-        super().__init__(422, "unknown_class_factor", "Unprocessable content", detail)
+        super().__init__("unknown_class_factor", detail)
 
 
 def table_problems(table: ScoringTable) -> list[str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from shared.errors import Problem
+from shared.errors import Conflict
 from shared.search import text_grams
 from shared.workcalendar import WorkingCalendar
 
@@ -107,15 +107,13 @@ TRANSITIONS: dict[str, dict[Action, str | None]] = {
 }
 
 
-class TransitionRefused(Problem):
+class TransitionRefused(Conflict):
     """CMP-4: a step the complaint's status does not allow (a 409 naming the steps it does)."""
 
     def __init__(self, status: str, action: Action) -> None:
         self.allowed = allowed_actions(status)
         super().__init__(
-            409,
             "invalid_transition",
-            "Conflict",
             f"{action.value} is not allowed on a {status} complaint",
             current_status=status,
             action=action.value,

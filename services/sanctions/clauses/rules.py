@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from shared.errors import Problem
+from shared.errors import Unprocessable
 
 CENT = Decimal("0.01")
 DEFAULT_AGGRAVATION_FACTOR = Decimal("2")
@@ -37,12 +37,8 @@ class RuleKind(StrEnum):
     REPEAT_ESCALATION = "repeat_escalation"
 
 
-class AmountError(Problem):
+class AmountError(Unprocessable):
     """A violation or a catalog edit the amount rules cannot accept: a 422 with the rule's own code."""
-
-    def __init__(self, code: str, detail: str, **extensions: Any) -> None:
-        super().__init__(422, code, "Unprocessable content", detail, **extensions)
-        self.detail: str = detail
 
 
 @dataclass(frozen=True)

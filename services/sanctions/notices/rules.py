@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
-from shared.errors import Problem
+from shared.errors import Conflict
 from shared.schemas import names
 
 
@@ -27,11 +26,8 @@ class DisputeStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class TransitionError(Problem):
+class TransitionError(Conflict):
     """SAN-4: a step the notice's state does not allow, a 409 with the rule's own code."""
-
-    def __init__(self, code: str, detail: str, **extensions: Any) -> None:
-        super().__init__(409, code, "Conflict", detail, **extensions)
 
 
 # SAN-4: draft → issued → stamped → summarized; withdrawn from any step before the summary.
