@@ -15,7 +15,7 @@ from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
 from shared.messaging.outbox import envelope_for
 from shared.stack import Stack
 from tests.integration.factories import incident_report, product_complaint, return_line
-from tests.support import auth, eventually, produce, service_db
+from tests.support import auth, eventually, produce, service_db, unique
 
 pytestmark = pytest.mark.integration
 
@@ -28,10 +28,6 @@ DAY = "2026-11-01"
 
 def clerk() -> dict[str, str]:
     return auth("customer_service", sub=f"CS-{uuid.uuid4().hex[:8]}")
-
-
-def unique_model() -> str:
-    return f"R-{uuid.uuid4().hex[:10]}"
 
 
 async def file(intake: httpx.AsyncClient, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:
@@ -183,7 +179,7 @@ async def test_complaint_of_a_known_customer_carries_its_tier_and_no_warning(
 async def test_complaint_shows_the_incident_it_opened(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    complaint = await file(intake, clerk(), product={"model": unique_model(), "quantity": 1, "production_date": DAY})
+    complaint = await file(intake, clerk(), product={"model": unique("R"), "quantity": 1, "production_date": DAY})
     incident = await own_incident(classification, complaint["id"])
 
     async def shown() -> dict[str, Any] | None:
@@ -215,7 +211,7 @@ async def close_complaint(intake: httpx.AsyncClient, complaint_id: str) -> None:
 async def test_closing_a_complaint_closes_its_general_incident_and_the_complaint_shows_it(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    complaint = await file(intake, clerk(), product={"model": unique_model(), "quantity": 1, "production_date": DAY})
+    complaint = await file(intake, clerk(), product={"model": unique("R"), "quantity": 1, "production_date": DAY})
     incident = await own_incident(classification, complaint["id"])
 
     await close_complaint(intake, complaint["id"])
@@ -232,7 +228,7 @@ async def test_closing_a_complaint_closes_its_general_incident_and_the_complaint
 async def test_cls8_closing_a_complaint_leaves_an_important_incident_open_for_zeroing(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    complaint = await file(intake, clerk(), product={"model": unique_model(), "quantity": 1, "production_date": DAY})
+    complaint = await file(intake, clerk(), product={"model": unique("R"), "quantity": 1, "production_date": DAY})
     incident = await own_incident(classification, complaint["id"])
     judged = await classification.post(
         f"/v1/incidents/{incident['id']}/problem-level", json={"problem_level": "important"}, headers=QM
@@ -253,7 +249,7 @@ async def test_cls8_closing_a_complaint_leaves_an_important_incident_open_for_ze
 async def test_cls1_rate_set_later_reclassifies_a_rate_missing_scrap_report_to_batch(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    model = unique_model()
+    model = unique("R")
     filed = await intake.post(
         "/v1/incident-reports", json=incident_report(model=model, quantity=120), headers=INSPECTOR
     )
@@ -309,7 +305,7 @@ async def push(intake: httpx.AsyncClient, lines: list[dict[str, Any]]) -> dict[s
 async def test_cls2_complaint_quantities_count_and_crossing_50_opens_the_one_batch_incident(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    model = unique_model()
+    model = unique("R")
     product = {"model": model, "quantity": 20, "production_date": DAY}
     for _ in range(2):
         await file(intake, clerk(), product=product)
@@ -328,7 +324,7 @@ async def test_cls2_complaint_quantities_count_and_crossing_50_opens_the_one_bat
 async def test_cls2_returns_settling_a_complaint_count_only_what_exceeds_it_also_redelivered_and_concurrent(
     stack: Stack, intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    model = unique_model()
+    model = unique("R")
     complaint = await file(intake, clerk(), product={"model": model, "quantity": 30, "production_date": DAY})
     await total_reaches(classification, model, 30)
 
@@ -369,7 +365,7 @@ async def test_cls2_returns_settling_a_complaint_count_only_what_exceeds_it_also
 async def test_cls2_complaint_and_the_returns_settling_it_applied_at_once_count_the_pieces_once(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    model = unique_model()
+    model = unique("R")
     complaint = await file(intake, clerk(), product={"model": model, "quantity": 30, "production_date": DAY})
 
     # Pushed before classification has the complaint: whichever consumer runs first, the sum is max(30, 35).
@@ -389,7 +385,7 @@ async def test_cls2_complaint_and_the_returns_settling_it_applied_at_once_count_
 
 
 async def test_ret1_line_naming_a_complaint_intake_does_not_have_is_rejected(intake: httpx.AsyncClient) -> None:
-    model = unique_model()
+    model = unique("R")
     good = return_line(model=model)
     bad = return_line(model=model, complaint_id=str(uuid.uuid4()))
 
