@@ -4,9 +4,9 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import text
@@ -17,6 +17,7 @@ from shared.auth import TokenVerifier
 from shared.db import create_engine, make_sessionmaker
 from shared.http.bodies import DEFAULT_MAX_BODY_BYTES, BodyGuardMiddleware
 from shared.http.contract import install_contract, refuse_unknown_query_parameters
+from shared.http.dead_letters import dead_letters_router
 from shared.http.docs import install_local_docs
 from shared.http.middleware import RequestContextMiddleware
 from shared.http.problems import install_problem_handlers
@@ -24,20 +25,40 @@ from shared.http.session import install_stored_answers
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.runner import ConsumerRunner
 from shared.messaging.subscriptions import Subscriptions
-from shared.observability import configure_logging, health_router
+from shared.observability import GaugeRefresh, RefreshOnScrape, configure_logging, health_router
 from shared.retention import RetentionJob
 from shared.settings import ServiceSettings
 
 log = logging.getLogger("qms.app")
 
 
+class Worker(Protocol):
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def no_workers(_: FastAPI) -> Sequence[Worker]:
+    return ()
+
+
 @dataclass
 class ServiceSpec:
+    """What a service's ``main.py`` wires: the platform adds health, the dead letters of what it consumes,
+    the relay, the consumer and retention."""
+
     name: str
-    title: str
     settings_factory: Callable[[], ServiceSettings]
     routers: list[APIRouter] = field(default_factory=list)
     subscriptions: Subscriptions = field(default_factory=Subscriptions)
+    # Background loops of the service's own, built once the platform's resources are on app.state.
+    workers: Callable[[FastAPI], Sequence[Worker]] = no_workers
+    # The gauge recounted from the database before each scrape of /metrics: (refresh, gauge name).
+    scrape_refresh: tuple[GaugeRefresh, str] | None = None
+
+    @property
+    def title(self) -> str:
+        return f"QMS {self.name}"
 
 
 async def broker_reachable(bootstrap_servers: str) -> None:
@@ -90,17 +111,17 @@ def create_app(spec: ServiceSpec) -> FastAPI:
         # 9,800 to 12,400 events/s, most of the gain in allocation-heavy frames such as event parsing).
         gc.collect()
         gc.freeze()
-        for worker in (relay, consumer, retention):
-            if worker is not None:
-                await worker.start()
+        workers: list[Worker] = [worker for worker in (relay, consumer, retention) if worker is not None]
+        workers.extend(spec.workers(app))
+        for worker in workers:
+            await worker.start()
         log.info("%s started (database %s)", spec.name, make_url(settings.database_url).render_as_string())
         try:
             yield
         finally:
-            # Stop taking work first, then release what it used.
-            for worker in (retention, consumer, relay):
-                if worker is not None:
-                    await worker.stop()
+            # Stop taking work first, the last started first, then release what it used.
+            for worker in reversed(workers):
+                await worker.stop()
             await engine.dispose()
             log.info("%s stopped", spec.name)
 
@@ -124,6 +145,10 @@ def create_app(spec: ServiceSpec) -> FastAPI:
     for router in spec.routers:
         # A route that needs a larger body declares its own max_body_size.
         app.include_router(router, max_body_size=DEFAULT_MAX_BODY_BYTES)
+    app.include_router(dead_letters_router(), max_body_size=DEFAULT_MAX_BODY_BYTES)
+    if spec.scrape_refresh is not None:
+        refresh, gauge = spec.scrape_refresh
+        app.add_middleware(RefreshOnScrape, refresh=refresh, gauge=gauge)
     return app
 
 

@@ -1,7 +1,8 @@
 """Management-review statistics (CON): the China-time months a ``/v1/stats/…`` route is asked for.
 
 Each service aggregates its own data in SQL by ``china_month(column)``; the request names an inclusive
-range of months ``from=YYYY-MM&to=YYYY-MM`` (default: the twelve months up to the current one).
+range of months ``from=YYYY-MM&to=YYYY-MM`` (default: the twelve months up to the current one). A
+service's routes hang on its ``stats_router()`` and take ``months: Months``.
 """
 
 from dataclasses import dataclass
@@ -9,10 +10,11 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import APIRouter, Depends, Query
 from sqlalchemy import ColumnElement, SQLColumnExpression, func
 
 from shared import clock
+from shared.auth import Role, require_roles
 from shared.errors import unprocessable
 from shared.schemas import parse_month
 from shared.workcalendar import CHINA
@@ -21,6 +23,9 @@ MONTH_PATTERN = r"^(19|20)\d{2}-(0[1-9]|1[0-2])$"
 # A review spans a few years at most; a longer range is a typo, and an unbounded one a heavy query.
 MAX_MONTHS = 60
 DEFAULT_MONTHS = 12
+
+# The management review's readers (SPEC §7, §12).
+REVIEWERS = (Role.QUALITY_MANAGER, Role.EXECUTIVE, Role.ADMIN_DEPT, Role.OPS)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,15 @@ def months_asked(
 ) -> MonthRange:
     """The ``from``/``to`` query of a stats route, as a dependency."""
     return month_range(first, last, clock.now().astimezone(CHINA).date())
+
+
+# A stats route's parameter for the months it is asked for.
+Months = Annotated[MonthRange, Depends(months_asked)]
+
+
+def stats_router() -> APIRouter:
+    """A service's ``/v1/stats`` routes, every one read by the reviewers alone."""
+    return APIRouter(prefix="/v1/stats", tags=["stats"], dependencies=[Depends(require_roles(*REVIEWERS))])
 
 
 def china_month(moment: SQLColumnExpression[Any]) -> ColumnElement[str]:

@@ -25,6 +25,21 @@ DEV_SECRET = "dev-secret"
 T = TypeVar("T")
 
 
+def unique(prefix: str) -> str:
+    """``prefix`` with ten hex digits, so a test meets none of another's data in the shared stack."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def unique_chinese() -> str:
+    """Four CJK ideographs no other record of the run is likely to hold."""
+    value = uuid.uuid4().int
+    return "".join(chr(0x4E00 + (value >> (16 * place)) % 0x5000) for place in range(4))
+
+
+def unique_digits() -> str:
+    return f"{uuid.uuid4().int % 10**8:08d}"
+
+
 def token(role: str, sub: str = "E-17", name: str = "李娜", department: str = "quality") -> str:
     return mint_token(DEV_SECRET, sub, [role], name, department)
 

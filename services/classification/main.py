@@ -12,18 +12,11 @@ from services.classification.stats.router import router as stats_router
 from services.classification.suppliers.router import router as suppliers_router
 from services.classification.zeroing.router import router as zeroing_router
 from shared.app import ServiceSpec, create_app
-from shared.http.dead_letters import dead_letters_router
 from shared.messaging.subscriptions import Subscriptions
-from shared.observability import RefreshOnScrape
-
-subscriptions = Subscriptions()
-subscriptions.include(incident_subscriptions)
-subscriptions.include(returns_subscriptions)
 
 app = create_app(
     ServiceSpec(
         name="classification",
-        title="QMS classification",
         settings_factory=ClassificationSettings,
         routers=[
             incidents_router,
@@ -33,9 +26,8 @@ app = create_app(
             levels_router,
             returns_router,
             stats_router,
-            dead_letters_router(),
         ],
-        subscriptions=subscriptions,
+        subscriptions=Subscriptions.of(incident_subscriptions, returns_subscriptions),
+        scrape_refresh=(refresh_open_incidents, "open-incidents"),
     )
 )
-app.add_middleware(RefreshOnScrape, refresh=refresh_open_incidents, gauge="open-incidents")

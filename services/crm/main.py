@@ -1,8 +1,5 @@
 """CRM: customers, tiers, classes, visits, relationship fees (SPEC §6). The only wiring."""
 
-import contextlib
-from collections.abc import AsyncIterator
-
 from fastapi import FastAPI
 
 from services.crm.attachments.router import router as attachments_router
@@ -14,15 +11,10 @@ from services.crm.fees.router import router as fees_router
 from services.crm.settings import CrmSettings
 from services.crm.visits.router import router as visits_router
 from services.crm.visits.worker import visit_planning_worker
-from shared.app import ServiceSpec, create_app
+from shared.app import ServiceSpec, Worker, create_app
 from shared.auth import Role
 from shared.calendar_store import calendar_copy_subscriptions, calendar_router
-from shared.http.dead_letters import dead_letters_router
 from shared.messaging.subscriptions import Subscriptions
-
-subscriptions = Subscriptions()
-subscriptions.include(complaint_subscriptions)
-subscriptions.include(calendar_copy_subscriptions())
 
 # The working-day calendar is intake's: crm serves its copy, kept from intake's year_loaded events.
 calendar = calendar_router(
@@ -37,10 +29,16 @@ calendar = calendar_router(
     ),
 )
 
+
+def visit_planning(app: FastAPI) -> list[Worker]:
+    """The monthly visit planning pass (CRM-5), beside the platform's database, consumer and relay."""
+    settings: CrmSettings = app.state.settings
+    return [visit_planning_worker(app.state.sessions, settings.visit_planning_s)]
+
+
 app = create_app(
     ServiceSpec(
         name="crm",
-        title="QMS crm",
         settings_factory=CrmSettings,
         routers=[
             customers_router,
@@ -50,26 +48,8 @@ app = create_app(
             fees_router,
             attachments_router,
             calendar,
-            dead_letters_router(),
         ],
-        subscriptions=subscriptions,
+        subscriptions=Subscriptions.of(complaint_subscriptions, calendar_copy_subscriptions()),
+        workers=visit_planning,
     )
 )
-
-platform_lifespan = app.router.lifespan_context
-
-
-@contextlib.asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The platform's lifespan (database, consumer, relay), and inside it the monthly visit planning pass."""
-    async with platform_lifespan(app):
-        settings: CrmSettings = app.state.settings
-        planning = visit_planning_worker(app.state.sessions, settings.visit_planning_s)
-        await planning.start()
-        try:
-            yield
-        finally:
-            await planning.stop()
-
-
-app.router.lifespan_context = lifespan

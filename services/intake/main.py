@@ -13,18 +13,11 @@ from services.intake.settings import IntakeSettings
 from services.intake.stats.router import router as stats_router
 from shared.app import ServiceSpec, create_app
 from shared.calendar_store import calendar_router
-from shared.http.dead_letters import dead_letters_router
 from shared.messaging.subscriptions import Subscriptions
-from shared.observability import RefreshOnScrape
-
-subscriptions = Subscriptions()
-subscriptions.include(customer_subscriptions)
-subscriptions.include(complaint_subscriptions)
 
 app = create_app(
     ServiceSpec(
         name="intake",
-        title="QMS intake",
         settings_factory=IntakeSettings,
         routers=[
             complaints_router,
@@ -34,9 +27,8 @@ app = create_app(
             stats_router,
             # CMP-3: the State Council's holidays and make-up days for a year not yet in the library.
             calendar_router(writers=CALENDAR_KEEPERS, readers=COMPLAINT_READERS),
-            dead_letters_router(),
         ],
-        subscriptions=subscriptions,
+        subscriptions=Subscriptions.of(customer_subscriptions, complaint_subscriptions),
+        scrape_refresh=(refresh_overdue, "overdue"),
     )
 )
-app.add_middleware(RefreshOnScrape, refresh=refresh_overdue, gauge="overdue")

@@ -1,8 +1,5 @@
 """Notify: who hears what, when (SPEC §10, NTF-1…4). The only wiring."""
 
-import contextlib
-from collections.abc import AsyncIterator
-
 from fastapi import FastAPI
 
 from services.notify.clock.router import router as clock_router
@@ -16,52 +13,31 @@ from services.notify.people.router import router as people_router
 from services.notify.settings import NotifySettings
 from services.notify.statements.handlers import subscriptions as statement_subscriptions
 from services.notify.timers.worker import timer_worker
-from shared.app import ServiceSpec, create_app
+from shared.app import ServiceSpec, Worker, create_app
 from shared.auth import Role
 from shared.calendar_store import calendar_copy_subscriptions, calendar_router
-from shared.http.dead_letters import dead_letters_router
 from shared.messaging.subscriptions import Subscriptions
-from shared.observability import RefreshOnScrape
-
-subscriptions = Subscriptions()
-subscriptions.include(notification_subscriptions)
-subscriptions.include(statement_subscriptions)
-subscriptions.include(calendar_copy_subscriptions())
 
 # The working-day calendar is intake's: a year loaded there moves this service's CRM-6 reminders.
 calendar = calendar_router(readers=(Role.ADMIN_DEPT, Role.OPS))
 
+
+def timers_and_deliveries(app: FastAPI) -> list[Worker]:
+    """The timer and delivery loops, beside the platform's database, consumer and relay."""
+    settings: NotifySettings = app.state.settings
+    return [timer_worker(app.state.sessions, app.state.clock, settings), DeliveryWorker(app.state.sessions, settings)]
+
+
 app = create_app(
     ServiceSpec(
         name="notify",
-        title="QMS notify",
         settings_factory=NotifySettings,
-        routers=[notifications_router, people_router, deliveries_router, clock_router, calendar, dead_letters_router()],
-        subscriptions=subscriptions,
+        routers=[notifications_router, people_router, deliveries_router, clock_router, calendar],
+        subscriptions=Subscriptions.of(
+            notification_subscriptions, statement_subscriptions, calendar_copy_subscriptions()
+        ),
+        workers=timers_and_deliveries,
+        scrape_refresh=(refresh_deliveries, "deliveries"),
     )
 )
 app.state.clock = Clock()
-app.add_middleware(RefreshOnScrape, refresh=refresh_deliveries, gauge="deliveries")
-
-platform_lifespan = app.router.lifespan_context
-
-
-@contextlib.asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The platform's lifespan (database, consumer, relay), and inside it the timer and delivery loops."""
-    async with platform_lifespan(app):
-        settings: NotifySettings = app.state.settings
-        workers = [
-            timer_worker(app.state.sessions, app.state.clock, settings),
-            DeliveryWorker(app.state.sessions, settings),
-        ]
-        for worker in workers:
-            await worker.start()
-        try:
-            yield
-        finally:
-            for worker in workers:
-                await worker.stop()
-
-
-app.router.lifespan_context = lifespan

@@ -11,17 +11,11 @@ from services.sanctions.settings import SanctionsSettings
 from services.sanctions.stats.router import router as stats_router
 from services.sanctions.summaries.router import router as summaries_router
 from shared.app import ServiceSpec, create_app
-from shared.http.dead_letters import dead_letters_router
 from shared.messaging.subscriptions import Subscriptions
-
-subscriptions = Subscriptions()
-subscriptions.include(notice_subscriptions)
-subscriptions.include(deduction_subscriptions)
 
 app = create_app(
     ServiceSpec(
         name="sanctions",
-        title="QMS sanctions",
         settings_factory=SanctionsSettings,
         routers=[
             clauses_router,
@@ -31,8 +25,7 @@ app = create_app(
             summaries_router,
             stats_router,
             deductions_router,
-            dead_letters_router(),
         ],
-        subscriptions=subscriptions,
+        subscriptions=Subscriptions.of(notice_subscriptions, deduction_subscriptions),
     )
 )

@@ -19,19 +19,28 @@ class ComplaintProduct(BaseModel):
     purchase_place: str | None = None
 
 
-@register
-class ComplaintReceivedV1(EventData):
-    TYPE: ClassVar[str] = "qms.intake.complaint.received.v1"
+class ComplaintEvent(EventData):
+    """What every complaint event carries: which complaint, whose, and how severe it is now."""
+
     TOPIC: ClassVar[str] = topics.COMPLAINTS
     SOURCE: ClassVar[str] = "intake"
 
     complaint_id: str
     complaint_no: str
-    kind: str
+    customer_id: str | None = None
     severity: str
+
+    def subject(self) -> str:
+        return self.complaint_id
+
+
+@register
+class ComplaintReceivedV1(ComplaintEvent):
+    TYPE: ClassVar[str] = "qms.intake.complaint.received.v1"
+
+    kind: str
     channel: str
     status: str
-    customer_id: str | None = None
     service_aspect: str | None = None
     product: ComplaintProduct | None = None
     description: str
@@ -45,20 +54,11 @@ class ComplaintReceivedV1(EventData):
     calendar_estimated: bool = False
     owner: str | None = None
 
-    def subject(self) -> str:
-        return self.complaint_id
-
 
 @register
-class ComplaintStatusChangedV1(EventData):
+class ComplaintStatusChangedV1(ComplaintEvent):
     TYPE: ClassVar[str] = "qms.intake.complaint.status_changed.v1"
-    TOPIC: ClassVar[str] = topics.COMPLAINTS
-    SOURCE: ClassVar[str] = "intake"
 
-    complaint_id: str
-    complaint_no: str
-    customer_id: str | None = None
-    severity: str
     from_status: str
     to_status: str
     changed_by: str
@@ -70,24 +70,15 @@ class ComplaintStatusChangedV1(EventData):
     escalated_to_decision_level: bool = False
     satisfaction: int | None = None
 
-    def subject(self) -> str:
-        return self.complaint_id
-
 
 @register
-class ComplaintSeverityChangedV1(EventData):
+class ComplaintSeverityChangedV1(ComplaintEvent):
     """CMP-5: the quality department escalated a complaint or set its severity after receipt; the status
     stays, so no status_changed is published for it."""
 
     TYPE: ClassVar[str] = "qms.intake.complaint.severity_changed.v1"
-    TOPIC: ClassVar[str] = topics.COMPLAINTS
-    SOURCE: ClassVar[str] = "intake"
 
-    complaint_id: str
-    complaint_no: str
-    customer_id: str | None = None
     status: str
-    severity: str
     previous_severity: str
     escalated_to_decision_level: bool
     escalated_before: bool
@@ -97,22 +88,13 @@ class ComplaintSeverityChangedV1(EventData):
     changed_by: str
     changed_at: datetime
 
-    def subject(self) -> str:
-        return self.complaint_id
-
 
 @register
-class ComplaintDecisionRecordedV1(EventData):
+class ComplaintDecisionRecordedV1(ComplaintEvent):
     """CMP-5: the decision level's decision on a serious complaint (产品质量投诉处理制度 三.4)."""
 
     TYPE: ClassVar[str] = "qms.intake.complaint.decision_recorded.v1"
-    TOPIC: ClassVar[str] = topics.COMPLAINTS
-    SOURCE: ClassVar[str] = "intake"
 
-    complaint_id: str
-    complaint_no: str
-    customer_id: str | None = None
-    severity: str
     recall: bool
     crisis_handling: bool
     reason: str
@@ -121,9 +103,6 @@ class ComplaintDecisionRecordedV1(EventData):
     decided_at: datetime
     # What a recall would concern.
     product: ComplaintProduct | None = None
-
-    def subject(self) -> str:
-        return self.complaint_id
 
 
 @register

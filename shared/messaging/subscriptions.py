@@ -11,6 +11,9 @@ from shared.events import REGISTRY, Envelope, EventData
 
 Handler = Callable[[AsyncSession, Envelope, Any], Awaitable[None]]
 BatchHandler = Callable[[AsyncSession, list[tuple[Envelope, Any]]], Awaitable[None]]
+# A service function that needs the event's data and nothing of its envelope.
+Apply = Callable[[AsyncSession, Any], Awaitable[object]]
+ApplyBatch = Callable[[AsyncSession, list[Any]], Awaitable[object]]
 
 
 @dataclass
@@ -31,6 +34,31 @@ class Subscriptions:
             return handler
 
         return decorator
+
+    def apply(self, apply: Apply, *events: type[EventData]) -> None:
+        """Each of ``events`` is handed to ``apply`` with its data alone."""
+
+        async def handler(session: AsyncSession, _: Envelope, data: Any) -> None:
+            await apply(session, data)
+
+        for event in events:
+            self.on(event)(handler)
+
+    def apply_batch(self, apply: ApplyBatch, event: type[EventData]) -> None:
+        """A fetched batch of ``event`` is handed to ``apply`` as the list of its data, in order."""
+
+        async def handler(session: AsyncSession, batch: list[tuple[Envelope, Any]]) -> None:
+            await apply(session, [data for _, data in batch])
+
+        self.on_batch(event)(handler)
+
+    @classmethod
+    def of(cls, *parts: "Subscriptions") -> "Subscriptions":
+        """One consumer's subscriptions, gathered from its domains' ``handlers.py``."""
+        gathered = cls()
+        for part in parts:
+            gathered.include(part)
+        return gathered
 
     def include(self, other: "Subscriptions") -> None:
         self.handlers.update(other.handlers)

@@ -1,6 +1,5 @@
 """Helpers of the classification suites: incidents filed and looked up, and the rates that classify them."""
 
-import uuid
 from typing import Any
 
 import httpx
@@ -11,10 +10,6 @@ QM = auth("quality_manager", sub="E-QM")
 
 
 INSPECTOR = auth("inspector", sub="E-17", department="machining")
-
-
-def unique_model() -> str:
-    return f"M-{uuid.uuid4().hex[:10]}"
 
 
 async def file_report(intake: httpx.AsyncClient, body: dict[str, Any]) -> str:

@@ -1,6 +1,5 @@
 """Helpers of the notify suites: the movable clock, the directory and the inbox over HTTP."""
 
-import uuid
 from typing import Any
 
 import httpx
@@ -8,10 +7,6 @@ import httpx
 from tests.support import auth, eventually
 
 CHINA = "+08:00"
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 async def set_clock(notify: httpx.AsyncClient, moment: str) -> None:

@@ -5,9 +5,9 @@ import pytest
 
 from services.classification.zeroing.rules import FOUR_NOT_LET_GO, MANAGEMENT, TECHNICAL
 from tests import attachment_files as files
-from tests.integration.classification_helpers import file_report, incident_of, set_rate, unique_model
+from tests.integration.classification_helpers import file_report, incident_of, set_rate
 from tests.integration.factories import incident_report
-from tests.support import auth
+from tests.support import auth, unique
 
 pytestmark = pytest.mark.integration
 
@@ -16,7 +16,7 @@ SALES = auth("sales", sub="S-1", department="sales")
 
 
 async def batch_incident(intake: httpx.AsyncClient, classification: httpx.AsyncClient) -> str:
-    model = unique_model()
+    model = unique("M")
     await set_rate(classification, model, 100)
     incident = await incident_of(classification, await file_report(intake, incident_report(model=model, quantity=80)))
     assert incident["level"] == "batch"

@@ -5,9 +5,9 @@ import httpx
 import pytest
 
 from tests import attachment_files as files
-from tests.integration.classification_helpers import file_report, incident_of, unique_model
+from tests.integration.classification_helpers import file_report, incident_of
 from tests.integration.factories import incident_report, supplier_material_report
-from tests.support import auth
+from tests.support import auth, unique
 
 pytestmark = pytest.mark.integration
 
@@ -17,7 +17,7 @@ SALES = auth("sales", sub="S-1", department="sales")
 
 
 async def supplier_incident(intake: httpx.AsyncClient, classification: httpx.AsyncClient) -> str:
-    report_id = await file_report(intake, supplier_material_report(model=unique_model()))
+    report_id = await file_report(intake, supplier_material_report(model=unique("M")))
     return str((await incident_of(classification, report_id))["id"])
 
 
@@ -61,7 +61,7 @@ async def test_att3_someone_who_reads_no_incidents_cannot_see_or_add_a_suppliers
 async def test_att4_an_incident_without_a_supplier_issue_takes_no_suppliers_sheet(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    report_id = await file_report(intake, incident_report(model=unique_model()))
+    report_id = await file_report(intake, incident_report(model=unique("M")))
     incident_id = (await incident_of(classification, report_id))["id"]
     refused = await classification.post(
         f"/v1/incidents/{incident_id}/supplier-issue/attachments",

@@ -8,17 +8,12 @@ import pytest
 
 from shared.stack import Stack
 from tests.integration.factories import incident_report
-from tests.support import auth, eventually, service_db
+from tests.support import auth, eventually, service_db, unique_chinese
 
 pytestmark = pytest.mark.integration
 
 QM = auth("quality_manager", sub="E-QM-SEARCH")
 INSPECTOR = auth("inspector", sub="E-17", department="machining")
-
-
-def unique_chinese() -> str:
-    value = uuid.uuid4().int
-    return "".join(chr(0x4E00 + (value >> (16 * place)) % 0x5000) for place in range(4))
 
 
 async def incident_found(classification: httpx.AsyncClient, **query: str) -> list[dict[str, Any]]:

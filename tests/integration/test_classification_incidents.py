@@ -8,9 +8,9 @@ import pytest
 from services.classification.zeroing.rules import EMERGENCY_STEPS, FOUR_NOT_LET_GO, MANAGEMENT, TECHNICAL
 from shared.events import topics
 from shared.stack import Stack
-from tests.integration.classification_helpers import INSPECTOR, QM, file_report, incident_of, set_rate, unique_model
+from tests.integration.classification_helpers import INSPECTOR, QM, file_report, incident_of, set_rate
 from tests.integration.factories import incident_report, product_complaint, supplier_material_report
-from tests.support import auth, events_in, eventually, read_topic
+from tests.support import auth, events_in, eventually, read_topic, unique
 
 pytestmark = pytest.mark.integration
 
@@ -24,7 +24,7 @@ async def events_about(stack: Stack, topic: str, subject: str) -> list[dict[str,
 async def test_cls1_scrap_against_half_an_hour_of_output(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient, quantity: int, level: str
 ) -> None:
-    model = unique_model()
+    model = unique("M")
     await set_rate(classification, model, 200)
     report_id = await file_report(intake, incident_report(model=model, quantity=quantity, loss_amount="100.00"))
 
@@ -38,7 +38,7 @@ async def test_cls1_scrap_against_half_an_hour_of_output(
 async def test_cls1_a_production_line_with_its_own_rate_is_measured_by_it(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    model = unique_model()
+    model = unique("M")
     await set_rate(classification, model, 200)
     slow_line = {"units_per_hour": 50, "production_line": "L2"}
     assert (await classification.put(f"/v1/production-rates/{model}", json=slow_line, headers=QM)).status_code == 200
@@ -58,7 +58,7 @@ async def test_cls1_a_production_line_with_its_own_rate_is_measured_by_it(
 async def test_cls1_rework_of_a_model_without_rate_is_flagged_rate_missing(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    report_id = await file_report(intake, incident_report(kind="rework", model=unique_model(), quantity=5000))
+    report_id = await file_report(intake, incident_report(kind="rework", model=unique("M"), quantity=5000))
 
     incident = await incident_of(classification, report_id)
 
@@ -68,7 +68,7 @@ async def test_cls1_rework_of_a_model_without_rate_is_flagged_rate_missing(
 async def test_cls1_loss_of_20000_is_major_and_the_event_names_the_responsible_department(
     stack: Stack, intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    body = incident_report(model=unique_model(), loss_amount="20000.00", cause_category="machine")
+    body = incident_report(model=unique("M"), loss_amount="20000.00", cause_category="machine")
     report_id = await file_report(intake, body)
 
     incident = await incident_of(classification, report_id)
@@ -98,7 +98,7 @@ async def test_cls3_put_rules_creates_a_new_version_and_incidents_keep_theirs(
         repeated = await classification.put("/v1/rules", json={"name": "construction"}, headers=QM)
         assert (repeated.status_code, repeated.json()["version"]) == (200, construction["version"])
 
-        report_id = await file_report(intake, incident_report(model=unique_model(), loss_amount="50000.00"))
+        report_id = await file_report(intake, incident_report(model=unique("M"), loss_amount="50000.00"))
         incident = await incident_of(classification, report_id)
         assert (incident["level"], incident["rule_version"]) == ("general", construction["version"])
     finally:
@@ -119,7 +119,7 @@ async def test_cls3_only_the_quality_manager_changes_rules_and_rates(classificat
 async def test_cls3_manual_reclassification_keeps_its_reason_in_the_history(
     stack: Stack, intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    incident = await incident_of(classification, await file_report(intake, incident_report(model=unique_model())))
+    incident = await incident_of(classification, await file_report(intake, incident_report(model=unique("M"))))
 
     response = await classification.post(
         f"/v1/incidents/{incident['id']}/reclassify", json={"level": "major", "reason": "客户停线"}, headers=QM
@@ -143,7 +143,7 @@ async def test_cls3_manual_reclassification_keeps_its_reason_in_the_history(
 async def test_cls3_reclassification_without_reason_is_refused(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    incident = await incident_of(classification, await file_report(intake, incident_report(model=unique_model())))
+    incident = await incident_of(classification, await file_report(intake, incident_report(model=unique("M"))))
     response = await classification.post(
         f"/v1/incidents/{incident['id']}/reclassify", json={"level": "major"}, headers=QM
     )
@@ -162,7 +162,7 @@ async def test_cls5_cause_routes_to_the_department_of_the_configurable_table(
     ]
     put = await classification.put("/v1/cause-routing", json={"routes": changed}, headers=QM)
     assert put.status_code == 200, put.text
-    incident = await incident_of(classification, await file_report(intake, incident_report(model=unique_model())))
+    incident = await incident_of(classification, await file_report(intake, incident_report(model=unique("M"))))
 
     response = await classification.post(
         f"/v1/incidents/{incident['id']}/cause", json={"cause_category": "method"}, headers=QM
@@ -178,7 +178,7 @@ async def test_cls5_cause_routes_to_the_department_of_the_configurable_table(
 async def test_cls8_closing_a_batch_incident_early_lists_exactly_what_is_missing(
     stack: Stack, intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    model = unique_model()
+    model = unique("M")
     await set_rate(classification, model, 100)
     incident = await incident_of(classification, await file_report(intake, incident_report(model=model, quantity=80)))
     assert incident["level"] == "batch"
@@ -211,7 +211,7 @@ async def test_cls8_closing_a_batch_incident_early_lists_exactly_what_is_missing
 async def test_cls7_emergency_plan_runs_its_steps_in_order_with_who_and_when(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    incident = await incident_of(classification, await file_report(intake, incident_report(model=unique_model())))
+    incident = await incident_of(classification, await file_report(intake, incident_report(model=unique("M"))))
     url = f"/v1/incidents/{incident['id']}/emergency"
     not_enough = {"triggers": [{"trigger": "assembly_failures", "pieces": 4}]}
     assert (await classification.post(url, json=not_enough, headers=QM)).status_code == 422
@@ -241,7 +241,7 @@ async def test_cls7_emergency_plan_runs_its_steps_in_order_with_who_and_when(
 async def test_cls7_trigger_below_its_threshold_beside_one_that_holds_is_a_422_naming_the_threshold(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    incident = await incident_of(classification, await file_report(intake, incident_report(model=unique_model())))
+    incident = await incident_of(classification, await file_report(intake, incident_report(model=unique("M"))))
     url = f"/v1/incidents/{incident['id']}/emergency"
     claimed = {"triggers": [{"trigger": "customer_punitive_measures"}, {"trigger": "assembly_failures", "pieces": 3}]}
 
@@ -256,7 +256,7 @@ async def test_cls7_trigger_below_its_threshold_beside_one_that_holds_is_a_422_n
 async def test_cls6_concession_hours_deduct_20_cny_per_hour_from_the_supplier(
     stack: Stack, intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    report_id = await file_report(intake, supplier_material_report(model=unique_model()))
+    report_id = await file_report(intake, supplier_material_report(model=unique("M")))
     incident = await incident_of(classification, report_id)
     url = f"/v1/incidents/{incident['id']}/supplier-issue"
     hours = {"hours": "2.5", "occurred_at": "2026-11-24T15:00:00+08:00"}
@@ -279,7 +279,7 @@ async def test_cls6_concession_hours_deduct_20_cny_per_hour_from_the_supplier(
 async def test_incident_search_pages_with_a_cursor(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    model = unique_model()
+    model = unique("M")
     ids = {
         (await incident_of(classification, await file_report(intake, incident_report(model=model))))["id"]
         for _ in range(3)

@@ -2,7 +2,6 @@
 
 import asyncio
 import signal
-import uuid
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
@@ -15,17 +14,13 @@ from shared.events.intake import ReturnRecordedV1
 from shared.messaging.outbox import envelope_for
 from shared.stack import Stack
 from tests.integration.factories import return_line
-from tests.support import auth, eventually, metric, produce, read_topic
+from tests.support import auth, eventually, metric, produce, read_topic, unique
 
 pytestmark = pytest.mark.integration
 
 ERP = auth("erp", sub="ERP-SYSTEM", department="it")
 READER = auth("quality_manager")
 DAY = date(2026, 11, 1)
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
 def lines(count: int, model: str, shipped: str, day: date = DAY, quantity: int = 1) -> list[dict[str, Any]]:

@@ -6,16 +6,11 @@ import httpx
 import pytest
 
 from shared.stack import Stack
-from tests.support import auth, service_db
+from tests.support import auth, service_db, unique_chinese
 
 pytestmark = pytest.mark.integration
 
 ADMIN = auth("admin_dept", sub="AD-CUSTOMERS")
-
-
-def unique_chinese() -> str:
-    value = uuid.uuid4().int
-    return "".join(chr(0x4E00 + (value >> (16 * place)) % 0x5000) for place in range(4))
 
 
 async def put_customer(crm: httpx.AsyncClient, name: str) -> str:

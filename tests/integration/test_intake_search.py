@@ -1,7 +1,6 @@
 """CON search over HTTP: complaints found by free text, number, complainant and phone, index-backed,
 and a complaint looked up by its number."""
 
-import uuid
 from typing import Any
 
 import httpx
@@ -9,22 +8,12 @@ import pytest
 
 from shared.stack import Stack
 from tests.integration.factories import product_complaint
-from tests.support import auth, service_db
+from tests.support import auth, service_db, unique_chinese, unique_digits
 
 pytestmark = pytest.mark.integration
 
 CLERK = auth("customer_service", sub="CS-SEARCH")
 ADMIN = auth("admin_dept", sub="AD-SEARCH")
-
-
-def unique_chinese() -> str:
-    """Four CJK ideographs no other complaint of the run is likely to hold."""
-    value = uuid.uuid4().int
-    return "".join(chr(0x4E00 + (value >> (16 * place)) % 0x5000) for place in range(4))
-
-
-def unique_digits() -> str:
-    return f"{uuid.uuid4().int % 10**8:08d}"
 
 
 async def file(intake: httpx.AsyncClient, **overrides: Any) -> dict[str, Any]:

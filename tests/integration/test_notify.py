@@ -28,8 +28,8 @@ from shared.events import Envelope, topics
 from shared.events.classification import IncidentClassifiedV1
 from shared.events.sanctions import NoticeDisputeDecidedV1, NoticeDisputedV1, NoticeIssuedV1, NoticeStepEvent
 from shared.stack import Stack
-from tests.integration.notify_helpers import CHINA, inbox, one_in_inbox, put_person, put_robot, set_clock, unique
-from tests.support import auth, eventually, produce, service_db
+from tests.integration.notify_helpers import CHINA, inbox, one_in_inbox, put_person, put_robot, set_clock
+from tests.support import auth, eventually, produce, service_db, unique
 
 pytestmark = pytest.mark.integration
 

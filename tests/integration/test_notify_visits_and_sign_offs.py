@@ -16,8 +16,8 @@ from shared.events import Envelope, topics
 from shared.events.crm import FeeStatementEvent, FeeStatementSignedOffV1, FeeStatementSubmittedV1
 from shared.stack import Stack
 from shared.workcalendar import WorkingCalendar
-from tests.integration.notify_helpers import CHINA, inbox, one_in_inbox, put_person, set_clock, unique
-from tests.support import auth, eventually, produce, service_db
+from tests.integration.notify_helpers import CHINA, inbox, one_in_inbox, put_person, set_clock
+from tests.support import auth, eventually, produce, service_db, unique
 
 pytestmark = pytest.mark.integration
 

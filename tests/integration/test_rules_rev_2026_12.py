@@ -14,8 +14,9 @@ from shared.events.crm import CustomerTierChangedV1
 from shared.events.intake import ComplaintProduct, ComplaintReceivedV1
 from shared.messaging.outbox import envelope_for
 from shared.stack import Stack
+from tests.integration.classification_helpers import incident_of
 from tests.integration.factories import incident_report, product_complaint, return_line
-from tests.support import auth, eventually, produce, service_db
+from tests.support import auth, eventually, produce, service_db, unique
 
 pytestmark = pytest.mark.integration
 
@@ -28,10 +29,6 @@ DAY = "2026-11-01"
 
 def clerk() -> dict[str, str]:
     return auth("customer_service", sub=f"CS-{uuid.uuid4().hex[:8]}")
-
-
-def unique_model() -> str:
-    return f"R-{uuid.uuid4().hex[:10]}"
 
 
 async def file(intake: httpx.AsyncClient, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:
@@ -52,17 +49,6 @@ async def history_actions(intake: httpx.AsyncClient, complaint_id: str) -> list[
     assert response.status_code == 200, response.text
     items: list[dict[str, Any]] = response.json()["items"]
     return items
-
-
-async def own_incident(classification: httpx.AsyncClient, source_id: str) -> dict[str, Any]:
-    async def found() -> list[dict[str, Any]]:
-        response = await classification.get("/v1/incidents", params={"source_id": source_id}, headers=QM)
-        assert response.status_code == 200, response.text
-        items: list[dict[str, Any]] = response.json()["items"]
-        return items
-
-    [incident] = await eventually(found)
-    return incident
 
 
 async def platinum_customer(stack: Stack, intake: httpx.AsyncClient) -> str:
@@ -183,8 +169,8 @@ async def test_complaint_of_a_known_customer_carries_its_tier_and_no_warning(
 async def test_complaint_shows_the_incident_it_opened(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    complaint = await file(intake, clerk(), product={"model": unique_model(), "quantity": 1, "production_date": DAY})
-    incident = await own_incident(classification, complaint["id"])
+    complaint = await file(intake, clerk(), product={"model": unique("R"), "quantity": 1, "production_date": DAY})
+    incident = await incident_of(classification, complaint["id"])
 
     async def shown() -> dict[str, Any] | None:
         found: dict[str, Any] | None = (await intake.get(f"/v1/complaints/{complaint['id']}", headers=QM)).json()[
@@ -215,25 +201,25 @@ async def close_complaint(intake: httpx.AsyncClient, complaint_id: str) -> None:
 async def test_closing_a_complaint_closes_its_general_incident_and_the_complaint_shows_it(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    complaint = await file(intake, clerk(), product={"model": unique_model(), "quantity": 1, "production_date": DAY})
-    incident = await own_incident(classification, complaint["id"])
+    complaint = await file(intake, clerk(), product={"model": unique("R"), "quantity": 1, "production_date": DAY})
+    incident = await incident_of(classification, complaint["id"])
 
     await close_complaint(intake, complaint["id"])
 
     async def closed_on_both() -> bool:
-        found = await own_incident(classification, complaint["id"])
+        found = await incident_of(classification, complaint["id"])
         shown = (await intake.get(f"/v1/complaints/{complaint['id']}", headers=QM)).json()["incident"]
         return found["status"] == "closed" and shown is not None and shown["status"] == "closed"
 
     await eventually(closed_on_both)
-    assert (await own_incident(classification, complaint["id"]))["id"] == incident["id"]
+    assert (await incident_of(classification, complaint["id"]))["id"] == incident["id"]
 
 
 async def test_cls8_closing_a_complaint_leaves_an_important_incident_open_for_zeroing(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    complaint = await file(intake, clerk(), product={"model": unique_model(), "quantity": 1, "production_date": DAY})
-    incident = await own_incident(classification, complaint["id"])
+    complaint = await file(intake, clerk(), product={"model": unique("R"), "quantity": 1, "production_date": DAY})
+    incident = await incident_of(classification, complaint["id"])
     judged = await classification.post(
         f"/v1/incidents/{incident['id']}/problem-level", json={"problem_level": "important"}, headers=QM
     )
@@ -247,18 +233,18 @@ async def test_cls8_closing_a_complaint_leaves_an_important_incident_open_for_ze
 
     [entry] = await eventually(noted)
     assert entry["detail"]["stays_open_for"] == "zeroing"
-    assert (await own_incident(classification, complaint["id"]))["status"] == "open"
+    assert (await incident_of(classification, complaint["id"]))["status"] == "open"
 
 
 async def test_cls1_rate_set_later_reclassifies_a_rate_missing_scrap_report_to_batch(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    model = unique_model()
+    model = unique("R")
     filed = await intake.post(
         "/v1/incident-reports", json=incident_report(model=model, quantity=120), headers=INSPECTOR
     )
     assert filed.status_code == 201, filed.text
-    before = await own_incident(classification, filed.json()["id"])
+    before = await incident_of(classification, filed.json()["id"])
     assert (before["level"], before["rate_missing"]) == ("general", True)
 
     rate = await classification.put(f"/v1/production-rates/{model}", json={"units_per_hour": 200}, headers=QM)
@@ -309,7 +295,7 @@ async def push(intake: httpx.AsyncClient, lines: list[dict[str, Any]]) -> dict[s
 async def test_cls2_complaint_quantities_count_and_crossing_50_opens_the_one_batch_incident(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    model = unique_model()
+    model = unique("R")
     product = {"model": model, "quantity": 20, "production_date": DAY}
     for _ in range(2):
         await file(intake, clerk(), product=product)
@@ -328,7 +314,7 @@ async def test_cls2_complaint_quantities_count_and_crossing_50_opens_the_one_bat
 async def test_cls2_returns_settling_a_complaint_count_only_what_exceeds_it_also_redelivered_and_concurrent(
     stack: Stack, intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    model = unique_model()
+    model = unique("R")
     complaint = await file(intake, clerk(), product={"model": model, "quantity": 30, "production_date": DAY})
     await total_reaches(classification, model, 30)
 
@@ -369,7 +355,7 @@ async def test_cls2_returns_settling_a_complaint_count_only_what_exceeds_it_also
 async def test_cls2_complaint_and_the_returns_settling_it_applied_at_once_count_the_pieces_once(
     intake: httpx.AsyncClient, classification: httpx.AsyncClient
 ) -> None:
-    model = unique_model()
+    model = unique("R")
     complaint = await file(intake, clerk(), product={"model": model, "quantity": 30, "production_date": DAY})
 
     # Pushed before classification has the complaint: whichever consumer runs first, the sum is max(30, 35).
@@ -384,12 +370,12 @@ async def test_cls2_complaint_and_the_returns_settling_it_applied_at_once_count_
         total: dict[str, Any] = response.json()
         return total if total["lines"] == 3 else None
 
-    await own_incident(classification, complaint["id"])  # the complaint is counted with its incident
+    await incident_of(classification, complaint["id"])  # the complaint is counted with its incident
     assert (await eventually(all_applied, timeout=60))["quantity"] == 35
 
 
 async def test_ret1_line_naming_a_complaint_intake_does_not_have_is_rejected(intake: httpx.AsyncClient) -> None:
-    model = unique_model()
+    model = unique("R")
     good = return_line(model=model)
     bad = return_line(model=model, complaint_id=str(uuid.uuid4()))
 

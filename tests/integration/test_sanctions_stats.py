@@ -1,14 +1,13 @@
 """CON management review over HTTP: sanctions' penalties and rewards per month, checked against the
 notices the test issues."""
 
-import uuid
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.integration.sanctions_helpers import open_months, restore_spec_catalog
-from tests.support import auth
+from tests.integration.sanctions_helpers import open_months, restore_spec_catalog, violation
+from tests.support import auth, unique
 
 pytestmark = pytest.mark.integration
 
@@ -16,20 +15,8 @@ QM = auth("quality_manager", sub="QM-STATS")
 EXECUTIVE = auth("executive", sub="X-STATS")
 
 
-def violation(clause: str, month: str, **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "clause": clause,
-        "employee": {"id": f"E-{uuid.uuid4().hex[:10]}", "name": "李娜", "department": "quality"},
-        "pieces": None,
-        "shift": None,
-        "occurred_at": f"{month}-10T10:00:00+08:00",
-        "act_id": None,
-        "incident_id": None,
-        "amount": None,
-        "note": "…",
-    }
-    body.update(overrides)
-    return body
+def violation_in(clause: str, month: str, **overrides: Any) -> dict[str, Any]:
+    return violation(clause, unique("E"), occurred_at=f"{month}-10T10:00:00+08:00", **overrides)
 
 
 async def notice(sanctions: httpx.AsyncClient, body: dict[str, Any], issued: bool) -> None:
@@ -44,10 +31,10 @@ async def notice(sanctions: httpx.AsyncClient, body: dict[str, Any], issued: boo
 async def test_con_penalties_and_rewards_in_force_are_summed_per_month(sanctions: httpx.AsyncClient) -> None:
     await restore_spec_catalog(sanctions)
     month, _ = await open_months(sanctions)
-    await notice(sanctions, violation("5.2.1.11", month, pieces=12, shift=f"{month}-10-A"), issued=True)
-    await notice(sanctions, violation("5.2.1.11", month, pieces=12, shift=f"{month}-10-B"), issued=False)
-    await notice(sanctions, violation("5.1.2.1", month), issued=True)
-    await notice(sanctions, violation("5.1.4.1", month), issued=True)
+    await notice(sanctions, violation_in("5.2.1.11", month, pieces=12, shift=f"{month}-10-A"), issued=True)
+    await notice(sanctions, violation_in("5.2.1.11", month, pieces=12, shift=f"{month}-10-B"), issued=False)
+    await notice(sanctions, violation_in("5.1.2.1", month), issued=True)
+    await notice(sanctions, violation_in("5.1.4.1", month), issued=True)
 
     response = await sanctions.get("/v1/stats/sanctions", params={"from": month, "to": month}, headers=EXECUTIVE)
 

@@ -9,6 +9,8 @@ from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1, 
 from shared.messaging.subscriptions import Subscriptions
 
 subscriptions = Subscriptions()
+subscriptions.apply(service.open_for_report, IncidentReportFiledV1)
+subscriptions.apply(service.close_for_finished_complaint, ComplaintStatusChangedV1)
 
 
 @subscriptions.on_batch(ComplaintReceivedV1)
@@ -17,13 +19,3 @@ async def on_complaints_received(session: AsyncSession, items: list[tuple[Envelo
     await service.open_for_complaints(session, complaints)
     # CLS-2 (rev. 2026-12): the pieces complained about count in the returns sums too.
     await returns_service.count_complaints(session, complaints)
-
-
-@subscriptions.on(IncidentReportFiledV1)
-async def on_incident_report_filed(session: AsyncSession, _: Envelope, report: IncidentReportFiledV1) -> None:
-    await service.open_for_report(session, report)
-
-
-@subscriptions.on(ComplaintStatusChangedV1)
-async def on_complaint_status_changed(session: AsyncSession, _: Envelope, change: ComplaintStatusChangedV1) -> None:
-    await service.close_for_finished_complaint(session, change)

@@ -11,15 +11,9 @@ subscriptions = Subscriptions()
 
 
 @subscriptions.on(IncidentClassifiedV1)
-async def on_incident_classified(session: AsyncSession, envelope: Envelope, incident: IncidentClassifiedV1) -> None:
-    await service.record_incident(session, incident, envelope.time)
-
-
 @subscriptions.on(IncidentEscalatedV1)
-async def on_incident_escalated(session: AsyncSession, envelope: Envelope, incident: IncidentEscalatedV1) -> None:
-    await service.record_incident(session, incident, envelope.time)
-
-
 @subscriptions.on(IncidentClosedV1)
-async def on_incident_closed(session: AsyncSession, envelope: Envelope, incident: IncidentClosedV1) -> None:
+async def on_incident(
+    session: AsyncSession, envelope: Envelope, incident: IncidentClassifiedV1 | IncidentEscalatedV1 | IncidentClosedV1
+) -> None:
     await service.record_incident(session, incident, envelope.time)
