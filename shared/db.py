@@ -37,12 +37,21 @@ def service_url(database_url: str, service: str, password: str) -> URL:
     return admin_url(database_url).set(username=role_name(service), password=password)
 
 
+# The relay, the consumer and the retention job each hold a connection of the pool while they work.
+WORKER_CONNECTIONS = 3
+
+
 def create_engine(settings: ServiceSettings) -> AsyncEngine:
     url = service_url(settings.database_url, settings.service, settings.db_password.get_secret_value())
+    # At most twice db_pool_size connections, as before. The workers' share is kept open beside the
+    # requests' own: an overflow connection is closed when it is returned, and one opened and closed
+    # every few requests (a Postgres backend started, the driver's types read again) cost a busy
+    # service more CPU than the requests' statements.
+    kept = settings.db_pool_size + WORKER_CONNECTIONS
     return create_async_engine(
         url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,
+        pool_size=kept,
+        max_overflow=max(2 * settings.db_pool_size - kept, 0),
         pool_timeout=5,
         connect_args={
             "server_settings": {"search_path": settings.service, "timezone": "UTC"},
