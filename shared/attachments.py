@@ -9,6 +9,7 @@ refused as soon as it passes the cap. Its type is judged by its content, never i
 
 import contextlib
 import hashlib
+import inspect
 import os
 import re
 import shutil
@@ -26,7 +27,7 @@ import anyio
 import filetype
 import pillow_heif
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
@@ -40,6 +41,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from shared.app import Sessions
 from shared.auth import Principal, Role, require_roles
 from shared.errors import Problem, not_found, unprocessable
+from shared.http.session import ReadSession
 from shared.workcalendar import CHINA
 
 MAX_BYTES = 20 * 1024 * 1024  # ATT-2
@@ -796,4 +798,122 @@ def download_routes(readable: Readable, readers: tuple[Role, ...]) -> APIRouter:
             raise not_found("thumbnail", str(attachment_id))
         return download(store, attachment.thumbnail_key, "image/jpeg", f"{attachment.name}.thumbnail.jpg")
 
+    return router
+
+
+# What an owner's routes ask its service, the object's id taken from the path: may the caller attach
+# to it, or read its attachments (each raises if not); attach the stored upload.
+OwnerCheck = Callable[[AsyncSession, uuid.UUID, Principal], Awaitable[object]]
+Attach = Callable[[AsyncSession, uuid.UUID, Accepted, Principal], Awaitable[AttachmentRecord]]
+
+INCLUDE_REPLACED = Annotated[bool, Query(description="also the attachments replaced since")]
+
+
+@dataclass(frozen=True)
+class Owner:
+    """One kind of object that holds attachments (ATT-4), as its two routes need it: ``path`` (its
+    object's id the one path parameter), ``kind`` (the rows' ``owner_kind``), who may add (``filers``)
+    and list (``readers``), what its service checks (``may_attach`` before the body is read,
+    ``may_read`` before listing), the routes' ``names`` (add, list: their operation ids and summaries)
+    and the upload's description (``doc``). ``attach`` writes the row with the object's history entry;
+    an object that keeps no history leaves it out, and the row alone records the upload, written
+    once ``may_attach`` passed again in the row's transaction."""
+
+    path: str
+    kind: str
+    model: type[AttachmentRecord]
+    filers: tuple[Role, ...]
+    readers: tuple[Role, ...]
+    may_attach: OwnerCheck
+    may_read: OwnerCheck
+    names: tuple[str, str]
+    doc: str
+    attach: Attach | None = None
+
+    @property
+    def object_id(self) -> str:
+        match = re.search(r"{(\w+)}", self.path)
+        assert match is not None, f"an owner's path names its object's id: {self.path}"
+        return match.group(1)
+
+
+def _endpoint_signature(object_id: str, roles: tuple[Role, ...], *between: tuple[Any, ...]) -> inspect.Signature:
+    """An owner route's parameters as FastAPI reads them: the object's id named as in the path, ``between``
+    as (name, annotation[, default]), and a caller holding one of ``roles``."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    return inspect.Signature(
+        [
+            inspect.Parameter(object_id, keyword, annotation=uuid.UUID),
+            *(
+                inspect.Parameter(
+                    name, keyword, annotation=annotation, default=default[0] if default else inspect.Parameter.empty
+                )
+                for name, annotation, *default in between
+            ),
+            inspect.Parameter("principal", keyword, annotation=Principal, default=Depends(require_roles(*roles))),
+        ]
+    )
+
+
+def _add_endpoint(owner: Owner) -> Callable[..., Awaitable[AttachmentOut]]:
+    async def add(**values: Any) -> AttachmentOut:
+        owner_id, principal = values[owner.object_id], values["principal"]
+
+        async def may_attach(session: AsyncSession) -> None:
+            await owner.may_attach(session, owner_id, principal)
+
+        async def attach(session: AsyncSession, accepted: Accepted) -> AttachmentRecord:
+            if owner.attach is not None:
+                return await owner.attach(session, owner_id, accepted, principal)
+            await owner.may_attach(session, owner_id, principal)
+            record, _ = await add_record(session, owner.model, str(owner_id), accepted, principal)
+            return record
+
+        target = (owner.kind, str(owner_id))
+        return await upload_to(
+            values["request"], values["store"], values["sessions"], owner.model, target, may_attach, attach
+        )
+
+    add.__signature__ = _endpoint_signature(  # type: ignore[attr-defined]
+        owner.object_id, owner.filers, ("request", Request), ("sessions", Sessions), ("store", Store)
+    )
+    return add
+
+
+def _list_endpoint(owner: Owner) -> Callable[..., Awaitable[AttachmentList]]:
+    async def list_(**values: Any) -> AttachmentList:
+        session, owner_id = values["session"], values[owner.object_id]
+        await owner.may_read(session, owner_id, values["principal"])
+        found = await records_of(session, owner.model, owner.kind, str(owner_id), values["include_replaced"])
+        return AttachmentList(items=[to_out(record) for record in found])
+
+    list_.__signature__ = _endpoint_signature(  # type: ignore[attr-defined]
+        owner.object_id, owner.readers, ("session", ReadSession), ("include_replaced", INCLUDE_REPLACED, False)
+    )
+    return list_
+
+
+def owner_routes(*owners: Owner, readable: Readable, readers: tuple[Role, ...]) -> APIRouter:
+    """A service's attachment routes (ATT-4): per owner, ``POST`` and ``GET`` of its ``path``, then the
+    download routes (``download_routes``). ``add_api_route(..., name=...)`` keeps each route's operation
+    id and summary as a decorated function of that name would have them."""
+    router = APIRouter(tags=["attachments"])
+    for owner in owners:
+        add_name, list_name = owner.names
+        router.add_api_route(
+            owner.path,
+            _add_endpoint(owner),
+            methods=["POST"],
+            name=add_name,
+            description=inspect.cleandoc(owner.doc),
+            status_code=201,
+            response_model=AttachmentOut,
+            max_body_size=UPLOAD_BODY_BYTES,
+            openapi_extra=UPLOAD_BODY,
+            responses=UPLOAD_RESPONSES,
+        )
+        router.add_api_route(
+            owner.path, _list_endpoint(owner), methods=["GET"], name=list_name, response_model=AttachmentList
+        )
+    router.include_router(download_routes(readable, readers))
     return router

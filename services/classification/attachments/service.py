@@ -55,16 +55,6 @@ async def _attach_in_history(
     return attachment
 
 
-async def of_incident(session: AsyncSession, incident_id: uuid.UUID, include_replaced: bool) -> list[Attachment]:
-    await incidents_service.existing(session, incident_id)
-    return await records_of(session, Attachment, INCIDENT, str(incident_id), include_replaced)
-
-
-async def of_supplier_issue(session: AsyncSession, incident_id: uuid.UUID, include_replaced: bool) -> list[Attachment]:
-    await suppliers_service.issue_or_404(session, incident_id)
-    return await records_of(session, Attachment, SUPPLIER_ISSUE, str(incident_id), include_replaced)
-
-
 async def readable(session: AsyncSession, attachment_id: uuid.UUID, reader: Principal) -> Attachment:
     """ATT-3: seen by exactly who sees incidents and their supplier issues (the classification readers)."""
     return await readable_record(session, Attachment, attachment_id, reader, SEES)

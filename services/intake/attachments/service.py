@@ -11,7 +11,7 @@ from services.intake.complaints.models import Complaint
 from services.intake.complaints.rules import QUALITY_HEAD_ROLE
 from services.intake.reports import repository as reports
 from services.intake.reports.models import IncidentReport
-from shared.attachments import Accepted, SeesOwner, add_record, history_detail, readable_record, records_of
+from shared.attachments import Accepted, SeesOwner, add_record, history_detail, readable_record
 from shared.auth import Principal
 from shared.errors import Problem, not_found
 
@@ -27,9 +27,7 @@ def may_attach(actor: str, roles: list[str], owner: str) -> bool:
 async def complaint_to_attach_to(session: AsyncSession, complaint_id: uuid.UUID, actor: Principal) -> Complaint:
     """Checked before the body is read: a file for a complaint that does not exist, or that the
     caller does not work, is refused without taking 20 MB in."""
-    complaint = await complaints.get(session, complaint_id)
-    if complaint is None:
-        raise not_found("complaint", str(complaint_id))
+    complaint = await existing_complaint(session, complaint_id)
     if not may_attach(actor.sub, actor.roles, complaint.owner):
         raise Problem(
             403,
@@ -55,10 +53,12 @@ async def attach(session: AsyncSession, complaint_id: uuid.UUID, accepted: Accep
     return attachment
 
 
-async def of_complaint(session: AsyncSession, complaint_id: uuid.UUID, include_replaced: bool) -> list[Attachment]:
-    if await complaints.get(session, complaint_id) is None:
+async def existing_complaint(session: AsyncSession, complaint_id: uuid.UUID) -> Complaint:
+    """Its attachments are listed to whoever reads complaints (ATT-3), not only to its owner."""
+    complaint = await complaints.get(session, complaint_id)
+    if complaint is None:
         raise not_found("complaint", str(complaint_id))
-    return await records_of(session, Attachment, COMPLAINT, str(complaint_id), include_replaced)
+    return complaint
 
 
 async def report_to_attach_to(session: AsyncSession, report_id: uuid.UUID) -> IncidentReport:
@@ -66,20 +66,6 @@ async def report_to_attach_to(session: AsyncSession, report_id: uuid.UUID) -> In
     if report is None:
         raise not_found("incident report", str(report_id))
     return report
-
-
-async def attach_to_report(
-    session: AsyncSession, report_id: uuid.UUID, accepted: Accepted, actor: Principal
-) -> Attachment:
-    """A shop-floor report is filed once and keeps no history: the row is its record of the photo."""
-    report = await report_to_attach_to(session, report_id)
-    attachment, _ = await add_record(session, Attachment, str(report.id), accepted, actor)
-    return attachment
-
-
-async def of_report(session: AsyncSession, report_id: uuid.UUID, include_replaced: bool) -> list[Attachment]:
-    await report_to_attach_to(session, report_id)
-    return await records_of(session, Attachment, REPORT, str(report_id), include_replaced)
 
 
 async def readable(

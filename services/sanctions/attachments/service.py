@@ -9,7 +9,7 @@ from services.sanctions.notices import repository as notices
 from services.sanctions.notices.models import Notice, NoticeStep
 from services.sanctions.notices.service import can_see
 from shared import clock
-from shared.attachments import Accepted, get_record, history_detail, insert_record, records_of, replaceable
+from shared.attachments import Accepted, get_record, history_detail, insert_record, replaceable
 from shared.auth import Principal, Role
 from shared.errors import not_found
 
@@ -66,13 +66,6 @@ async def attach(session: AsyncSession, notice_id: uuid.UUID, accepted: Accepted
         )
     )
     return attachment
-
-
-async def of_notice(
-    session: AsyncSession, notice_id: uuid.UUID, reader: Principal, include_replaced: bool
-) -> list[Attachment]:
-    await visible_notice(session, notice_id, reader)
-    return await records_of(session, Attachment, NOTICE, str(notice_id), include_replaced)
 
 
 async def readable(session: AsyncSession, attachment_id: uuid.UUID, reader: Principal) -> Attachment:
