@@ -39,7 +39,7 @@ class BenchReturnRecordedV1(ReturnRecordedV1):
 
 
 def classification_consumes_returns() -> bool:
-    from services.classification.main import subscriptions
+    from services.classification.returns.handlers import subscriptions
 
     return ReturnRecordedV1.TYPE in subscriptions.types()
 
