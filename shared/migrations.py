@@ -1,5 +1,6 @@
 """Alembic per service: its own history, its version table inside its own schema."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -12,6 +13,9 @@ from shared.db import admin_url, owner_role, service_url
 from shared.tables import outbox_channel, platform_tables
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+Step = Callable[[], None]
+"""A revision's ``upgrade`` or ``downgrade``."""
 
 
 def alembic_config(service: str, database_url: str, password: str, as_owner: bool = False) -> Config:
@@ -139,3 +143,39 @@ def create_outbox_watermarks(schema: str) -> None:
         sa.PrimaryKeyConstraint("topic", "partition", name="pk_outbox_watermarks"),
         schema=schema,
     )
+
+
+# The revisions every service shipped alike, as (upgrade, downgrade) of ``schema``. Shipped revisions
+# call these: what they emit is frozen, a change is a new revision with a new helper.
+
+
+def outbox_unpublished_revision(schema: str) -> tuple[Step, Step]:
+    def upgrade() -> None:
+        list_unpublished_outbox_rows_apart(schema)
+
+    def downgrade() -> None:
+        keep_unpublished_outbox_rows_inline(schema)
+
+    return upgrade, downgrade
+
+
+def relay_watermarks_revision(schema: str) -> tuple[Step, Step]:
+    def upgrade() -> None:
+        create_outbox_watermarks(schema)
+
+    def downgrade() -> None:
+        op.drop_table("outbox_watermarks", schema=schema)
+
+    return upgrade, downgrade
+
+
+def attachments_revision(schema: str) -> tuple[Step, Step]:
+    def upgrade() -> None:
+        from shared.attachments import create_attachments_table  # the web platform only when migrating
+
+        create_attachments_table(schema)
+
+    def downgrade() -> None:
+        op.drop_table("attachments", schema=schema)
+
+    return upgrade, downgrade

@@ -12,8 +12,6 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 revision = "20261124_0002"
 down_revision = "20261124_0001"
-branch_labels = None
-depends_on = None
 
 SCHEMA = "classification"
 

@@ -1,23 +1,7 @@
-"""outbox: the ids still to publish in their own table
+"""outbox: the ids still to publish in their own table"""
 
-Revision ID: 20261125_0003
-Revises: 20261124_0002
-Create Date: 2026-11-25
-"""
-
-from shared.migrations import keep_unpublished_outbox_rows_inline, list_unpublished_outbox_rows_apart
+from shared.migrations import outbox_unpublished_revision
 
 revision = "20261125_0003"
 down_revision = "20261124_0002"
-branch_labels = None
-depends_on = None
-
-SCHEMA = "classification"
-
-
-def upgrade() -> None:
-    list_unpublished_outbox_rows_apart(SCHEMA)
-
-
-def downgrade() -> None:
-    keep_unpublished_outbox_rows_inline(SCHEMA)
+upgrade, downgrade = outbox_unpublished_revision("classification")

@@ -10,8 +10,6 @@ from alembic import op
 
 revision = "20261202_0004_rules_intake"
 down_revision = "20261125_0003"
-branch_labels = None
-depends_on = None
 
 SCHEMA = "classification"
 

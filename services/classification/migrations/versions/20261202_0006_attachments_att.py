@@ -13,8 +13,6 @@ from shared.attachments import create_attachments_table
 
 revision = "20261202_0006_attachments"
 down_revision = "20261202_0005_relay"
-branch_labels = None
-depends_on = None
 
 SCHEMA = "classification"
 

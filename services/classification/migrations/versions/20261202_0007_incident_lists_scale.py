@@ -12,8 +12,6 @@ from alembic import op
 
 revision = "20261202_0007_scale"
 down_revision = "20261202_0006_attachments"
-branch_labels = None
-depends_on = None
 
 SCHEMA = "classification"
 KEYSET = ["created_at", "id"]

@@ -11,8 +11,6 @@ from shared.migrations import create_platform_tables
 
 revision = "20261124_0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 SCHEMA = "crm"
 

@@ -13,8 +13,6 @@ from shared.calendar_store import create_calendar_table
 
 revision = "20261124_0002"
 down_revision = "20261124_0001"
-branch_labels = None
-depends_on = None
 
 SCHEMA = "crm"
 

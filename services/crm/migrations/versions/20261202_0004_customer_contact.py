@@ -11,8 +11,6 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "20261202_0004_contact"
 down_revision = "20261125_0003"
-branch_labels = None
-depends_on = None
 
 SCHEMA = "crm"
 

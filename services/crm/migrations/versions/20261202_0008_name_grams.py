@@ -13,8 +13,6 @@ from shared.search import text_grams
 
 revision = "20261202_0008_name_grams"
 down_revision = "20261202_0007_scale"
-branch_labels = None
-depends_on = None
 
 SCHEMA = "crm"
 

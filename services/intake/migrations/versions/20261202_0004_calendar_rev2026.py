@@ -15,8 +15,6 @@ from shared.messaging.outbox import outbox_row
 
 revision = "20261202_0004_calendar"
 down_revision = "20261125_0003"
-branch_labels = None
-depends_on = None
 
 SCHEMA = "intake"
 

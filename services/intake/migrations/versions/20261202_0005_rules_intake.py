@@ -11,8 +11,6 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 revision = "20261202_0005_rules_intake"
 down_revision = "20261202_0004_calendar"
-branch_labels = None
-depends_on = None
 
 SCHEMA = "intake"
 

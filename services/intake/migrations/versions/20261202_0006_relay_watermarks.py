@@ -1,25 +1,7 @@
-"""outbox: where the broker had acknowledged the relay's batches, to notice a lost log (SPEC §9)
+"""outbox: where the broker had acknowledged the relay's batches, to notice a lost log (SPEC §9)"""
 
-Revision ID: 20261202_0006_relay
-Revises: 20261202_0005_rules_intake
-Create Date: 2026-12-02
-"""
-
-from alembic import op
-
-from shared.migrations import create_outbox_watermarks
+from shared.migrations import relay_watermarks_revision
 
 revision = "20261202_0006_relay"
 down_revision = "20261202_0005_rules_intake"
-branch_labels = None
-depends_on = None
-
-SCHEMA = "intake"
-
-
-def upgrade() -> None:
-    create_outbox_watermarks(SCHEMA)
-
-
-def downgrade() -> None:
-    op.drop_table("outbox_watermarks", schema=SCHEMA)
+upgrade, downgrade = relay_watermarks_revision("intake")

@@ -1,25 +1,7 @@
-"""attachments on complaints (SPEC §11, ATT-1)
+"""attachments on complaints (SPEC §11, ATT-1)"""
 
-Revision ID: 20261202_0007_attachments
-Revises: 20261202_0006_relay
-Create Date: 2026-12-02
-"""
-
-from alembic import op
-
-from shared.attachments import create_attachments_table
+from shared.migrations import attachments_revision
 
 revision = "20261202_0007_attachments"
 down_revision = "20261202_0006_relay"
-branch_labels = None
-depends_on = None
-
-SCHEMA = "intake"
-
-
-def upgrade() -> None:
-    create_attachments_table(SCHEMA)
-
-
-def downgrade() -> None:
-    op.drop_table("attachments", schema=SCHEMA)
+upgrade, downgrade = attachments_revision("intake")

@@ -18,8 +18,6 @@ from alembic import op
 
 revision = "20261202_0008_scale"
 down_revision = "20261202_0007_attachments"
-branch_labels = None
-depends_on = None
 
 SCHEMA = "intake"
 KEYSET = ("received_at", "id")

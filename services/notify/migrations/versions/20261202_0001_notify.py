@@ -14,8 +14,6 @@ from shared.migrations import create_platform_tables, list_unpublished_outbox_ro
 
 revision = "20261202_0001_notify"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 SCHEMA = "notify"
 

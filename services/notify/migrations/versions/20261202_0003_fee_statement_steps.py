@@ -10,8 +10,6 @@ from alembic import op
 
 revision = "20261202_0003_fee_steps"
 down_revision = "20261202_0002_relay"
-branch_labels = None
-depends_on = None
 
 SCHEMA = "notify"
 

@@ -13,8 +13,6 @@ from alembic import op
 
 revision = "20261202_0004_san_rev2026"
 down_revision = "20261125_0003"
-branch_labels = None
-depends_on = None
 
 SCHEMA = "sanctions"
 
