@@ -1,6 +1,7 @@
 """Alembic per service: its own history, its version table inside its own schema."""
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -149,33 +150,28 @@ def create_outbox_watermarks(schema: str) -> None:
 # call these: what they emit is frozen, a change is a new revision with a new helper.
 
 
+
 def outbox_unpublished_revision(schema: str) -> tuple[Step, Step]:
-    def upgrade() -> None:
-        list_unpublished_outbox_rows_apart(schema)
-
-    def downgrade() -> None:
-        keep_unpublished_outbox_rows_inline(schema)
-
-    return upgrade, downgrade
+    return _revision(schema, list_unpublished_outbox_rows_apart, keep_unpublished_outbox_rows_inline)
 
 
 def relay_watermarks_revision(schema: str) -> tuple[Step, Step]:
-    def upgrade() -> None:
-        create_outbox_watermarks(schema)
-
-    def downgrade() -> None:
-        op.drop_table("outbox_watermarks", schema=schema)
-
-    return upgrade, downgrade
+    return _revision(schema, create_outbox_watermarks, _drop_table("outbox_watermarks"))
 
 
 def attachments_revision(schema: str) -> tuple[Step, Step]:
-    def upgrade() -> None:
-        from shared.attachments import create_attachments_table  # the web platform only when migrating
+    return _revision(schema, _create_attachments_table, _drop_table("attachments"))
 
-        create_attachments_table(schema)
 
-    def downgrade() -> None:
-        op.drop_table("attachments", schema=schema)
+def _revision(schema: str, up: Callable[[str], None], down: Callable[[str], None]) -> tuple[Step, Step]:
+    return partial(up, schema), partial(down, schema)
 
-    return upgrade, downgrade
+
+def _drop_table(table: str) -> Callable[[str], None]:
+    return lambda schema: op.drop_table(table, schema=schema)
+
+
+def _create_attachments_table(schema: str) -> None:
+    from shared.attachments import create_attachments_table  # the web platform only when migrating
+
+    create_attachments_table(schema)
