@@ -1,9 +1,5 @@
 """CLS-1…CLS-8: rule set versions, production rates, cause routing, returns aggregates, incident keys and
 history, supplier material, emergency steps, 归零 items
-
-Revision ID: 20261124_0002
-Revises: 20261124_0001
-Create Date: 2026-11-24
 """
 
 import sqlalchemy as sa

@@ -1,9 +1,4 @@
-"""CLS-2 complaint quantities in the (model, production date) sums; finished complaints (CMP-4)
-
-Revision ID: 20261202_0004_rules_intake
-Revises: 20261125_0003
-Create Date: 2026-12-02
-"""
+"""CLS-2 complaint quantities in the (model, production date) sums; finished complaints (CMP-4)"""
 
 import sqlalchemy as sa
 from alembic import op

@@ -1,9 +1,4 @@
-"""attachments on incidents (SPEC §11, ATT-1); a 归零 item's evidence may name them (CLS-8)
-
-Revision ID: 20261202_0006_attachments
-Revises: 20261202_0005_relay
-Create Date: 2026-12-02
-"""
+"""attachments on incidents (SPEC §11, ATT-1); a 归零 item's evidence may name them (CLS-8)"""
 
 import sqlalchemy as sa
 from alembic import op

@@ -2,10 +2,6 @@
 
 Incidents are listed newest first, keyset on (created_at, id): the level, model and production-date
 filters get an index in that order (the single-column ones they replace are dropped).
-
-Revision ID: 20261202_0007_scale
-Revises: 20261202_0006_attachments
-Create Date: 2026-12-02
 """
 
 from alembic import op

@@ -1,9 +1,4 @@
-"""incident search by text: n-gram array with a GIN index (SPEC §12)
-
-Revision ID: 20261202_0008_search_grams
-Revises: 20261202_0007_scale
-Create Date: 2026-12-02
-"""
+"""incident search by text: n-gram array with a GIN index (SPEC §12)"""
 
 import sqlalchemy as sa
 from alembic import op

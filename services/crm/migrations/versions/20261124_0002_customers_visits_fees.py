@@ -1,9 +1,4 @@
-"""customers and tiers (CRM-1…CRM-4), complaints per customer (CRM-7), visits (CRM-5), fees (CRM-6)
-
-Revision ID: 20261124_0002
-Revises: 20261124_0001
-Create Date: 2026-11-24
-"""
+"""customers and tiers (CRM-1…CRM-4), complaints per customer (CRM-7), visits (CRM-5), fees (CRM-6)"""
 
 import sqlalchemy as sa
 from alembic import op

@@ -1,9 +1,4 @@
-"""customers: the contact data a sales rep keeps (SPEC §7)
-
-Revision ID: 20261202_0004_contact
-Revises: 20261125_0003
-Create Date: 2026-12-02
-"""
+"""customers: the contact data a sales rep keeps (SPEC §7)"""
 
 import sqlalchemy as sa
 from alembic import op

@@ -3,10 +3,6 @@
 Customers are listed by id: the tier filter gets (tier, id) in place of (tier). Visit plans are
 listed by (due_on, id) and the due and overdue lists (CRM-5) read only open plans, a few among
 years of done ones: a partial index of the open plans in that order.
-
-Revision ID: 20261202_0007_scale
-Revises: 20261202_0006_attachments
-Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa

@@ -1,9 +1,4 @@
-"""complaint lifecycle (CMP-4..CMP-8), calendar years, customer tiers, ERP returns, shop-floor reports
-
-Revision ID: 20261124_0002
-Revises: 20261124_0001
-Create Date: 2026-11-24
-"""
+"""complaint lifecycle (CMP-4..CMP-8), calendar years, customer tiers, ERP returns, shop-floor reports"""
 
 from typing import Any
 

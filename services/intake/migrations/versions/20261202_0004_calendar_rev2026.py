@@ -1,9 +1,4 @@
-"""the one working-day calendar: years loaded before intake published them are published once
-
-Revision ID: 20261202_0004_calendar
-Revises: 20261125_0003
-Create Date: 2026-12-02
-"""
+"""the one working-day calendar: years loaded before intake published them are published once"""
 
 import json
 

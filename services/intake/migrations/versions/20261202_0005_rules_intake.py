@@ -1,9 +1,4 @@
-"""CMP-5 decision, customer as known at receipt, the complaint's incident; RET-1 complaint_id
-
-Revision ID: 20261202_0005_rules_intake
-Revises: 20261202_0004_calendar
-Create Date: 2026-12-02
-"""
+"""CMP-5 decision, customer as known at receipt, the complaint's incident; RET-1 complaint_id"""
 
 import sqlalchemy as sa
 from alembic import op

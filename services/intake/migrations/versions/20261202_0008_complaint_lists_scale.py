@@ -7,10 +7,6 @@ indexes hold only the waiting ones, one per waiting status (the overdue list rea
 gauge counts each from its index alone). The single-
 column indexes on status, customer_id and reply_by are prefixes or subsets of these: dropped, so a
 new complaint updates no more indexes than it needs.
-
-Revision ID: 20261202_0008_scale
-Revises: 20261202_0007_attachments
-Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa

@@ -1,9 +1,4 @@
-"""complaint search: n-gram arrays with GIN indexes; closed_at indexed for the review (SPEC §12)
-
-Revision ID: 20261202_0009_search_grams
-Revises: 20261202_0008_scale
-Create Date: 2026-12-02
-"""
+"""complaint search: n-gram arrays with GIN indexes; closed_at indexed for the review (SPEC §12)"""
 
 import sqlalchemy as sa
 from alembic import op

@@ -1,8 +1,6 @@
 """notify: platform tables, calendar years, people directory, robots, notifications, timers, deliveries (NTF-1…4)
 
-Revision ID: 20261202_0001_notify
 Revises:
-Create Date: 2026-12-02
 """
 
 import sqlalchemy as sa

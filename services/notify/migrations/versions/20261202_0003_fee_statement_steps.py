@@ -1,9 +1,4 @@
-"""notify: its copy of the fee statements' pending sign-off steps, kept from crm's events (CRM-6, NTF-1)
-
-Revision ID: 20261202_0003_fee_steps
-Revises: 20261202_0002_relay
-Create Date: 2026-12-02
-"""
+"""notify: its copy of the fee statements' pending sign-off steps, kept from crm's events (CRM-6, NTF-1)"""
 
 import sqlalchemy as sa
 from alembic import op

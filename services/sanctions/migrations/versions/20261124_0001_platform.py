@@ -1,8 +1,6 @@
 """platform tables
 
-Revision ID: 20261124_0001
 Revises:
-Create Date: 2026-11-24
 """
 
 from alembic import op

@@ -1,9 +1,4 @@
-"""clause catalog, violations, notices, monthly summaries, supplier deductions (SAN-1…SAN-7)
-
-Revision ID: 20261124_0002
-Revises: 20261124_0001
-Create Date: 2026-11-24
-"""
+"""clause catalog, violations, notices, monthly summaries, supplier deductions (SAN-1…SAN-7)"""
 
 # The clause texts are kept verbatim, each on one line, however long.
 # ruff: noqa: E501

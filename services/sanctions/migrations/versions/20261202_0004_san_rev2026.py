@@ -1,9 +1,5 @@
 """SPEC rev. 2026-12 for sanctions: which clauses aggravate on a repeat and which by a circumstance (SAN-2);
 incident drafts that name only the department (SAN-6); the reason of a forced month close (SAN-5)
-
-Revision ID: 20261202_0004_san_rev2026
-Revises: 20261125_0003
-Create Date: 2026-12-02
 """
 
 import json

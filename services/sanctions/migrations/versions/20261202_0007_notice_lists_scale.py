@@ -2,10 +2,6 @@
 
 Notices are listed newest first, keyset on (created_at, id): the employee, month and clause filters
 get an index in that order.
-
-Revision ID: 20261202_0007_scale
-Revises: 20261202_0006_attachments
-Create Date: 2026-12-02
 """
 
 from alembic import op
