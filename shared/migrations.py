@@ -150,7 +150,6 @@ def create_outbox_watermarks(schema: str) -> None:
 # call these: what they emit is frozen, a change is a new revision with a new helper.
 
 
-
 def outbox_unpublished_revision(schema: str) -> tuple[Step, Step]:
     return _revision(schema, list_unpublished_outbox_rows_apart, keep_unpublished_outbox_rows_inline)
 
