@@ -1,7 +1,4 @@
-"""platform tables and incidents
-
-Revises:
-"""
+"""platform tables and incidents"""
 
 import sqlalchemy as sa
 from alembic import op

@@ -1,7 +1,4 @@
-"""platform tables
-
-Revises:
-"""
+"""platform tables"""
 
 from alembic import op
 

@@ -1,7 +1,4 @@
-"""platform tables and complaints
-
-Revises:
-"""
+"""platform tables and complaints"""
 
 import sqlalchemy as sa
 from alembic import op

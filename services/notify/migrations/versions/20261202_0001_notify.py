@@ -1,7 +1,4 @@
-"""notify: platform tables, calendar years, people directory, robots, notifications, timers, deliveries (NTF-1…4)
-
-Revises:
-"""
+"""notify: platform tables, calendar years, people directory, robots, notifications, timers, deliveries (NTF-1…4)"""
 
 import sqlalchemy as sa
 from alembic import op
