@@ -1,7 +1,6 @@
 """Alembic per service: its own history, its version table inside its own schema."""
 
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -163,7 +162,14 @@ def attachments_revision(schema: str) -> tuple[Step, Step]:
 
 
 def _revision(schema: str, up: Callable[[str], None], down: Callable[[str], None]) -> tuple[Step, Step]:
-    return partial(up, schema), partial(down, schema)
+    # Named functions, not partials: alembic names each step it logs by its function's __name__.
+    def upgrade() -> None:
+        up(schema)
+
+    def downgrade() -> None:
+        down(schema)
+
+    return upgrade, downgrade
 
 
 def _drop_table(table: str) -> Callable[[str], None]:
