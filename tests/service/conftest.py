@@ -84,3 +84,9 @@ async def sanctions_session(engines: dict[str, AsyncEngine]) -> AsyncIterator[As
 async def crm_session(engines: dict[str, AsyncEngine]) -> AsyncIterator[AsyncSession]:
     async for session in _rolled_back(engines["crm"], "crm"):
         yield session
+
+
+@pytest.fixture
+async def intake_session(engines: dict[str, AsyncEngine]) -> AsyncIterator[AsyncSession]:
+    async for session in _rolled_back(engines["intake"], "intake"):
+        yield session

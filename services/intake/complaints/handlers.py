@@ -10,10 +10,8 @@ from shared.messaging.subscriptions import Subscriptions
 subscriptions = Subscriptions()
 
 
-@subscriptions.on(IncidentClassifiedV1)
-@subscriptions.on(IncidentEscalatedV1)
-@subscriptions.on(IncidentClosedV1)
-async def on_incident(
-    session: AsyncSession, envelope: Envelope, incident: IncidentClassifiedV1 | IncidentEscalatedV1 | IncidentClosedV1
-) -> None:
-    await service.record_incident(session, incident, envelope.time)
+@subscriptions.on_batch(IncidentClassifiedV1)
+@subscriptions.on_batch(IncidentEscalatedV1)
+@subscriptions.on_batch(IncidentClosedV1)
+async def on_incidents(session: AsyncSession, batch: list[tuple[Envelope, service.IncidentEvent]]) -> None:
+    await service.record_incidents(session, [(incident, envelope.time) for envelope, incident in batch])

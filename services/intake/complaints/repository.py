@@ -4,13 +4,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Insert,
     Select,
-    Table,
     and_,
     bindparam,
     false,
@@ -18,11 +17,12 @@ from sqlalchemy import (
     inspect,
     or_,
     select,
+    text,
     true,
-    update,
 )
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import TextClause
 
 from services.intake.complaints.models import Complaint, ComplaintHistory, ComplaintNumber
 from services.intake.complaints.rules import (
@@ -30,6 +30,7 @@ from services.intake.complaints.rules import (
     DECISION_LEVEL,
     OVERDUE_INVESTIGATION_STATUSES,
     OVERDUE_REPLY_STATUSES,
+    IncidentLink,
 )
 from services.intake.customers.models import CustomerTier
 from shared.events.registry import EventData
@@ -326,30 +327,29 @@ async def compared_totals(
     return int(row[0]), int(row[1] or 0)
 
 
-async def set_incident(
-    session: AsyncSession,
-    complaint_ids: list[uuid.UUID],
-    incident_id: uuid.UUID,
-    level: str,
-    problem_level: str | None,
-    status: str,
-    at: datetime,
-) -> None:
-    """Newest fact wins: the event's time is compared with the one the complaint holds. On the table,
-    not the mapped class: the ORM's bulk-update path cost more CPU than the statement (one per event)."""
-    table = cast(Table, Complaint.__table__)
-    complaints = table.c
+async def set_incidents(session: AsyncSession, links: list[IncidentLink]) -> None:
+    """Newest fact wins: each link's time is compared with the one its complaint holds. One statement
+    for a whole batch: a statement per event was most of what applying incident events cost."""
     await session.execute(
-        update(table)
-        .where(
-            complaints.id.in_(sorted(complaint_ids)),
-            or_(complaints.incident_updated_at.is_(None), complaints.incident_updated_at <= at),
-        )
-        .values(
-            incident_id=incident_id,
-            incident_level=level,
-            incident_problem_level=problem_level,
-            incident_status=status,
-            incident_updated_at=at,
-        )
+        _set_incidents_statement(),
+        {
+            "complaint_ids": [link.complaint_id for link in links],
+            "incident_ids": [link.incident_id for link in links],
+            "levels": [link.level for link in links],
+            "problem_levels": [link.problem_level for link in links],
+            "statuses": [link.status for link in links],
+            "ats": [link.at for link in links],
+        },
+    )
+
+
+@cache
+def _set_incidents_statement() -> TextClause:
+    return text(
+        "UPDATE complaints AS c SET incident_id = f.incident_id, incident_level = f.level, "
+        "incident_problem_level = f.problem_level, incident_status = f.status, incident_updated_at = f.at "
+        "FROM unnest(CAST(:complaint_ids AS uuid[]), CAST(:incident_ids AS uuid[]), CAST(:levels AS text[]), "
+        "CAST(:problem_levels AS text[]), CAST(:statuses AS text[]), CAST(:ats AS timestamptz[])) "
+        "AS f(complaint_id, incident_id, level, problem_level, status, at) "
+        "WHERE c.id = f.complaint_id AND (c.incident_updated_at IS NULL OR c.incident_updated_at <= f.at)"
     )

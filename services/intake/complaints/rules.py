@@ -250,3 +250,27 @@ def complaints_shown(origin: str | None, source_ids: list[str]) -> list[uuid.UUI
         except ValueError:
             continue
     return found
+
+
+@dataclass(frozen=True)
+class IncidentLink:
+    """What a complaint shows of the incident it opened, as one event told it at ``at``."""
+
+    complaint_id: uuid.UUID
+    incident_id: uuid.UUID
+    level: str
+    problem_level: str | None
+    status: str
+    at: datetime
+
+
+def newest_links(links: Iterable[IncidentLink]) -> list[IncidentLink]:
+    """Per complaint, the link applying the events one by one would leave: the latest ``at``, and of
+    equal times the later event (a fact as new as the stored one replaces it). Ordered by complaint,
+    so batches applied side by side lock the rows they share in the same order."""
+    newest: dict[uuid.UUID, IncidentLink] = {}
+    for link in links:
+        held = newest.get(link.complaint_id)
+        if held is None or held.at <= link.at:
+            newest[link.complaint_id] = link
+    return [newest[complaint_id] for complaint_id in sorted(newest)]

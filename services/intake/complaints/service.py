@@ -12,12 +12,14 @@ from services.intake.complaints import repository
 from services.intake.complaints.models import Complaint
 from services.intake.complaints.rules import (
     Action,
+    IncidentLink,
     comparison_window,
     complaint_number,
     complaints_shown,
     decide_severity,
     decision_refused,
     may_act,
+    newest_links,
     next_status,
     personal_grams,
     searchable_grams,
@@ -53,6 +55,8 @@ from shared.events.intake import (
 from shared.http.routes import found
 from shared.messaging.outbox import add_event
 from shared.workcalendar import CHINA, WorkingCalendar
+
+IncidentEvent = IncidentClassifiedV1 | IncidentEscalatedV1 | IncidentClosedV1
 
 COMPARED_LIMIT = 100
 
@@ -456,19 +460,14 @@ async def recompute_deadlines(session: AsyncSession, calendar: WorkingCalendar, 
     return changed
 
 
-async def record_incident(
-    session: AsyncSession, incident: IncidentClassifiedV1 | IncidentEscalatedV1 | IncidentClosedV1, at: datetime
-) -> None:
-    """The complaint keeps the id, level, problem level and status of the incident it opened; an older
-    event arriving late never overwrites a newer one."""
-    complaint_ids = complaints_shown(incident.origin, incident.source_ids)
-    if complaint_ids:
-        await repository.set_incident(
-            session,
-            complaint_ids,
-            uuid.UUID(incident.incident_id),
-            incident.level,
-            incident.problem_level,
-            incident.status,
-            at,
-        )
+async def record_incidents(session: AsyncSession, events: list[tuple[IncidentEvent, datetime]]) -> None:
+    """A fetched batch of incident events, each with its time: the complaint keeps the id, level,
+    problem level and status of the incident it opened; an older event arriving late never
+    overwrites a newer one. One statement for the batch, whatever its size."""
+    links = newest_links(
+        IncidentLink(complaint_id, uuid.UUID(event.incident_id), event.level, event.problem_level, event.status, at)
+        for event, at in events
+        for complaint_id in complaints_shown(event.origin, event.source_ids)
+    )
+    if links:
+        await repository.set_incidents(session, links)
