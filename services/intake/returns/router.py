@@ -29,6 +29,8 @@ router = APIRouter(prefix="/v1/returns", tags=["returns"])
 
 PUSHERS = (Role.ERP,)
 READERS = (Role.ERP, Role.QUALITY_MANAGER, Role.CUSTOMER_SERVICE, Role.ADMIN_DEPT, Role.OPS)
+Pusher = Annotated[Principal, Depends(require_roles(*PUSHERS))]
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 
 
 def _too_large(detail: str) -> Problem:
@@ -69,7 +71,7 @@ async def batch_lines(request: Request) -> list[Any]:
 )
 @creates_once("returns")
 async def push_batch(
-    principal: Annotated[Principal, Depends(require_roles(*PUSHERS))],
+    principal: Pusher,
     lines: Annotated[list[Any], Depends(batch_lines)],
     session: WriteSession,
 ) -> BatchResult:
@@ -81,13 +83,13 @@ async def push_batch(
 @router.get("", response_model=ReturnLinePage)
 async def list_returns(
     session: ReadSession,
+    _: Reader,
     model: ShortQuery = None,
     production_date: Day | None = None,
     shipped_batch_no: ShortQuery = None,
     customer_id: ShortQuery = None,
     cursor: Cursor = None,
     limit: Limit = 50,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[ReturnLine]:
     query = repository.search(
         model=model, production_date=production_date, shipped_batch_no=shipped_batch_no, customer_id=customer_id
@@ -99,6 +101,6 @@ async def list_returns(
 async def get_return_line(
     line_id: Annotated[str, Path(min_length=1, max_length=200)],
     session: ReadSession,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
 ) -> ReturnLine:
     return found(await repository.get(session, line_id), "return line", line_id)

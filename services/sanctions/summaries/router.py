@@ -1,5 +1,7 @@
 """Monthly summary endpoints (SAN-5, HTTP only): close, view, and the CSV/XLSX files for finance."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 
@@ -16,6 +18,8 @@ READERS = (Role.ADMIN_DEPT, Role.FINANCE, Role.QUALITY_MANAGER)
 Month = Path(pattern=rules.MONTH_PATTERN)
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Closer = Annotated[Principal, Depends(require_roles(*CLOSERS))]
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 
 
 def _download(content: bytes | str, media_type: str, filename: str) -> Response:
@@ -37,8 +41,8 @@ CSV_RESPONSES: dict[int | str, dict[str, object]] = {200: {"content": {"text/csv
 
 @router.get("/{month}.csv", response_class=Response, responses=CSV_RESPONSES)
 async def summary_csv(
+    _: Reader,
     month: str = Month,
-    _: Principal = Depends(require_roles(*READERS)),
     summary: Summary = Depends(month_summary),
 ) -> Response:
     """SAN-5: the month per person, one table (the departments are a file of their own)."""
@@ -48,8 +52,8 @@ async def summary_csv(
 
 @router.get("/{month}/departments.csv", response_class=Response, responses=CSV_RESPONSES)
 async def departments_csv(
+    _: Reader,
     month: str = Month,
-    _: Principal = Depends(require_roles(*READERS)),
     summary: Summary = Depends(month_summary),
 ) -> Response:
     """SAN-5: the month per department, one table."""
@@ -61,8 +65,8 @@ async def departments_csv(
 
 @router.get("/{month}.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
 async def summary_xlsx(
+    _: Reader,
     month: str = Month,
-    _: Principal = Depends(require_roles(*READERS)),
     summary: Summary = Depends(month_summary),
 ) -> Response:
     lines, _view = summary
@@ -72,8 +76,8 @@ async def summary_xlsx(
 
 @router.get("/{month}", response_model=SummaryOut)
 async def get_summary(
+    _: Reader,
     month: str = Month,
-    _: Principal = Depends(require_roles(*READERS)),
     summary: Summary = Depends(month_summary),
 ) -> SummaryOut:
     _lines, view = summary
@@ -83,9 +87,9 @@ async def get_summary(
 @router.post("/{month}/close", response_model=SummaryOut)
 async def close_month(
     session: WriteSession,
+    principal: Closer,
     month: str = Month,
     body: CloseIn | None = None,
-    principal: Principal = Depends(require_roles(*CLOSERS)),
 ) -> SummaryOut:
     """SAN-5: closes a month that has ended (China time); the running month only with
     `{"force": true, "reason": "…"}`, the reason kept on the summary."""
