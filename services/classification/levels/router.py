@@ -18,9 +18,8 @@ from services.classification.levels.schemas import (
     RuleSetPage,
 )
 from services.classification.roles import Reader, Writer
-from shared.errors import not_found
+from shared.errors import found, not_found
 from shared.http.pagination import Paged, page_of
-from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession
 from shared.schemas import Limit
 

@@ -35,8 +35,9 @@ from services.intake.complaints.schemas import (
 from shared import clock
 from shared.auth import Principal, Role, require_roles
 from shared.calendar_store import load_calendar
+from shared.errors import found
 from shared.http.pagination import Paged, page_of
-from shared.http.routes import Step, StepAct, add_steps, found
+from shared.http.routes import Step, StepAct, add_steps
 from shared.http.session import ReadSession, WriteSession, creates_once
 from shared.schemas import ChinaTime, Cursor, Limit, ShortQuery
 

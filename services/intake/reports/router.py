@@ -10,8 +10,8 @@ from services.intake.reports.models import IncidentReport
 from services.intake.reports.repository import ReportFilter
 from services.intake.reports.schemas import ReportIn, ReportKind, ReportOut, ReportPage
 from shared.auth import Principal, Role, require_roles
+from shared.errors import found
 from shared.http.pagination import Paged, page_of
-from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession, creates_once
 from shared.schemas import ChinaTime, Cursor, Limit, ShortQuery
 

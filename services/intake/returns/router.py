@@ -18,10 +18,9 @@ from services.intake.returns.schemas import (
     batch_request_schema,
 )
 from shared.auth import Principal, Role, require_roles
-from shared.errors import Problem, unprocessable
+from shared.errors import Problem, found, unprocessable
 from shared.http.pagination import Paged, page_of
 from shared.http.problems import clean_errors
-from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession, creates_once
 from shared.schemas import Cursor, Day, Limit, ShortQuery
 

@@ -8,9 +8,8 @@ from services.notify.deliveries import repository
 from services.notify.deliveries.models import Delivery
 from services.notify.deliveries.schemas import DeliveryOut, DeliveryPage
 from services.notify.roles import Operations
-from shared.errors import conflict
+from shared.errors import conflict, found
 from shared.http.pagination import Paged, page_of
-from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession
 from shared.schemas import Limit
 

@@ -9,8 +9,8 @@ from services.notify.notifications import repository
 from services.notify.notifications.models import Notification
 from services.notify.notifications.schemas import NotificationOut, NotificationPage
 from shared.auth import Principal, Role, current_principal
+from shared.errors import found
 from shared.http.pagination import page_of
-from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession
 
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])

@@ -10,7 +10,7 @@ from services.notify.people.models import Person, Robot
 from services.notify.people.schemas import IDENTIFIER, PersonIn, PersonOut, RobotIn, RobotOut
 from services.notify.roles import Administration
 from shared.auth import Principal, Role, require_roles
-from shared.http.routes import found
+from shared.errors import found
 from shared.http.session import ReadSession, WriteSession
 
 router = APIRouter(prefix="/v1", tags=["people"])
