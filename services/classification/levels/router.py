@@ -21,7 +21,7 @@ from services.classification.roles import Reader, Writer
 from shared.errors import found, not_found
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession, WriteSession
-from shared.schemas import Limit
+from shared.schemas import Limit, ShortPath
 
 router = APIRouter(tags=["rules"])
 
@@ -82,7 +82,7 @@ async def put_production_rate(
     payload: ProductionRateIn,
     session: WriteSession,
     principal: Writer,
-    model: str = Path(min_length=1, max_length=200),
+    model: ShortPath,
 ) -> ProductionRateOut:
     """CLS-1: output per hour of a model (optionally of one production line); the model's open
     ``rate_missing`` incidents are reclassified with it (``reclassified``)."""
@@ -94,7 +94,7 @@ async def put_production_rate(
 async def get_production_rates(
     session: ReadSession,
     _: Reader,
-    model: str = Path(min_length=1, max_length=200),
+    model: ShortPath,
 ) -> ProductionRates:
     rates = await repository.rates_of(session, model)
     if not rates:

@@ -3,7 +3,7 @@
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 
 from services.intake.returns import repository, service
@@ -22,7 +22,7 @@ from shared.errors import Problem, found, unprocessable
 from shared.http.pagination import Paged, page_of
 from shared.http.problems import clean_errors
 from shared.http.session import ReadSession, WriteSession, creates_once
-from shared.schemas import Cursor, Day, Limit, ShortQuery
+from shared.schemas import Cursor, Day, Limit, ShortPath, ShortQuery
 
 router = APIRouter(prefix="/v1/returns", tags=["returns"])
 
@@ -98,7 +98,7 @@ async def list_returns(
 
 @router.get("/lines/{line_id}", response_model=ReturnLineOut)
 async def get_return_line(
-    line_id: Annotated[str, Path(min_length=1, max_length=200)],
+    line_id: ShortPath,
     session: ReadSession,
     _: Reader,
 ) -> ReturnLine:
