@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 
 from services.crm.complaints import repository
 from services.crm.complaints.models import CustomerComplaint
 from services.crm.complaints.schemas import CustomerComplaintPage
-from services.crm.schemas import IDENTIFIER, CursorQuery
+from services.crm.schemas import CursorQuery, IdentifierPath
 from shared.auth import Principal, Role, require_roles
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession
@@ -23,7 +23,7 @@ Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 async def list_customer_complaints(
     session: ReadSession,
     _: Reader,
-    customer_id: str = Path(min_length=1, max_length=200, pattern=IDENTIFIER),
+    customer_id: IdentifierPath,
     cursor: CursorQuery = None,
     limit: Limit = 50,
 ) -> Paged[CustomerComplaint]:

@@ -2,14 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 
 from services.crm.complaints import service as complaints
 from services.crm.customers import repository, service
 from services.crm.customers.repository import CustomerFilter
 from services.crm.customers.rules import OwnerLevel, Tier
 from services.crm.customers.schemas import CustomerIn, CustomerOut, CustomerPage, TierHistory
-from services.crm.schemas import IDENTIFIER, NO_NUL, CursorQuery
+from services.crm.schemas import NO_NUL, CursorQuery, IdentifierPath
 from services.crm.settings import CrmSettings, crm_settings
 from shared import clock
 from shared.auth import Principal, Role, require_roles
@@ -23,7 +23,6 @@ router = APIRouter(prefix="/v1/customers", tags=["customers"])
 # SPEC §7: which fields each of them may set is decided per field (customers/rules.py).
 WRITERS = (Role.SALES, Role.SALES_MANAGER, Role.ADMIN_DEPT, Role.ERP)
 READERS = (*WRITERS, Role.SALES_CLERK, Role.QUALITY_MANAGER, Role.CUSTOMER_SERVICE, Role.FINANCE)
-CustomerIdPath = Path(min_length=1, max_length=200, pattern=IDENTIFIER)
 Writer = Annotated[Principal, Depends(require_roles(*WRITERS))]
 Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 
@@ -33,7 +32,7 @@ async def put_customer(
     payload: CustomerIn,
     session: WriteSession,
     principal: Writer,
-    customer_id: str = CustomerIdPath,
+    customer_id: IdentifierPath,
     settings: CrmSettings = Depends(crm_settings),
 ) -> CustomerOut:
     """CRM-1…CRM-4: creates the customer or sets the fields the body gives (a field left out keeps
@@ -50,7 +49,7 @@ async def put_customer(
 async def get_customer(
     session: ReadSession,
     _: Reader,
-    customer_id: str = CustomerIdPath,
+    customer_id: IdentifierPath,
 ) -> CustomerOut:
     """The customer view, with its complaints (CRM-7)."""
     customer = await service.customer_of(session, customer_id)
@@ -62,7 +61,7 @@ async def get_customer(
 async def get_tier_history(
     session: ReadSession,
     _: Reader,
-    customer_id: str = CustomerIdPath,
+    customer_id: IdentifierPath,
 ) -> TierHistory:
     """CRM-3: every tier the customer had, oldest first."""
     await service.customer_of(session, customer_id)

@@ -30,7 +30,7 @@ from services.crm.fees.schemas import (
     StatementOut,
     StatementPage,
 )
-from services.crm.schemas import IDENTIFIER, CursorQuery, TextQuery
+from services.crm.schemas import CursorQuery, IdentifierPath, TextQuery
 from services.crm.settings import CrmSettings, crm_settings
 from shared import clock
 from shared.auth import Principal, Role, require_roles
@@ -45,7 +45,6 @@ FEE_READERS = (Role.SALES, Role.SALES_CLERK, Role.SALES_MANAGER, Role.FINANCE, R
 FILERS = (Role.SALES,)
 # CRM-6: each step needs its own role (STEP_ROLES); the service says which one a step needs.
 SIGNERS = (Role.SALES_CLERK, Role.SALES_MANAGER, Role.FINANCE)
-Product = Path(min_length=1, max_length=200, pattern=IDENTIFIER)
 Year = Path(ge=2000, le=2100)
 BudgetWriter = Annotated[Principal, Depends(require_roles(*BUDGET_WRITERS))]
 FeeReader = Annotated[Principal, Depends(require_roles(*FEE_READERS))]
@@ -78,7 +77,7 @@ async def put_budget(
     payload: BudgetIn,
     session: WriteSession,
     principal: BudgetWriter,
-    product: str = Product,
+    product: IdentifierPath,
     year: int = Year,
 ) -> BudgetOut:
     """CRM-6: the year's relationship-fee budget of one product."""

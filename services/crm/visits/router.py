@@ -2,11 +2,11 @@
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 
-from services.crm.schemas import IDENTIFIER, CursorQuery, TextQuery
+from services.crm.schemas import CursorQuery, IdentifierPath, TextQuery
 from services.crm.visits import repository, service
 from services.crm.visits.models import Project, Visit
 from services.crm.visits.schemas import (
@@ -41,11 +41,6 @@ Visitor = Annotated[Principal, Depends(require_roles(*VISITORS))]
 Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 
 
-def identifier() -> Any:
-    """A fresh Path() per parameter: FastAPI documents only one of two parameters sharing one instance."""
-    return Path(min_length=1, max_length=200, pattern=IDENTIFIER)
-
-
 def china_today() -> date:
     return clock.now().astimezone(CHINA).date()
 
@@ -55,8 +50,8 @@ async def put_project(
     payload: ProjectIn,
     session: WriteSession,
     principal: Planner,
-    customer_id: str = identifier(),
-    project_id: str = identifier(),
+    customer_id: IdentifierPath,
+    project_id: IdentifierPath,
 ) -> Project:
     """A project delivered to the customer: from it CRM-5 plans monthly, then quarterly visits."""
     return await service.record_project(session, customer_id, project_id, payload, principal)
@@ -66,7 +61,7 @@ async def put_project(
 async def list_projects(
     session: ReadSession,
     _: Reader,
-    customer_id: str = identifier(),
+    customer_id: IdentifierPath,
 ) -> ProjectList:
     return ProjectList.model_validate({"items": await repository.projects_of(session, customer_id)})
 
