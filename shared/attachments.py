@@ -893,10 +893,11 @@ def _list_endpoint(owner: Owner) -> Callable[..., Awaitable[AttachmentList]]:
     return list_
 
 
-def owner_routes(*owners: Owner, readable: Readable, readers: tuple[Role, ...]) -> APIRouter:
+def owner_routes(*owners: Owner, readable: Readable) -> APIRouter:
     """A service's attachment routes (ATT-4): per owner, ``POST`` and ``GET`` of its ``path``, then the
-    download routes (``download_routes``). ``add_api_route(..., name=...)`` keeps each route's operation
-    id and summary as a decorated function of that name would have them."""
+    download routes (``download_routes``), asked by whoever reads one of the owners. ``add_api_route(...,
+    name=...)`` keeps each route's operation id and summary as a decorated function of that name would
+    have them."""
     router = APIRouter(tags=["attachments"])
     for owner in owners:
         add_name, list_name = owner.names
@@ -915,5 +916,5 @@ def owner_routes(*owners: Owner, readable: Readable, readers: tuple[Role, ...]) 
         router.add_api_route(
             owner.path, _list_endpoint(owner), methods=["GET"], name=list_name, response_model=AttachmentList
         )
-    router.include_router(download_routes(readable, readers))
+    router.include_router(download_routes(readable, readers_of(*(owner.readers for owner in owners))))
     return router

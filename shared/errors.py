@@ -4,7 +4,9 @@ machine-readable ``code``, a title, a detail and any extra fields the client rea
 nothing of HTTP; ``shared.http.problems`` renders it, by one handler, as an RFC 9457 problem, and the
 request's transaction keeps nothing of it."""
 
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class Problem(Exception):
@@ -44,6 +46,13 @@ class Unprocessable(Problem):
 
 def not_found(what: str, identifier: str) -> Problem:
     return Problem(404, "not_found", f"{what} not found", f"no {what} with id {identifier!r}")
+
+
+def found(value: T | None, what: str, identifier: object) -> T:
+    """The object looked up, or the 404 that names what was not found."""
+    if value is None:
+        raise not_found(what, str(identifier))
+    return value
 
 
 def conflict(code: str, detail: str, **extensions: Any) -> Problem:

@@ -24,7 +24,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Generic, Self, TypeVar
 
-from fastapi import Query
+from fastapi import Path, Query
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -253,6 +253,8 @@ def parse_month(month: str) -> date:
 
 # A text filter of a list route (``?owner=E-01``): absent, or one to 200 characters.
 ShortQuery = Annotated[str | None, Query(min_length=1, max_length=200)]
+# A text path parameter (``/v1/production-rates/{model}``): one to 200 characters.
+ShortPath = Annotated[str, Path(min_length=1, max_length=200)]
 # A list route's page size and cursor (``shared.http.pagination``).
 Limit = Annotated[int, Query(ge=1, le=500)]
 Cursor = Annotated[str | None, Query(max_length=500)]

@@ -1,11 +1,14 @@
-"""The platform's own tables, present in every service's schema: outbox, inbox, idempotency keys."""
+"""The platform's own tables, present in every service's schema: outbox, inbox, idempotency keys; and
+the columns of an ERP return line, which intake and classification each keep in their own schema."""
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from sqlalchemy import (
     BigInteger,
     Column,
+    Date,
     DateTime,
     Index,
     Integer,
@@ -17,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import service_metadata
 
@@ -92,3 +96,16 @@ def tables_of(session: AsyncSession) -> PlatformTables:
 
 def outbox_channel(schema: str) -> str:
     return f"{schema}_outbox"
+
+
+class ReturnLineColumns:
+    """A declarative mixin: an ERP return line as the ERP sent it (RET-1), keyed by the ERP's own
+    ``line_id`` (RET-2). Each service's ``ReturnLine`` adds what it keeps beside it."""
+
+    line_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    model: Mapped[str] = mapped_column(String(200))
+    production_date: Mapped[date] = mapped_column(Date)
+    batch_no: Mapped[str] = mapped_column(String(200))
+    shipped_batch_no: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[str | None] = mapped_column(String(200))

@@ -1,4 +1,4 @@
-"""Route helpers shared by the routers: a table of step routes, and the 404 of an object not found.
+"""Route helpers shared by the routers: a table of step routes.
 
 A step is a POST that moves one object on (a complaint replied, a notice stamped, an incident
 reclassified). Its routes differ only in their path, their name, the body they take, who may take
@@ -11,17 +11,15 @@ import inspect
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal, Role, require_roles
-from shared.errors import not_found
 from shared.http.session import WriteSession
 
-T = TypeVar("T")
 Endpoint = Callable[..., Awaitable[Any]]
 # What a step does: (the request's transaction, the object's id, the body, the caller) → the answer.
 StepAct = Callable[[AsyncSession, uuid.UUID, Any, Principal], Awaitable[Any]]
@@ -80,10 +78,3 @@ def add_steps(router: APIRouter, steps: Iterable[Step], *, object_id: str, body:
             description=inspect.cleandoc(step.doc),
             **route,
         )
-
-
-def found(value: T | None, what: str, identifier: object) -> T:
-    """The object a route looked up, or the 404 that names what was not found."""
-    if value is None:
-        raise not_found(what, str(identifier))
-    return value

@@ -12,9 +12,9 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth import Principal, Role, TokenVerifier, require_roles
-from shared.errors import Problem
+from shared.errors import Problem, found
 from shared.http.problems import install_problem_handlers
-from shared.http.routes import Step, add_steps, found
+from shared.http.routes import Step, add_steps
 from shared.http.session import WriteSession, write_session
 from shared.settings import ServiceSettings
 from tests.support import auth

@@ -36,4 +36,4 @@ SUPPLIER_ISSUES = Owner(
     attachment this one supersedes; the old one stays in the incident's history.""",
 )
 
-router = owner_routes(INCIDENTS, SUPPLIER_ISSUES, readable=service.readable, readers=READERS)
+router = owner_routes(INCIDENTS, SUPPLIER_ISSUES, readable=service.readable)

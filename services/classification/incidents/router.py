@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.incidents import repository, service
@@ -21,8 +21,8 @@ from services.classification.incidents.schemas import (
 )
 from services.classification.incidents.service import SourcedIncident
 from services.classification.returns.models import ReturnLine
-from services.classification.roles import READERS, WRITERS
-from shared.auth import Principal, require_roles
+from services.classification.roles import WRITERS, Reader
+from shared.auth import Principal
 from shared.http.pagination import Paged, page_of
 from shared.http.routes import Step, StepAct, add_steps
 from shared.http.session import ReadSession
@@ -34,6 +34,7 @@ router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 @router.get("", response_model=IncidentPage)
 async def list_incidents(
     session: ReadSession,
+    _: Reader,
     level: str | None = Query(None, pattern="^(general|batch|major)$"),
     status: str | None = Query(None, pattern="^(open|closed)$"),
     model: str | None = Query(None, max_length=200),
@@ -44,7 +45,6 @@ async def list_incidents(
     q: ShortQuery = None,
     cursor: Cursor = None,
     limit: Limit = 50,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[SourcedIncident]:
     where = IncidentFilter(level, status, model, production_date, shipped_batch_no, source_id, emergency, q)
     page = await page_of(session, repository.search(where), repository.KEYSET, cursor, limit)
@@ -55,7 +55,7 @@ async def list_incidents(
 async def get_incident(
     incident_id: uuid.UUID,
     session: ReadSession,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
 ) -> SourcedIncident:
     return await service.sourced_one(session, await service.existing(session, incident_id))
 
@@ -64,9 +64,9 @@ async def get_incident(
 async def list_return_lines(
     incident_id: uuid.UUID,
     session: ReadSession,
+    _: Reader,
     cursor: Cursor = None,
     limit: Limit = 100,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[ReturnLine]:
     """CLS-2: the return lines an aggregate incident counts, a page at a time (its view names the first
     100 of its sources and how many there are)."""
@@ -78,7 +78,7 @@ async def list_return_lines(
 async def get_history(
     incident_id: uuid.UUID,
     session: ReadSession,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
 ) -> dict[str, list[IncidentHistory]]:
     await service.existing(session, incident_id)
     return {"items": await repository.history(session, incident_id)}

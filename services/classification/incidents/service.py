@@ -23,10 +23,9 @@ from services.classification.suppliers import service as suppliers_service
 from services.classification.zeroing.rules import zeroing_required
 from shared.auth import Principal
 from shared.clock import now
-from shared.errors import conflict
+from shared.errors import conflict, found
 from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
 from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1, IncidentReportFiledV1
-from shared.http.routes import found
 from shared.messaging.outbox import add_event, add_events
 from shared.observability import count_when_committed
 

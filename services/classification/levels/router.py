@@ -1,6 +1,6 @@
 """Rule sets (CLS-3), production rates (CLS-1) and cause routing (CLS-5) endpoints (HTTP only)."""
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
 from services.classification.incidents import service as incidents_service
@@ -17,19 +17,17 @@ from services.classification.levels.schemas import (
     RuleSetOut,
     RuleSetPage,
 )
-from services.classification.roles import READERS, WRITERS
-from shared.auth import Principal, require_roles
-from shared.errors import not_found
+from services.classification.roles import Reader, Writer
+from shared.errors import found, not_found
 from shared.http.pagination import Paged, page_of
-from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession
-from shared.schemas import Limit
+from shared.schemas import Limit, ShortPath
 
 router = APIRouter(tags=["rules"])
 
 
 @router.get("/v1/rules", response_model=RuleSetOut)
-async def get_rules(session: ReadSession, _: Principal = Depends(require_roles(*READERS))) -> RuleSetOut:
+async def get_rules(session: ReadSession, _: Reader) -> RuleSetOut:
     """The rule set in force."""
     active = await repository.active_rule_set(session)
     return service.rule_set_out(active, active.version)
@@ -43,7 +41,7 @@ async def get_rules(session: ReadSession, _: Principal = Depends(require_roles(*
 async def put_rules(
     payload: RuleSetIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*WRITERS)),
+    principal: Writer,
 ) -> JSONResponse:
     """CLS-3: a new version comes into force (201); the same content again keeps the current one (200)."""
     version, created = await service.new_version(session, payload, principal)
@@ -52,16 +50,16 @@ async def put_rules(
 
 
 @router.get("/v1/rules/presets")
-async def get_presets(_: Principal = Depends(require_roles(*READERS))) -> dict[str, dict[str, object]]:
+async def get_presets(_: Reader) -> dict[str, dict[str, object]]:
     return {name: thresholds.to_json() for name, thresholds in PRESETS.items()}
 
 
 @router.get("/v1/rules/versions", response_model=RuleSetPage)
 async def list_versions(
     session: ReadSession,
+    _: Reader,
     cursor: str | None = Query(None, max_length=200),
     limit: Limit = 50,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[RuleSetOut]:
     active = await repository.active_rule_set(session)
     page = await page_of(session, repository.rule_sets(), repository.VERSIONS_KEYSET, cursor, limit)
@@ -71,8 +69,8 @@ async def list_versions(
 @router.get("/v1/rules/versions/{version}", response_model=RuleSetOut)
 async def get_version(
     session: ReadSession,
+    _: Reader,
     version: int = Path(ge=1, le=2_000_000_000),
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> RuleSetOut:
     rule_set = found(await repository.rule_set(session, version), "rule set version", version)
     active = await repository.active_rule_set(session)
@@ -83,8 +81,8 @@ async def get_version(
 async def put_production_rate(
     payload: ProductionRateIn,
     session: WriteSession,
-    model: str = Path(min_length=1, max_length=200),
-    principal: Principal = Depends(require_roles(*WRITERS)),
+    principal: Writer,
+    model: ShortPath,
 ) -> ProductionRateOut:
     """CLS-1: output per hour of a model (optionally of one production line); the model's open
     ``rate_missing`` incidents are reclassified with it (``reclassified``)."""
@@ -95,8 +93,8 @@ async def put_production_rate(
 @router.get("/v1/production-rates/{model}", response_model=ProductionRates)
 async def get_production_rates(
     session: ReadSession,
-    model: str = Path(min_length=1, max_length=200),
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
+    model: ShortPath,
 ) -> ProductionRates:
     rates = await repository.rates_of(session, model)
     if not rates:
@@ -105,9 +103,7 @@ async def get_production_rates(
 
 
 @router.get("/v1/cause-routing", response_model=CauseRoutingOut)
-async def get_cause_routing(
-    session: ReadSession, _: Principal = Depends(require_roles(*READERS))
-) -> dict[str, list[CauseRoute]]:
+async def get_cause_routing(session: ReadSession, _: Reader) -> dict[str, list[CauseRoute]]:
     return {"routes": await repository.routes(session)}
 
 
@@ -115,7 +111,7 @@ async def get_cause_routing(
 async def put_cause_routing(
     payload: CauseRoutingIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*WRITERS)),
+    principal: Writer,
 ) -> dict[str, list[CauseRoute]]:
     """CLS-5: replaces the whole routing table; incidents routed later use it."""
     return {"routes": await service.replace_routing(session, payload, principal)}

@@ -2,14 +2,13 @@
 
 import uuid
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from services.classification.incidents import service as incidents_service
-from services.classification.roles import READERS, WRITERS
+from services.classification.roles import Reader, Writer
 from services.classification.suppliers import service
 from services.classification.suppliers.models import SupplierDeduction
 from services.classification.suppliers.schemas import DeductionIn, DeductionOut, DispositionIn, SupplierIssueOut
-from shared.auth import Principal, require_roles
 from shared.http.session import ReadSession, WriteSession, creates_once
 
 router = APIRouter(prefix="/v1/incidents/{incident_id}/supplier-issue", tags=["supplier material"])
@@ -19,7 +18,7 @@ router = APIRouter(prefix="/v1/incidents/{incident_id}/supplier-issue", tags=["s
 async def get_supplier_issue(
     incident_id: uuid.UUID,
     session: ReadSession,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
 ) -> SupplierIssueOut:
     return await service.issue_out(session, incident_id)
 
@@ -29,7 +28,7 @@ async def decide_disposition(
     incident_id: uuid.UUID,
     payload: DispositionIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*WRITERS)),
+    principal: Writer,
 ) -> SupplierIssueOut:
     incident = await incidents_service.open_or_fail(session, incident_id)
     await service.decide(session, incident, payload, principal)
@@ -42,7 +41,7 @@ async def charge_concession_hours(
     incident_id: uuid.UUID,
     payload: DeductionIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*WRITERS)),
+    principal: Writer,
 ) -> SupplierDeduction:
     """CLS-6 §9.1: 20 CNY per hour of extra work, published for sanctions (SAN-7)."""
     incident = await incidents_service.open_or_fail(session, incident_id)

@@ -17,10 +17,9 @@ from services.classification.suppliers.schemas import (
 )
 from shared import clock
 from shared.auth import Principal
-from shared.errors import conflict
+from shared.errors import conflict, found
 from shared.events.classification import SupplierDeductionRecordedV1
 from shared.events.intake import IncidentReportFiledV1
-from shared.http.routes import found
 from shared.messaging.outbox import add_event
 from shared.schemas import attributes_of
 

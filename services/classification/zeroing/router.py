@@ -2,15 +2,14 @@
 
 import uuid
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 
 from services.classification.incidents import service as incidents_service
 from services.classification.incidents.schemas import IncidentOut
 from services.classification.incidents.service import SourcedIncident
-from services.classification.roles import READERS, WRITERS
+from services.classification.roles import Reader, Writer
 from services.classification.zeroing import service
 from services.classification.zeroing.schemas import CloseIn, EmergencyIn, EmergencyOut, EvidenceIn, StepIn, ZeroingOut
-from shared.auth import Principal, require_roles
 from shared.http.session import ReadSession, WriteSession
 
 router = APIRouter(prefix="/v1/incidents/{incident_id}", tags=["emergency plan and 归零"])
@@ -21,7 +20,7 @@ async def flag_emergency(
     incident_id: uuid.UUID,
     payload: EmergencyIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*WRITERS)),
+    principal: Writer,
 ) -> EmergencyOut:
     """CLS-7: flags a major quality problem and opens the emergency steps."""
     incident = await incidents_service.open_or_fail(session, incident_id)
@@ -33,7 +32,7 @@ async def flag_emergency(
 async def get_emergency(
     incident_id: uuid.UUID,
     session: ReadSession,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
 ) -> EmergencyOut:
     return await service.emergency_out(session, await incidents_service.existing(session, incident_id))
 
@@ -43,8 +42,8 @@ async def complete_emergency_step(
     incident_id: uuid.UUID,
     payload: StepIn,
     session: WriteSession,
+    principal: Writer,
     step: str = Path(min_length=1, max_length=40),
-    principal: Principal = Depends(require_roles(*WRITERS)),
 ) -> EmergencyOut:
     incident = await incidents_service.open_or_fail(session, incident_id)
     await service.complete_step(session, incident, step, payload, principal)
@@ -55,7 +54,7 @@ async def complete_emergency_step(
 async def get_zeroing(
     incident_id: uuid.UUID,
     session: ReadSession,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
 ) -> ZeroingOut:
     return await service.zeroing_out(session, await incidents_service.existing(session, incident_id))
 
@@ -65,8 +64,8 @@ async def record_zeroing_evidence(
     incident_id: uuid.UUID,
     payload: EvidenceIn,
     session: WriteSession,
+    principal: Writer,
     item: str = Path(min_length=1, max_length=40),
-    principal: Principal = Depends(require_roles(*WRITERS)),
 ) -> ZeroingOut:
     """CLS-8: evidence for one technical, management or 四不放过 item."""
     incident = await incidents_service.open_or_fail(session, incident_id)
@@ -79,7 +78,7 @@ async def close_incident(
     incident_id: uuid.UUID,
     payload: CloseIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*WRITERS)),
+    principal: Writer,
 ) -> SourcedIncident:
     """CLS-8: 409 ``closure_incomplete`` with ``missing`` by group until 归零 is complete."""
     incident = await service.close(session, incident_id, payload, principal)

@@ -6,7 +6,7 @@ from services.crm.attachments.models import Attachment
 from services.crm.fees.router import FEE_READERS
 from services.crm.visits.router import READERS as VISIT_READERS
 from services.crm.visits.router import VISITORS
-from shared.attachments import Owner, owner_routes, readers_of, seen_by_roles
+from shared.attachments import Owner, owner_routes, seen_by_roles
 
 # ATT-3: a fee statement's attachments are seen by who sees the statement, a visit report's by its readers.
 SEES = {service.STATEMENT: service.sees_statement, service.VISIT: seen_by_roles(VISIT_READERS)}
@@ -41,5 +41,4 @@ router = owner_routes(
     STATEMENTS,
     VISITS,
     readable=lambda session, attachment_id, principal: service.readable(session, attachment_id, principal, SEES),
-    readers=readers_of(FEE_READERS, VISIT_READERS),
 )

@@ -1,11 +1,13 @@
 """Complaints of a customer (CRM-7; HTTP only)."""
 
-from fastapi import APIRouter, Depends, Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 
 from services.crm.complaints import repository
 from services.crm.complaints.models import CustomerComplaint
 from services.crm.complaints.schemas import CustomerComplaintPage
-from services.crm.schemas import IDENTIFIER, CursorQuery
+from services.crm.schemas import CursorQuery, IdentifierPath
 from shared.auth import Principal, Role, require_roles
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession
@@ -14,15 +16,16 @@ from shared.schemas import Limit
 router = APIRouter(prefix="/v1/customers", tags=["complaints"])
 
 READERS = (Role.SALES, Role.QUALITY_MANAGER, Role.ADMIN_DEPT, Role.CUSTOMER_SERVICE, Role.FINANCE)
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 
 
 @router.get("/{customer_id}/complaints", response_model=CustomerComplaintPage)
 async def list_customer_complaints(
     session: ReadSession,
-    customer_id: str = Path(min_length=1, max_length=200, pattern=IDENTIFIER),
+    _: Reader,
+    customer_id: IdentifierPath,
     cursor: CursorQuery = None,
     limit: Limit = 50,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[CustomerComplaint]:
     """The customer's complaints as intake reported them, newest first."""
     return await page_of(session, repository.of_customer(customer_id), repository.KEYSET, cursor, limit)

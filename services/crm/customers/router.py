@@ -1,13 +1,15 @@
 """Customer endpoints (HTTP only)."""
 
-from fastapi import APIRouter, Depends, Path, Query
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
 
 from services.crm.complaints import service as complaints
 from services.crm.customers import repository, service
 from services.crm.customers.repository import CustomerFilter
 from services.crm.customers.rules import OwnerLevel, Tier
 from services.crm.customers.schemas import CustomerIn, CustomerOut, CustomerPage, TierHistory
-from services.crm.schemas import IDENTIFIER, NO_NUL, CursorQuery
+from services.crm.schemas import NO_NUL, CursorQuery, IdentifierPath
 from services.crm.settings import CrmSettings, crm_settings
 from shared import clock
 from shared.auth import Principal, Role, require_roles
@@ -21,15 +23,16 @@ router = APIRouter(prefix="/v1/customers", tags=["customers"])
 # SPEC §7: which fields each of them may set is decided per field (customers/rules.py).
 WRITERS = (Role.SALES, Role.SALES_MANAGER, Role.ADMIN_DEPT, Role.ERP)
 READERS = (*WRITERS, Role.SALES_CLERK, Role.QUALITY_MANAGER, Role.CUSTOMER_SERVICE, Role.FINANCE)
-CustomerIdPath = Path(min_length=1, max_length=200, pattern=IDENTIFIER)
+Writer = Annotated[Principal, Depends(require_roles(*WRITERS))]
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 
 
 @router.put("/{customer_id}", response_model=CustomerOut)
 async def put_customer(
     payload: CustomerIn,
     session: WriteSession,
-    customer_id: str = CustomerIdPath,
-    principal: Principal = Depends(require_roles(*WRITERS)),
+    principal: Writer,
+    customer_id: IdentifierPath,
     settings: CrmSettings = Depends(crm_settings),
 ) -> CustomerOut:
     """CRM-1…CRM-4: creates the customer or sets the fields the body gives (a field left out keeps
@@ -45,8 +48,8 @@ async def put_customer(
 @router.get("/{customer_id}", response_model=CustomerOut)
 async def get_customer(
     session: ReadSession,
-    customer_id: str = CustomerIdPath,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
+    customer_id: IdentifierPath,
 ) -> CustomerOut:
     """The customer view, with its complaints (CRM-7)."""
     customer = await service.customer_of(session, customer_id)
@@ -57,8 +60,8 @@ async def get_customer(
 @router.get("/{customer_id}/tier-history", response_model=TierHistory)
 async def get_tier_history(
     session: ReadSession,
-    customer_id: str = CustomerIdPath,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
+    customer_id: IdentifierPath,
 ) -> TierHistory:
     """CRM-3: every tier the customer had, oldest first."""
     await service.customer_of(session, customer_id)
@@ -69,6 +72,7 @@ async def get_tier_history(
 @router.get("", response_model=CustomerPage)
 async def list_customers(
     session: ReadSession,
+    _: Reader,
     tier: Tier | None = None,
     customer_class: str | None = Query(None, alias="class", pattern="^[ABCD]$"),
     province: str | None = Query(None, max_length=100, pattern=NO_NUL),
@@ -79,7 +83,6 @@ async def list_customers(
     q: str | None = Query(None, min_length=1, max_length=200, pattern=NO_NUL, description="part of the name"),
     cursor: CursorQuery = None,
     limit: Limit = 50,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[CustomerOut]:
     where = CustomerFilter(
         tier=tier.value if tier else None,

@@ -22,9 +22,8 @@ from services.crm.customers.schemas import CustomerIn, RegionIn
 from services.crm.visits import service as visits
 from shared import clock
 from shared.auth import Principal
-from shared.errors import Problem, unprocessable
+from shared.errors import Problem, found, unprocessable
 from shared.events.crm import CustomerTierChangedV1, CustomerUpsertedV1, Region
-from shared.http.routes import found
 from shared.messaging.outbox import add_events
 from shared.schemas import attributes_of
 from shared.search import text_grams

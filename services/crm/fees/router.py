@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,7 +30,7 @@ from services.crm.fees.schemas import (
     StatementOut,
     StatementPage,
 )
-from services.crm.schemas import IDENTIFIER, CursorQuery, TextQuery
+from services.crm.schemas import CursorQuery, IdentifierPath, TextQuery
 from services.crm.settings import CrmSettings, crm_settings
 from shared import clock
 from shared.auth import Principal, Role, require_roles
@@ -44,8 +45,12 @@ FEE_READERS = (Role.SALES, Role.SALES_CLERK, Role.SALES_MANAGER, Role.FINANCE, R
 FILERS = (Role.SALES,)
 # CRM-6: each step needs its own role (STEP_ROLES); the service says which one a step needs.
 SIGNERS = (Role.SALES_CLERK, Role.SALES_MANAGER, Role.FINANCE)
-Product = Path(min_length=1, max_length=200, pattern=IDENTIFIER)
 Year = Path(ge=2000, le=2100)
+BudgetWriter = Annotated[Principal, Depends(require_roles(*BUDGET_WRITERS))]
+FeeReader = Annotated[Principal, Depends(require_roles(*FEE_READERS))]
+Filer = Annotated[Principal, Depends(require_roles(*FILERS))]
+Signer = Annotated[Principal, Depends(require_roles(*SIGNERS))]
+Finance = Annotated[Principal, Depends(require_roles(Role.FINANCE))]
 
 
 def scope_to_self(principal: Principal, sales_rep: str | None) -> str | None:
@@ -71,9 +76,9 @@ async def _special_fee_out(session: AsyncSession, request: SpecialFeeRequest) ->
 async def put_budget(
     payload: BudgetIn,
     session: WriteSession,
-    product: str = Product,
+    principal: BudgetWriter,
+    product: IdentifierPath,
     year: int = Year,
-    principal: Principal = Depends(require_roles(*BUDGET_WRITERS)),
 ) -> BudgetOut:
     """CRM-6: the year's relationship-fee budget of one product."""
     return await service.put_budget(session, product, year, payload.amount, principal, clock.now())
@@ -82,8 +87,8 @@ async def put_budget(
 @router.get("/v1/fee-budgets", response_model=BudgetList)
 async def list_budgets(
     session: ReadSession,
+    _: FeeReader,
     year: int | None = Query(None, ge=2000, le=2100),
-    _: Principal = Depends(require_roles(*FEE_READERS)),
 ) -> BudgetList:
     return BudgetList(items=await service.budget_overview(session, year, clock.now()))
 
@@ -95,7 +100,7 @@ async def list_budgets(
 async def get_deadlines(
     month: Month,
     session: ReadSession,
-    _: Principal = Depends(require_roles(*FEE_READERS)),
+    _: FeeReader,
 ) -> DeadlinesOut:
     """CRM-6: the month's statement is due by the 3rd working day of the next month, signed off by the
     8th, paid from the 9th — on the working-day calendar (holidays and 调休 included)."""
@@ -107,7 +112,7 @@ async def get_deadlines(
 async def post_statement(
     payload: StatementIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*FILERS)),
+    principal: Filer,
 ) -> StatementOut:
     """《月客户采购及客情费统计表》 of a past month, by the sales rep."""
     now = clock.now()
@@ -118,11 +123,11 @@ async def post_statement(
 @router.get("/v1/fee-statements", response_model=StatementPage)
 async def list_statements(
     session: ReadSession,
+    principal: FeeReader,
     sales_rep: TextQuery = None,
     month: Month | None = None,
     cursor: CursorQuery = None,
     limit: int = Query(50, ge=1, le=200),
-    principal: Principal = Depends(require_roles(*FEE_READERS)),
 ) -> Paged[StatementOut]:
     """Statements, newest month first; a sales rep sees only their own."""
     query = repository.search_statements(scope_to_self(principal, sales_rep), parse_month(month) if month else None)
@@ -134,7 +139,7 @@ async def list_statements(
 async def get_statement(
     statement_id: uuid.UUID,
     session: ReadSession,
-    principal: Principal = Depends(require_roles(*FEE_READERS)),
+    principal: FeeReader,
 ) -> StatementOut:
     statement = await service.readable_statement(session, statement_id, principal)
     return await _statement_out(session, statement, clock.now())
@@ -145,7 +150,7 @@ async def sign_statement(
     payload: SignOffIn,
     statement_id: uuid.UUID,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*SIGNERS)),
+    principal: Signer,
 ) -> StatementOut:
     """CRM-6: sales clerk, sales manager, finance — in that order, by the 8th working day."""
     now = clock.now()
@@ -157,7 +162,7 @@ async def sign_statement(
 async def pay_statement(
     statement_id: uuid.UUID,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(Role.FINANCE)),
+    principal: Finance,
 ) -> FeePayout:
     """CRM-6: pays what collected payments cover and is not paid yet; from the 9th working day."""
     return await service.pay_out(session, statement_id, principal, clock.now())
@@ -168,7 +173,7 @@ async def pay_statement(
 async def post_collection(
     payload: CollectionIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(Role.FINANCE)),
+    principal: Finance,
 ) -> FeeCollection:
     """回款: a customer's payment for a month's purchases; fees are paid out only against these."""
     return await service.record_collection(session, payload, principal, clock.now())
@@ -182,7 +187,7 @@ async def post_collection(
 async def post_advance(
     payload: AdvanceIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*FILERS)),
+    principal: Filer,
     settings: CrmSettings = Depends(crm_settings),
 ) -> AdvanceOut:
     """CRM-6: 借支, at most 3,000 CNY outstanding per sales rep."""
@@ -196,7 +201,7 @@ async def post_advance(
 async def settle_advance(
     advance_id: uuid.UUID,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(Role.FINANCE)),
+    principal: Finance,
 ) -> AdvanceOut:
     """核销: finance clears an advance."""
     return AdvanceOut.of(*await service.settle_advance(session, advance_id, principal, clock.now()))
@@ -205,11 +210,11 @@ async def settle_advance(
 @router.get("/v1/fee-advances", response_model=AdvancePage)
 async def list_advances(
     session: ReadSession,
+    principal: FeeReader,
     sales_rep: TextQuery = None,
     status: AdvanceStatus | None = None,
     cursor: CursorQuery = None,
     limit: Limit = 50,
-    principal: Principal = Depends(require_roles(*FEE_READERS)),
 ) -> AdvancePage:
     rep = scope_to_self(principal, sales_rep)
     query = repository.search_advances(rep, status.value if status else None)
@@ -226,7 +231,7 @@ async def list_advances(
 async def post_special_fee(
     payload: SpecialFeeIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*FILERS)),
+    principal: Filer,
 ) -> SpecialFeeOut:
     """CRM-6: 《新客户特殊费用申请表》, refused once the customer's contract is signed."""
     created = await service.request_special_fee(session, payload, principal, clock.now())
@@ -236,11 +241,11 @@ async def post_special_fee(
 @router.get("/v1/special-fee-requests", response_model=SpecialFeePage)
 async def list_special_fees(
     session: ReadSession,
+    principal: FeeReader,
     sales_rep: TextQuery = None,
     customer_id: TextQuery = None,
     cursor: CursorQuery = None,
     limit: Limit = 50,
-    principal: Principal = Depends(require_roles(*FEE_READERS)),
 ) -> Paged[SpecialFeeOut]:
     query = repository.search_special_fees(scope_to_self(principal, sales_rep), customer_id)
     page = await page_of(session, query, repository.SPECIAL_FEE_KEYSET, cursor, limit)
@@ -251,7 +256,7 @@ async def list_special_fees(
 async def get_special_fee(
     request_id: uuid.UUID,
     session: ReadSession,
-    principal: Principal = Depends(require_roles(*FEE_READERS)),
+    principal: FeeReader,
 ) -> SpecialFeeOut:
     return await _special_fee_out(session, await service.readable_special_fee(session, request_id, principal))
 
@@ -261,7 +266,7 @@ async def sign_special_fee(
     payload: SignOffIn,
     request_id: uuid.UUID,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*SIGNERS)),
+    principal: Signer,
 ) -> SpecialFeeOut:
     signed = await service.sign_special_fee(session, request_id, payload.step, principal, clock.now())
     return await _special_fee_out(session, signed)

@@ -52,9 +52,8 @@ from services.crm.fees.schemas import (
 )
 from shared.auth import Principal
 from shared.calendar_store import load_calendar
-from shared.errors import Problem, conflict, not_found, unprocessable
+from shared.errors import Problem, conflict, found, not_found, unprocessable
 from shared.events.crm import FeeStatementSignedOffV1, FeeStatementSubmittedV1
-from shared.http.routes import found
 from shared.messaging.outbox import add_events
 from shared.schemas import attributes_of, parse_month
 from shared.workcalendar import CHINA

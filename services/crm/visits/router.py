@@ -2,11 +2,11 @@
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 
-from services.crm.schemas import IDENTIFIER, CursorQuery, TextQuery
+from services.crm.schemas import CursorQuery, IdentifierPath, TextQuery
 from services.crm.visits import repository, service
 from services.crm.visits.models import Project, Visit
 from services.crm.visits.schemas import (
@@ -36,11 +36,9 @@ router = APIRouter(tags=["visits"])
 PLANNERS = (Role.SALES, Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
 VISITORS = (Role.SALES, Role.CUSTOMER_SERVICE, Role.QUALITY_MANAGER)
 READERS = (Role.SALES, Role.CUSTOMER_SERVICE, Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
-
-
-def identifier() -> Any:
-    """A fresh Path() per parameter: FastAPI documents only one of two parameters sharing one instance."""
-    return Path(min_length=1, max_length=200, pattern=IDENTIFIER)
+Planner = Annotated[Principal, Depends(require_roles(*PLANNERS))]
+Visitor = Annotated[Principal, Depends(require_roles(*VISITORS))]
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 
 
 def china_today() -> date:
@@ -51,9 +49,9 @@ def china_today() -> date:
 async def put_project(
     payload: ProjectIn,
     session: WriteSession,
-    customer_id: str = identifier(),
-    project_id: str = identifier(),
-    principal: Principal = Depends(require_roles(*PLANNERS)),
+    principal: Planner,
+    customer_id: IdentifierPath,
+    project_id: IdentifierPath,
 ) -> Project:
     """A project delivered to the customer: from it CRM-5 plans monthly, then quarterly visits."""
     return await service.record_project(session, customer_id, project_id, payload, principal)
@@ -62,8 +60,8 @@ async def put_project(
 @router.get("/v1/customers/{customer_id}/projects", response_model=ProjectList)
 async def list_projects(
     session: ReadSession,
-    customer_id: str = identifier(),
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
+    customer_id: IdentifierPath,
 ) -> ProjectList:
     return ProjectList.model_validate({"items": await repository.projects_of(session, customer_id)})
 
@@ -72,7 +70,7 @@ async def list_projects(
 async def generate_visit_plans(
     payload: GeneratePlansIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*PLANNERS)),
+    principal: Planner,
 ) -> GeneratedPlans:
     """CRM-5: plans the month's visits; running it again only adds what is new."""
     return await service.generate_plans(session, payload.month, principal, china_today())
@@ -81,13 +79,13 @@ async def generate_visit_plans(
 @router.get("/v1/visit-plans", response_model=VisitPlanPage)
 async def list_visit_plans(
     session: ReadSession,
+    _: Reader,
     status: PlanFilter | None = None,
     customer_id: TextQuery = None,
     month: Month | None = None,
     as_of: Day | None = Query(None, description="the day 'due' and 'overdue' are judged on; today by default"),
     cursor: CursorQuery = None,
     limit: Limit = 50,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[VisitPlanOut]:
     """Due and overdue visits (CRM-5), by due date."""
     today = as_of or china_today()
@@ -101,7 +99,7 @@ async def list_visit_plans(
 async def post_visit(
     payload: VisitIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*VISITORS)),
+    principal: Visitor,
 ) -> Visit:
     """CRM-5: a visit report (巡访日报表 fields); refused when the visitor is the regional sales rep."""
     return await service.record_visit(session, payload, principal)
@@ -110,9 +108,9 @@ async def post_visit(
 @router.get("/v1/visits/daily", response_model=DailyReport)
 async def get_daily_report(
     session: ReadSession,
+    _: Reader,
     day: Annotated[Day, Query(alias="date")],
     visitor: TextQuery = None,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> DailyReport:
     return await service.daily_report(session, day, visitor)
 
@@ -121,7 +119,7 @@ async def get_daily_report(
 async def get_monthly_report(
     month: Month,
     session: ReadSession,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
 ) -> MonthlyReport:
     return await service.monthly_report(session, month, china_today())
 
@@ -129,11 +127,11 @@ async def get_monthly_report(
 @router.get("/v1/visits", response_model=VisitPage)
 async def list_visits(
     session: ReadSession,
+    _: Reader,
     customer_id: TextQuery = None,
     visitor: TextQuery = None,
     cursor: CursorQuery = None,
     limit: Limit = 50,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[Visit]:
     query = repository.search_visits(customer_id, visitor)
     return await page_of(session, query, repository.VISIT_KEYSET, cursor, limit)
@@ -143,6 +141,6 @@ async def list_visits(
 async def get_visit(
     visit_id: uuid.UUID,
     session: ReadSession,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
 ) -> Visit:
     return service.require_visit(await repository.get_visit(session, visit_id), visit_id)

@@ -34,9 +34,8 @@ from services.crm.visits.schemas import (
 )
 from shared import clock
 from shared.auth import Principal
-from shared.errors import conflict, not_found, unprocessable
+from shared.errors import conflict, found, unprocessable
 from shared.events.crm import VisitPlannedV1, VisitReassignedV1, VisitRecordedV1
-from shared.http.routes import found
 from shared.messaging.outbox import add_events
 from shared.schemas import parse_month
 from shared.workcalendar import CHINA
@@ -48,8 +47,7 @@ CLOCK_SKEW = timedelta(minutes=10)
 async def record_project(
     session: AsyncSession, customer_id: str, project_id: str, payload: ProjectIn, principal: Principal
 ) -> Project:
-    if await customers.get(session, customer_id) is None:
-        raise not_found("customer", customer_id)
+    found(await customers.get(session, customer_id), "customer", customer_id)
     return await repository.put_project(
         session,
         {

@@ -6,7 +6,7 @@ from services.intake.attachments.models import Attachment
 from services.intake.complaints.router import FILERS, READERS
 from services.intake.reports.router import FILERS as REPORT_FILERS
 from services.intake.reports.router import READERS as REPORT_READERS
-from shared.attachments import Owner, owner_routes, readers_of, seen_by_roles
+from shared.attachments import Owner, owner_routes, seen_by_roles
 
 # ATT-3: who reads a complaint reads its attachments, who reads a shop-floor report reads its photos.
 SEES = {service.COMPLAINT: seen_by_roles(READERS), service.REPORT: seen_by_roles(REPORT_READERS)}
@@ -43,5 +43,4 @@ router = owner_routes(
     COMPLAINTS,
     REPORTS,
     readable=lambda session, attachment_id, principal: service.readable(session, attachment_id, principal, SEES),
-    readers=readers_of(READERS, REPORT_READERS),
 )

@@ -13,7 +13,7 @@ from services.intake.reports import repository as reports
 from services.intake.reports.models import IncidentReport
 from shared.attachments import Accepted, SeesOwner, add_record, history_detail, readable_record
 from shared.auth import Principal
-from shared.errors import Problem, not_found
+from shared.errors import Problem, found
 
 COMPLAINT = "complaint"
 REPORT = "incident_report"
@@ -42,9 +42,7 @@ async def complaint_to_attach_to(session: AsyncSession, complaint_id: uuid.UUID,
 async def attach(session: AsyncSession, complaint_id: uuid.UUID, accepted: Accepted, actor: Principal) -> Attachment:
     """Writes the metadata and the complaint's history entry in one transaction (ATT-1, CMP-8). A
     replacement keeps the old attachment, marked as replaced: records are evidence, nothing is deleted."""
-    complaint = await complaints.get_for_update(session, complaint_id)
-    if complaint is None:
-        raise not_found("complaint", str(complaint_id))
+    found(await complaints.get_for_update(session, complaint_id), "complaint", complaint_id)
     attachment, previous = await add_record(session, Attachment, str(complaint_id), accepted, actor)
     action = "attachment_replaced" if previous is not None else "attachment_added"
     await complaints.add_history(
@@ -55,17 +53,11 @@ async def attach(session: AsyncSession, complaint_id: uuid.UUID, accepted: Accep
 
 async def existing_complaint(session: AsyncSession, complaint_id: uuid.UUID) -> Complaint:
     """Its attachments are listed to whoever reads complaints (ATT-3), not only to its owner."""
-    complaint = await complaints.get(session, complaint_id)
-    if complaint is None:
-        raise not_found("complaint", str(complaint_id))
-    return complaint
+    return found(await complaints.get(session, complaint_id), "complaint", complaint_id)
 
 
 async def report_to_attach_to(session: AsyncSession, report_id: uuid.UUID) -> IncidentReport:
-    report = await reports.get(session, report_id)
-    if report is None:
-        raise not_found("incident report", str(report_id))
-    return report
+    return found(await reports.get(session, report_id), "incident report", report_id)
 
 
 async def readable(

@@ -35,8 +35,9 @@ from services.intake.complaints.schemas import (
 from shared import clock
 from shared.auth import Principal, Role, require_roles
 from shared.calendar_store import load_calendar
+from shared.errors import found
 from shared.http.pagination import Paged, page_of
-from shared.http.routes import Step, StepAct, add_steps, found
+from shared.http.routes import Step, StepAct, add_steps
 from shared.http.session import ReadSession, WriteSession, creates_once
 from shared.schemas import ChinaTime, Cursor, Limit, ShortQuery
 
@@ -54,10 +55,12 @@ REPLY_SIGNERS = (Role.QUALITY_MANAGER, Role.EXECUTIVE)
 DECIDERS = (Role.EXECUTIVE,)
 # Those who load the calendar (CMP-3) recompute the deadlines it changes.
 CALENDAR_KEEPERS = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT)
+CalendarKeeper = Annotated[Principal, Depends(require_roles(*CALENDAR_KEEPERS))]
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 
 
 # One dependency object, so a complaint's filer is admitted once and before its number is taken.
-admit_filer = require_roles(*FILERS)
+Filer = Annotated[Principal, Depends(require_roles(*FILERS))]
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class Numbered:
     ticket: service.Ticket
 
 
-async def numbered(payload: ComplaintIn, numbering: ReadSession, _: Principal = Depends(admit_filer)) -> Numbered:
+async def numbered(payload: ComplaintIn, numbering: ReadSession, _: Filer) -> Numbered:
     """CMP-2: the complaint with its number, reserved before its transaction starts (after the filer
     is admitted); the connection goes back to the pool at once, so a complaint never holds two."""
     ticket = await service.take_ticket(numbering, payload)
@@ -79,7 +82,7 @@ async def numbered(payload: ComplaintIn, numbering: ReadSession, _: Principal = 
 async def create_complaint(
     filed: Annotated[Numbered, Depends(numbered)],
     session: WriteSession,
-    principal: Principal = Depends(admit_filer),
+    principal: Filer,
 ) -> ComplaintOut:
     """CMP-1/2/3/5/7: records a complaint; its SLA deadlines come from the working-day calendar."""
     calendar = await load_calendar(session)
@@ -90,7 +93,7 @@ async def create_complaint(
 @router.post("/deadlines/recompute", response_model=Recomputed)
 async def recompute_deadlines(
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*CALENDAR_KEEPERS)),
+    principal: CalendarKeeper,
 ) -> Recomputed:
     """CMP-3: once a year's holidays are loaded (PUT /v1/calendar/{year}), the complaints still
     waiting for a reply are given the deadlines of that calendar."""
@@ -101,6 +104,7 @@ async def recompute_deadlines(
 @router.get("", response_model=ComplaintPage)
 async def list_complaints(
     session: ReadSession,
+    principal: Reader,
     status: Annotated[list[ComplaintStatus] | None, Query(max_length=6)] = None,
     kind: ComplaintKind | None = None,
     customer_id: ShortQuery = None,
@@ -118,7 +122,6 @@ async def list_complaints(
     phone: ShortQuery = None,
     cursor: Cursor = None,
     limit: Limit = 50,
-    principal: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[ComplaintOut]:
     """Newest first; ``overdue=true`` is the CMP-3 overdue listing, ``escalated=true`` the decision
     level's (CMP-5). ``q`` finds a substring of the number, complainant's name or phone, product
@@ -167,7 +170,7 @@ async def _found_by_reference(session: AsyncSession, reference: str) -> Complain
 async def get_complaint(
     complaint_id: Annotated[str, Path(max_length=64, description="the complaint's id, or its number TS-YYYYMMDD-NNNN")],
     session: ReadSession,
-    principal: Principal = Depends(require_roles(*READERS)),
+    principal: Reader,
 ) -> ComplaintOut:
     return ComplaintOut.read(await _found_by_reference(session, complaint_id), principal)
 
@@ -176,7 +179,7 @@ async def get_complaint(
 async def complaint_history(
     complaint_id: uuid.UUID,
     session: ReadSession,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
 ) -> History:
     """CMP-8: who changed what and when, oldest first."""
     await _found(session, complaint_id)
@@ -187,7 +190,7 @@ async def complaint_history(
 async def complaint_comparison(
     complaint_id: uuid.UUID,
     session: ReadSession,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
 ) -> Comparison:
     """CMP-6: complaints about the same batch, and the same model, within 90 days."""
     return await service.comparison(session, await _found(session, complaint_id))

@@ -43,7 +43,7 @@ from services.intake.complaints.schemas import (
 )
 from shared import clock
 from shared.auth import Principal
-from shared.errors import Problem, conflict, unprocessable
+from shared.errors import Problem, conflict, found, unprocessable
 from shared.events.classification import IncidentClassifiedV1, IncidentClosedV1, IncidentEscalatedV1
 from shared.events.intake import (
     ComplaintDecisionRecordedV1,
@@ -52,7 +52,6 @@ from shared.events.intake import (
     ComplaintSeverityChangedV1,
     ComplaintStatusChangedV1,
 )
-from shared.http.routes import found
 from shared.messaging.outbox import add_event
 from shared.workcalendar import CHINA, WorkingCalendar
 

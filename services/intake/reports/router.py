@@ -1,6 +1,7 @@
 """Shop-floor report endpoints (HTTP only): REP-1 under SPEC §7 roles."""
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
@@ -9,8 +10,8 @@ from services.intake.reports.models import IncidentReport
 from services.intake.reports.repository import ReportFilter
 from services.intake.reports.schemas import ReportIn, ReportKind, ReportOut, ReportPage
 from shared.auth import Principal, Role, require_roles
+from shared.errors import found
 from shared.http.pagination import Paged, page_of
-from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession, creates_once
 from shared.schemas import ChinaTime, Cursor, Limit, ShortQuery
 
@@ -18,6 +19,8 @@ router = APIRouter(prefix="/v1/incident-reports", tags=["incident reports"])
 
 FILERS = (Role.INSPECTOR, Role.PRODUCTION, Role.QUALITY_MANAGER)
 READERS = (*FILERS, Role.ADMIN_DEPT, Role.OPS)
+Filer = Annotated[Principal, Depends(require_roles(*FILERS))]
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 
 
 @router.post("", status_code=201, response_model=ReportOut)
@@ -25,7 +28,7 @@ READERS = (*FILERS, Role.ADMIN_DEPT, Role.OPS)
 async def file_report(
     payload: ReportIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*FILERS)),
+    principal: Filer,
 ) -> IncidentReport:
     """REP-1: a scrap, rework, nonconformity, supplier-material, injury or reputation report."""
     return await service.file_report(session, payload, principal)
@@ -34,6 +37,7 @@ async def file_report(
 @router.get("", response_model=ReportPage)
 async def list_reports(
     session: ReadSession,
+    _: Reader,
     kind: ReportKind | None = None,
     model: ShortQuery = None,
     supplier: ShortQuery = None,
@@ -42,7 +46,6 @@ async def list_reports(
     occurred_to: ChinaTime | None = None,
     cursor: Cursor = None,
     limit: Limit = 50,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[IncidentReport]:
     where = ReportFilter(
         kind=kind.value if kind else None,
@@ -59,6 +62,6 @@ async def list_reports(
 async def get_report(
     report_id: uuid.UUID,
     session: ReadSession,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
 ) -> IncidentReport:
     return found(await repository.get(session, report_id), "incident report", report_id)

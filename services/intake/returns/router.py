@@ -3,7 +3,7 @@
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 
 from services.intake.returns import repository, service
@@ -18,17 +18,18 @@ from services.intake.returns.schemas import (
     batch_request_schema,
 )
 from shared.auth import Principal, Role, require_roles
-from shared.errors import Problem, unprocessable
+from shared.errors import Problem, found, unprocessable
 from shared.http.pagination import Paged, page_of
 from shared.http.problems import clean_errors
-from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession, creates_once
-from shared.schemas import Cursor, Day, Limit, ShortQuery
+from shared.schemas import Cursor, Day, Limit, ShortPath, ShortQuery
 
 router = APIRouter(prefix="/v1/returns", tags=["returns"])
 
 PUSHERS = (Role.ERP,)
 READERS = (Role.ERP, Role.QUALITY_MANAGER, Role.CUSTOMER_SERVICE, Role.ADMIN_DEPT, Role.OPS)
+Pusher = Annotated[Principal, Depends(require_roles(*PUSHERS))]
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 
 
 def _too_large(detail: str) -> Problem:
@@ -69,7 +70,7 @@ async def batch_lines(request: Request) -> list[Any]:
 )
 @creates_once("returns")
 async def push_batch(
-    principal: Annotated[Principal, Depends(require_roles(*PUSHERS))],
+    principal: Pusher,
     lines: Annotated[list[Any], Depends(batch_lines)],
     session: WriteSession,
 ) -> BatchResult:
@@ -81,13 +82,13 @@ async def push_batch(
 @router.get("", response_model=ReturnLinePage)
 async def list_returns(
     session: ReadSession,
+    _: Reader,
     model: ShortQuery = None,
     production_date: Day | None = None,
     shipped_batch_no: ShortQuery = None,
     customer_id: ShortQuery = None,
     cursor: Cursor = None,
     limit: Limit = 50,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[ReturnLine]:
     query = repository.search(
         model=model, production_date=production_date, shipped_batch_no=shipped_batch_no, customer_id=customer_id
@@ -97,8 +98,8 @@ async def list_returns(
 
 @router.get("/lines/{line_id}", response_model=ReturnLineOut)
 async def get_return_line(
-    line_id: Annotated[str, Path(min_length=1, max_length=200)],
+    line_id: ShortPath,
     session: ReadSession,
-    _: Principal = Depends(require_roles(*READERS)),
+    _: Reader,
 ) -> ReturnLine:
     return found(await repository.get(session, line_id), "return line", line_id)

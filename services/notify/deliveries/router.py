@@ -2,15 +2,14 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
 from services.notify.deliveries import repository
 from services.notify.deliveries.models import Delivery
 from services.notify.deliveries.schemas import DeliveryOut, DeliveryPage
-from shared.auth import Principal, Role, require_roles
-from shared.errors import conflict
+from services.notify.roles import Operations
+from shared.errors import conflict, found
 from shared.http.pagination import Paged, page_of
-from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession
 from shared.schemas import Limit
 
@@ -22,10 +21,10 @@ DeliveryCursor = Annotated[str | None, Query(max_length=100, pattern=r"^[A-Za-z0
 @router.get("", response_model=DeliveryPage, responses={400: {"description": "invalid cursor"}})
 async def list_deliveries(
     session: ReadSession,
+    _: Operations,
     status: Literal["pending", "sent", "failed"] | None = Query(None),
     cursor: DeliveryCursor = None,
     limit: Limit = 50,
-    _: Principal = Depends(require_roles(Role.OPS)),
 ) -> Paged[Delivery]:
     """Deliveries in the order they were made; ``status=failed`` lists those that gave up."""
     return await page_of(session, repository.search(status), repository.KEYSET, cursor, limit)
@@ -38,8 +37,8 @@ async def list_deliveries(
 )
 async def retry_delivery(
     session: WriteSession,
+    _: Operations,
     delivery_id: int = Path(ge=1, le=2**63 - 1),
-    _: Principal = Depends(require_roles(Role.OPS)),
 ) -> Delivery:
     """Puts a failed delivery back in the queue, with its attempts counted afresh."""
     delivery = await repository.retry_now(session, delivery_id)

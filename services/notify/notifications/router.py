@@ -9,8 +9,8 @@ from services.notify.notifications import repository
 from services.notify.notifications.models import Notification
 from services.notify.notifications.schemas import NotificationOut, NotificationPage
 from shared.auth import Principal, Role, current_principal
+from shared.errors import found
 from shared.http.pagination import page_of
-from shared.http.routes import found
 from shared.http.session import ReadSession, WriteSession
 
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
@@ -25,15 +25,16 @@ async def signed_in(principal: Principal = Depends(current_principal)) -> Princi
 
 
 signed_in.roles = tuple(Role)  # type: ignore[attr-defined]  # every role: read by the authorization tests
+SignedIn = Annotated[Principal, Depends(signed_in)]
 
 
 @router.get("", response_model=NotificationPage, responses={400: {"description": "invalid cursor"}})
 async def list_notifications(
     session: ReadSession,
+    principal: SignedIn,
     unread: bool = Query(False, description="only the unread ones"),
     cursor: InboxCursor = None,
     limit: InboxLimit = 50,
-    principal: Principal = Depends(signed_in),
 ) -> dict[str, Any]:
     """The caller's notifications, unread first, newest first within each."""
     page = await page_of(session, repository.inbox(principal.sub, unread), repository.KEYSET, cursor, limit)
@@ -42,8 +43,6 @@ async def list_notifications(
 
 
 @router.post("/{notification_id}/read", response_model=NotificationOut, responses={404: {"description": "not yours"}})
-async def mark_read(
-    notification_id: uuid.UUID, session: WriteSession, principal: Principal = Depends(signed_in)
-) -> Notification:
+async def mark_read(notification_id: uuid.UUID, session: WriteSession, principal: SignedIn) -> Notification:
     """Marks one of the caller's notifications read (again: unchanged); another person's is a 404."""
     return found(await repository.mark_read(session, notification_id, principal.sub), "notification", notification_id)

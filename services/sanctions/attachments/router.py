@@ -20,4 +20,4 @@ NOTICES = Owner(
     in the notice's steps.""",
 )
 
-router = owner_routes(NOTICES, readable=service.readable, readers=EVERYONE)
+router = owner_routes(NOTICES, readable=service.readable)

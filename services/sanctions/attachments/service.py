@@ -11,7 +11,7 @@ from services.sanctions.notices.service import can_see
 from shared import clock
 from shared.attachments import Accepted, get_record, history_detail, insert_record, replaceable
 from shared.auth import Principal, Role
-from shared.errors import not_found
+from shared.errors import found, not_found
 
 NOTICE = "notice"
 # SAN-4 §6.3: the quality department issues notices and administration keeps the stamped original.
@@ -34,9 +34,7 @@ async def _sees_notice(session: AsyncSession, notice_id: uuid.UUID, reader: Prin
 
 async def attach(session: AsyncSession, notice_id: uuid.UUID, accepted: Accepted, actor: Principal) -> Attachment:
     """The metadata and the notice's step entry in one transaction; a replaced attachment is kept."""
-    notice = await notices.get(session, notice_id, for_update=True)
-    if notice is None:
-        raise not_found("notice", str(notice_id))
+    notice = found(await notices.get(session, notice_id, for_update=True), "notice", notice_id)
     owner_id = str(notice.id)
     previous = None
     if accepted.replaces is not None:

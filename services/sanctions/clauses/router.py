@@ -1,5 +1,7 @@
 """Clause catalog endpoints (SAN-1, HTTP only)."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +19,8 @@ router = APIRouter(prefix="/v1/clauses", tags=["clauses"])
 READERS = tuple(Role)
 EDITORS = (Role.QUALITY_MANAGER,)
 Version = Query(None, ge=1, le=1_000_000)
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
+Editor = Annotated[Principal, Depends(require_roles(*EDITORS))]
 
 
 async def _catalog(session: AsyncSession, version: int | None) -> tuple[CatalogVersion, Catalog]:
@@ -26,8 +30,8 @@ async def _catalog(session: AsyncSession, version: int | None) -> tuple[CatalogV
 @router.get("", response_model=CatalogOut, responses={404: {"description": "No catalog of that version"}})
 async def get_catalog(
     session: ReadSession,
+    _: Reader,
     version: int | None = Version,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> tuple[CatalogVersion, Catalog]:
     return await _catalog(session, version)
 
@@ -36,8 +40,8 @@ async def get_catalog(
 async def get_clause(
     code: str,
     session: ReadSession,
+    _: Reader,
     version: int | None = Version,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> Clause:
     _version, catalog = await _catalog(session, version)
     if code not in catalog.clauses:
@@ -49,6 +53,6 @@ async def get_clause(
 async def edit_catalog(
     changes: CatalogEdit,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*EDITORS)),
+    principal: Editor,
 ) -> tuple[CatalogVersion, Catalog]:
     return await service.edit(session, changes, principal)

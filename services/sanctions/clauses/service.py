@@ -10,8 +10,7 @@ from services.sanctions.clauses.rules import AmountError, AmountRule, Catalog, C
 from services.sanctions.clauses.schemas import AmountRuleIn, CatalogEdit, ClauseEdit
 from shared import clock
 from shared.auth import Principal
-from shared.errors import unprocessable
-from shared.http.routes import found
+from shared.errors import found, unprocessable
 
 
 def code_order(code: str) -> tuple[int, ...]:

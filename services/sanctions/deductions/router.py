@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import Row
@@ -18,14 +19,15 @@ from shared.schemas import Cursor, Limit, ShortQuery
 router = APIRouter(prefix="/v1/supplier-deductions", tags=["supplier deductions"])
 
 READERS = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT, Role.FINANCE)
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 
 
 @router.get("/totals", response_model=SupplierTotals)
 async def supplier_totals(
     session: ReadSession,
+    _: Reader,
     month: str | None = Query(None, pattern=MONTH_PATTERN),
     supplier: ShortQuery = None,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> dict[str, Sequence[Row[str, str, Decimal, int]]]:
     return {"items": await repository.totals(session, month=month, supplier=supplier)}
 
@@ -33,10 +35,10 @@ async def supplier_totals(
 @router.get("", response_model=DeductionPage)
 async def list_deductions(
     session: ReadSession,
+    _: Reader,
     month: str | None = Query(None, pattern=MONTH_PATTERN),
     supplier: ShortQuery = None,
     cursor: Cursor = None,
     limit: Limit = 50,
-    _: Principal = Depends(require_roles(*READERS)),
 ) -> Paged[SupplierDeduction]:
     return await page_of(session, repository.search(month=month, supplier=supplier), repository.KEYSET, cursor, limit)

@@ -10,12 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from services.sanctions.models import Base
 
 
-class Violation(Base):
-    """What was recorded (POST /v1/violations or an incident event), as it was recorded."""
+class Recorded:
+    """A declarative mixin: what a violation and its notice both record (the clause's case, the
+    person, the act's facts), set alike on both when the violation is recorded."""
 
-    __tablename__ = "violations"
-
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     clause: Mapped[str] = mapped_column(String(20))
     variant: Mapped[str] = mapped_column(String(50))
     employee_id: Mapped[str | None] = mapped_column(String(100))
@@ -24,8 +22,16 @@ class Violation(Base):
     pieces: Mapped[int | None] = mapped_column(Integer)
     shift: Mapped[str | None] = mapped_column(String(100))
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    act_id: Mapped[str | None] = mapped_column(String(200))
     incident_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class Violation(Recorded, Base):
+    """What was recorded (POST /v1/violations or an incident event), as it was recorded."""
+
+    __tablename__ = "violations"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    act_id: Mapped[str | None] = mapped_column(String(200))
     requested_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     compensation: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     aggravating: Mapped[bool] = mapped_column(Boolean)
@@ -35,25 +41,16 @@ class Violation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class Notice(Base):
+class Notice(Recorded, Base):
     """奖惩通知 (SAN-4): draft → issued → stamped → summarized, or withdrawn, or superseded (SAN-3)."""
 
     __tablename__ = "notices"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     violation_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
-    clause: Mapped[str] = mapped_column(String(20))
-    variant: Mapped[str] = mapped_column(String(50))
     catalog_version: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(10))
-    employee_id: Mapped[str | None] = mapped_column(String(100))
-    employee_name: Mapped[str | None] = mapped_column(String(200))
-    department: Mapped[str | None] = mapped_column(String(200))
-    pieces: Mapped[int | None] = mapped_column(Integer)
-    shift: Mapped[str | None] = mapped_column(String(100))
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     act_key: Mapped[str | None] = mapped_column(String(250))
-    incident_id: Mapped[str | None] = mapped_column(String(200))
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     compensation: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     dismissal: Mapped[bool] = mapped_column(Boolean)

@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,6 +40,9 @@ ISSUERS = (Role.QUALITY_MANAGER,)  # §6.2
 STAMPERS = (Role.QUALITY_MANAGER, Role.ADMIN_DEPT)  # §6.3: the stamped original goes to administration
 DECIDERS = (Role.ADMIN_DEPT,)  # §6.5
 EVERYONE = tuple(Role)  # object-level rules decide what each one sees
+Recorder = Annotated[Principal, Depends(require_roles(*RECORDERS))]
+Issuer = Annotated[Principal, Depends(require_roles(*ISSUERS))]
+Anyone = Annotated[Principal, Depends(require_roles(*EVERYONE))]
 
 
 @violations.post("", status_code=201, response_model=ViolationCreated)
@@ -47,7 +50,7 @@ EVERYONE = tuple(Role)  # object-level rules decide what each one sees
 async def record_violation(
     payload: ViolationIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*RECORDERS)),
+    principal: Recorder,
 ) -> dict[str, Any]:
     violation, notice, act = await service.record_violation(session, payload, principal.sub)
     return {"id": violation.id, "notice": notice, "act": act}
@@ -65,6 +68,7 @@ def _visible_employee(principal: Principal, employee_id: str | None) -> str | No
 @router.get("", response_model=NoticePage)
 async def list_notices(
     session: ReadSession,
+    principal: Anyone,
     employee_id: str | None = Query(None, min_length=1, max_length=100),
     incident_id: ShortQuery = None,
     month: str | None = Query(None, pattern=MONTH_PATTERN),
@@ -72,7 +76,6 @@ async def list_notices(
     clause: ClauseCode | None = None,
     cursor: Cursor = None,
     limit: Limit = 50,
-    principal: Principal = Depends(require_roles(*EVERYONE)),
 ) -> Paged[Notice]:
     where = NoticeFilter(
         employee_id=_visible_employee(principal, employee_id),
@@ -88,7 +91,7 @@ async def list_notices(
 async def get_notice(
     notice_id: uuid.UUID,
     session: ReadSession,
-    principal: Principal = Depends(require_roles(*EVERYONE)),
+    principal: Anyone,
 ) -> tuple[Notice, list[NoticeStep]]:
     notice = await repository.get(session, notice_id)
     if notice is None or not service.can_see(principal, notice.employee_id):
@@ -118,7 +121,7 @@ async def name_employee(
     notice_id: uuid.UUID,
     body: NameEmployeeIn,
     session: WriteSession,
-    principal: Principal = Depends(require_roles(*ISSUERS)),
+    principal: Issuer,
 ) -> dict[str, Any]:
     """SAN-6: names the person an incident draft charges (one that names only the department), before
     it is issued; the answer shows the notice's act (SAN-3) once it has one."""

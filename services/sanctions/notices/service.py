@@ -52,7 +52,7 @@ from services.sanctions.summaries import repository as months
 from services.sanctions.summaries.rules import first_open_month, month_of
 from shared import clock
 from shared.auth import Principal, Role
-from shared.errors import conflict, not_found
+from shared.errors import conflict, found, not_found
 from shared.events.classification import IncidentClassifiedV1, IncidentEscalatedV1
 from shared.events.sanctions import (
     NoticeAmendedV1,
@@ -65,7 +65,6 @@ from shared.events.sanctions import (
     NoticeSupersededV1,
     NoticeWithdrawnV1,
 )
-from shared.http.routes import found
 from shared.messaging.outbox import add_event
 from shared.schemas import attributes_of
 

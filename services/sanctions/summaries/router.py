@@ -1,5 +1,7 @@
 """Monthly summary endpoints (SAN-5, HTTP only): close, view, and the CSV/XLSX files for finance."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 
@@ -13,9 +15,11 @@ router = APIRouter(prefix="/v1/summaries", tags=["summaries"])
 
 CLOSERS = (Role.ADMIN_DEPT,)  # §4.9: administration summarizes monthly
 READERS = (Role.ADMIN_DEPT, Role.FINANCE, Role.QUALITY_MANAGER)
-Month = Path(pattern=rules.MONTH_PATTERN)
+MonthPath = Annotated[str, Path(pattern=rules.MONTH_PATTERN)]
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Closer = Annotated[Principal, Depends(require_roles(*CLOSERS))]
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 
 
 def _download(content: bytes | str, media_type: str, filename: str) -> Response:
@@ -27,9 +31,12 @@ def _download(content: bytes | str, media_type: str, filename: str) -> Response:
 Summary = tuple[list[PersonLine], SummaryOut]
 
 
-async def month_summary(session: ReadSession, month: str = Month) -> Summary:
+async def month_summary(session: ReadSession, month: MonthPath) -> Summary:
     """The month's lines and its view: the fixed lines once closed, a live preview while open."""
     return await service.summary(session, month)
+
+
+MonthSummary = Annotated[Summary, Depends(month_summary)]
 
 
 CSV_RESPONSES: dict[int | str, dict[str, object]] = {200: {"content": {"text/csv": {}}}}
@@ -37,9 +44,9 @@ CSV_RESPONSES: dict[int | str, dict[str, object]] = {200: {"content": {"text/csv
 
 @router.get("/{month}.csv", response_class=Response, responses=CSV_RESPONSES)
 async def summary_csv(
-    month: str = Month,
-    _: Principal = Depends(require_roles(*READERS)),
-    summary: Summary = Depends(month_summary),
+    _: Reader,
+    month: MonthPath,
+    summary: MonthSummary,
 ) -> Response:
     """SAN-5: the month per person, one table (the departments are a file of their own)."""
     lines, _view = summary
@@ -48,9 +55,9 @@ async def summary_csv(
 
 @router.get("/{month}/departments.csv", response_class=Response, responses=CSV_RESPONSES)
 async def departments_csv(
-    month: str = Month,
-    _: Principal = Depends(require_roles(*READERS)),
-    summary: Summary = Depends(month_summary),
+    _: Reader,
+    month: MonthPath,
+    summary: MonthSummary,
 ) -> Response:
     """SAN-5: the month per department, one table."""
     lines, _view = summary
@@ -61,9 +68,9 @@ async def departments_csv(
 
 @router.get("/{month}.xlsx", response_class=Response, responses={200: {"content": {XLSX: {}}}})
 async def summary_xlsx(
-    month: str = Month,
-    _: Principal = Depends(require_roles(*READERS)),
-    summary: Summary = Depends(month_summary),
+    _: Reader,
+    month: MonthPath,
+    summary: MonthSummary,
 ) -> Response:
     lines, _view = summary
     content = exports.to_xlsx(month, lines, rules.department_totals(lines))
@@ -72,9 +79,9 @@ async def summary_xlsx(
 
 @router.get("/{month}", response_model=SummaryOut)
 async def get_summary(
-    month: str = Month,
-    _: Principal = Depends(require_roles(*READERS)),
-    summary: Summary = Depends(month_summary),
+    _: Reader,
+    month: MonthPath,
+    summary: MonthSummary,
 ) -> SummaryOut:
     _lines, view = summary
     return view
@@ -83,9 +90,9 @@ async def get_summary(
 @router.post("/{month}/close", response_model=SummaryOut)
 async def close_month(
     session: WriteSession,
-    month: str = Month,
+    principal: Closer,
+    month: MonthPath,
     body: CloseIn | None = None,
-    principal: Principal = Depends(require_roles(*CLOSERS)),
 ) -> SummaryOut:
     """SAN-5: closes a month that has ended (China time); the running month only with
     `{"force": true, "reason": "…"}`, the reason kept on the summary."""
