@@ -8,6 +8,12 @@ the oldest complaint still awaited: the resolution is 10 ms plus the GETs of one
 Before each round (of either) one complaint is followed through to its incident, so a fresh stack's
 consumer groups have joined before the clock starts.
 
+e2e_cpu_*: the CPU the round cost, read from ``/proc`` for every process of the stack as
+``bench.idle`` reads it: milliseconds per complaint of each service, Postgres (postmaster, backends
+and workers) and the broker, their sum (``e2e_cpu_ms_per_complaint``), how many of the machine's cores
+that kept busy over the round (``e2e_cpu_cores_busy``), and beside them the bench process itself
+(load generator and watcher, ``e2e_cpu_ms_bench``).
+
 threshold_e2e_*: per sample a fresh (model, production date) gets 49 units, then one line of 1 unit
 crosses CLS-1's 50; latency from that POST to the batch incident visible on classification.
 """
@@ -23,6 +29,7 @@ from typing import Any
 from bench import hops
 from bench.env import BenchEnv, auth
 from bench.http_post import complaint_body
+from bench.idle import Times, cpu_seconds, sample, stack_roots
 from bench.loadgen import Client, client, open_loop
 from bench.stats import percentile
 
@@ -160,6 +167,8 @@ async def complaint_e2e(env: BenchEnv, rate_per_s: float, duration_s: float) -> 
                 latencies.append(seen - scheduled)
 
         # More than 2 s of complaints waiting for intake's answer: it cannot take this rate here.
+        roots = stack_roots(env.stack)
+        cpu_before = sample(roots)
         started = time.perf_counter()
         try:
             sent = await open_loop(rate_per_s, duration_s, fire, saturated=lambda: posting > 2 * rate_per_s)
@@ -168,6 +177,7 @@ async def complaint_e2e(env: BenchEnv, rate_per_s: float, duration_s: float) -> 
             with contextlib.suppress(asyncio.CancelledError):
                 await watching  # a watcher that failed says why here
         elapsed = time.perf_counter() - started
+        cpu_after = sample(roots)
     seen_at = {complaint_id: at for complaint_id, at in watcher.seen_at.items() if complaint_id in posted}
     nan = float("nan")
     return {
@@ -178,7 +188,21 @@ async def complaint_e2e(env: BenchEnv, rate_per_s: float, duration_s: float) -> 
         "lost": lost,
         "p50_ms": percentile(latencies, 50) * 1000 if latencies else nan,
         "p99_ms": percentile(latencies, 99) * 1000 if latencies else nan,
+        "cpu": cpu_per_complaint(cpu_before, cpu_after, sent, elapsed),
     }
+
+
+def cpu_per_complaint(
+    before: dict[str, dict[int, Times]], after: dict[str, dict[int, Times]], sent: int, elapsed_s: float
+) -> dict[str, float]:
+    """CPU ms per complaint sent, by part of the stack (``host`` is the bench itself: load generator
+    and watcher), their sum without the bench, and the cores the stack kept busy over the round."""
+    spent = {name: cpu_seconds(before[name], after[name]) for name in after}
+    stack_s = sum(seconds for name, seconds in spent.items() if name != "host")
+    figures = {f"ms_{'bench' if name == 'host' else name}": 1000 * s / max(sent, 1) for name, s in spent.items()}
+    figures["ms_per_complaint"] = 1000 * stack_s / max(sent, 1)
+    figures["cores_busy"] = stack_s / elapsed_s
+    return figures
 
 
 def _line(model: str, produced: str, quantity: int) -> dict[str, object]:

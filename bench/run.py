@@ -184,6 +184,8 @@ async def bench_e2e(env: BenchEnv, p: Params, results: Results) -> None:
         results.add("e2e_accepted_per_s", figures["accepted_per_s"])
         for hop, value in figures["hops"].items():
             results.add(f"e2e_hop_{hop}_p50_ms", value)
+        for name, value in figures["cpu"].items():
+            results.add(f"e2e_cpu_{name}", value)
         if figures["saturated"]:
             results.note(
                 "e2e_p50_ms",
@@ -193,11 +195,12 @@ async def bench_e2e(env: BenchEnv, p: Params, results: Results) -> None:
         if figures["lost"]:
             results.note("e2e_p99_ms", f"round {r + 1}: {figures['lost']} of {figures['sent']} never became visible")
         log.info(
-            "e2e round %d: p50 %.1f ms, p99 %.1f ms; p50 per hop %s",
+            "e2e round %d: p50 %.1f ms, p99 %.1f ms; p50 per hop %s; CPU ms per complaint %s",
             r + 1,
             figures["p50_ms"],
             figures["p99_ms"],
             ", ".join(f"{hop} {value:.1f}" for hop, value in figures["hops"].items()),
+            ", ".join(f"{name.removeprefix('ms_')} {value:.2f}" for name, value in figures["cpu"].items()),
         )
         await env.settle()
 
