@@ -166,11 +166,11 @@ async def complaint_e2e(env: BenchEnv, rate_per_s: float, duration_s: float) -> 
             else:
                 latencies.append(seen - scheduled)
 
-        # More than 2 s of complaints waiting for intake's answer: it cannot take this rate here.
         roots = stack_roots(env.stack)
         cpu_before = sample(roots)
         started = time.perf_counter()
         try:
+            # More than 2 s of complaints waiting for intake's answer: it cannot take this rate here.
             sent = await open_loop(rate_per_s, duration_s, fire, saturated=lambda: posting > 2 * rate_per_s)
         finally:
             watching.cancel()
@@ -199,8 +199,9 @@ def cpu_per_complaint(
     and watcher), their sum without the bench, and the cores the stack kept busy over the round."""
     spent = {name: cpu_seconds(before[name], after[name]) for name in after}
     stack_s = sum(seconds for name, seconds in spent.items() if name != "host")
-    figures = {f"ms_{'bench' if name == 'host' else name}": 1000 * s / max(sent, 1) for name, s in spent.items()}
-    figures["ms_per_complaint"] = 1000 * stack_s / max(sent, 1)
+    complaints = max(sent, 1)
+    figures = {f"ms_{'bench' if name == 'host' else name}": 1000 * s / complaints for name, s in spent.items()}
+    figures["ms_per_complaint"] = 1000 * stack_s / complaints
     figures["cores_busy"] = stack_s / elapsed_s
     return figures
 

@@ -267,7 +267,9 @@ class IncidentLink:
 def newest_links(links: Iterable[IncidentLink]) -> list[IncidentLink]:
     """Per complaint, the link applying the events one by one would leave: the latest ``at``, and of
     equal times the later event (a fact as new as the stored one replaces it). Ordered by complaint,
-    so batches applied side by side lock the rows they share in the same order."""
+    as the statement per event sorted its ids; Postgres does not promise to lock in that order, so
+    a deadlock between batches sharing rows stays possible: it is transient, and the batch is
+    applied again."""
     newest: dict[uuid.UUID, IncidentLink] = {}
     for link in links:
         held = newest.get(link.complaint_id)
