@@ -4,7 +4,7 @@ served by some service's /metrics, scraped from the real stack."""
 import httpx
 import pytest
 
-from tests.unit.test_deploy_dashboard import dashboard_metrics, exported_series, missing_metrics_report
+from tests.dashboards import dashboard_metrics, exported_series, missing_metrics_report
 
 pytestmark = pytest.mark.integration
 

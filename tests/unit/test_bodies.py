@@ -1,7 +1,6 @@
 """SPEC §9 Bodies: no token, no body read; bodies capped per route, 413 as a problem either way."""
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
@@ -12,6 +11,7 @@ from shared.http.bodies import BodyGuardMiddleware
 from shared.http.middleware import RequestContextMiddleware
 from shared.http.problems import install_problem_handlers
 from shared.settings import ServiceSettings
+from tests.asgi import call_counting_reads
 from tests.support import auth
 
 SMALL_CAP = 100
@@ -45,41 +45,6 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=guarded_app())
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
-
-
-async def call_counting_reads(
-    app: FastAPI, headers: list[tuple[bytes, bytes]], path: str = "/v1/large"
-) -> tuple[int, int]:
-    """POSTs a 20 MB body straight through ASGI; returns (status, how often the app asked for body)."""
-    reads = 0
-    status = 0
-
-    async def receive() -> dict[str, Any]:
-        nonlocal reads
-        reads += 1
-        return {"type": "http.request", "body": b"[" * 20_000_000, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"test"), (b"content-type", b"application/json"), *headers],
-        "server": ("test", 80),
-        "client": ("127.0.0.1", 1),
-    }
-    await app(scope, receive, send)
-    return status, reads
 
 
 async def test_bodies_no_token_is_401_before_the_body_is_read() -> None:

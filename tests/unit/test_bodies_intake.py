@@ -6,8 +6,8 @@ from fastapi import FastAPI
 from services.intake.main import app
 from shared.auth import TokenVerifier
 from shared.settings import ServiceSettings
+from tests.asgi import call_counting_reads
 from tests.support import auth
-from tests.unit.test_bodies import call_counting_reads
 
 MIB = 1024 * 1024
 
