@@ -494,5 +494,3 @@ class Stack:
         if self.postgres is not None:
             self.postgres.stop()
 
-    def remove_data(self) -> None:
-        shutil.rmtree(self.data_dir, ignore_errors=True)
