@@ -61,6 +61,13 @@ def create_platform_tables(schema: str) -> None:
     _create_outbox_notify_trigger(schema)
 
 
+def drop_platform_tables(schema: str) -> None:
+    """Undoes ``create_platform_tables``: what the first revision of every service leaves to drop last."""
+    for table in ("idempotency_keys", "inbox", "outbox"):
+        op.drop_table(table, schema=schema)
+    op.execute(f"DROP FUNCTION IF EXISTS {schema}.notify_outbox()")
+
+
 def _create_outbox_notify_trigger(schema: str) -> None:
     op.execute(
         text(

@@ -1,6 +1,7 @@
 """Each service's migrations on a database of their own: what a revision does to rows already there."""
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
@@ -27,21 +28,58 @@ BEFORE_UNPUBLISHED_LIST = "20261124_0002"
 SENT = datetime(2026, 11, 24, 10, tzinfo=timezone(timedelta(hours=8)))
 
 
-@pytest.fixture
-async def scratch_url(stack: Stack) -> AsyncIterator[str]:
-    """A database of its own on the stack's server, with intake's role and schema in it."""
+@contextlib.asynccontextmanager
+async def scratch_database(stack: Stack, service: str) -> AsyncIterator[str]:
+    """A database of its own on the stack's server, with the service's role and schema in it."""
     name = f"qms_migrations_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
     await admin.execute(f"CREATE DATABASE {name}")
     url = make_url(stack.database_url or "").set(database=name).render_as_string(hide_password=False)
     scratch = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))  # type: ignore[arg-type]
     try:
-        await ensure_service_schema(scratch, "intake", stack.db_password)
+        await ensure_service_schema(scratch, service, stack.db_password)
         await scratch.close()
         yield url
     finally:
         await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         await admin.close()
+
+
+@pytest.fixture
+async def scratch_url(stack: Stack) -> AsyncIterator[str]:
+    async with scratch_database(stack, "intake") as url:
+        yield url
+
+
+SCHEMA_CONTENTS = """
+SELECT 'relation ' || c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relname NOT IN ('alembic_version', 'alembic_version_pkc')
+UNION ALL
+SELECT 'function ' || p.proname FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
+WHERE n.nspname = $1
+UNION ALL
+SELECT 'type ' || t.typname FROM pg_type AS t JOIN pg_namespace AS n ON n.oid = t.typnamespace
+WHERE n.nspname = $1 AND t.typtype IN ('e', 'd')
+ORDER BY 1
+"""
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_each_services_migrations_go_down_to_an_empty_schema_and_up_again(stack: Stack, service: str) -> None:
+    """Every revision's downgrade undoes its upgrade: from head down to base the service's schema keeps
+    no table, index, sequence, function or type, and the service migrates up to head again."""
+    async with scratch_database(stack, service) as url:
+        await asyncio.to_thread(upgrade, service, url, stack.db_password)
+        config = alembic_config(service, url, stack.db_password)
+        await asyncio.to_thread(command.downgrade, config, "base")
+        async with service_connection(url, service, stack.db_password) as conn:
+            left = [row[0] for row in await conn.fetch(SCHEMA_CONTENTS, service)]
+        assert left == []
+        await asyncio.to_thread(upgrade, service, url, stack.db_password)
+        async with service_connection(url, service, stack.db_password) as conn:
+            assert await conn.fetchval(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1", service
+            )
 
 
 async def test_outbox_rows_waiting_at_the_upgrade_are_listed_unpublished_and_the_downgrade_marks_them_back(

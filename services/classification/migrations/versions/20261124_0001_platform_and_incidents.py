@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from shared.migrations import create_platform_tables
+from shared.migrations import create_platform_tables, drop_platform_tables
 
 revision = "20261124_0001"
 down_revision = None
@@ -40,6 +40,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("incident_sources", "incidents", "idempotency_keys", "inbox", "outbox"):
+    for table in ("incident_sources", "incidents"):
         op.drop_table(table, schema=SCHEMA)
-    op.execute(f"DROP FUNCTION IF EXISTS {SCHEMA}.notify_outbox()")
+    drop_platform_tables(SCHEMA)

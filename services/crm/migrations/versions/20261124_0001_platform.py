@@ -1,8 +1,6 @@
 """platform tables"""
 
-from alembic import op
-
-from shared.migrations import create_platform_tables
+from shared.migrations import create_platform_tables, drop_platform_tables
 
 revision = "20261124_0001"
 down_revision = None
@@ -15,6 +13,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("idempotency_keys", "inbox", "outbox"):
-        op.drop_table(table, schema=SCHEMA)
-    op.execute(f"DROP FUNCTION IF EXISTS {SCHEMA}.notify_outbox()")
+    drop_platform_tables(SCHEMA)
