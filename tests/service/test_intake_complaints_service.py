@@ -313,6 +313,18 @@ async def test_cmp3_a_loaded_year_gives_waiting_complaints_its_deadlines_and_the
     ]
 
 
+async def test_cmp8_recomputed_deadlines_are_kept_in_china_time_before_and_after(
+    intake_session: AsyncSession, desk: Desk
+) -> None:
+    waiting = await receive(intake_session, desk, complaint_in())
+    loaded = WorkingCalendar({2025: YearCalendar(2025, frozenset(date(2025, 10, day) for day in range(1, 10)))})
+    await service.recompute_deadlines(intake_session, loaded, QUALITY)
+
+    _, _, changes = (await history_of(intake_session, waiting))[-1]
+    assert changes["investigate_by"] == ["2025-10-09T23:59:59+08:00", "2025-10-10T23:59:59+08:00"]
+    assert changes["reply_by"] == ["2025-10-10T23:59:59+08:00", "2025-10-13T23:59:59+08:00"]
+
+
 async def test_cmp6_comparison_counts_the_same_batch_and_the_same_model_within_90_days(
     intake_session: AsyncSession, desk: Desk
 ) -> None:

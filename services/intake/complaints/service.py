@@ -53,6 +53,7 @@ from shared.events.intake import (
     ComplaintStatusChangedV1,
 )
 from shared.messaging.outbox import add_event
+from shared.schemas import in_china_time
 from shared.workcalendar import CHINA, WorkingCalendar
 
 IncidentEvent = IncidentClassifiedV1 | IncidentEscalatedV1 | IncidentClosedV1
@@ -449,8 +450,9 @@ async def recompute_deadlines(session: AsyncSession, calendar: WorkingCalendar, 
             actor.sub,
             "deadlines_recomputed",
             {
-                "investigate_by": [before[0].isoformat(), after[0].isoformat()],
-                "reply_by": [before[1].isoformat(), after[1].isoformat()],
+                # CMP-8: people read China time; the stored deadline comes back from Postgres in UTC.
+                "investigate_by": [in_china_time(before[0]).isoformat(), in_china_time(after[0]).isoformat()],
+                "reply_by": [in_china_time(before[1]).isoformat(), in_china_time(after[1]).isoformat()],
                 "calendar_estimated": [before[2], after[2]],
             },
             actor.name,
