@@ -26,7 +26,7 @@ integration: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check shared services tests
-	$(BIN)/mypy shared services
+	$(BIN)/mypy shared services tests bench
 
 migrate: $(STAMP) ## schemas, roles, topics and every service's migrations
 	$(BIN)/python -m shared.cli migrate

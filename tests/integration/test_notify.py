@@ -371,11 +371,12 @@ async def test_ntf2_a_message_reaches_the_local_smtp_server(stack: Stack, notify
     await put_person(notify, person, email=f"{person.lower()}@example.com", channels=["inbox", "email"])
     await publish(stack, [notice_event(notice_id, person)])
     told = await one_in_inbox(notify, person, "SAN-4.issued", notice_id)
-    assert stack.mail is not None
+    mail = stack.mail
+    assert mail is not None
 
     def mailed() -> list[email.message.EmailMessage]:
         messages = [
-            email.message_from_bytes(path.read_bytes(), policy=email.policy.default) for path in stack.mail.messages()
+            email.message_from_bytes(path.read_bytes(), policy=email.policy.default) for path in mail.messages()
         ]
         return [m for m in messages if m["X-QMS-Notification"] == told["id"]]  # type: ignore[misc]
 

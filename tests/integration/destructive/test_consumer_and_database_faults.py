@@ -99,9 +99,10 @@ async def test_postgres_restart_makes_services_not_ready_then_they_recover(
     poster = asyncio.create_task(keep_posting())
     await asyncio.sleep(0.3)
     server = stack.postgres.server
-    await asyncio.to_thread(server.stop)  # type: ignore[union-attr]
+    assert server is not None
+    await asyncio.to_thread(server.stop)
     not_ready = await intake.get("/readyz")
-    await asyncio.to_thread(server.ensure_postgres_running)  # type: ignore[union-attr]
+    await asyncio.to_thread(server.ensure_postgres_running)
 
     async def ready() -> bool:
         return (await intake.get("/readyz")).status_code == 200 and (
