@@ -25,7 +25,8 @@ integration: $(STAMP)
 	$(BIN)/python -m pytest tests/integration
 
 lint: $(STAMP)
-	$(BIN)/ruff check shared services tests
+	$(BIN)/ruff check shared services tests bench
+	$(BIN)/ruff format --check shared services tests bench
 	$(BIN)/mypy shared services tests bench
 
 migrate: $(STAMP) ## schemas, roles, topics and every service's migrations

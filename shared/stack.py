@@ -495,4 +495,3 @@ class Stack:
             self.broker.stop()
         if self.postgres is not None:
             self.postgres.stop()
-
