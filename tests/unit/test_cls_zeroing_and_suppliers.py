@@ -1,8 +1,10 @@
 """CLS-4 problem levels in closure, CLS-6 concession deductions, CLS-7 emergency triggers, CLS-8 归零."""
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
 
 from services.classification.suppliers.rules import (
     ConcessionKind,
@@ -10,6 +12,7 @@ from services.classification.suppliers.rules import (
     concession_deduction,
     disposition_is_consistent,
 )
+from services.classification.suppliers.schemas import DeductionIn
 from services.classification.zeroing.rules import (
     EMERGENCY_STEPS,
     FOUR_NOT_LET_GO,
@@ -23,6 +26,7 @@ from services.classification.zeroing.rules import (
     next_emergency_step,
     zeroing_required,
 )
+from services.classification.zeroing.schemas import StepIn
 
 EVERY_ITEM = [*TECHNICAL, *MANAGEMENT, *FOUR_NOT_LET_GO]
 
@@ -107,3 +111,29 @@ def test_cls8_complete_zeroing_may_close() -> None:
 def test_cls7_running_emergency_plan_must_be_complete_before_closing() -> None:
     missing = missing_for_closure("major", None, True, EVERY_ITEM, EMERGENCY_STEPS[:4])
     assert missing == {"emergency_steps": ["verification", "report"]}
+
+
+def _beyond_clock_tolerance() -> str:
+    """Further ahead than clocks differ (``shared.schemas.FUTURE_TOLERANCE``, a day)."""
+    return (datetime.now(UTC) + timedelta(days=2)).isoformat()
+
+
+def test_cls7_a_step_done_ahead_of_now_is_refused() -> None:
+    with pytest.raises(ValidationError, match="done_at lies in the future"):
+        StepIn.model_validate({"note": "成立应急小组", "done_at": _beyond_clock_tolerance()})
+
+
+def test_cls7_a_step_done_earlier_today_or_without_a_time_is_taken() -> None:
+    earlier = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    assert StepIn.model_validate({"note": "成立应急小组", "done_at": earlier}).done_at is not None
+    assert StepIn.model_validate({"note": "成立应急小组"}).done_at is None
+
+
+def test_cls6_deduction_hours_that_occur_ahead_of_now_are_refused() -> None:
+    with pytest.raises(ValidationError, match="occurred_at lies in the future"):
+        DeductionIn.model_validate({"hours": "2.5", "occurred_at": _beyond_clock_tolerance()})
+
+
+def test_cls6_deduction_hours_before_2000_are_refused() -> None:
+    with pytest.raises(ValidationError, match="occurred_at is before 2000"):
+        DeductionIn.model_validate({"hours": "2.5", "occurred_at": "1999-12-31T08:00:00+08:00"})

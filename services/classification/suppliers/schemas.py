@@ -7,7 +7,8 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 
 from services.classification.suppliers.rules import ConcessionKind, Disposition, disposition_is_consistent
-from shared.schemas import ChinaTime, MoneyOut, Out, Strict, Text
+from shared.http.problems import FieldError
+from shared.schemas import ChinaTime, MoneyOut, Out, Strict, Text, impossible_time
 
 
 class DispositionIn(Strict):
@@ -28,6 +29,15 @@ class DeductionIn(Strict):
     hours: Annotated[Decimal, Field(gt=0, le=100_000, max_digits=8, decimal_places=2)]
     occurred_at: ChinaTime
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def occurred_already(self) -> Self:
+        """CLS-6: the hours are charged once worked; a time ahead of now would count them in a month
+        that has not come (SAN-7 totals deductions by the month they occurred in)."""
+        impossible = impossible_time("occurred_at", self.occurred_at)
+        if impossible is not None:
+            raise FieldError("occurred_at", impossible)
+        return self
 
 
 class DeductionOut(Out):

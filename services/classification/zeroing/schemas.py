@@ -1,12 +1,13 @@
 """CLS-7 emergency plan and CLS-8 归零 closure shapes."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from services.classification.zeroing.rules import EmergencyTrigger
-from shared.schemas import ChinaTime, Strict, Text
+from shared.http.problems import FieldError
+from shared.schemas import ChinaTime, Strict, Text, impossible_time
 
 
 class TriggerIn(Strict):
@@ -23,6 +24,14 @@ class EmergencyIn(Strict):
 class StepIn(Strict):
     note: Text
     done_at: ChinaTime | None = None
+
+    @model_validator(mode="after")
+    def done_already(self) -> Self:
+        """CLS-7: a step is recorded once it is done, so it cannot have been done ahead of now."""
+        impossible = impossible_time("done_at", self.done_at) if self.done_at is not None else None
+        if impossible is not None:
+            raise FieldError("done_at", impossible)
+        return self
 
 
 class StepOut(BaseModel):
