@@ -82,7 +82,8 @@ async def complete_step(
             f"the next step is {expected}" if expected else "every step is done already",
             next_step=expected,
         )
-    at = payload.done_at or now()
+    recorded = now()
+    at = payload.done_at or recorded
     await repository.add_step(
         session,
         EmergencyStep(
@@ -94,9 +95,9 @@ async def complete_step(
             note=payload.note,
         ),
     )
-    incident.updated_at = now()
+    incident.updated_at = recorded
     detail = {"step": step, "note": payload.note, "done_at": at.isoformat()}
-    await incidents_repository.add_history(session, incident.id, "emergency_step", principal.sub, detail, now())
+    await incidents_repository.add_history(session, incident.id, "emergency_step", principal.sub, detail, recorded)
 
 
 def _shown(model: type[Shown], recorded: object | None, **given: object) -> Shown:
