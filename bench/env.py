@@ -73,7 +73,7 @@ class BenchEnv:
 
     @contextlib.asynccontextmanager
     async def admin(self) -> AsyncIterator[asyncpg.Connection]:
-        conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(self.database_url)))  # type: ignore[arg-type]
+        conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(self.database_url)))
         try:
             yield conn
         finally:

@@ -83,7 +83,7 @@ async def ensure_owned_service_schema(conn: asyncpg.Connection, service: str, pa
 
 
 async def bootstrap_database(database_url: str, passwords: dict[str, str], separate_owner: bool = False) -> None:
-    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(database_url)))  # type: ignore[arg-type]
+    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(database_url)))
     ensure = ensure_owned_service_schema if separate_owner else ensure_service_schema
     try:
         await conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")

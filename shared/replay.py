@@ -204,7 +204,7 @@ async def replay_dead_letter(settings: KafkaSettings, topic: str, partition: int
 async def replay_outbox(database_url: str, service: str, password: str, since: datetime) -> int:
     """Lists the service's events since ``since`` as unpublished again; its relay publishes them again.
     Returns how many were listed (those still waiting were already)."""
-    conn = await asyncpg.connect(**asyncpg_kwargs(service_url(database_url, service, password)))  # type: ignore[arg-type]
+    conn = await asyncpg.connect(**asyncpg_kwargs(service_url(database_url, service, password)))
     try:
         status = await conn.execute(
             f"INSERT INTO {service}.outbox_unpublished (id) SELECT id FROM {service}.outbox WHERE created_at >= $1 "

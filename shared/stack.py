@@ -372,7 +372,7 @@ class Stack:
             upgrade(service, self.database_url, passwords[service], as_owner=self.separate_owner)
 
     def kafka_settings(self) -> KafkaSettings:
-        return KafkaSettings(kafka_bootstrap_servers=self.kafka_bootstrap_servers)  # type: ignore[call-arg]
+        return KafkaSettings(kafka_bootstrap_servers=self.kafka_bootstrap_servers)
 
     def create_topics(self) -> None:
         asyncio.run(ensure_topics(self.kafka_settings()))

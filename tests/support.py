@@ -70,7 +70,7 @@ async def service_db(stack: Stack, service: str) -> AsyncIterator[asyncpg.Connec
 @contextlib.asynccontextmanager
 async def service_connection(database_url: str, service: str, password: str) -> AsyncIterator[asyncpg.Connection]:
     """A connection as the service's own login role to any database, closed on the way out."""
-    conn = await asyncpg.connect(**asyncpg_kwargs(service_url(database_url, service, password)))  # type: ignore[arg-type]
+    conn = await asyncpg.connect(**asyncpg_kwargs(service_url(database_url, service, password)))
     try:
         yield conn
     finally:
@@ -151,11 +151,11 @@ async def scratch_database(stack: Stack, service: str) -> AsyncIterator[str]:
     """The URL of a database of its own on the stack's server with ``service``'s role and schema in it,
     dropped on the way out: for what a migration does to rows already there."""
     name = f"qms_scratch_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))
     await admin.execute(f"CREATE DATABASE {name}")
     url = make_url(stack.database_url or "").set(database=name).render_as_string(hide_password=False)
     try:
-        scratch = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))  # type: ignore[arg-type]
+        scratch = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))
         try:
             await ensure_service_schema(scratch, service, stack.db_password)
         finally:

@@ -185,7 +185,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     # Registered by class so the answer passes through the middleware (metrics see the real status).
     for error in (sa_exc.SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError, UnicodeError, OSError):
-        app.add_exception_handler(error, _infrastructure)  # type: ignore[arg-type]
+        app.add_exception_handler(error, _infrastructure)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

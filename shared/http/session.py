@@ -186,6 +186,6 @@ def creates_once(
         create.__signature__ = signature.replace(  # type: ignore[attr-defined]
             parameters=[*signature.parameters.values(), held]
         )
-        return create  # type: ignore[return-value]
+        return create
 
     return decorate

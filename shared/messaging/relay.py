@@ -393,7 +393,7 @@ class OutboxRelay:
             url = service_url(
                 self.settings.database_url, self.settings.service, self.settings.db_password.get_secret_value()
             )
-            conn = await asyncpg.connect(**asyncpg_kwargs(url))  # type: ignore[arg-type]
+            conn = await asyncpg.connect(**asyncpg_kwargs(url))
             await conn.add_listener(outbox_channel(self.settings.service), lambda *_: self._wake.set())
             # A lost connection loses the notifications and the publisher lock: the relay wakes to
             # connect again and publish what was written meanwhile, instead of waiting for its fallback.

@@ -40,7 +40,7 @@ class BatchNotApplied(RuntimeError):
     group to fetch it again."""
 
 
-class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
+class _CommitOnRevoke(ConsumerRebalanceListener):
     def __init__(self, runner: "ConsumerRunner") -> None:
         self.runner = runner
 

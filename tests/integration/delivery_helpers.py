@@ -97,7 +97,7 @@ class CountProbeV1(ComplaintReceivedV1):
 
 @contextlib.asynccontextmanager
 async def admin_db(stack: Stack) -> AsyncIterator[asyncpg.Connection]:
-    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))
     try:
         yield conn
     finally:
@@ -143,7 +143,7 @@ PROBE_SERVICE = "relayprobe"
 
 async def prepare_probe_service(stack: Stack) -> None:
     """Role, schema, platform tables and the outbox's insert trigger of the probe service."""
-    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))
     try:
         await ensure_service_schema(conn, PROBE_SERVICE, stack.db_password)
     finally:

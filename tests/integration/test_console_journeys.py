@@ -242,7 +242,7 @@ async def test_con_journey_a_notice_issued_stamped_and_its_month_closed_and_down
     assert any(employee in [cell.value for cell in line] for line in sheet.iter_rows())
 
 
-async def notices_of(console: Console, month: str, name: str):  # type: ignore[no-untyped-def]
+async def notices_of(console: Console, month: str, name: str):
     filters = console.page.locator("form.filters")
     await console.fill(filters, {"month": month})
     await filters.locator("button[type=submit]").click()

@@ -26,7 +26,7 @@ OUTBOX_ROW = (
 @pytest.fixture
 async def scratch_url(stack: Stack) -> AsyncIterator[str]:
     name = f"qms_roles_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))
     await admin.execute(f"CREATE DATABASE {name}")
     try:
         yield make_url(stack.database_url or "").set(database=name).render_as_string(hide_password=False)
@@ -36,7 +36,7 @@ async def scratch_url(stack: Stack) -> AsyncIterator[str]:
 
 
 async def as_admin(url: str, service: str, password: str, separate_owner: bool) -> None:
-    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))  # type: ignore[arg-type]
+    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))
     try:
         await (ensure_owned_service_schema if separate_owner else ensure_service_schema)(conn, service, password)
     finally:
@@ -44,7 +44,7 @@ async def as_admin(url: str, service: str, password: str, separate_owner: bool) 
 
 
 async def owners(url: str) -> set[str]:
-    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))  # type: ignore[arg-type]
+    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))
     try:
         rows = await conn.fetch(
             "SELECT pg_get_userbyid(relowner) AS owner FROM pg_class c "

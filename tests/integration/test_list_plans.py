@@ -61,14 +61,14 @@ class Seeded:
 @pytest.fixture(scope="module")
 async def seeded(stack: Stack) -> AsyncIterator[Seeded]:
     name = f"qms_plans_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))
     await admin.execute(f"CREATE DATABASE {name}")
     url = make_url(stack.database_url or "").set(database=name).render_as_string(hide_password=False)
     try:
         await bootstrap_database(url, {service: stack.db_password for service in SERVICES})
         for service in SERVICES:
             await asyncio.to_thread(upgrade, service, url, stack.db_password)
-        scratch = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))  # type: ignore[arg-type]
+        scratch = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))
         try:
             await seed(scratch, SEEDED)
             yield Seeded(url, stack.db_password, await _large_tables(scratch), await _sample(scratch))

@@ -32,10 +32,10 @@ SENT = datetime(2026, 11, 24, 10, tzinfo=timezone(timedelta(hours=8)))
 async def scratch_database(stack: Stack, service: str) -> AsyncIterator[str]:
     """A database of its own on the stack's server, with the service's role and schema in it."""
     name = f"qms_migrations_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))
     await admin.execute(f"CREATE DATABASE {name}")
     url = make_url(stack.database_url or "").set(database=name).render_as_string(hide_password=False)
-    scratch = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))  # type: ignore[arg-type]
+    scratch = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))
     try:
         await ensure_service_schema(scratch, service, stack.db_password)
         await scratch.close()

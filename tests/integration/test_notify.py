@@ -378,7 +378,7 @@ async def test_ntf2_a_message_reaches_the_local_smtp_server(stack: Stack, notify
         messages = [
             email.message_from_bytes(path.read_bytes(), policy=email.policy.default) for path in mail.messages()
         ]
-        return [m for m in messages if m["X-QMS-Notification"] == told["id"]]  # type: ignore[misc]
+        return [m for m in messages if m["X-QMS-Notification"] == told["id"]]
 
     async def probe() -> list[email.message.EmailMessage]:
         return mailed()

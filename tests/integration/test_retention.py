@@ -32,11 +32,11 @@ async def scratch_url(stack: Stack) -> AsyncIterator[str]:
     """A database of its own with classification's schema at head: no relay publishes what a test
     writes into its outbox."""
     name = f"qms_retention_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    admin = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))
     await admin.execute(f"CREATE DATABASE {name}")
     url = make_url(stack.database_url or "").set(database=name).render_as_string(hide_password=False)
     try:
-        scratch = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))  # type: ignore[arg-type]
+        scratch = await asyncpg.connect(**asyncpg_kwargs(admin_url(url)))
         try:
             await ensure_service_schema(scratch, "classification", stack.db_password)
         finally:

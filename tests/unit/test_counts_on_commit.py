@@ -12,7 +12,7 @@ def applied() -> Counter:
 
 
 def value(counter: Counter) -> float:
-    return counter._value.get()  # type: ignore[attr-defined,no-any-return]
+    return counter._value.get()
 
 
 def test_outside_a_consumer_transaction_a_count_is_made_at_once(applied: Counter) -> None:

@@ -54,7 +54,7 @@ def test_unknown_type_is_refused_by_the_registry() -> None:
 
 
 def incoming(event_type: str) -> Incoming:
-    return Incoming(record=None, envelope=Envelope(source="t", type=event_type, subject="1", data={}))  # type: ignore[arg-type]
+    return Incoming(record=None, envelope=Envelope(source="t", type=event_type, subject="1", data={}))
 
 
 def test_consumer_keeps_partition_order_across_batch_and_single_handlers() -> None:

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 
 
 async def incident_counts(stack: Stack, source_ids: list[str]) -> dict[str, int]:
-    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))
     try:
         rows = await conn.fetch(
             "SELECT source_id, count(*) AS n FROM classification.incident_sources "
@@ -170,7 +170,7 @@ async def test_a_dead_letter_that_fails_again_waits_for_the_next_replay(stack: S
 
 
 async def draft_counts(stack: Stack, incident_ids: list[str]) -> dict[str, int]:
-    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))  # type: ignore[arg-type]
+    conn = await asyncpg.connect(**asyncpg_kwargs(admin_url(stack.database_url or "")))
     try:
         rows = await conn.fetch(
             "SELECT incident_id, count(*) AS n FROM sanctions.notices "

@@ -38,7 +38,7 @@ def _incident_fk() -> sa.ForeignKey:
     return sa.ForeignKey(f"{SCHEMA}.incidents.id")
 
 
-def _at(name: str, nullable: bool = False) -> sa.Column:  # type: ignore[type-arg]
+def _at(name: str, nullable: bool = False) -> sa.Column:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable, server_default=sa.func.now())
 
 

@@ -12,11 +12,11 @@ down_revision = "20261124_0001"
 SCHEMA = "crm"
 
 
-def _money(name: str) -> sa.Column:  # type: ignore[type-arg]
+def _money(name: str) -> sa.Column:
     return sa.Column(name, sa.Numeric(14, 2), nullable=False)
 
 
-def _at(name: str, nullable: bool = False) -> sa.Column:  # type: ignore[type-arg]
+def _at(name: str, nullable: bool = False) -> sa.Column:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 

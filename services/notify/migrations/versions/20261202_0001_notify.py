@@ -13,7 +13,7 @@ down_revision = None
 SCHEMA = "notify"
 
 
-def _at(name: str, nullable: bool = False, now: bool = False) -> sa.Column:  # type: ignore[type-arg]
+def _at(name: str, nullable: bool = False, now: bool = False) -> sa.Column:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable, server_default=sa.func.now() if now else None)
 
 

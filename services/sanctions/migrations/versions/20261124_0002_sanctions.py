@@ -347,11 +347,11 @@ FIRST_CATALOG: list[tuple[str, str, str, str, str, dict[str, dict[str, Any]]]] =
 ]
 
 
-def _money(name: str, nullable: bool = False) -> sa.Column:  # type: ignore[type-arg]
+def _money(name: str, nullable: bool = False) -> sa.Column:
     return sa.Column(name, sa.Numeric(14, 2), nullable=nullable)
 
 
-def _at(name: str, nullable: bool = False) -> sa.Column:  # type: ignore[type-arg]
+def _at(name: str, nullable: bool = False) -> sa.Column:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
