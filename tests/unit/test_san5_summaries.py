@@ -2,12 +2,14 @@
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from pydantic import ValidationError
 
+from services.sanctions.notices.schemas import ViolationFacts, ViolationIn
 from services.sanctions.summaries.exports import departments_csv, people_csv, to_xlsx
 from services.sanctions.summaries.rules import (
     MonthError,
@@ -192,3 +194,23 @@ def test_san5_xlsx_cells_that_would_be_evaluated_are_strings_not_formulas(text: 
         assert (cell.value.replace("\n", "\r"), cell.data_type) == (text, "s")
         assert cell.quotePrefix
     assert workbook["个人汇总"]["G2"].data_type == "n"
+
+
+def _violation(occurred_at: str) -> dict[str, object]:
+    return {"clause": "5.2.1.7", "employee": {"id": "E-1"}, "occurred_at": occurred_at, "note": "…"}
+
+
+def test_san5_a_violation_reported_ahead_of_now_is_refused_on_its_time() -> None:
+    ahead = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    with pytest.raises(ValidationError, match="occurred_at lies in the future"):
+        ViolationIn.model_validate(_violation(ahead))
+
+
+def test_san5_a_violation_of_earlier_today_is_taken() -> None:
+    earlier = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    assert ViolationIn.model_validate(_violation(earlier)).occurred_at.tzinfo is not None
+
+
+def test_san5_an_incident_draft_dated_by_its_incident_is_not_judged_against_the_clock() -> None:
+    ahead = datetime.now(UTC) + timedelta(days=2)
+    assert ViolationFacts(clause="5.2.1.13", occurred_at=ahead, note="batch incident").occurred_at == ahead

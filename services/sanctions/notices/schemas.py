@@ -9,7 +9,8 @@ from pydantic import Field, StrictBool, field_validator, model_validator
 from services.sanctions.clauses.schemas import ClauseCode, ClauseMoneyIn, VariantName
 from services.sanctions.notices.models import Notice, NoticeStep
 from services.sanctions.notices.rules import DisputeStatus, Status
-from shared.schemas import ChinaTime, MoneyOut, Out, Page, Short, Strict, attributes_of
+from shared.http.problems import FieldError
+from shared.schemas import ChinaTime, MoneyOut, Out, Page, Short, Strict, attributes_of, impossible_time
 
 Note = Annotated[str, Field(max_length=4000)]
 
@@ -59,6 +60,15 @@ class ViolationIn(ViolationFacts):
     """POST /v1/violations; ``variant`` picks a case of clauses that have several (e.g. 5.3.2.1 reviewer)."""
 
     employee: Employee
+
+    @model_validator(mode="after")
+    def occurred_already(self) -> Self:
+        """SAN-5: a reported violation has happened; dated ahead of now it would fall into a month that
+        has not come (an incident's draft carries the incident's own time and is not judged here)."""
+        impossible = impossible_time("occurred_at", self.occurred_at)
+        if impossible is not None:
+            raise FieldError("occurred_at", impossible)
+        return self
 
 
 class NameEmployeeIn(Strict):
