@@ -4,12 +4,13 @@ or upgrade the incident of their key, with its history and its event, in the cal
 import uuid
 from datetime import date
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.incidents.models import Incident, IncidentHistory
 from services.classification.returns.service import record_returns
 from shared.events.intake import ReturnRecordedV1
+from tests.service.outbox import outbox_event_types
 
 
 def lines(count: int, quantity: int, model: str, shipped: str, day: date = date(2026, 11, 1)) -> list[ReturnRecordedV1]:
@@ -33,13 +34,6 @@ async def incidents_of(session: AsyncSession, shipped_or_model: str) -> list[Inc
     return list(found)
 
 
-async def events_of(session: AsyncSession, incident: Incident) -> list[str]:
-    rows = await session.execute(
-        text("SELECT event_type FROM classification.outbox WHERE key = :key ORDER BY id"), {"key": str(incident.id)}
-    )
-    return [row.event_type for row in rows]
-
-
 async def test_cls2_49_then_1_more_open_one_batch_incident_with_its_event(classification_session: AsyncSession) -> None:
     model = f"VX-{uuid.uuid4().hex[:8]}"
     await record_returns(classification_session, lines(1, 49, model, "S-1"))
@@ -47,7 +41,9 @@ async def test_cls2_49_then_1_more_open_one_batch_incident_with_its_event(classi
     await record_returns(classification_session, lines(1, 1, model, "S-1"))
     [incident] = await incidents_of(classification_session, model)
     assert (incident.level, incident.origin, incident.reasons[0]["observed"]) == ("batch", "returns", 50)
-    assert await events_of(classification_session, incident) == ["qms.classification.incident.classified.v1"]
+    assert await outbox_event_types(classification_session, str(incident.id)) == [
+        "qms.classification.incident.classified.v1"
+    ]
 
 
 async def test_cls2_more_returns_of_a_held_key_update_its_incident_never_open_a_second(
@@ -72,7 +68,7 @@ async def test_cls2_shipped_batch_reaching_500_upgrades_its_batch_incident_to_ma
         select(IncidentHistory.action).where(IncidentHistory.incident_id == incident.id).order_by(IncidentHistory.id)
     )
     assert list(steps) == ["opened", "escalated"]
-    assert await events_of(classification_session, incident) == [
+    assert await outbox_event_types(classification_session, str(incident.id)) == [
         "qms.classification.incident.classified.v1",
         "qms.classification.incident.escalated.v1",
     ]

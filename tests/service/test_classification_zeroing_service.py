@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.incidents import service as incidents
@@ -20,6 +20,7 @@ from services.classification.zeroing.schemas import CloseIn, EmergencyIn, Eviden
 from shared.auth import Principal
 from shared.errors import Problem
 from shared.events.intake import IncidentReportFiledV1
+from tests.service.outbox import outbox_event_types, outbox_events
 
 QM = Principal(sub="E-QM", name="钱敏", roles=["quality_manager"])
 OCCURRED = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
@@ -69,14 +70,6 @@ async def history_of(session: AsyncSession, incident: Incident) -> list[tuple[st
     return [(row.action, row.actor, row.detail) for row in rows]
 
 
-async def events_of(session: AsyncSession, incident: Incident) -> list[tuple[str, dict[str, Any]]]:
-    rows = await session.execute(
-        text("SELECT event_type, payload FROM classification.outbox WHERE key = :key ORDER BY id"),
-        {"key": str(incident.id)},
-    )
-    return [(row.event_type, row.payload["data"]) for row in rows]
-
-
 async def test_cls7_flagging_an_emergency_opens_its_six_steps_in_order_with_the_claimed_triggers(
     classification_session: AsyncSession,
 ) -> None:
@@ -101,7 +94,7 @@ async def test_cls7_flagging_an_emergency_opens_its_six_steps_in_order_with_the_
         "E-QM",
         {"triggers": triggers, "note": None},
     )
-    [opened, flagged] = await events_of(classification_session, incident)
+    [opened, flagged] = await outbox_events(classification_session, str(incident.id))
     assert (opened[0], opened[1]["emergency"]) == (CLASSIFIED, False)
     assert (flagged[0], flagged[1]["emergency"]) == (CLASSIFIED, True)
 
@@ -251,7 +244,7 @@ async def test_cls8_closing_early_is_a_409_closure_incomplete_with_missing_and_c
     assert refused.value.extensions == {"missing": {"four_not_let_go": ["people_educated"]}}
     assert (incident.status, incident.closed_by, incident.closed_at) == ("open", None, None)
     assert "closed" not in [action for action, _, _ in await history_of(classification_session, incident)]
-    assert [event for event, _ in await events_of(classification_session, incident)] == [CLASSIFIED, ESCALATED]
+    assert await outbox_event_types(classification_session, str(incident.id)) == [CLASSIFIED, ESCALATED]
 
 
 async def test_cls8_a_complete_zeroing_closes_the_incident_with_its_history_and_closed_event(
@@ -269,7 +262,7 @@ async def test_cls8_a_complete_zeroing_closes_the_incident_with_its_history_and_
     )
     assert closed.closed_at is not None
     assert (await history_of(classification_session, incident))[-1] == ("closed", "E-QM", {"summary": "归零完成"})
-    events = await events_of(classification_session, incident)
+    events = await outbox_events(classification_session, str(incident.id))
     assert [event for event, _ in events] == [CLASSIFIED, ESCALATED, CLOSED]
     data = events[-1][1]
     assert (data["incident_id"], data["status"], data["level"], data["closed_by"], data["closing_summary"]) == (
@@ -288,7 +281,7 @@ async def test_cls8_a_general_incident_closes_without_zeroing(classification_ses
     assert (shown.required, shown.missing) == (False, {})
     closed = await zeroing.close(classification_session, incident.id, CloseIn(summary="已处理"), QM)
     assert (closed.status, closed.closed_by) == ("closed", "E-QM")
-    assert [event for event, _ in await events_of(classification_session, incident)] == [CLASSIFIED, CLOSED]
+    assert await outbox_event_types(classification_session, str(incident.id)) == [CLASSIFIED, CLOSED]
 
 
 async def test_cls8_closing_an_incident_already_closed_is_refused_and_writes_nothing_more(
@@ -302,4 +295,4 @@ async def test_cls8_closing_an_incident_already_closed_is_refused_and_writes_not
     assert (refused.value.status, refused.value.code) == (409, "incident_closed")
     assert incident.closing_summary == "已处理"
     assert await history_of(classification_session, incident) == before
-    assert [event for event, _ in await events_of(classification_session, incident)] == [CLASSIFIED, CLOSED]
+    assert await outbox_event_types(classification_session, str(incident.id)) == [CLASSIFIED, CLOSED]

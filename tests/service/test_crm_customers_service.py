@@ -6,7 +6,6 @@ rep's customer and a field the caller's roles may not set."""
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
@@ -18,6 +17,7 @@ from services.crm.customers.models import Customer, TierChange
 from services.crm.customers.schemas import CustomerIn
 from shared.auth import Principal
 from shared.errors import Problem
+from tests.service.outbox import outbox_events
 
 ADMIN = Principal(sub="A-01", roles=["admin_dept"])
 ERP = Principal(sub="ERP", roles=["erp"])
@@ -50,13 +50,6 @@ async def history_of(session: AsyncSession, customer_id: str) -> list[tuple[str 
     return [(change.previous_tier, change.tier, change.owner_level, change.reason) for change in changes]
 
 
-async def events_of(session: AsyncSession, customer_id: str) -> list[tuple[str, dict[str, Any]]]:
-    rows = await session.execute(
-        text("SELECT event_type, payload FROM crm.outbox WHERE key = :key ORDER BY id"), {"key": customer_id}
-    )
-    return [(row.event_type, row.payload["data"]) for row in rows]
-
-
 async def test_crm1_a_new_customer_at_the_vip_entry_of_group_1_is_vip_with_its_history_and_events(
     crm_session: AsyncSession,
 ) -> None:
@@ -74,7 +67,7 @@ async def test_crm1_a_new_customer_at_the_vip_entry_of_group_1_is_vip_with_its_h
     assert await history_of(crm_session, customer_id) == [
         (None, "vip", "county", "annual revenue 10000.00 >= 10000.00 (revenue group 1)")
     ]
-    [(changed_type, changed), (upserted_type, upserted)] = await events_of(crm_session, customer_id)
+    [(changed_type, changed), (upserted_type, upserted)] = await outbox_events(crm_session, customer_id)
     assert (changed_type, upserted_type) == (TIER_CHANGED, UPSERTED)
     assert (changed["customer_id"], changed["previous_tier"], changed["tier"], changed["owner_level"]) == (
         customer_id,
@@ -162,7 +155,7 @@ async def test_crm3_revenue_crossing_into_gold_records_the_change_vip_to_gold_an
     ]
     [latest] = (await repository.tier_history(crm_session, customer_id))[1:]
     assert (latest.changed_by, latest.annual_revenue) == ("ERP", Decimal("200000.00"))
-    events = await events_of(crm_session, customer_id)
+    events = await outbox_events(crm_session, customer_id)
     assert [event_type for event_type, _ in events] == [TIER_CHANGED, UPSERTED, TIER_CHANGED, UPSERTED]
     changed = events[2][1]
     assert (changed["previous_tier"], changed["tier"], changed["owner_level"], changed["reason"]) == (
@@ -190,7 +183,7 @@ async def test_crm3_an_update_within_the_tier_records_no_tier_change_and_publish
         "annual revenue 199999.99 >= 10000.00 (revenue group 1)",
     )
     assert len(await history_of(crm_session, customer_id)) == 1
-    events = await events_of(crm_session, customer_id)
+    events = await outbox_events(crm_session, customer_id)
     assert [event_type for event_type, _ in events] == [TIER_CHANGED, UPSERTED, UPSERTED]
     assert Decimal(events[2][1]["annual_revenue"]) == Decimal("199999.99")
 

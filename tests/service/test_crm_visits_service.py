@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.customers.models import Customer
@@ -21,6 +21,7 @@ from shared import clock
 from shared.auth import Principal
 from shared.errors import Problem
 from shared.workcalendar import CHINA
+from tests.service.outbox import outbox_event_types, outbox_events
 
 PLANNER = Principal(sub="Q-01", name="周敏", roles=["quality_manager"])
 OWNER = "S-01"
@@ -88,13 +89,6 @@ async def plan_in(session: AsyncSession, month: date, customer_id: str) -> list[
         for p in created
         if p.customer_id == customer_id
     ]
-
-
-async def events_of(session: AsyncSession, customer_id: str) -> list[tuple[str, dict[str, Any]]]:
-    rows = await session.execute(
-        text("SELECT event_type, payload FROM crm.outbox WHERE key = :key ORDER BY id"), {"key": customer_id}
-    )
-    return [(row.event_type, row.payload["data"]) for row in rows]
 
 
 def report(
@@ -175,8 +169,8 @@ async def test_crm5_each_new_plan_is_announced_with_its_owner_as_visitor_never_t
     created, _ = await visits.plan_month(crm_session, date(2026, 4, 1), PLANNER.sub)
     plan_ids = {plan.customer_id: str(plan.id) for plan in created}
 
-    [(owned_type, owned_event)] = await events_of(crm_session, owned)
-    [(local_type, local_event)] = await events_of(crm_session, owned_by_local_rep)
+    [(owned_type, owned_event)] = await outbox_events(crm_session, owned)
+    [(local_type, local_event)] = await outbox_events(crm_session, owned_by_local_rep)
     assert (owned_type, local_type) == (PLANNED, PLANNED)
     announced = [
         (e["plan_id"], e["customer_id"], e["customer_name"], e["month"], e["due_on"], e["visitor_id"])
@@ -202,7 +196,7 @@ async def test_crm5_generating_a_month_again_adds_no_plan_and_announces_none(crm
     assert (second.created, second.already_planned, second.items) == (0, 2, [])
     for customer_id in (class_a, with_project):
         assert [plan.period for plan in await plans_of(crm_session, customer_id)] == [date(2026, 4, 1)]
-        assert [event_type for event_type, _ in await events_of(crm_session, customer_id)] == [PLANNED]
+        assert await outbox_event_types(crm_session, customer_id) == [PLANNED]
 
 
 # record_visit
@@ -270,7 +264,7 @@ async def test_crm5_a_visit_writes_its_recorded_event_and_moves_the_open_plans_i
 
     visit = await visits.record_visit(crm_session, report(customer_id, visited_at), VISITOR)
 
-    events = await events_of(crm_session, customer_id)
+    events = await outbox_events(crm_session, customer_id)
     assert [event_type for event_type, _ in events] == [PLANNED, PLANNED, RECORDED, REASSIGNED]
     recorded, reassigned = events[2][1], events[3][1]
     assert (recorded["visit_id"], recorded["plan_id"], recorded["customer_id"], recorded["visitor_id"]) == (
@@ -295,7 +289,7 @@ async def test_crm5_a_visit_by_the_expected_visitor_announces_no_reassignment(cr
 
     await visits.record_visit(crm_session, report(customer_id, datetime(2026, 4, 2, 15, 0, tzinfo=CHINA)), owner)
 
-    assert [event_type for event_type, _ in await events_of(crm_session, customer_id)] == [
+    assert await outbox_event_types(crm_session, customer_id) == [
         PLANNED,
         PLANNED,
         RECORDED,
@@ -325,7 +319,7 @@ async def test_crm5_a_visit_dated_ahead_of_now_beyond_the_clock_skew_is_refused_
     assert [(p.id, p.status, p.visit_id) for p in await plans_of(crm_session, customer_id)] == [
         (may.id, "planned", None)
     ]
-    assert [event_type for event_type, _ in await events_of(crm_session, customer_id)] == [PLANNED]
+    assert await outbox_event_types(crm_session, customer_id) == [PLANNED]
 
 
 async def test_crm5_the_regional_sales_rep_is_refused_as_visitor_and_nothing_is_written(
@@ -341,7 +335,7 @@ async def test_crm5_the_regional_sales_rep_is_refused_as_visitor_and_nothing_is_
     assert (refused.value.status, refused.value.code) == (422, "visitor_is_regional_sales_rep")
     assert await visit_count(crm_session, customer_id) == 0
     assert [p.status for p in await plans_of(crm_session, customer_id)] == ["planned"]
-    assert [event_type for event_type, _ in await events_of(crm_session, customer_id)] == [PLANNED]
+    assert await outbox_event_types(crm_session, customer_id) == [PLANNED]
 
 
 # reassign_open_plans
@@ -360,7 +354,7 @@ async def test_crm5_a_reassigned_customer_moves_its_open_plans_to_the_new_visito
 
     await visits.reassign_open_plans(crm_session, customer_id, OWNER, NOW)
 
-    moved = [data for event_type, data in await events_of(crm_session, customer_id) if event_type == REASSIGNED]
+    moved = [data for event_type, data in await outbox_events(crm_session, customer_id) if event_type == REASSIGNED]
     assert [(e["plan_id"], e["customer_id"], e["visitor_id"], e["previous_visitor_id"]) for e in moved] == [
         (str(april.id), customer_id, "S-02", OWNER),
         (str(may.id), customer_id, "S-02", OWNER),
@@ -374,7 +368,7 @@ async def test_crm5_an_unchanged_visitor_moves_no_plan(crm_session: AsyncSession
 
     await visits.reassign_open_plans(crm_session, customer_id, OWNER, NOW)
 
-    assert [event_type for event_type, _ in await events_of(crm_session, customer_id)] == [PLANNED, PLANNED]
+    assert await outbox_event_types(crm_session, customer_id) == [PLANNED, PLANNED]
 
 
 # daily_report / monthly_report

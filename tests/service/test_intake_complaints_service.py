@@ -24,6 +24,7 @@ from shared.auth import Principal
 from shared.calendar_store import load_calendar
 from shared.errors import Problem
 from shared.workcalendar import CHINA, WorkingCalendar, YearCalendar
+from tests.service.outbox import outbox_event_types, outbox_events
 
 CLERK = Principal(sub="CS-01", name="陈静", roles=["customer_service"])
 COLLEAGUE = Principal(sub="CS-02", name="刘洋", roles=["customer_service"])
@@ -98,13 +99,6 @@ async def stored(session: AsyncSession, complaint: Complaint) -> Complaint:
     found = await session.get(Complaint, complaint.id)
     assert found is not None
     return found
-
-
-async def outbox_of(session: AsyncSession, complaint: Complaint) -> list[tuple[str, dict[str, Any]]]:
-    rows = await session.execute(
-        text("SELECT event_type, payload FROM intake.outbox WHERE key = :key ORDER BY id"), {"key": str(complaint.id)}
-    )
-    return [(row.event_type, row.payload["data"]) for row in rows]
 
 
 async def history_of(session: AsyncSession, complaint: Complaint) -> list[tuple[str, str, dict[str, Any]]]:
@@ -194,7 +188,7 @@ async def test_cmp2_the_received_event_is_written_to_the_outbox_in_the_complaint
 ) -> None:
     """In the outbox of the open transaction, and nowhere another connection can see before it commits."""
     complaint = await receive(intake_session, desk, complaint_in())
-    [(event_type, data)] = await outbox_of(intake_session, complaint)
+    [(event_type, data)] = await outbox_events(intake_session, str(complaint.id))
     assert event_type == RECEIVED
     assert (data["complaint_no"], data["status"], data["owner"], data["recorded_by"]) == (
         "TS-20250930-0001",
@@ -216,7 +210,7 @@ async def test_cmp4_investigating_a_received_complaint_changes_its_status_and_an
     complaint = await receive(intake_session, desk, complaint_in())
     await service.act(intake_session, complaint.id, Action.INVESTIGATE, InvestigateIn(note="已联系客户"), CLERK)
     assert (await stored(intake_session, complaint)).status == "investigating"
-    events = await outbox_of(intake_session, complaint)
+    events = await outbox_events(intake_session, str(complaint.id))
     assert [event_type for event_type, _ in events] == [RECEIVED, STATUS_CHANGED]
     changed = events[1][1]
     assert (changed["from_status"], changed["to_status"], changed["action"], changed["changed_by"]) == (
@@ -237,7 +231,7 @@ async def test_cmp4_a_rejection_announces_the_reason_given_to_the_customer(
 ) -> None:
     complaint = await receive(intake_session, desk, complaint_in())
     await service.act(intake_session, complaint.id, Action.REJECT, RejectIn(reason="非本公司产品"), CLERK)
-    [_, (event_type, changed)] = await outbox_of(intake_session, complaint)
+    [_, (event_type, changed)] = await outbox_events(intake_session, str(complaint.id))
     assert (event_type, changed["to_status"], changed["reason"]) == (STATUS_CHANGED, "rejected", "非本公司产品")
 
 
@@ -258,7 +252,7 @@ async def test_cmp4_a_reply_before_the_investigation_is_refused_409_and_writes_n
         "decision",
     ]
     assert (await stored(intake_session, complaint)).status == "received"
-    assert [event_type for event_type, _ in await outbox_of(intake_session, complaint)] == [RECEIVED]
+    assert await outbox_event_types(intake_session, str(complaint.id)) == [RECEIVED]
     assert [action for _, action, _ in await history_of(intake_session, complaint)] == ["received"]
 
 
@@ -274,7 +268,7 @@ async def test_cmp7_a_colleague_who_does_not_own_the_complaint_is_refused_403_an
         {"owner": "CS-01"},
     )
     assert (await stored(intake_session, complaint)).status == "received"
-    assert [event_type for event_type, _ in await outbox_of(intake_session, complaint)] == [RECEIVED]
+    assert await outbox_event_types(intake_session, str(complaint.id)) == [RECEIVED]
     assert [action for _, action, _ in await history_of(intake_session, complaint)] == ["received"]
 
 

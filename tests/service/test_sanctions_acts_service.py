@@ -5,7 +5,6 @@ writes to the outbox in the caller's transaction."""
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +16,7 @@ from services.sanctions.notices.models import Notice
 from services.sanctions.notices.schemas import ActOut, Employee, IssueIn, ViolationIn
 from shared.auth import Principal
 from shared.errors import Problem
+from tests.service.outbox import outbox_event_types, outbox_events
 
 CHINA = ZoneInfo("Asia/Shanghai")
 QUALITY = Principal(sub="E-05", name="王芳", department="quality", roles=["quality_manager"])
@@ -29,15 +29,6 @@ RESTORED = "qms.sanctions.notice.restored.v1"
 
 def at(year: int, month: int, day: int) -> datetime:
     return datetime(year, month, day, 9, 0, tzinfo=CHINA)
-
-
-async def outbox(session: AsyncSession) -> list[tuple[str, dict[str, Any]]]:
-    rows = await session.execute(text("SELECT event_type, payload FROM sanctions.outbox ORDER BY id"))
-    return [(row.event_type, row.payload["data"]) for row in rows]
-
-
-async def outbox_types(session: AsyncSession) -> list[str]:
-    return [event_type for event_type, _ in await outbox(session)]
 
 
 async def stored(session: AsyncSession, notice: Notice) -> tuple[str, Decimal, bool, uuid.UUID | None]:
@@ -87,7 +78,7 @@ async def test_san2_a_fixed_clause_is_priced_at_its_amount_and_drafting_publishe
         True,
     )
     assert (notice.aggravated, notice.dismissal, notice.month, act) == (False, False, "2026-10", None)
-    assert await outbox_types(sanctions_session) == []
+    assert await outbox_event_types(sanctions_session) == []
 
 
 async def test_san2_a_fixed_clause_is_issued_at_its_amount_and_publishes_notice_issued(
@@ -96,7 +87,7 @@ async def test_san2_a_fixed_clause_is_issued_at_its_amount_and_publishes_notice_
     notice, _ = await record(sanctions_session, "5.1.3.2")
     issued = await notices.issue(sanctions_session, notice.id, IssueIn(), QUALITY)
     assert (issued.status, issued.amount) == ("issued", Decimal("100.00"))
-    [(event_type, data)] = await outbox(sanctions_session)
+    [(event_type, data)] = await outbox_events(sanctions_session)
     assert (event_type, data["notice_id"], Decimal(data["amount"])) == (ISSUED, str(notice.id), Decimal("100.00"))
 
 
@@ -108,13 +99,13 @@ async def test_san2_a_fixed_clause_refuses_a_chosen_amount_at_issue_and_nothing_
         await notices.issue(sanctions_session, notice.id, IssueIn(amount=Decimal("80")), QUALITY)
     assert (refused.value.status, refused.value.code) == (422, "amount_not_choosable")
     assert await stored(sanctions_session, notice) == ("draft", Decimal("100.00"), True, None)
-    assert await outbox_types(sanctions_session) == []
+    assert await outbox_event_types(sanctions_session) == []
 
 
 async def test_san2_a_range_clause_drafts_its_minimum_not_yet_chosen(sanctions_session: AsyncSession) -> None:
     notice, _ = await record(sanctions_session, "5.2.3.2")
     assert (notice.status, notice.amount, notice.amount_chosen) == ("draft", Decimal("10.00"), False)
-    assert await outbox_types(sanctions_session) == []
+    assert await outbox_event_types(sanctions_session) == []
 
 
 async def test_san2_a_range_clause_is_issued_with_the_amount_chosen_inside_its_range(
@@ -124,7 +115,7 @@ async def test_san2_a_range_clause_is_issued_with_the_amount_chosen_inside_its_r
     issued = await notices.issue(sanctions_session, notice.id, IssueIn(amount=Decimal("60")), QUALITY)
     assert (issued.status, issued.amount, issued.amount_chosen) == ("issued", Decimal("60.00"), True)
     assert await stored(sanctions_session, notice) == ("issued", Decimal("60.00"), True, None)
-    [(event_type, data)] = await outbox(sanctions_session)
+    [(event_type, data)] = await outbox_events(sanctions_session)
     assert (event_type, Decimal(data["amount"])) == (ISSUED, Decimal("60.00"))
 
 
@@ -139,7 +130,7 @@ async def test_san2_a_range_clause_is_refused_an_amount_outside_its_range_and_no
     assert refused.value.extensions == {"min_amount": "10.00", "max_amount": "100.00"}
     assert await stored(sanctions_session, notice) == ("draft", Decimal("10.00"), False, None)
     assert await step_actions(sanctions_session, notice) == ["drafted"]
-    assert await outbox_types(sanctions_session) == []
+    assert await outbox_event_types(sanctions_session) == []
 
 
 async def test_san2_a_range_clause_is_refused_issue_without_a_chosen_amount_and_nothing_changes(
@@ -150,7 +141,7 @@ async def test_san2_a_range_clause_is_refused_issue_without_a_chosen_amount_and_
         await notices.issue(sanctions_session, notice.id, IssueIn(), QUALITY)
     assert (refused.value.status, refused.value.code) == (422, "amount_required")
     assert await stored(sanctions_session, notice) == ("draft", Decimal("10.00"), False, None)
-    assert await outbox_types(sanctions_session) == []
+    assert await outbox_event_types(sanctions_session) == []
 
 
 # SAN-2: repeats
@@ -167,7 +158,7 @@ async def test_san2_a_repeat_within_12_months_of_an_issued_notice_is_doubled_und
     await issued_earlier(sanctions_session, "5.2.1.10", at(2025, 11, 1))
     repeat, _ = await record(sanctions_session, "5.2.1.10", occurred_at=at(2026, 10, 12))
     assert (repeat.amount, repeat.aggravated, repeat.dismissal) == (Decimal("40.00"), True, False)
-    assert await outbox_types(sanctions_session) == [ISSUED]
+    assert await outbox_event_types(sanctions_session) == [ISSUED]
 
 
 async def test_san2_a_repeat_within_12_months_is_doubled_under_5_2_3_1(sanctions_session: AsyncSession) -> None:
@@ -213,7 +204,7 @@ async def test_san2_a_withdrawn_earlier_notice_is_not_a_repeat(sanctions_session
     await notices.withdraw(sanctions_session, earlier.id, "issued by mistake", QUALITY)
     later, _ = await record(sanctions_session, "5.2.1.10", occurred_at=at(2026, 10, 12))
     assert (later.amount, later.aggravated) == (Decimal("20.00"), False)
-    assert await outbox_types(sanctions_session) == [ISSUED, WITHDRAWN]
+    assert await outbox_event_types(sanctions_session) == [ISSUED, WITHDRAWN]
 
 
 async def test_san2_a_draft_priced_as_a_repeat_is_priced_again_when_the_earlier_notice_is_withdrawn(
@@ -225,7 +216,7 @@ async def test_san2_a_draft_priced_as_a_repeat_is_priced_again_when_the_earlier_
     await notices.withdraw(sanctions_session, earlier.id, None, QUALITY)
     assert await stored(sanctions_session, later) == ("draft", Decimal("20.00"), True, None)
     assert await step_actions(sanctions_session, later) == ["drafted", "repriced"]
-    assert await outbox_types(sanctions_session) == [ISSUED, WITHDRAWN]
+    assert await outbox_event_types(sanctions_session) == [ISSUED, WITHDRAWN]
 
 
 # SAN-3: one act is charged once
@@ -237,7 +228,7 @@ async def test_san3_the_most_severe_is_charged_when_it_arrives_first(sanctions_s
     assert act is not None and (act.key, act.charged) == ("act:ACT-1", severe.id)
     assert await stored(sanctions_session, severe) == ("draft", Decimal("500.00"), True, None)
     assert await stored(sanctions_session, lesser) == ("superseded", Decimal("100.00"), True, severe.id)
-    [(event_type, data)] = await outbox(sanctions_session)
+    [(event_type, data)] = await outbox_events(sanctions_session)
     assert (event_type, data["notice_id"], data["superseded_by"]) == (SUPERSEDED, str(lesser.id), str(severe.id))
 
 
@@ -250,7 +241,7 @@ async def test_san3_the_most_severe_is_charged_when_it_arrives_last(sanctions_se
         (lesser.id, "superseded", severe.id),
     }
     assert await stored(sanctions_session, lesser) == ("superseded", Decimal("100.00"), True, severe.id)
-    [(event_type, data)] = await outbox(sanctions_session)
+    [(event_type, data)] = await outbox_events(sanctions_session)
     assert (event_type, data["notice_id"], data["superseded_by"]) == (SUPERSEDED, str(lesser.id), str(severe.id))
 
 
@@ -260,7 +251,7 @@ async def test_san3_violations_of_different_acts_are_each_charged(sanctions_sess
     assert act is not None and act.charged == other.id
     assert (await stored(sanctions_session, one))[0] == "draft"
     assert (await stored(sanctions_session, other))[0] == "draft"
-    assert await outbox_types(sanctions_session) == []
+    assert await outbox_event_types(sanctions_session) == []
 
 
 async def test_san3_withdrawing_the_charged_notice_charges_the_next_most_severe(
@@ -269,7 +260,7 @@ async def test_san3_withdrawing_the_charged_notice_charges_the_next_most_severe(
     severe, _ = await record(sanctions_session, "5.1.3.1", act_id="ACT-1")
     middle, _ = await record(sanctions_session, "5.1.3.2", act_id="ACT-1")
     least, _ = await record(sanctions_session, "5.1.1.3", act_id="ACT-1")
-    assert await outbox_types(sanctions_session) == [SUPERSEDED, SUPERSEDED]
+    assert await outbox_event_types(sanctions_session) == [SUPERSEDED, SUPERSEDED]
 
     await notices.withdraw(sanctions_session, severe.id, "wrong clause", QUALITY)
 
@@ -277,7 +268,7 @@ async def test_san3_withdrawing_the_charged_notice_charges_the_next_most_severe(
     assert await stored(sanctions_session, middle) == ("draft", Decimal("100.00"), True, None)
     assert await stored(sanctions_session, least) == ("superseded", Decimal("50.00"), True, middle.id)
     assert await step_actions(sanctions_session, middle) == ["drafted", "superseded", "restored"]
-    events = (await outbox(sanctions_session))[2:]
+    events = (await outbox_events(sanctions_session))[2:]
     assert [(event_type, data["notice_id"]) for event_type, data in events] == [
         (WITHDRAWN, str(severe.id)),
         (RESTORED, str(middle.id)),
@@ -292,7 +283,7 @@ async def test_san3_the_notice_charged_again_is_issued_at_its_own_amount(sanctio
     await notices.withdraw(sanctions_session, severe.id, None, QUALITY)
     issued = await notices.issue(sanctions_session, lesser.id, IssueIn(), QUALITY)
     assert (issued.status, issued.amount, issued.superseded_by) == ("issued", Decimal("100.00"), None)
-    assert await outbox_types(sanctions_session) == [SUPERSEDED, WITHDRAWN, RESTORED, ISSUED]
+    assert await outbox_event_types(sanctions_session) == [SUPERSEDED, WITHDRAWN, RESTORED, ISSUED]
 
 
 async def test_san3_a_superseded_notice_cannot_be_issued_and_nothing_changes(sanctions_session: AsyncSession) -> None:
@@ -302,7 +293,7 @@ async def test_san3_a_superseded_notice_cannot_be_issued_and_nothing_changes(san
         await notices.issue(sanctions_session, lesser.id, IssueIn(), QUALITY)
     assert (refused.value.status, refused.value.code) == (409, "invalid_transition")
     assert await stored(sanctions_session, lesser) == ("superseded", Decimal("100.00"), True, severe.id)
-    assert await outbox_types(sanctions_session) == [SUPERSEDED]
+    assert await outbox_event_types(sanctions_session) == [SUPERSEDED]
 
 
 async def test_san3_a_range_clause_ranks_by_its_maximum_until_an_amount_is_chosen(
@@ -319,4 +310,4 @@ async def test_san3_a_range_clause_ranks_by_its_maximum_until_an_amount_is_chose
     assert await stored(sanctions_session, wide) == ("draft", Decimal("50.00"), False, None)
     assert await stored(sanctions_session, fixed) == ("superseded", Decimal("500.00"), True, wide.id)
     assert await stored(sanctions_session, ranged) == ("superseded", Decimal("20.00"), False, wide.id)
-    assert await outbox_types(sanctions_session) == [SUPERSEDED, SUPERSEDED, SUPERSEDED]
+    assert await outbox_event_types(sanctions_session) == [SUPERSEDED, SUPERSEDED, SUPERSEDED]

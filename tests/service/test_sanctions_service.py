@@ -15,15 +15,11 @@ from services.sanctions.notices.schemas import Employee, IssueIn, ViolationIn
 from services.sanctions.summaries import service as summaries
 from services.sanctions.summaries.schemas import CloseIn
 from shared.auth import Principal
+from tests.service.outbox import outbox_event_types
 
 CHINA = ZoneInfo("Asia/Shanghai")
 QUALITY = Principal(sub="E-05", name="王芳", department="quality", roles=["quality_manager"])
 ADMINISTRATION = Principal(sub="E-09", name="李静", department="admin", roles=["admin_dept"])
-
-
-async def outbox_types(session: AsyncSession) -> list[str]:
-    rows = await session.execute(text("SELECT event_type FROM sanctions.outbox ORDER BY id"))
-    return [row.event_type for row in rows]
 
 
 async def draft(session: AsyncSession, employee: str, clause: str = "5.1.1.3") -> Notice:
@@ -70,7 +66,7 @@ async def test_san4_issuing_a_draft_records_who_and_when_and_publishes_notice_is
         "2026-10",
     )
     assert issued.issued_at is not None
-    assert await outbox_types(sanctions_session) == ["qms.sanctions.notice.issued.v1"]
+    assert await outbox_event_types(sanctions_session) == ["qms.sanctions.notice.issued.v1"]
 
 
 async def test_san5_closing_a_month_sums_its_stamped_notices_and_publishes_summary_closed(
@@ -84,4 +80,4 @@ async def test_san5_closing_a_month_sums_its_stamped_notices_and_publishes_summa
     assert [line.employee_id for line in closed.people] == ["E-102"]
     await sanctions_session.refresh(notice)
     assert notice.status == "summarized"
-    assert (await outbox_types(sanctions_session))[-1] == "qms.sanctions.summary.closed.v1"
+    assert (await outbox_event_types(sanctions_session))[-1] == "qms.sanctions.summary.closed.v1"
