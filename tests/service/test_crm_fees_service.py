@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.crm.customers.models import Customer
 from services.crm.fees import service as fees
 from services.crm.fees.models import FeeStatement
 from services.crm.fees.rules import SignOffStep
@@ -16,6 +15,7 @@ from services.crm.fees.schemas import CollectionIn, StatementIn
 from shared.auth import Principal
 from shared.errors import Problem
 from shared.workcalendar import CHINA
+from tests.service.crm_rows import key_customer
 
 REP = Principal(sub="S-01", name="赵磊", roles=["sales"])
 SIGNERS = {
@@ -30,22 +30,7 @@ PAID = datetime(2026, 11, 20, 10, 0, tzinfo=CHINA)
 
 async def verified_statement(session: AsyncSession, customer_id: str) -> FeeStatement:
     """October's statement of one customer: 10,000.00 bought, a fee of 500.00, signed off three times."""
-    session.add(
-        Customer(
-            id=customer_id,
-            name="华东机电",
-            province="浙江",
-            revenue_group=1,
-            annual_revenue=Decimal("1000000.00"),
-            revenue_year=2026,
-            provincial_designated=False,
-            tier="key",
-            tier_reason="test",
-            owner_level="rep",
-            sales_owner=REP.sub,
-            updated_by=REP.sub,
-        )
-    )
+    session.add(key_customer(customer_id, sales_owner=REP.sub, updated_by=REP.sub))
     await session.flush()
     await fees.put_budget(session, "VX-200", 2026, Decimal("10000.00"), SIGNERS[SignOffStep.FINANCE], FILED)
     line = {"customer_id": customer_id, "product": "VX-200", "purpose": "buyer"}

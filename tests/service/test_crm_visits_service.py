@@ -6,7 +6,6 @@ written; open plans follow a new visitor; the daily and monthly reports count wh
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -21,6 +20,7 @@ from shared import clock
 from shared.auth import Principal
 from shared.errors import Problem
 from shared.workcalendar import CHINA
+from tests.service.crm_rows import key_customer
 from tests.service.outbox import outbox_event_types, outbox_events
 
 PLANNER = Principal(sub="Q-01", name="周敏", roles=["quality_manager"])
@@ -48,17 +48,8 @@ async def add_customer(
 ) -> str:
     customer_id = f"C-{uuid.uuid4().hex[:8]}"
     session.add(
-        Customer(
-            id=customer_id,
-            name="华东机电",
-            province="浙江",
-            revenue_group=1,
-            annual_revenue=Decimal("1000000.00"),
-            revenue_year=2026,
-            provincial_designated=False,
-            tier="key",
-            tier_reason="test",
-            owner_level="rep",
+        key_customer(
+            customer_id,
             sales_owner=sales_owner,
             regional_sales_rep=regional_sales_rep,
             customer_class=customer_class,
