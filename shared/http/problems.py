@@ -1,6 +1,7 @@
 """RFC 9457 problem details for every error, with a machine-readable ``code`` (SPEC §7)."""
 
 import logging
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -13,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from shared.errors import Problem
-from shared.schemas import wire_value
+from shared.schemas import impossible_time, wire_value
 
 log = logging.getLogger("qms.http")
 
@@ -27,6 +28,14 @@ class FieldError(ValueError):
     def __init__(self, field: str | tuple[str | int, ...], message: str) -> None:
         super().__init__(message)
         self.loc = (field,) if isinstance(field, str) else field
+
+
+def refuse_impossible_time(field: str, at: date | datetime) -> None:
+    """A model validator's refusal, on ``field``, of a reported day or time that cannot be true (ahead of
+    now or before 2000: ``shared.schemas.impossible_time``)."""
+    impossible = impossible_time(field, at)
+    if impossible is not None:
+        raise FieldError(field, impossible)
 
 
 def problem_response(

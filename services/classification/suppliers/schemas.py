@@ -7,8 +7,8 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 
 from services.classification.suppliers.rules import ConcessionKind, Disposition, disposition_is_consistent
-from shared.http.problems import FieldError
-from shared.schemas import ChinaTime, MoneyOut, Out, Strict, Text, impossible_time
+from shared.http.problems import refuse_impossible_time
+from shared.schemas import ChinaTime, MoneyOut, Out, Strict, Text
 
 
 class DispositionIn(Strict):
@@ -34,9 +34,7 @@ class DeductionIn(Strict):
     def occurred_already(self) -> Self:
         """CLS-6: the hours are charged once worked; a time ahead of now would count them in a month
         that has not come (SAN-7 totals deductions by the month they occurred in)."""
-        impossible = impossible_time("occurred_at", self.occurred_at)
-        if impossible is not None:
-            raise FieldError("occurred_at", impossible)
+        refuse_impossible_time("occurred_at", self.occurred_at)
         return self
 
 

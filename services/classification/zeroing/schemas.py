@@ -6,8 +6,8 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, Field, model_validator
 
 from services.classification.zeroing.rules import EmergencyTrigger
-from shared.http.problems import FieldError
-from shared.schemas import ChinaTime, Strict, Text, impossible_time
+from shared.http.problems import refuse_impossible_time
+from shared.schemas import ChinaTime, Strict, Text
 
 
 class TriggerIn(Strict):
@@ -28,9 +28,8 @@ class StepIn(Strict):
     @model_validator(mode="after")
     def done_already(self) -> Self:
         """CLS-7: a step is recorded once it is done, so it cannot have been done ahead of now."""
-        impossible = impossible_time("done_at", self.done_at) if self.done_at is not None else None
-        if impossible is not None:
-            raise FieldError("done_at", impossible)
+        if self.done_at is not None:
+            refuse_impossible_time("done_at", self.done_at)
         return self
 
 

@@ -17,7 +17,7 @@ from services.intake.complaints.rules import (
     sees_personal_data,
 )
 from shared.http.inputs import EMAIL
-from shared.http.problems import FieldError
+from shared.http.problems import FieldError, refuse_impossible_time
 from shared.schemas import (
     WHOLE,
     ChinaTime,
@@ -28,7 +28,6 @@ from shared.schemas import (
     Strict,
     Text,
     attributes_of,
-    impossible_time,
     reading_of,
 )
 
@@ -115,9 +114,7 @@ class ComplaintIn(Strict):
     @model_validator(mode="after")
     def dates_are_possible(self) -> Self:
         """CMP-2: a complaint cannot be received in the future, nor be about a product made after it."""
-        impossible = impossible_time("received_at", self.received_at)
-        if impossible is not None:
-            raise FieldError("received_at", impossible)
+        refuse_impossible_time("received_at", self.received_at)
         made = self.product.production_date if self.product else None
         if made is not None and made > self.received_at.date() + timedelta(days=1):
             raise FieldError(("product", "production_date"), "production_date is after the complaint was received")

@@ -9,8 +9,8 @@ from pydantic import Field, StrictBool, field_validator, model_validator
 from services.sanctions.clauses.schemas import ClauseCode, ClauseMoneyIn, VariantName
 from services.sanctions.notices.models import Notice, NoticeStep
 from services.sanctions.notices.rules import DisputeStatus, Status
-from shared.http.problems import FieldError
-from shared.schemas import ChinaTime, MoneyOut, Out, Page, Short, Strict, attributes_of, impossible_time
+from shared.http.problems import refuse_impossible_time
+from shared.schemas import ChinaTime, MoneyOut, Out, Page, Short, Strict, attributes_of
 
 Note = Annotated[str, Field(max_length=4000)]
 
@@ -65,9 +65,7 @@ class ViolationIn(ViolationFacts):
     def occurred_already(self) -> Self:
         """SAN-5: a reported violation has happened; dated ahead of now it would fall into a month that
         has not come (an incident's draft carries the incident's own time and is not judged here)."""
-        impossible = impossible_time("occurred_at", self.occurred_at)
-        if impossible is not None:
-            raise FieldError("occurred_at", impossible)
+        refuse_impossible_time("occurred_at", self.occurred_at)
         return self
 
 
