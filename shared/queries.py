@@ -1,15 +1,15 @@
 """Query shapes the repositories share: a list's optional filters, each applied only when given."""
 
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute
 
-Row = TypeVar("Row")
+Row = TypeVarTuple("Row")
 
 
-def where_given(query: Select[Row], *filters: tuple[InstrumentedAttribute[Any], Any]) -> Select[Row]:
+def where_given(query: Select[*Row], *filters: tuple[InstrumentedAttribute[Any], Any]) -> Select[*Row]:
     """``query`` narrowed to rows equal to each filter value given; a ``None`` filter is not applied."""
     for column, value in filters:
         if value is not None:
@@ -18,11 +18,11 @@ def where_given(query: Select[Row], *filters: tuple[InstrumentedAttribute[Any], 
 
 
 def where_within(
-    query: Select[Row],
+    query: Select[*Row],
     column: InstrumentedAttribute[Any],
     start: date | datetime | None,
     end: date | datetime | None,
-) -> Select[Row]:
+) -> Select[*Row]:
     """``query`` narrowed to rows whose ``column`` lies in ``[start, end)``; a bound not given is open."""
     if start is not None:
         query = query.where(column >= start)

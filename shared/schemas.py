@@ -2,7 +2,9 @@
 
 * ``Strict``, the base of every request model: unknown fields refused, strings stripped, no control
   character in any text (a 422 naming the field; Postgres text cannot even hold NUL);
-* ``Short`` and ``Text`` (a name, a reason) and ``ShortQuery`` (a query filter);
+* ``Short`` and ``Text`` (a name, a reason);
+* ``ListQuery``, the base of every list route's query (filters, page size, cursor), and ``TextFilter``
+  (a text filter) or ``ShortQuery`` (the same as a route's own query parameter);
 * money in (a JSON number or a plain decimal string, at most two places) and out (a string ``"200.00"``);
 * ``ChinaTime`` and ``Day``: times carry an offset and are answered on the China clock (+08:00), a time
   sent without an offset is read as China time; numbers are neither times nor dates (pydantic would read
@@ -39,7 +41,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from shared import clock
-from shared.http.inputs import INPUT
+from shared.http.inputs import INPUT, PLAIN_TEXT
 from shared.workcalendar import CHINA
 
 # C0 and C1 controls, DEL and lone surrogates; tab, line feed and carriage return are ordinary text
@@ -81,11 +83,9 @@ def refuse_control_characters(value: Any) -> Any:
     return value
 
 
-class Strict(BaseModel):
-    """A request model: unknown fields refused, strings stripped, no control character in any text
-    field (a 422 naming the field; Postgres text cannot even hold NUL)."""
-
-    model_config = INPUT
+class PlainText(BaseModel):
+    """No control character in any text field: a 422 naming the field (Postgres text cannot even
+    hold NUL)."""
 
     @field_validator("*", mode="after")
     @classmethod
@@ -100,6 +100,12 @@ class Strict(BaseModel):
         if isinstance(value, dict | list | tuple | set | frozenset):
             return refuse_control_characters(value)
         return value  # a number, a date, an enum, or a model validated by its own class
+
+
+class Strict(PlainText):
+    """A request model: unknown fields refused, strings stripped, no control character in any text."""
+
+    model_config = INPUT
 
 
 # Money: a JSON number or a string of plain decimal digits, at most two places (SPEC §8).
@@ -251,13 +257,24 @@ def parse_month(month: str) -> date:
     return date(int(month[:4]), int(month[5:7]), 1)
 
 
-# A text filter of a list route (``?owner=E-01``): absent, or one to 200 characters.
-ShortQuery = Annotated[str | None, Query(min_length=1, max_length=200)]
+# A text filter of a list's query (``?owner=E-01``): one to 200 characters, no control character
+# (the pattern says so in the schema: a query parameter's schema is its field's own).
+TextFilter = Annotated[str | None, Field(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
+# The same as a route's own query parameter, where the route takes no ``ListQuery``.
+ShortQuery = Annotated[str | None, Query(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
 # A text path parameter (``/v1/production-rates/{model}``): one to 200 characters.
 ShortPath = Annotated[str, Path(min_length=1, max_length=200)]
-# A list route's page size and cursor (``shared.http.pagination``).
-Limit = Annotated[int, Query(ge=1, le=500)]
-Cursor = Annotated[str | None, Query(max_length=500)]
+
+
+class ListQuery(PlainText):
+    """The query string of a list route, declared once: the filters a subclass adds, the page size and
+    the cursor (``shared.http.pagination``). A route takes it as ``Annotated[XQuery, Query()]`` and
+    hands it to its repository's ``search``; a parameter it does not declare is refused app-wide
+    (``shared.http.contract``)."""
+
+    limit: int = Field(50, ge=1, le=500)
+    # A cursor is unpadded URL-safe base64 (``encode_cursor``); any other text cannot be one.
+    cursor: str | None = Field(None, max_length=500, pattern=r"^[A-Za-z0-9_-]*$")
 
 
 @dataclass(frozen=True)

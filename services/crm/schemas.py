@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Path, Query
+from fastapi import Path
 from pydantic import BeforeValidator, Field
 
 from shared.http.inputs import CONTROL_CLASS
@@ -11,19 +11,12 @@ from shared.http.inputs import CONTROL_CLASS
 # A note that may be empty (a visit's summary, a fee's remark).
 Note = Annotated[str, Field(max_length=4000)]
 
-
-# Postgres text cannot hold NUL: refused as input instead of failing in the database.
-NO_NUL = r"^[^\x00]*$"
 # No whitespace, slash or control character. Whitespace is spelt out: Python's \s and the JSON Schema (ECMA) \s
 # differ (\x1c-\x1f and \x85 only in Python's, \ufeff only in ECMA's), and both must read it alike.
 IDENTIFIER = rf"^[^\t\n\v\f\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff/{CONTROL_CLASS}]+$"
 
 # A crm identifier as a path parameter (a customer, a project, a product).
 IdentifierPath = Annotated[str, Path(min_length=1, max_length=200, pattern=IDENTIFIER)]
-
-# crm's text filters and cursors refuse NUL with a 422 naming the parameter, as its lists always have.
-TextQuery = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
-CursorQuery = Annotated[str | None, Query(max_length=500, pattern=NO_NUL)]
 
 
 def month_text(value: Any) -> Any:

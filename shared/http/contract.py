@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
+from pydantic import BaseModel
 
 from shared.auth import current_principal
 from shared.http.problems import PROBLEM_JSON
@@ -91,7 +92,17 @@ def _has_body(route: RouteContext) -> bool:
 
 
 def _query_names(route: RouteContext) -> frozenset[str]:
-    return frozenset(param.alias for dependency in _dependencies(route.dependant) for param in dependency.query_params)
+    """The names a route's query takes: its parameters, a query model's (``shared.schemas.ListQuery``)
+    field by field."""
+    names: set[str] = set()
+    for dependency in _dependencies(route.dependant):
+        for param in dependency.query_params:
+            model = param.field_info.annotation
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                names.update(field.alias or name for name, field in model.model_fields.items())
+            else:
+                names.add(param.alias)
+    return frozenset(names)
 
 
 def declared_problems(route: RouteContext) -> set[int]:

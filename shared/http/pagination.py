@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from shared.errors import Problem
+from shared.schemas import ListQuery
 
 Item = TypeVar("Item")
 Shown = TypeVar("Shown")
@@ -92,12 +93,11 @@ def cursor_after(row: Any, keyset: Keyset) -> str:
     return encode_cursor([_cursor_value(value) for value in values])
 
 
-async def page_of(
-    session: AsyncSession, query: Select[Item], keyset: Keyset, cursor: str | None, limit: int
-) -> Paged[Item]:
-    """The repository's ``query`` (its filters) continued after ``cursor``, ordered by ``keyset``,
-    ``limit`` rows; one more row is read to tell whether a next page exists."""
-    after = decode_keyset(cursor, *keyset.parsers)
+async def page_of(session: AsyncSession, query: Select[Item], keyset: Keyset, listing: ListQuery) -> Paged[Item]:
+    """The repository's ``query`` (its filters) continued after the listing's cursor, ordered by
+    ``keyset``, ``listing.limit`` rows; one more row is read to tell whether a next page exists."""
+    limit = listing.limit
+    after = decode_keyset(listing.cursor, *keyset.parsers)
     if after is not None:
         key, last = tuple_(*keyset.columns), tuple_(*after)
         query = query.where(key > last if keyset.ascending else key < last)

@@ -14,6 +14,7 @@ from services.crm.visits.repository import PLAN_KEYSET as PLANS
 from services.intake.complaints.models import Complaint
 from services.intake.complaints.repository import KEYSET
 from shared.http.pagination import cursor_after, decode_keyset, page_of
+from shared.schemas import ListQuery
 
 
 def test_a_page_cursor_reads_back_as_the_keyset_of_its_last_item() -> None:
@@ -57,7 +58,7 @@ async def test_an_ascending_keyset_continues_after_its_cursor_soonest_first() ->
     session = _Session()
     cursor = cursor_after(VisitPlan(id=uuid.uuid4(), due_on=date(2026, 11, 30)), PLANS)
 
-    await page_of(session, select(VisitPlan), PLANS, cursor, 10)  # type: ignore[arg-type]
+    await page_of(session, select(VisitPlan), PLANS, ListQuery(cursor=cursor, limit=10))  # type: ignore[arg-type]
 
     sql = _sql(session.query)
     assert "(crm.visit_plans.due_on, crm.visit_plans.id) > (" in sql
@@ -68,7 +69,7 @@ async def test_a_keyset_without_direction_continues_after_its_cursor_newest_firs
     session = _Session()
     cursor = cursor_after(Complaint(id=uuid.uuid4(), received_at=datetime(2026, 11, 24, tzinfo=UTC)), KEYSET)
 
-    await page_of(session, select(Complaint), KEYSET, cursor, 10)  # type: ignore[arg-type]
+    await page_of(session, select(Complaint), KEYSET, ListQuery(cursor=cursor, limit=10))  # type: ignore[arg-type]
 
     sql = _sql(session.query)
     assert "intake.complaints.id) < (" in sql

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -18,6 +18,7 @@ from services.classification.incidents.models import (
     IncidentKey,
     IncidentSource,
 )
+from services.classification.incidents.schemas import IncidentQuery
 from services.classification.returns.models import ReturnLine
 from shared.http.pagination import Keyset
 from shared.queries import where_given
@@ -294,27 +295,15 @@ async def history(session: AsyncSession, incident_id: uuid.UUID) -> list[Inciden
     return list((await session.scalars(query)).all())
 
 
-@dataclass(frozen=True)
-class IncidentFilter:
-    level: str | None = None
-    status: str | None = None
-    model: str | None = None
-    production_date: date | None = None
-    shipped_batch_no: str | None = None
-    source_id: str | None = None
-    emergency: bool | None = None
-    text: str | None = None
-
-
 KEYSET = Keyset((Incident.created_at, Incident.id), (datetime.fromisoformat, uuid.UUID))
 
 
-def search(where: IncidentFilter) -> Select[Incident]:
+def search(where: IncidentQuery) -> Select[Incident]:
     query = select(Incident)
-    if where.text is not None:
+    if where.q is not None:
         query = query.where(
             contains_text(
-                Incident.search_grams, (Incident.model, Incident.description, Incident.shipped_batch_no), where.text
+                Incident.search_grams, (Incident.model, Incident.description, Incident.shipped_batch_no), where.q
             )
         )
     query = where_given(

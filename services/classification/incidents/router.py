@@ -2,22 +2,23 @@
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.classification.incidents import repository, service
 from services.classification.incidents.models import Incident, IncidentHistory
-from services.classification.incidents.repository import IncidentFilter
 from services.classification.incidents.schemas import (
     CauseIn,
     HistoryOut,
     IncidentOut,
     IncidentPage,
+    IncidentQuery,
     IncidentReturnLinePage,
     ProblemLevelIn,
     ReclassifyIn,
+    ReturnLinesQuery,
 )
 from services.classification.incidents.service import SourcedIncident
 from services.classification.returns.models import ReturnLine
@@ -26,7 +27,6 @@ from shared.auth import Principal
 from shared.http.pagination import Paged, page_of
 from shared.http.routes import Step, StepAct, add_steps
 from shared.http.session import ReadSession
-from shared.schemas import Cursor, Day, Limit, ShortQuery
 
 router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 
@@ -35,19 +35,9 @@ router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 async def list_incidents(
     session: ReadSession,
     _: Reader,
-    level: str | None = Query(None, pattern="^(general|batch|major)$"),
-    status: str | None = Query(None, pattern="^(open|closed)$"),
-    model: str | None = Query(None, max_length=200),
-    production_date: Day | None = None,
-    shipped_batch_no: str | None = Query(None, max_length=200),
-    source_id: str | None = Query(None, max_length=200),
-    emergency: bool | None = None,
-    q: ShortQuery = None,
-    cursor: Cursor = None,
-    limit: Limit = 50,
+    query: Annotated[IncidentQuery, Query()],
 ) -> Paged[SourcedIncident]:
-    where = IncidentFilter(level, status, model, production_date, shipped_batch_no, source_id, emergency, q)
-    page = await page_of(session, repository.search(where), repository.KEYSET, cursor, limit)
+    page = await page_of(session, repository.search(query), repository.KEYSET, query)
     return Paged(await service.sourced(session, page.items), page.next_cursor)
 
 
@@ -65,13 +55,12 @@ async def list_return_lines(
     incident_id: uuid.UUID,
     session: ReadSession,
     _: Reader,
-    cursor: Cursor = None,
-    limit: Limit = 100,
+    query: Annotated[ReturnLinesQuery, Query()],
 ) -> Paged[ReturnLine]:
     """CLS-2: the return lines an aggregate incident counts, a page at a time (its view names the first
     100 of its sources and how many there are)."""
     await service.existing(session, incident_id)
-    return await page_of(session, repository.return_lines(incident_id), repository.RETURN_LINES_KEYSET, cursor, limit)
+    return await page_of(session, repository.return_lines(incident_id), repository.RETURN_LINES_KEYSET, query)
 
 
 @router.get("/{incident_id}/history", response_model=HistoryOut)

@@ -2,12 +2,12 @@
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from services.classification.levels.rules import CauseCategory, Level, ProblemLevel
-from shared.schemas import ChinaTime, Day, MoneyOut, Out, Page, Strict, Text
+from shared.schemas import ChinaTime, Day, ListQuery, MoneyOut, Out, Page, Strict, Text, TextFilter
 
 
 class ReasonOut(BaseModel):
@@ -66,6 +66,26 @@ class IncidentReturnLineOut(Out):
 
 IncidentReturnLinePage = Page[IncidentReturnLineOut]
 IncidentPage = Page[IncidentOut]
+
+
+class IncidentQuery(ListQuery):
+    """The filters of ``GET /v1/incidents``; ``q`` finds a substring of the model, description or
+    shipped batch, ``source_id`` the incidents a complaint, report or return line opened or counts."""
+
+    level: Level | None = None
+    status: Literal["open", "closed"] | None = None
+    model: TextFilter = None
+    production_date: Day | None = None
+    shipped_batch_no: TextFilter = None
+    source_id: TextFilter = None
+    emergency: bool | None = None
+    q: TextFilter = None
+
+
+class ReturnLinesQuery(ListQuery):
+    """A page of the return lines an aggregate incident counts: 100 by default."""
+
+    limit: int = Field(100, ge=1, le=500)
 
 
 class HistoryEntryOut(Out):

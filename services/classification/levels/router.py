@@ -1,5 +1,7 @@
 """Rule sets (CLS-3), production rates (CLS-1) and cause routing (CLS-5) endpoints (HTTP only)."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
@@ -21,7 +23,7 @@ from services.classification.roles import Reader, Writer
 from shared.errors import found, not_found
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession, WriteSession
-from shared.schemas import Limit, ShortPath
+from shared.schemas import ListQuery, ShortPath
 
 router = APIRouter(tags=["rules"])
 
@@ -58,11 +60,10 @@ async def get_presets(_: Reader) -> dict[str, dict[str, object]]:
 async def list_versions(
     session: ReadSession,
     _: Reader,
-    cursor: str | None = Query(None, max_length=200),
-    limit: Limit = 50,
+    query: Annotated[ListQuery, Query()],
 ) -> Paged[RuleSetOut]:
     active = await repository.active_rule_set(session)
-    page = await page_of(session, repository.rule_sets(), repository.VERSIONS_KEYSET, cursor, limit)
+    page = await page_of(session, repository.rule_sets(), repository.VERSIONS_KEYSET, query)
     return page.map(lambda version: service.rule_set_out(version, active.version))
 
 

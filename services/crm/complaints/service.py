@@ -7,6 +7,7 @@ from services.crm.complaints.schemas import ComplaintSummary
 from shared import clock
 from shared.events.intake import ComplaintReceivedV1, ComplaintStatusChangedV1
 from shared.http.pagination import page_of
+from shared.schemas import ListQuery
 
 RECENT = 20
 
@@ -41,7 +42,7 @@ async def record_status(session: AsyncSession, change: ComplaintStatusChangedV1)
 
 async def summary_of(session: AsyncSession, customer_id: str) -> ComplaintSummary:
     total, still_open, serious = await repository.counts_of_customer(session, customer_id)
-    recent = await page_of(session, repository.of_customer(customer_id), repository.KEYSET, None, RECENT)
+    recent = await page_of(session, repository.of_customer(customer_id), repository.KEYSET, ListQuery(limit=RECENT))
     return ComplaintSummary.model_validate(
         {"total": total, "open": still_open, "serious": serious, "recent": recent.items}
     )

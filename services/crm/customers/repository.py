@@ -1,6 +1,5 @@
 """All SQL of customers, their revenues and tier history."""
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -9,6 +8,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.customers.models import Customer, CustomerRevenue, TierChange
+from services.crm.customers.schemas import CustomerQuery
 from shared.http.pagination import Keyset
 from shared.queries import where_given
 from shared.search import contains_text
@@ -68,18 +68,6 @@ async def tier_history(session: AsyncSession, customer_id: str) -> list[TierChan
     return list(rows.all())
 
 
-@dataclass(frozen=True)
-class CustomerFilter:
-    tier: str | None = None
-    customer_class: str | None = None
-    province: str | None = None
-    city: str | None = None
-    county: str | None = None
-    owner: str | None = None
-    owner_level: str | None = None
-    name: str | None = None
-
-
 def customer_id_of(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError("a customer id is text")
@@ -90,7 +78,7 @@ def customer_id_of(value: Any) -> str:
 KEYSET = Keyset((Customer.id,), (customer_id_of,), ascending=True)
 
 
-def search(where: CustomerFilter) -> Select[Customer]:
+def search(where: CustomerQuery) -> Select[Customer]:
     query = where_given(
         select(Customer),
         (Customer.tier, where.tier),
@@ -101,8 +89,8 @@ def search(where: CustomerFilter) -> Select[Customer]:
         (Customer.sales_owner, where.owner),
         (Customer.owner_level, where.owner_level),
     )
-    if where.name is not None:
-        query = query.where(contains_text(Customer.name_grams, (Customer.name,), where.name))
+    if where.q is not None:
+        query = query.where(contains_text(Customer.name_grams, (Customer.name,), where.q))
     return query
 
 

@@ -6,16 +6,13 @@ from fastapi import APIRouter, Depends, Query
 
 from services.crm.complaints import service as complaints
 from services.crm.customers import repository, service
-from services.crm.customers.repository import CustomerFilter
-from services.crm.customers.rules import OwnerLevel, Tier
-from services.crm.customers.schemas import CustomerIn, CustomerOut, CustomerPage, TierHistory
-from services.crm.schemas import NO_NUL, CursorQuery, IdentifierPath
+from services.crm.customers.schemas import CustomerIn, CustomerOut, CustomerPage, CustomerQuery, TierHistory
+from services.crm.schemas import IdentifierPath
 from services.crm.settings import CrmSettings, crm_settings
 from shared import clock
 from shared.auth import Principal, Role, require_roles
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession, WriteSession
-from shared.schemas import Limit
 from shared.workcalendar import CHINA
 
 router = APIRouter(prefix="/v1/customers", tags=["customers"])
@@ -73,27 +70,8 @@ async def get_tier_history(
 async def list_customers(
     session: ReadSession,
     _: Reader,
-    tier: Tier | None = None,
-    customer_class: str | None = Query(None, alias="class", pattern="^[ABCD]$"),
-    province: str | None = Query(None, max_length=100, pattern=NO_NUL),
-    city: str | None = Query(None, max_length=100, pattern=NO_NUL),
-    county: str | None = Query(None, max_length=100, pattern=NO_NUL),
-    owner: str | None = Query(None, max_length=200, pattern=NO_NUL, description="the sales owner (rep id)"),
-    owner_level: OwnerLevel | None = None,
-    q: str | None = Query(None, min_length=1, max_length=200, pattern=NO_NUL, description="part of the name"),
-    cursor: CursorQuery = None,
-    limit: Limit = 50,
+    query: Annotated[CustomerQuery, Query()],
 ) -> Paged[CustomerOut]:
-    where = CustomerFilter(
-        tier=tier.value if tier else None,
-        customer_class=customer_class,
-        province=province,
-        city=city,
-        county=county,
-        owner=owner,
-        owner_level=owner_level.value if owner_level else None,
-        name=q,
-    )
-    page = await page_of(session, repository.search(where), repository.KEYSET, cursor, limit)
+    page = await page_of(session, repository.search(query), repository.KEYSET, query)
     revenues = await repository.revenues_of(session, [customer.id for customer in page.items])
     return page.map(lambda customer: CustomerOut.of(customer, revenues[customer.id]))

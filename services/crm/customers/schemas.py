@@ -10,7 +10,19 @@ from services.crm.complaints.schemas import ComplaintSummary
 from services.crm.customers.models import Customer
 from services.crm.customers.rules import OwnerLevel, Tier, ownership_of
 from shared.http.inputs import EMAIL
-from shared.schemas import ChinaTime, Day, MoneyIn, MoneyOut, Out, Page, Short, Strict, attributes_of
+from shared.schemas import (
+    ChinaTime,
+    Day,
+    ListQuery,
+    MoneyIn,
+    MoneyOut,
+    Out,
+    Page,
+    Short,
+    Strict,
+    TextFilter,
+    attributes_of,
+)
 
 Place = Annotated[str, Field(min_length=1, max_length=100)]
 Factor = Annotated[str, Field(min_length=1, max_length=50)]
@@ -158,6 +170,19 @@ class CustomerOut(Out):
 
 
 CustomerPage = Page[CustomerOut]
+
+
+class CustomerQuery(ListQuery):
+    """The filters of ``GET /v1/customers``, first id first."""
+
+    tier: Tier | None = None
+    customer_class: str | None = Field(None, alias="class", pattern="^[ABCD]$")
+    province: TextFilter = None
+    city: TextFilter = None
+    county: TextFilter = None
+    owner: TextFilter = Field(None, description="the sales owner (rep id)")
+    owner_level: OwnerLevel | None = None
+    q: TextFilter = Field(None, description="part of the name")
 
 
 class TierChangeOut(Out):

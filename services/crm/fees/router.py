@@ -14,7 +14,7 @@ from services.crm.fees.schemas import (
     AdvanceIn,
     AdvanceOut,
     AdvancePage,
-    AdvanceStatus,
+    AdvanceQuery,
     BudgetIn,
     BudgetList,
     BudgetOut,
@@ -26,17 +26,19 @@ from services.crm.fees.schemas import (
     SpecialFeeIn,
     SpecialFeeOut,
     SpecialFeePage,
+    SpecialFeeQuery,
     StatementIn,
     StatementOut,
     StatementPage,
+    StatementQuery,
 )
-from services.crm.schemas import CursorQuery, IdentifierPath, TextQuery
+from services.crm.schemas import IdentifierPath
 from services.crm.settings import CrmSettings, crm_settings
 from shared import clock
 from shared.auth import Principal, Role, require_roles
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession, WriteSession, creates_once
-from shared.schemas import Limit, Month, parse_month
+from shared.schemas import Month, parse_month
 
 router = APIRouter(tags=["fees"])
 
@@ -124,14 +126,12 @@ async def post_statement(
 async def list_statements(
     session: ReadSession,
     principal: FeeReader,
-    sales_rep: TextQuery = None,
-    month: Month | None = None,
-    cursor: CursorQuery = None,
-    limit: int = Query(50, ge=1, le=200),
+    query: Annotated[StatementQuery, Query()],
 ) -> Paged[StatementOut]:
     """Statements, newest month first; a sales rep sees only their own."""
-    query = repository.search_statements(scope_to_self(principal, sales_rep), parse_month(month) if month else None)
-    page = await page_of(session, query, repository.STATEMENT_KEYSET, cursor, limit)
+    month = parse_month(query.month) if query.month else None
+    statements = repository.search_statements(scope_to_self(principal, query.sales_rep), month)
+    page = await page_of(session, statements, repository.STATEMENT_KEYSET, query)
     return Paged(await service.statements_out(session, page.items, clock.now()), page.next_cursor)
 
 
@@ -211,14 +211,11 @@ async def settle_advance(
 async def list_advances(
     session: ReadSession,
     principal: FeeReader,
-    sales_rep: TextQuery = None,
-    status: AdvanceStatus | None = None,
-    cursor: CursorQuery = None,
-    limit: Limit = 50,
+    query: Annotated[AdvanceQuery, Query()],
 ) -> AdvancePage:
-    rep = scope_to_self(principal, sales_rep)
-    query = repository.search_advances(rep, status.value if status else None)
-    page: Paged[FeeAdvance] = await page_of(session, query, repository.ADVANCE_KEYSET, cursor, limit)
+    rep = scope_to_self(principal, query.sales_rep)
+    advances = repository.search_advances(rep, query.status)
+    page: Paged[FeeAdvance] = await page_of(session, advances, repository.ADVANCE_KEYSET, query)
     outstanding = await repository.outstanding_of(session, rep) if rep is not None else None
     return AdvancePage(items=page.items, next_cursor=page.next_cursor, outstanding=outstanding)
 
@@ -242,13 +239,10 @@ async def post_special_fee(
 async def list_special_fees(
     session: ReadSession,
     principal: FeeReader,
-    sales_rep: TextQuery = None,
-    customer_id: TextQuery = None,
-    cursor: CursorQuery = None,
-    limit: Limit = 50,
+    query: Annotated[SpecialFeeQuery, Query()],
 ) -> Paged[SpecialFeeOut]:
-    query = repository.search_special_fees(scope_to_self(principal, sales_rep), customer_id)
-    page = await page_of(session, query, repository.SPECIAL_FEE_KEYSET, cursor, limit)
+    requests = repository.search_special_fees(scope_to_self(principal, query.sales_rep), query.customer_id)
+    page = await page_of(session, requests, repository.SPECIAL_FEE_KEYSET, query)
     return Paged(await service.special_fees_out(session, page.items), page.next_cursor)
 
 

@@ -14,6 +14,7 @@ from shared.schemas import (
     MAX_MONEY,
     ChinaTime,
     Day,
+    ListQuery,
     MoneyIn,
     MoneyOut,
     Month,
@@ -22,6 +23,7 @@ from shared.schemas import (
     PositiveMoneyIn,
     Short,
     Strict,
+    TextFilter,
     attributes_of,
 )
 
@@ -131,6 +133,14 @@ class StatementOut(Out):
 StatementPage = Page[StatementOut]
 
 
+class StatementQuery(ListQuery):
+    """The filters of ``GET /v1/fee-statements``, newest month first; a sales rep sees only their own."""
+
+    sales_rep: TextFilter = None
+    month: Month | None = None
+    limit: int = Field(50, ge=1, le=200)
+
+
 class CollectionIn(Strict):
     customer_id: Short
     month: Month = Field(description="the month of the purchases this payment settles")
@@ -187,6 +197,13 @@ class AdvanceOut(Out):
         return cls.model_validate({**attributes_of(advance, cls), "outstanding_after": outstanding_after})
 
 
+class AdvanceQuery(ListQuery):
+    """The filters of ``GET /v1/fee-advances``; a sales rep sees only their own."""
+
+    sales_rep: TextFilter = None
+    status: AdvanceStatus | None = None
+
+
 class AdvancePage(Page[AdvanceOut]):
     outstanding: MoneyOut | None = Field(None, description="the rep's outstanding total when filtered by sales_rep")
 
@@ -213,3 +230,10 @@ class SpecialFeeOut(Out):
 
 
 SpecialFeePage = Page[SpecialFeeOut]
+
+
+class SpecialFeeQuery(ListQuery):
+    """The filters of ``GET /v1/special-fee-requests``; a sales rep sees only their own."""
+
+    sales_rep: TextFilter = None
+    customer_id: TextFilter = None

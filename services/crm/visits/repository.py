@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.crm.customers.models import Customer
 from services.crm.visits.models import Project, Visit, VisitPlan
+from services.crm.visits.schemas import VisitQuery
 from shared.http.pagination import Keyset
 from shared.queries import where_given, where_within
 
@@ -116,8 +117,8 @@ async def get_visit(session: AsyncSession, visit_id: uuid.UUID) -> Visit | None:
 VISIT_KEYSET = Keyset((Visit.visited_at, Visit.id), (datetime.fromisoformat, uuid.UUID))
 
 
-def search_visits(customer_id: str | None, visitor_id: str | None) -> Select[Visit]:
-    return where_given(select(Visit), (Visit.customer_id, customer_id), (Visit.visitor_id, visitor_id))
+def search_visits(where: VisitQuery) -> Select[Visit]:
+    return where_given(select(Visit), (Visit.customer_id, where.customer_id), (Visit.visitor_id, where.visitor))
 
 
 async def visits_between(session: AsyncSession, first: date, last: date, visitor_id: str | None) -> list[Visit]:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from services.crm.schemas import CursorQuery, IdentifierPath, TextQuery
+from services.crm.schemas import IdentifierPath
 from services.crm.visits import repository, service
 from services.crm.visits.models import Project, Visit
 from services.crm.visits.schemas import (
@@ -14,7 +14,6 @@ from services.crm.visits.schemas import (
     GeneratedPlans,
     GeneratePlansIn,
     MonthlyReport,
-    PlanFilter,
     ProjectIn,
     ProjectList,
     ProjectOut,
@@ -23,12 +22,14 @@ from services.crm.visits.schemas import (
     VisitPage,
     VisitPlanOut,
     VisitPlanPage,
+    VisitPlanQuery,
+    VisitQuery,
 )
 from shared import clock
 from shared.auth import Principal, Role, require_roles
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession, WriteSession, creates_once
-from shared.schemas import Day, Limit, Month
+from shared.schemas import Day, Month, ShortQuery
 from shared.workcalendar import CHINA
 
 router = APIRouter(tags=["visits"])
@@ -80,17 +81,12 @@ async def generate_visit_plans(
 async def list_visit_plans(
     session: ReadSession,
     _: Reader,
-    status: PlanFilter | None = None,
-    customer_id: TextQuery = None,
-    month: Month | None = None,
-    as_of: Day | None = Query(None, description="the day 'due' and 'overdue' are judged on; today by default"),
-    cursor: CursorQuery = None,
-    limit: Limit = 50,
+    query: Annotated[VisitPlanQuery, Query()],
 ) -> Paged[VisitPlanOut]:
     """Due and overdue visits (CRM-5), by due date."""
-    today = as_of or china_today()
-    where = service.plans_to_list(status, customer_id, month, today)
-    page = await page_of(session, repository.search_plans(where), repository.PLAN_KEYSET, cursor, limit)
+    today = query.as_of or china_today()
+    where = service.plans_to_list(query, today)
+    page = await page_of(session, repository.search_plans(where), repository.PLAN_KEYSET, query)
     return page.map(lambda plan: VisitPlanOut.of(plan, today))
 
 
@@ -110,7 +106,7 @@ async def get_daily_report(
     session: ReadSession,
     _: Reader,
     day: Annotated[Day, Query(alias="date")],
-    visitor: TextQuery = None,
+    visitor: ShortQuery = None,
 ) -> DailyReport:
     return await service.daily_report(session, day, visitor)
 
@@ -128,13 +124,9 @@ async def get_monthly_report(
 async def list_visits(
     session: ReadSession,
     _: Reader,
-    customer_id: TextQuery = None,
-    visitor: TextQuery = None,
-    cursor: CursorQuery = None,
-    limit: Limit = 50,
+    query: Annotated[VisitQuery, Query()],
 ) -> Paged[Visit]:
-    query = repository.search_visits(customer_id, visitor)
-    return await page_of(session, query, repository.VISIT_KEYSET, cursor, limit)
+    return await page_of(session, repository.search_visits(query), repository.VISIT_KEYSET, query)
 
 
 @router.get("/v1/visits/{visit_id}", response_model=VisitOut)

@@ -10,7 +10,7 @@ from pydantic import Field, StrictBool
 from services.crm.schemas import Note
 from services.crm.visits.models import VisitPlan
 from services.crm.visits.rules import is_overdue
-from shared.schemas import ChinaTime, Day, Month, Out, Page, Short, Strict, attributes_of
+from shared.schemas import ChinaTime, Day, ListQuery, Month, Out, Page, Short, Strict, TextFilter, attributes_of
 
 Report = Annotated[str, Field(min_length=1, max_length=4000)]
 
@@ -79,6 +79,15 @@ class GeneratedPlans(Out):
 VisitPlanPage = Page[VisitPlanOut]
 
 
+class VisitPlanQuery(ListQuery):
+    """The filters of ``GET /v1/visit-plans`` (CRM-5), by due date."""
+
+    status: PlanFilter | None = None
+    customer_id: TextFilter = None
+    month: Month | None = None
+    as_of: Day | None = Field(None, description="the day 'due' and 'overdue' are judged on; today by default")
+
+
 class VisitorIn(Strict):
     id: Short
     name: Short | None = None
@@ -118,6 +127,13 @@ class VisitOut(Out):
 
 
 VisitPage = Page[VisitOut]
+
+
+class VisitQuery(ListQuery):
+    """The filters of ``GET /v1/visits``."""
+
+    customer_id: TextFilter = None
+    visitor: TextFilter = None
 
 
 class VisitorDay(Out):

@@ -31,6 +31,7 @@ from services.crm.visits.schemas import (
     VisitorCount,
     VisitorDay,
     VisitPlanOut,
+    VisitPlanQuery,
 )
 from shared import clock
 from shared.auth import Principal
@@ -144,14 +145,15 @@ async def reassign_open_plans(session: AsyncSession, customer_id: str, previous:
     )
 
 
-def plans_to_list(status: PlanFilter | None, customer_id: str | None, month: str | None, today: date) -> PlanSearch:
+def plans_to_list(query: VisitPlanQuery, today: date) -> PlanSearch:
     """CRM-5: due = open, its month has begun and its end not passed; overdue = open past its due day."""
+    status, month = query.status, query.month
     return PlanSearch(
         status=None if status is None else ("done" if status is PlanFilter.DONE else "planned"),
         period_up_to=month_start(today) if status is PlanFilter.DUE else None,
         due_from=today if status is PlanFilter.DUE else None,
         due_before=today if status is PlanFilter.OVERDUE else None,
-        customer_id=customer_id,
+        customer_id=query.customer_id,
         period=parse_month(month) if month else None,
     )
 

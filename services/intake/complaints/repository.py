@@ -1,7 +1,6 @@
 """All SQL of complaints."""
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -32,7 +31,9 @@ from services.intake.complaints.rules import (
     OVERDUE_REPLY_STATUSES,
     IncidentLink,
 )
+from services.intake.complaints.schemas import ComplaintQuery
 from services.intake.customers.models import CustomerTier
+from shared.auth import Principal
 from shared.events.registry import EventData
 from shared.http.pagination import Keyset
 from shared.messaging.outbox import outbox_row
@@ -183,29 +184,6 @@ def overdue_condition(now: datetime) -> ColumnElement[bool]:
     return or_(*(_overdue_in(status, now) for status in WAITING_STATUSES))
 
 
-@dataclass(frozen=True)
-class ComplaintFilter:
-    statuses: list[str]
-    kind: str | None = None
-    customer_id: str | None = None
-    severity: str | None = None
-    owner: str | None = None
-    received_from: datetime | None = None
-    received_to: datetime | None = None
-    overdue: bool | None = None
-    escalated: bool | None = None
-    model: str | None = None
-    batch_no: str | None = None
-    # SPEC §12 search: free text, and the number, complainant's name and phone as substrings.
-    q: str | None = None
-    number: str | None = None
-    complainant: str | None = None
-    phone: str | None = None
-    # Who searches: the complainant's name and phone match only the complaints this reader sees them of.
-    reader_roles: frozenset[str] = frozenset()
-    reader_sub: str = ""
-
-
 def personal_data_visible(roles: frozenset[str], sub: str) -> ColumnElement[bool]:
     """``rules.sees_personal_data`` in SQL: the complaints whose complainant this reader sees unmasked."""
     if roles & COMPLAINT_HANDLERS:
@@ -222,9 +200,9 @@ def _phone() -> ColumnElement[str | None]:
     return Complaint.complainant["phone"].astext
 
 
-def _text_conditions(where: ComplaintFilter) -> list[ColumnElement[bool]]:
+def _text_conditions(where: ComplaintQuery, reader: Principal) -> list[ColumnElement[bool]]:
     """The SPEC §12 search conditions; personal data only where this reader sees it."""
-    visible = personal_data_visible(where.reader_roles, where.reader_sub)
+    visible = personal_data_visible(frozenset(reader.roles), reader.sub)
     conditions = []
     if where.q is not None:
         public = contains_text(
@@ -245,10 +223,12 @@ def _text_conditions(where: ComplaintFilter) -> list[ColumnElement[bool]]:
 KEYSET = Keyset((Complaint.received_at, Complaint.id), (datetime.fromisoformat, uuid.UUID))
 
 
-def search(where: ComplaintFilter, now: datetime) -> Select[Complaint]:
+def search(where: ComplaintQuery, reader: Principal, now: datetime) -> Select[Complaint]:
+    """The complaints ``where`` asks for; the complainant's name and phone match only the complaints
+    whose complainant ``reader`` sees unmasked."""
     query = select(Complaint)
-    if where.statuses:
-        query = query.where(Complaint.status.in_(where.statuses))
+    if where.status:
+        query = query.where(Complaint.status.in_(where.status))
     query = where_given(
         query,
         (Complaint.kind, where.kind),
@@ -265,7 +245,7 @@ def search(where: ComplaintFilter, now: datetime) -> Select[Complaint]:
         query = query.where(overdue_condition(now))
     elif where.overdue is False:
         query = query.where(~overdue_condition(now))
-    return query.where(*_text_conditions(where))
+    return query.where(*_text_conditions(where, reader))
 
 
 async def awaiting_deadlines(session: AsyncSession) -> list[Complaint]:

@@ -10,16 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.complaints import repository, service
 from services.intake.complaints.models import Complaint
-from services.intake.complaints.repository import ComplaintFilter
 from services.intake.complaints.rules import Action
 from services.intake.complaints.schemas import (
     CloseIn,
     Comparison,
     ComplaintIn,
-    ComplaintKind,
     ComplaintOut,
     ComplaintPage,
-    ComplaintStatus,
+    ComplaintQuery,
     DecisionIn,
     EscalateIn,
     HandoverIn,
@@ -29,7 +27,6 @@ from services.intake.complaints.schemas import (
     RejectIn,
     ReplyIn,
     ReturnVisitIn,
-    Severity,
     SeverityIn,
 )
 from shared import clock
@@ -39,7 +36,6 @@ from shared.errors import found
 from shared.http.pagination import Paged, page_of
 from shared.http.routes import Step, StepAct, add_steps
 from shared.http.session import ReadSession, WriteSession, creates_once
-from shared.schemas import ChinaTime, Cursor, Limit, ShortQuery
 
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"])
 
@@ -105,49 +101,14 @@ async def recompute_deadlines(
 async def list_complaints(
     session: ReadSession,
     principal: Reader,
-    status: Annotated[list[ComplaintStatus] | None, Query(max_length=6)] = None,
-    kind: ComplaintKind | None = None,
-    customer_id: ShortQuery = None,
-    severity: Severity | None = None,
-    owner: ShortQuery = None,
-    model: ShortQuery = None,
-    batch_no: ShortQuery = None,
-    received_from: ChinaTime | None = None,
-    received_to: ChinaTime | None = None,
-    overdue: bool | None = None,
-    escalated: bool | None = None,
-    q: ShortQuery = None,
-    number: ShortQuery = None,
-    complainant: ShortQuery = None,
-    phone: ShortQuery = None,
-    cursor: Cursor = None,
-    limit: Limit = 50,
+    query: Annotated[ComplaintQuery, Query()],
 ) -> Paged[ComplaintOut]:
     """Newest first; ``overdue=true`` is the CMP-3 overdue listing, ``escalated=true`` the decision
     level's (CMP-5). ``q`` finds a substring of the number, complainant's name or phone, product
     model or description; ``number``, ``complainant`` and ``phone`` a substring of that field. The
     name and phone match only the complaints whose complainant this reader sees unmasked."""
-    where = ComplaintFilter(
-        statuses=[s.value for s in status or []],
-        kind=kind.value if kind else None,
-        customer_id=customer_id,
-        severity=severity.value if severity else None,
-        owner=owner,
-        received_from=received_from,
-        received_to=received_to,
-        overdue=overdue,
-        escalated=escalated,
-        model=model,
-        batch_no=batch_no,
-        q=q,
-        number=number,
-        complainant=complainant,
-        phone=phone,
-        reader_roles=frozenset(principal.roles),
-        reader_sub=principal.sub,
-    )
     now = clock.now()
-    page = await page_of(session, repository.search(where, now), repository.KEYSET, cursor, limit)
+    page = await page_of(session, repository.search(query, principal, now), repository.KEYSET, query)
     return page.map(lambda complaint: ComplaintOut.read(complaint, principal, now))
 
 

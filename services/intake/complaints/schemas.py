@@ -22,11 +22,13 @@ from shared.schemas import (
     WHOLE,
     ChinaTime,
     Day,
+    ListQuery,
     Out,
     Page,
     Short,
     Strict,
     Text,
+    TextFilter,
     attributes_of,
     reading_of,
 )
@@ -255,6 +257,26 @@ def incident_of(complaint: Complaint) -> dict[str, Any] | None:
 
 
 ComplaintPage = Page[ComplaintOut]
+
+
+class ComplaintQuery(ListQuery):
+    """The filters of ``GET /v1/complaints`` (CMP-3 overdue, CMP-5 escalated, SPEC §12 search)."""
+
+    status: list[ComplaintStatus] | None = Field(None, max_length=6)
+    kind: ComplaintKind | None = None
+    customer_id: TextFilter = None
+    severity: Severity | None = None
+    owner: TextFilter = None
+    model: TextFilter = None
+    batch_no: TextFilter = None
+    received_from: ChinaTime | None = None
+    received_to: ChinaTime | None = None
+    overdue: bool | None = None
+    escalated: bool | None = None
+    q: TextFilter = None
+    number: TextFilter = None
+    complainant: TextFilter = None
+    phone: TextFilter = None
 
 
 class ComplaintSummary(Out):

@@ -1,13 +1,13 @@
 """All SQL of shop-floor reports."""
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.reports.models import IncidentReport
+from services.intake.reports.schemas import ReportQuery
 from shared.http.pagination import Keyset
 from shared.queries import where_given, where_within
 
@@ -21,21 +21,11 @@ async def get(session: AsyncSession, report_id: uuid.UUID) -> IncidentReport | N
     return await session.get(IncidentReport, report_id)
 
 
-@dataclass(frozen=True)
-class ReportFilter:
-    kind: str | None = None
-    model: str | None = None
-    supplier: str | None = None
-    department: str | None = None
-    occurred_from: datetime | None = None
-    occurred_to: datetime | None = None
-
-
 # Newest filed first.
 KEYSET = Keyset((IncidentReport.created_at, IncidentReport.id), (datetime.fromisoformat, uuid.UUID))
 
 
-def search(where: ReportFilter) -> Select[IncidentReport]:
+def search(where: ReportQuery) -> Select[IncidentReport]:
     query = where_given(
         select(IncidentReport),
         (IncidentReport.kind, where.kind),

@@ -3,17 +3,15 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from services.intake.reports import repository, service
 from services.intake.reports.models import IncidentReport
-from services.intake.reports.repository import ReportFilter
-from services.intake.reports.schemas import ReportIn, ReportKind, ReportOut, ReportPage
+from services.intake.reports.schemas import ReportIn, ReportOut, ReportPage, ReportQuery
 from shared.auth import Principal, Role, require_roles
 from shared.errors import found
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession, WriteSession, creates_once
-from shared.schemas import ChinaTime, Cursor, Limit, ShortQuery
 
 router = APIRouter(prefix="/v1/incident-reports", tags=["incident reports"])
 
@@ -38,24 +36,9 @@ async def file_report(
 async def list_reports(
     session: ReadSession,
     _: Reader,
-    kind: ReportKind | None = None,
-    model: ShortQuery = None,
-    supplier: ShortQuery = None,
-    department: ShortQuery = None,
-    occurred_from: ChinaTime | None = None,
-    occurred_to: ChinaTime | None = None,
-    cursor: Cursor = None,
-    limit: Limit = 50,
+    query: Annotated[ReportQuery, Query()],
 ) -> Paged[IncidentReport]:
-    where = ReportFilter(
-        kind=kind.value if kind else None,
-        model=model,
-        supplier=supplier,
-        department=department,
-        occurred_from=occurred_from,
-        occurred_to=occurred_to,
-    )
-    return await page_of(session, repository.search(where), repository.KEYSET, cursor, limit)
+    return await page_of(session, repository.search(query), repository.KEYSET, query)
 
 
 @router.get("/{report_id}", response_model=ReportOut)

@@ -8,7 +8,19 @@ from typing import Annotated, Self
 from pydantic import Field, StrictBool, model_validator
 
 from services.intake.reports.rules import ReportFacts, report_problems
-from shared.schemas import WHOLE, ChinaTime, MoneyIn, MoneyOut, Out, Page, Short, Strict, impossible_time
+from shared.schemas import (
+    WHOLE,
+    ChinaTime,
+    ListQuery,
+    MoneyIn,
+    MoneyOut,
+    Out,
+    Page,
+    Short,
+    Strict,
+    TextFilter,
+    impossible_time,
+)
 
 
 class ReportKind(StrEnum):
@@ -110,3 +122,14 @@ class ReportOut(Out):
 
 
 ReportPage = Page[ReportOut]
+
+
+class ReportQuery(ListQuery):
+    """The filters of ``GET /v1/incident-reports``; occurred within ``[occurred_from, occurred_to)``."""
+
+    kind: ReportKind | None = None
+    model: TextFilter = None
+    supplier: TextFilter = None
+    department: TextFilter = None
+    occurred_from: ChinaTime | None = None
+    occurred_to: ChinaTime | None = None

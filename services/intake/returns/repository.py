@@ -1,7 +1,7 @@
 """All SQL of ERP returns: set-based, one statement per batch whatever its size (RET-1, RET-2)."""
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Select, Table, select, text
@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.complaints.models import Complaint
 from services.intake.returns.models import ReturnLine
-from services.intake.returns.schemas import ReturnLineIn
+from services.intake.returns.schemas import ReturnLineIn, ReturnLineQuery
 from shared.events.intake import ReturnRecordedV1
 from shared.http.pagination import Keyset
 from shared.messaging.outbox import envelope_params, envelope_sql
+from shared.queries import where_given
 from shared.tables import platform_tables
 
 # Rows go in line-id order so two overlapping batches take their row locks in the same order and
@@ -91,16 +92,11 @@ async def get(session: AsyncSession, line_id: str) -> ReturnLine | None:
 KEYSET = Keyset((ReturnLine.recorded_at, ReturnLine.line_id), (datetime.fromisoformat, str))
 
 
-def search(
-    *, model: str | None, production_date: date | None, shipped_batch_no: str | None, customer_id: str | None
-) -> Select[ReturnLine]:
-    query = select(ReturnLine)
-    for column, value in (
-        (ReturnLine.model, model),
-        (ReturnLine.production_date, production_date),
-        (ReturnLine.shipped_batch_no, shipped_batch_no),
-        (ReturnLine.customer_id, customer_id),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    return query
+def search(where: ReturnLineQuery) -> Select[ReturnLine]:
+    return where_given(
+        select(ReturnLine),
+        (ReturnLine.model, where.model),
+        (ReturnLine.production_date, where.production_date),
+        (ReturnLine.shipped_batch_no, where.shipped_batch_no),
+        (ReturnLine.customer_id, where.customer_id),
+    )

@@ -3,7 +3,7 @@
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import ValidationError
 
 from services.intake.returns import repository, service
@@ -15,6 +15,7 @@ from services.intake.returns.schemas import (
     ReturnBatchEnvelope,
     ReturnLineOut,
     ReturnLinePage,
+    ReturnLineQuery,
     batch_request_schema,
 )
 from shared.auth import Principal, Role, require_roles
@@ -22,7 +23,7 @@ from shared.errors import Problem, found, unprocessable
 from shared.http.pagination import Paged, page_of
 from shared.http.problems import clean_errors
 from shared.http.session import ReadSession, WriteSession, creates_once
-from shared.schemas import Cursor, Day, Limit, ShortPath, ShortQuery
+from shared.schemas import ShortPath
 
 router = APIRouter(prefix="/v1/returns", tags=["returns"])
 
@@ -83,17 +84,9 @@ async def push_batch(
 async def list_returns(
     session: ReadSession,
     _: Reader,
-    model: ShortQuery = None,
-    production_date: Day | None = None,
-    shipped_batch_no: ShortQuery = None,
-    customer_id: ShortQuery = None,
-    cursor: Cursor = None,
-    limit: Limit = 50,
+    query: Annotated[ReturnLineQuery, Query()],
 ) -> Paged[ReturnLine]:
-    query = repository.search(
-        model=model, production_date=production_date, shipped_batch_no=shipped_batch_no, customer_id=customer_id
-    )
-    return await page_of(session, query, repository.KEYSET, cursor, limit)
+    return await page_of(session, repository.search(query), repository.KEYSET, query)
 
 
 @router.get("/lines/{line_id}", response_model=ReturnLineOut)

@@ -6,7 +6,19 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shared.schemas import WHOLE, ChinaTime, Day, Out, Page, Short, Strict, impossible_time, in_the_future
+from shared.schemas import (
+    WHOLE,
+    ChinaTime,
+    Day,
+    ListQuery,
+    Out,
+    Page,
+    Short,
+    Strict,
+    TextFilter,
+    impossible_time,
+    in_the_future,
+)
 
 MAX_LINES = 10_000
 # 10,000 lines of about 300 bytes each (a short Chinese reason included) are about 3 MiB: 8 MiB leaves
@@ -81,6 +93,15 @@ class ReturnLineOut(Out):
 
 
 ReturnLinePage = Page[ReturnLineOut]
+
+
+class ReturnLineQuery(ListQuery):
+    """The filters of ``GET /v1/returns``."""
+
+    model: TextFilter = None
+    production_date: Day | None = None
+    shipped_batch_no: TextFilter = None
+    customer_id: TextFilter = None
 
 
 def batch_request_schema() -> dict[str, Any]:

@@ -1,6 +1,7 @@
 import uuid
+from typing import Literal
 
-from shared.schemas import ChinaTime, Out, Page
+from shared.schemas import ChinaTime, ListQuery, Out, Page
 
 
 class DeliveryOut(Out):
@@ -18,3 +19,9 @@ class DeliveryOut(Out):
 
 class DeliveryPage(Page[DeliveryOut]):
     next_cursor: str | None  # always answered, null on the last page, as the contract has always said
+
+
+class DeliveryQuery(ListQuery):
+    """The filters of ``GET /v1/deliveries``."""
+
+    status: Literal["pending", "sent", "failed"] | None = None

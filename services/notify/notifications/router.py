@@ -7,16 +7,13 @@ from fastapi import APIRouter, Depends, Query
 
 from services.notify.notifications import repository
 from services.notify.notifications.models import Notification
-from services.notify.notifications.schemas import NotificationOut, NotificationPage
+from services.notify.notifications.schemas import InboxQuery, NotificationOut, NotificationPage
 from shared.auth import Principal, Role, current_principal
 from shared.errors import found
 from shared.http.pagination import page_of
 from shared.http.session import ReadSession, WriteSession
 
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
-
-InboxCursor = Annotated[str | None, Query(max_length=500, pattern=r"^[A-Za-z0-9_-]*$")]
-InboxLimit = Annotated[int, Query(ge=1, le=200)]
 
 
 async def signed_in(principal: Principal = Depends(current_principal)) -> Principal:
@@ -32,12 +29,10 @@ SignedIn = Annotated[Principal, Depends(signed_in)]
 async def list_notifications(
     session: ReadSession,
     principal: SignedIn,
-    unread: bool = Query(False, description="only the unread ones"),
-    cursor: InboxCursor = None,
-    limit: InboxLimit = 50,
+    query: Annotated[InboxQuery, Query()],
 ) -> dict[str, Any]:
     """The caller's notifications, unread first, newest first within each."""
-    page = await page_of(session, repository.inbox(principal.sub, unread), repository.KEYSET, cursor, limit)
+    page = await page_of(session, repository.inbox(principal.sub, query.unread), repository.KEYSET, query)
     count = await repository.unread_count(session, principal.sub)
     return {"items": page.items, "next_cursor": page.next_cursor, "unread": count}
 

@@ -1,6 +1,8 @@
 import uuid
 
-from shared.schemas import ChinaTime, Out, Page
+from pydantic import Field
+
+from shared.schemas import ChinaTime, ListQuery, Out, Page
 
 
 class NotificationOut(Out):
@@ -17,3 +19,10 @@ class NotificationOut(Out):
 class NotificationPage(Page[NotificationOut]):
     unread: int
     next_cursor: str | None  # always answered, null on the last page, as the contract has always said
+
+
+class InboxQuery(ListQuery):
+    """The caller's inbox, 200 at most a page."""
+
+    unread: bool = Field(False, description="only the unread ones")
+    limit: int = Field(50, ge=1, le=200)

@@ -3,14 +3,18 @@
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.sanctions.deductions.models import SupplierDeduction
+from services.sanctions.deductions.schemas import DeductionFilter
 from shared.http.pagination import Keyset
+from shared.queries import where_given
+
+Selected = TypeVarTuple("Selected")
 
 
 async def record_all(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -19,20 +23,14 @@ async def record_all(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
         await session.execute(insert(SupplierDeduction).values(rows).on_conflict_do_nothing())
 
 
-async def totals(
-    session: AsyncSession, *, month: str | None, supplier: str | None
-) -> Sequence[Row[str, str, Decimal, int]]:
+async def totals(session: AsyncSession, where: DeductionFilter) -> Sequence[Row[str, str, Decimal, int]]:
     query = select(
         SupplierDeduction.supplier,
         SupplierDeduction.month,
         func.sum(SupplierDeduction.amount).label("total"),
         func.count().label("deductions"),
     ).group_by(SupplierDeduction.supplier, SupplierDeduction.month)
-    if month is not None:
-        query = query.where(SupplierDeduction.month == month)
-    if supplier is not None:
-        query = query.where(SupplierDeduction.supplier == supplier)
-    query = query.order_by(SupplierDeduction.month.desc(), SupplierDeduction.supplier)
+    query = _narrowed(query, where).order_by(SupplierDeduction.month.desc(), SupplierDeduction.supplier)
     return (await session.execute(query)).all()
 
 
@@ -40,10 +38,9 @@ async def totals(
 KEYSET = Keyset((SupplierDeduction.occurred_at, SupplierDeduction.deduction_id), (datetime.fromisoformat, str))
 
 
-def search(*, month: str | None, supplier: str | None) -> Select[SupplierDeduction]:
-    query = select(SupplierDeduction)
-    if month is not None:
-        query = query.where(SupplierDeduction.month == month)
-    if supplier is not None:
-        query = query.where(SupplierDeduction.supplier == supplier)
-    return query
+def search(where: DeductionFilter) -> Select[SupplierDeduction]:
+    return _narrowed(select(SupplierDeduction), where)
+
+
+def _narrowed(query: Select[*Selected], where: DeductionFilter) -> Select[*Selected]:
+    return where_given(query, (SupplierDeduction.month, where.month), (SupplierDeduction.supplier, where.supplier))

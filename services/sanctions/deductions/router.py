@@ -9,12 +9,10 @@ from sqlalchemy import Row
 
 from services.sanctions.deductions import repository
 from services.sanctions.deductions.models import SupplierDeduction
-from services.sanctions.deductions.schemas import DeductionPage, SupplierTotals
-from services.sanctions.summaries.rules import MONTH_PATTERN
+from services.sanctions.deductions.schemas import DeductionFilter, DeductionPage, DeductionQuery, SupplierTotals
 from shared.auth import Principal, Role, require_roles
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession
-from shared.schemas import Cursor, Limit, ShortQuery
 
 router = APIRouter(prefix="/v1/supplier-deductions", tags=["supplier deductions"])
 
@@ -26,19 +24,15 @@ Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 async def supplier_totals(
     session: ReadSession,
     _: Reader,
-    month: str | None = Query(None, pattern=MONTH_PATTERN),
-    supplier: ShortQuery = None,
+    where: Annotated[DeductionFilter, Query()],
 ) -> dict[str, Sequence[Row[str, str, Decimal, int]]]:
-    return {"items": await repository.totals(session, month=month, supplier=supplier)}
+    return {"items": await repository.totals(session, where)}
 
 
 @router.get("", response_model=DeductionPage)
 async def list_deductions(
     session: ReadSession,
     _: Reader,
-    month: str | None = Query(None, pattern=MONTH_PATTERN),
-    supplier: ShortQuery = None,
-    cursor: Cursor = None,
-    limit: Limit = 50,
+    query: Annotated[DeductionQuery, Query()],
 ) -> Paged[SupplierDeduction]:
-    return await page_of(session, repository.search(month=month, supplier=supplier), repository.KEYSET, cursor, limit)
+    return await page_of(session, repository.search(query), repository.KEYSET, query)

@@ -2,7 +2,10 @@
 
 from decimal import Decimal
 
-from shared.schemas import ChinaTime, MoneyOut, Out, Page
+from pydantic import Field
+
+from services.sanctions.summaries.rules import MONTH_PATTERN
+from shared.schemas import ChinaTime, ListQuery, MoneyOut, Out, Page, PlainText, TextFilter
 
 
 class DeductionOut(Out):
@@ -29,3 +32,14 @@ class SupplierTotalOut(Out):
 
 class SupplierTotals(Out):
     items: list[SupplierTotalOut]
+
+
+class DeductionFilter(PlainText):
+    """A month's and a supplier's deductions (SAN-7)."""
+
+    month: str | None = Field(None, pattern=MONTH_PATTERN)
+    supplier: TextFilter = None
+
+
+class DeductionQuery(ListQuery, DeductionFilter):
+    """The filters of ``GET /v1/supplier-deductions``."""

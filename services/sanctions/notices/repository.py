@@ -1,7 +1,6 @@
 """All SQL of violations and notices."""
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Row, Select, func, select, text
@@ -10,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.sanctions.notices.models import IncidentDraft, Notice, NoticeStep, Violation
 from services.sanctions.notices.rules import Status
+from services.sanctions.notices.schemas import NoticeQuery
 from shared.http.pagination import Keyset
 from shared.queries import where_given
 
@@ -126,23 +126,15 @@ async def steps_of(session: AsyncSession, notice_id: uuid.UUID) -> list[NoticeSt
     return list((await session.scalars(query)).all())
 
 
-@dataclass(frozen=True)
-class NoticeFilter:
-    employee_id: str | None
-    incident_id: str | None
-    month: str | None
-    status: str | None
-    clause: str | None
-
-
 # Newest drafted first.
 KEYSET = Keyset((Notice.created_at, Notice.id), (datetime.fromisoformat, uuid.UUID))
 
 
-def search(where: NoticeFilter) -> Select[Notice]:
+def search(where: NoticeQuery, employee_id: str | None) -> Select[Notice]:
+    """The notices ``where`` asks for, of ``employee_id`` (the reader's own, or any when ``None``)."""
     return where_given(
         select(Notice),
-        (Notice.employee_id, where.employee_id),
+        (Notice.employee_id, employee_id),
         (Notice.incident_id, where.incident_id),
         (Notice.month, where.month),
         (Notice.status, where.status),

@@ -7,11 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.sanctions.clauses.schemas import ClauseCode
 from services.sanctions.notices import repository, service
 from services.sanctions.notices.models import Notice, NoticeStep
-from services.sanctions.notices.repository import NoticeFilter
-from services.sanctions.notices.rules import Status
 from services.sanctions.notices.schemas import (
     DecisionIn,
     DisputeIn,
@@ -20,17 +17,16 @@ from services.sanctions.notices.schemas import (
     NoticeDetail,
     NoticeOut,
     NoticePage,
+    NoticeQuery,
     StepIn,
     ViolationCreated,
     ViolationIn,
 )
-from services.sanctions.summaries.rules import MONTH_PATTERN
 from shared.auth import Principal, Role, require_roles
 from shared.errors import Problem, not_found
 from shared.http.pagination import Paged, page_of
 from shared.http.routes import Step, StepAct, add_steps
 from shared.http.session import ReadSession, WriteSession, creates_once
-from shared.schemas import Cursor, Limit, ShortQuery
 
 violations = APIRouter(prefix="/v1/violations", tags=["notices"])
 router = APIRouter(prefix="/v1/notices", tags=["notices"])
@@ -69,22 +65,10 @@ def _visible_employee(principal: Principal, employee_id: str | None) -> str | No
 async def list_notices(
     session: ReadSession,
     principal: Anyone,
-    employee_id: str | None = Query(None, min_length=1, max_length=100),
-    incident_id: ShortQuery = None,
-    month: str | None = Query(None, pattern=MONTH_PATTERN),
-    status: Status | None = None,
-    clause: ClauseCode | None = None,
-    cursor: Cursor = None,
-    limit: Limit = 50,
+    query: Annotated[NoticeQuery, Query()],
 ) -> Paged[Notice]:
-    where = NoticeFilter(
-        employee_id=_visible_employee(principal, employee_id),
-        incident_id=incident_id,
-        month=month,
-        status=status.value if status else None,
-        clause=clause,
-    )
-    return await page_of(session, repository.search(where), repository.KEYSET, cursor, limit)
+    employee_id = _visible_employee(principal, query.employee_id)
+    return await page_of(session, repository.search(query, employee_id), repository.KEYSET, query)
 
 
 @router.get("/{notice_id}", response_model=NoticeDetail)

@@ -9,8 +9,9 @@ from pydantic import Field, StrictBool, field_validator, model_validator
 from services.sanctions.clauses.schemas import ClauseCode, ClauseMoneyIn, VariantName
 from services.sanctions.notices.models import Notice, NoticeStep
 from services.sanctions.notices.rules import DisputeStatus, Status
+from services.sanctions.summaries.rules import MONTH_PATTERN
 from shared.http.problems import refuse_impossible_time
-from shared.schemas import ChinaTime, MoneyOut, Out, Page, Short, Strict, attributes_of
+from shared.schemas import ChinaTime, ListQuery, MoneyOut, Out, Page, Short, Strict, TextFilter, attributes_of
 
 Note = Annotated[str, Field(max_length=4000)]
 
@@ -149,6 +150,16 @@ class NoticeDetail(NoticeOut):
 
 
 NoticePage = Page[NoticeOut]
+
+
+class NoticeQuery(ListQuery):
+    """The filters of ``GET /v1/notices``; ``employee_id`` is the reader's own unless they see all (§7)."""
+
+    employee_id: TextFilter = None
+    incident_id: TextFilter = None
+    month: str | None = Field(None, pattern=MONTH_PATTERN)
+    status: Status | None = None
+    clause: ClauseCode | None = None
 
 
 class ViolationCreated(Out):
