@@ -6,7 +6,7 @@ import inspect
 import pkgutil
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Self, get_args
+from typing import Annotated, Any, Self, get_args
 
 import httpx
 import pytest
@@ -26,7 +26,7 @@ from shared.auth import Principal, Role, require_roles
 from shared.errors import Problem
 from shared.http.contract import install_contract, refuse_unknown_query_parameters
 from shared.http.problems import FieldError, install_problem_handlers
-from shared.schemas import ChinaTime, Day
+from shared.schemas import ChinaTime, Day, ListQuery, TextFilter
 
 SERVICES = {"intake": intake_app, "classification": classification_app, "sanctions": sanctions_app, "crm": crm_app}
 PROBLEM_JSON = "application/problem+json"
@@ -42,6 +42,10 @@ class Thing(BaseModel):
         if self.kind == "big" and self.size is None:
             raise FieldError("size", "a big thing needs its size")
         return self
+
+
+class PageQuery(ListQuery):
+    owner: TextFilter = None
 
 
 def contract_app() -> FastAPI:
@@ -60,6 +64,10 @@ def contract_app() -> FastAPI:
     @app.put("/things/{thing_id}")
     async def put_thing(thing_id: uuid.UUID, body: Thing) -> Thing:
         return body
+
+    @app.get("/pages")
+    async def list_pages(query: Annotated[PageQuery, Query()]) -> list[str]:
+        return [query.owner or "anyone", str(query.limit)]
 
     @app.get("/statuses")
     async def statuses() -> None:
@@ -143,6 +151,35 @@ async def test_spec9_declared_query_parameters_pass(client: httpx.AsyncClient) -
     response = await client.get("/things", params={"kind": "big"})
     assert response.status_code == 200
     assert response.json() == ["big"]
+
+
+async def test_spec9_a_list_query_takes_its_filters_and_pages_and_refuses_any_other_by_name(
+    client: httpx.AsyncClient,
+) -> None:
+    taken = await client.get("/pages", params={"owner": "E-01", "limit": "5"})
+    refused = await client.get("/pages", params={"ownr": "E-01"})
+    assert (taken.status_code, taken.json()) == (200, ["E-01", "5"])
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert error["loc"] == ["query", "ownr"]
+    assert "cursor, limit, owner" in error["msg"]
+
+
+async def test_spec9_a_text_filter_with_a_control_character_is_a_422_on_that_parameter(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/pages", params={"owner": "E\x0001"})
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["errors"]] == [["query", "owner"]]
+
+
+def test_spec9_a_list_querys_text_filters_and_cursor_state_their_patterns_in_the_schema() -> None:
+    parameters = {p["name"]: p["schema"] for p in intake_app.openapi()["paths"]["/v1/complaints"]["get"]["parameters"]}
+    owner = next(branch for branch in parameters["owner"]["anyOf"] if branch.get("type") == "string")
+    cursor = next(branch for branch in parameters["cursor"]["anyOf"] if branch.get("type") == "string")
+    assert "\\x00" in owner["pattern"] and owner["minLength"] == 1
+    assert cursor["pattern"] == "^[A-Za-z0-9_-]*$"
+    assert parameters["limit"] == {"type": "integer", "maximum": 500, "minimum": 1, "default": 50, "title": "Limit"}
 
 
 @pytest.mark.parametrize(
