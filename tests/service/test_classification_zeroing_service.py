@@ -58,7 +58,7 @@ async def a_batch_incident(session: AsyncSession) -> Incident:
 
 async def record(session: AsyncSession, incident: Incident, items: tuple[str, ...] | list[str]) -> None:
     for item in items:
-        await zeroing.record_evidence(session, incident, item, EvidenceIn(evidence=f"报告 {item}"), QM)
+        await zeroing.record_evidence(session, incident.id, item, EvidenceIn(evidence=f"报告 {item}"), QM)
 
 
 async def history_of(session: AsyncSession, incident: Incident) -> list[tuple[str, str, dict[str, Any]]]:
@@ -74,7 +74,7 @@ async def test_cls7_flagging_an_emergency_opens_its_six_steps_in_order_with_the_
     classification_session: AsyncSession,
 ) -> None:
     incident = await a_general_incident(classification_session)
-    await zeroing.flag_emergency(classification_session, incident, PUNITIVE_AND_SIX_FAILED, QM)
+    await zeroing.flag_emergency(classification_session, incident.id, PUNITIVE_AND_SIX_FAILED, QM)
     plan = await zeroing.emergency_out(classification_session, incident)
     triggers = [
         {"rule": "CLS-7", "fact": "customer_punitive_measures", "observed": True, "threshold": True},
@@ -107,7 +107,7 @@ async def test_cls7_a_trigger_below_its_threshold_is_refused_and_flags_nothing(
         {"triggers": [{"trigger": "customer_punitive_measures"}, {"trigger": "assembly_failures", "pieces": 4}]}
     )
     with pytest.raises(Problem) as refused:
-        await zeroing.flag_emergency(classification_session, incident, claimed, QM)
+        await zeroing.flag_emergency(classification_session, incident.id, claimed, QM)
     assert (refused.value.status, refused.value.code) == (422, "trigger_below_threshold")
     assert refused.value.extensions == {
         "threshold": 5,
@@ -119,9 +119,9 @@ async def test_cls7_a_trigger_below_its_threshold_is_refused_and_flags_nothing(
 
 async def test_cls7_completing_a_step_records_who_did_it_and_when(classification_session: AsyncSession) -> None:
     incident = await a_general_incident(classification_session)
-    await zeroing.flag_emergency(classification_session, incident, PUNITIVE_AND_SIX_FAILED, QM)
+    await zeroing.flag_emergency(classification_session, incident.id, PUNITIVE_AND_SIX_FAILED, QM)
     step = StepIn.model_validate({"note": "已报告总经理", "done_at": "2026-11-25T09:30:00+08:00"})
-    await zeroing.complete_step(classification_session, incident, "report_to_leadership", step, QM)
+    await zeroing.complete_step(classification_session, incident.id, "report_to_leadership", step, QM)
     plan = await zeroing.emergency_out(classification_session, incident)
     first = plan.steps[0]
     assert (first.step, first.done, first.done_by, first.done_by_name, first.done_at, first.note) == (
@@ -143,9 +143,9 @@ async def test_cls7_completing_a_step_records_who_did_it_and_when(classification
 
 async def test_cls7_a_step_out_of_order_is_refused_naming_the_next_step(classification_session: AsyncSession) -> None:
     incident = await a_general_incident(classification_session)
-    await zeroing.flag_emergency(classification_session, incident, PUNITIVE_AND_SIX_FAILED, QM)
+    await zeroing.flag_emergency(classification_session, incident.id, PUNITIVE_AND_SIX_FAILED, QM)
     with pytest.raises(Problem) as refused:
-        await zeroing.complete_step(classification_session, incident, "meeting", StepIn(note="会议"), QM)
+        await zeroing.complete_step(classification_session, incident.id, "meeting", StepIn(note="会议"), QM)
     assert (refused.value.status, refused.value.code) == (409, "emergency_step_out_of_order")
     assert refused.value.extensions == {"next_step": "report_to_leadership"}
     assert [s.done for s in (await zeroing.emergency_out(classification_session, incident)).steps] == [False] * 6
@@ -153,10 +153,10 @@ async def test_cls7_a_step_out_of_order_is_refused_naming_the_next_step(classifi
 
 async def test_cls7_an_unknown_step_is_refused_and_changes_nothing(classification_session: AsyncSession) -> None:
     incident = await a_general_incident(classification_session)
-    await zeroing.flag_emergency(classification_session, incident, PUNITIVE_AND_SIX_FAILED, QM)
+    await zeroing.flag_emergency(classification_session, incident.id, PUNITIVE_AND_SIX_FAILED, QM)
     before = await history_of(classification_session, incident)
     with pytest.raises(Problem) as refused:
-        await zeroing.complete_step(classification_session, incident, "celebration", StepIn(note="庆祝"), QM)
+        await zeroing.complete_step(classification_session, incident.id, "celebration", StepIn(note="庆祝"), QM)
     assert (refused.value.status, refused.value.code) == (404, "not_found")
     plan = await zeroing.emergency_out(classification_session, incident)
     assert ([s.done for s in plan.steps], plan.next_step) == ([False] * 6, "report_to_leadership")
@@ -168,7 +168,9 @@ async def test_cls7_a_step_on_an_incident_not_flagged_is_refused_and_changes_not
 ) -> None:
     incident = await a_general_incident(classification_session)
     with pytest.raises(Problem) as refused:
-        await zeroing.complete_step(classification_session, incident, "report_to_leadership", StepIn(note="已报告"), QM)
+        await zeroing.complete_step(
+            classification_session, incident.id, "report_to_leadership", StepIn(note="已报告"), QM
+        )
     assert (refused.value.status, refused.value.code) == (409, "emergency_not_flagged")
     plan = await zeroing.emergency_out(classification_session, incident)
     assert (plan.emergency, plan.next_step, [s.done for s in plan.steps]) == (False, None, [False] * 6)
@@ -180,7 +182,7 @@ async def test_cls8_evidence_for_one_item_is_recorded_with_its_documents_and_who
 ) -> None:
     incident = await a_batch_incident(classification_session)
     evidence = EvidenceIn(evidence="失效分析报告定位到浇口", documents=["FA-2026-118"])
-    await zeroing.record_evidence(classification_session, incident, "located", evidence, QM)
+    await zeroing.record_evidence(classification_session, incident.id, "located", evidence, QM)
     shown = await zeroing.zeroing_out(classification_session, incident)
     located = next(i for i in shown.items if i.item == "located")
     assert (located.group, located.done, located.evidence, located.documents, located.recorded_by) == (
@@ -204,7 +206,7 @@ async def test_cls8_evidence_for_an_unknown_item_is_refused_and_records_nothing(
 ) -> None:
     incident = await a_batch_incident(classification_session)
     with pytest.raises(Problem) as refused:
-        await zeroing.record_evidence(classification_session, incident, "luck", EvidenceIn(evidence="运气"), QM)
+        await zeroing.record_evidence(classification_session, incident.id, "luck", EvidenceIn(evidence="运气"), QM)
     assert (refused.value.status, refused.value.code) == (404, "not_found")
     assert [i.item for i in (await zeroing.zeroing_out(classification_session, incident)).items if i.done] == []
 
@@ -222,10 +224,10 @@ async def test_cls8_missing_of_a_flagged_incident_lists_the_emergency_steps_stil
     classification_session: AsyncSession,
 ) -> None:
     incident = await a_batch_incident(classification_session)
-    await zeroing.flag_emergency(classification_session, incident, PUNITIVE_AND_SIX_FAILED, QM)
+    await zeroing.flag_emergency(classification_session, incident.id, PUNITIVE_AND_SIX_FAILED, QM)
     await record(classification_session, incident, [*TECHNICAL, *MANAGEMENT, *FOUR_NOT_LET_GO])
     for step in EMERGENCY_STEPS[:2]:
-        await zeroing.complete_step(classification_session, incident, step, StepIn(note=f"{step} 完成"), QM)
+        await zeroing.complete_step(classification_session, incident.id, step, StepIn(note=f"{step} 完成"), QM)
     assert await zeroing.missing(classification_session, incident) == {"emergency_steps": list(EMERGENCY_STEPS[2:])}
 
 
@@ -294,5 +296,29 @@ async def test_cls8_closing_an_incident_already_closed_is_refused_and_writes_not
         await zeroing.close(classification_session, incident.id, CloseIn(summary="再次关闭"), QM)
     assert (refused.value.status, refused.value.code) == (409, "incident_closed")
     assert incident.closing_summary == "已处理"
+    assert await history_of(classification_session, incident) == before
+    assert await outbox_event_types(classification_session, str(incident.id)) == [CLASSIFIED, CLOSED]
+
+
+@pytest.mark.parametrize("decision", ["emergency", "step", "evidence"])
+async def test_cls7_cls8_a_closed_incident_takes_no_emergency_step_or_evidence_and_writes_nothing(
+    classification_session: AsyncSession, decision: str
+) -> None:
+    incident = await a_general_incident(classification_session)
+    await zeroing.close(classification_session, incident.id, CloseIn(summary="已处理"), QM)
+    before = await history_of(classification_session, incident)
+    with pytest.raises(Problem) as refused:
+        if decision == "emergency":
+            await zeroing.flag_emergency(classification_session, incident.id, PUNITIVE_AND_SIX_FAILED, QM)
+        elif decision == "step":
+            await zeroing.complete_step(
+                classification_session, incident.id, EMERGENCY_STEPS[0], StepIn(note="会议"), QM
+            )
+        else:
+            await zeroing.record_evidence(
+                classification_session, incident.id, "located", EvidenceIn(evidence="报告"), QM
+            )
+    assert (refused.value.status, refused.value.code) == (409, "incident_closed")
+    assert incident.emergency is False
     assert await history_of(classification_session, incident) == before
     assert await outbox_event_types(classification_session, str(incident.id)) == [CLASSIFIED, CLOSED]

@@ -23,8 +23,7 @@ async def flag_emergency(
     principal: Writer,
 ) -> EmergencyOut:
     """CLS-7: flags a major quality problem and opens the emergency steps."""
-    incident = await incidents_service.open_or_fail(session, incident_id)
-    await service.flag_emergency(session, incident, payload, principal)
+    incident = await service.flag_emergency(session, incident_id, payload, principal)
     return await service.emergency_out(session, incident)
 
 
@@ -45,8 +44,7 @@ async def complete_emergency_step(
     principal: Writer,
     step: str = Path(min_length=1, max_length=40),
 ) -> EmergencyOut:
-    incident = await incidents_service.open_or_fail(session, incident_id)
-    await service.complete_step(session, incident, step, payload, principal)
+    incident = await service.complete_step(session, incident_id, step, payload, principal)
     return await service.emergency_out(session, incident)
 
 
@@ -68,8 +66,7 @@ async def record_zeroing_evidence(
     item: str = Path(min_length=1, max_length=40),
 ) -> ZeroingOut:
     """CLS-8: evidence for one technical, management or 四不放过 item."""
-    incident = await incidents_service.open_or_fail(session, incident_id)
-    await service.record_evidence(session, incident, item, payload, principal)
+    incident = await service.record_evidence(session, incident_id, item, payload, principal)
     return await service.zeroing_out(session, incident)
 
 

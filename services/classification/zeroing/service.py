@@ -41,9 +41,12 @@ from shared.schemas import attributes_of
 Shown = TypeVar("Shown", bound=BaseModel)
 
 
-async def flag_emergency(session: AsyncSession, incident: Incident, payload: EmergencyIn, principal: Principal) -> None:
+async def flag_emergency(
+    session: AsyncSession, incident_id: uuid.UUID, payload: EmergencyIn, principal: Principal
+) -> Incident:
     """CLS-7: every trigger claimed must hold (重大质量问题应急预案 §三); one below its threshold is
-    refused, never dropped, so the flag's reasons are exactly what was claimed."""
+    refused, never dropped, so the flag's reasons are exactly what was claimed. Only an open incident."""
+    incident = await incidents_service.open_or_fail(session, incident_id)
     if incident.emergency:
         raise conflict("emergency_already_flagged", "the emergency plan already runs for this incident")
     claims = [TriggerClaim(t.trigger, t.pieces) for t in payload.triggers]
@@ -64,12 +67,14 @@ async def flag_emergency(session: AsyncSession, incident: Incident, payload: Eme
     detail = {"triggers": reasons, "note": payload.note}
     await incidents_repository.add_history(session, incident.id, "emergency_flagged", principal.sub, detail, at)
     await incidents_service.publish_change(session, incident, incident.level)
+    return incident
 
 
 async def complete_step(
-    session: AsyncSession, incident: Incident, step: str, payload: StepIn, principal: Principal
-) -> None:
-    """CLS-7: the steps run in order; each records who did it and when."""
+    session: AsyncSession, incident_id: uuid.UUID, step: str, payload: StepIn, principal: Principal
+) -> Incident:
+    """CLS-7: the steps of an open incident's plan run in order; each records who did it and when."""
+    incident = await incidents_service.open_or_fail(session, incident_id)
     if step not in EMERGENCY_STEPS:
         raise not_found("emergency step", step)
     if not incident.emergency:
@@ -98,6 +103,7 @@ async def complete_step(
     incident.updated_at = recorded
     detail = {"step": step, "note": payload.note, "done_at": at.isoformat()}
     await incidents_repository.add_history(session, incident.id, "emergency_step", principal.sub, detail, recorded)
+    return incident
 
 
 def _shown(model: type[Shown], recorded: object | None, **given: object) -> Shown:
@@ -120,9 +126,10 @@ async def emergency_out(session: AsyncSession, incident: Incident) -> EmergencyO
 
 
 async def record_evidence(
-    session: AsyncSession, incident: Incident, item: str, payload: EvidenceIn, principal: Principal
-) -> None:
-    """CLS-8: one of the technical five, management five or 四不放过, with its evidence."""
+    session: AsyncSession, incident_id: uuid.UUID, item: str, payload: EvidenceIn, principal: Principal
+) -> Incident:
+    """CLS-8: one of the technical five, management five or 四不放过 of an open incident, with its evidence."""
+    incident = await incidents_service.open_or_fail(session, incident_id)
     if item not in ZEROING_ITEMS:
         raise not_found("归零 item", item)
     await attachments_service.check_evidence(session, incident.id, payload.attachments)
@@ -143,6 +150,7 @@ async def record_evidence(
     incident.updated_at = at
     detail = {"item": item, "evidence": payload.evidence, "documents": payload.documents, "attachments": attachment_ids}
     await incidents_repository.add_history(session, incident.id, "zeroing_evidence", principal.sub, detail, at)
+    return incident
 
 
 async def missing(session: AsyncSession, incident: Incident) -> dict[str, list[str]]:
