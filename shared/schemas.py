@@ -257,9 +257,12 @@ def parse_month(month: str) -> date:
     return date(int(month[:4]), int(month[5:7]), 1)
 
 
-# A text filter of a list's query (``?owner=E-01``): one to 200 characters, no control character
-# (the pattern says so in the schema: a query parameter's schema is its field's own).
-TextFilter = Annotated[str | None, Field(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
+# What a cursor is made of: unpadded URL-safe base64 (``shared.http.pagination.encode_cursor``).
+CURSOR = r"^[A-Za-z0-9_-]*$"
+# A text filter of a list's query (``?owner=E-01``): one to 200 characters, no control character. The
+# schema states the pattern (a query parameter's schema is its field's own); ``ListQuery`` refuses a
+# control character itself, naming it and its position.
+TextFilter = Annotated[str, Field(min_length=1, max_length=200, json_schema_extra={"pattern": PLAIN_TEXT})] | None
 # The same as a route's own query parameter, where the route takes no ``ListQuery``.
 ShortQuery = Annotated[str | None, Query(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
 # A text path parameter (``/v1/production-rates/{model}``): one to 200 characters.
@@ -273,8 +276,9 @@ class ListQuery(PlainText):
     (``shared.http.contract``)."""
 
     limit: int = Field(50, ge=1, le=500)
-    # A cursor is unpadded URL-safe base64 (``encode_cursor``); any other text cannot be one.
-    cursor: str | None = Field(None, max_length=500, pattern=r"^[A-Za-z0-9_-]*$")
+    # A cursor is unpadded URL-safe base64 (``encode_cursor``), as the schema says; any other text is
+    # answered as a cursor this API never returned (400 ``invalid_cursor``).
+    cursor: Annotated[str, Field(max_length=500, json_schema_extra={"pattern": CURSOR})] | None = None
 
 
 @dataclass(frozen=True)

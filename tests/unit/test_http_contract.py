@@ -25,6 +25,7 @@ from services.sanctions.notices.rules import Status, TransitionError, next_statu
 from shared.auth import Principal, Role, require_roles
 from shared.errors import Problem
 from shared.http.contract import install_contract, refuse_unknown_query_parameters
+from shared.http.pagination import decode_cursor
 from shared.http.problems import FieldError, install_problem_handlers
 from shared.schemas import ChinaTime, Day, ListQuery, TextFilter
 
@@ -67,6 +68,7 @@ def contract_app() -> FastAPI:
 
     @app.get("/pages")
     async def list_pages(query: Annotated[PageQuery, Query()]) -> list[str]:
+        decode_cursor(query.cursor)
         return [query.owner or "anyone", str(query.limit)]
 
     @app.get("/statuses")
@@ -170,7 +172,14 @@ async def test_spec9_a_text_filter_with_a_control_character_is_a_422_on_that_par
 ) -> None:
     response = await client.get("/pages", params={"owner": "E\x0001"})
     assert response.status_code == 422
-    assert [error["loc"] for error in response.json()["errors"]] == [["query", "owner"]]
+    [error] = response.json()["errors"]
+    assert (error["loc"], error["type"]) == (["query", "owner"], "control_character")
+    assert "U+0000 at position 1" in error["msg"]
+
+
+async def test_spec9_a_cursor_this_api_never_returned_is_a_400_invalid_cursor(client: httpx.AsyncClient) -> None:
+    response = await client.get("/pages", params={"cursor": "a+b"})
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_cursor")
 
 
 def test_spec9_a_list_querys_text_filters_and_cursor_state_their_patterns_in_the_schema() -> None:
