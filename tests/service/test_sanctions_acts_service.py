@@ -98,6 +98,7 @@ async def test_san2_a_fixed_clause_refuses_a_chosen_amount_at_issue_and_nothing_
     with pytest.raises(Problem) as refused:
         await notices.issue(sanctions_session, notice.id, IssueIn(amount=Decimal("80")), QUALITY)
     assert (refused.value.status, refused.value.code) == (422, "amount_not_choosable")
+    assert notice.status == "draft"
     assert await stored(sanctions_session, notice) == ("draft", Decimal("100.00"), True, None)
     assert await outbox_event_types(sanctions_session) == []
 
@@ -127,6 +128,7 @@ async def test_san2_a_range_clause_is_refused_an_amount_outside_its_range_and_no
     with pytest.raises(Problem) as refused:
         await notices.issue(sanctions_session, notice.id, IssueIn(amount=amount), QUALITY)
     assert (refused.value.status, refused.value.code) == (422, "amount_out_of_range")
+    assert notice.status == "draft"
     assert refused.value.extensions == {"min_amount": "10.00", "max_amount": "100.00"}
     assert await stored(sanctions_session, notice) == ("draft", Decimal("10.00"), False, None)
     assert await step_actions(sanctions_session, notice) == ["drafted"]
@@ -140,6 +142,7 @@ async def test_san2_a_range_clause_is_refused_issue_without_a_chosen_amount_and_
     with pytest.raises(Problem) as refused:
         await notices.issue(sanctions_session, notice.id, IssueIn(), QUALITY)
     assert (refused.value.status, refused.value.code) == (422, "amount_required")
+    assert notice.status == "draft"
     assert await stored(sanctions_session, notice) == ("draft", Decimal("10.00"), False, None)
     assert await outbox_event_types(sanctions_session) == []
 

@@ -354,10 +354,12 @@ def _advance(notice: Notice, action: str) -> str:
 async def issue(session: AsyncSession, notice_id: uuid.UUID, body: IssueIn, principal: Principal) -> Notice:
     """SAN-4 (§6.2): only the quality department issues; a range amount must be chosen inside its range."""
     notice = await _locked(session, notice_id)
-    before = _advance(notice, "issue")
+    # Every check comes before the notice moves on: a refused issue leaves it as it was.
+    issued = next_status("issue", Status(notice.status))
     _check_person_named(notice)
     await _choose_amount(session, notice, body)
     await _check_still_charged(session, notice)
+    before, notice.status = notice.status, issued.value
     now = clock.now()
     notice.month = await _open_month(session, notice.month)
     notice.issued_by, notice.issued_at, notice.updated_at = principal.sub, now, now
