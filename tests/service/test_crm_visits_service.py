@@ -232,6 +232,26 @@ async def test_crm5_a_visit_naming_a_plan_fulfils_that_plan(crm_session: AsyncSe
     ]
 
 
+async def test_crm5_a_visit_naming_the_plan_of_a_month_not_yet_begun_is_refused_and_writes_nothing(
+    crm_session: AsyncSession,
+) -> None:
+    customer_id = await add_customer(crm_session, customer_class="A")
+    april, may = await planned_months(crm_session, customer_id, 4, 5)
+
+    with pytest.raises(Problem) as refused:
+        await visits.record_visit(
+            crm_session, report(customer_id, datetime(2026, 4, 30, 23, 0, tzinfo=CHINA), plan_id=may.id), VISITOR
+        )
+
+    assert (refused.value.status, refused.value.code) == (422, "visit_plan_not_begun")
+    assert refused.value.extensions == {"month": "2026-05"}
+    assert await visit_count(crm_session, customer_id) == 0
+    assert [(p.period, p.status) for p in await plans_of(crm_session, customer_id)] == [
+        (april.period, "planned"),
+        (may.period, "planned"),
+    ]
+
+
 async def test_crm5_a_visit_is_dated_on_its_china_day_and_fulfils_that_months_plan(
     crm_session: AsyncSession,
 ) -> None:

@@ -166,6 +166,13 @@ async def plan_to_fulfil(session: AsyncSession, payload: VisitIn, visited_on: da
         raise unprocessable("unknown_visit_plan", f"customer {payload.customer_id!r} has no plan {payload.plan_id}")
     if plan.status != PlanStatus.PLANNED.value:
         raise conflict("visit_plan_done", f"plan {plan.id} was already fulfilled by visit {plan.visit_id}")
+    if plan.period > month_start(visited_on):
+        # As without a plan named: a month's visit is made in that month or after, never before it.
+        raise unprocessable(
+            "visit_plan_not_begun",
+            f"plan {plan.id} is for {plan.period:%Y-%m}; a visit on {visited_on} cannot fulfil a month not yet begun",
+            month=f"{plan.period:%Y-%m}",
+        )
     return plan
 
 
