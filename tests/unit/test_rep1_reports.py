@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from services.intake.reports.rules import implied_flags
 from services.intake.reports.schemas import ReportIn
+from shared.http.problems import clean_errors
 
 
 def report(**overrides: Any) -> dict[str, Any]:
@@ -96,3 +97,11 @@ def test_rep1_injury_report_denying_injury_is_refused() -> None:
 def test_rep1_reputation_report_implies_reputation_impact() -> None:
     parsed = ReportIn.model_validate(report(kind="reputation", quantity=0, reputation_impact=None))
     assert implied_flags(parsed.kind.value, parsed.personal_injury, parsed.reputation_impact) == (False, True)
+
+
+def test_rep1_an_occurred_at_ahead_of_now_is_refused_on_that_field() -> None:
+    with pytest.raises(ValidationError) as refused:
+        ReportIn.model_validate(report(occurred_at="2099-01-01T10:00:00+08:00"))
+    assert clean_errors([dict(error) for error in refused.value.errors()]) == [
+        {"loc": ["occurred_at"], "msg": "occurred_at lies in the future", "type": "value_error"}
+    ]

@@ -8,6 +8,7 @@ from typing import Annotated, Self
 from pydantic import Field, StrictBool, model_validator
 
 from services.intake.reports.rules import ReportFacts, report_problems
+from shared.http.problems import refuse_impossible_time
 from shared.schemas import (
     WHOLE,
     ChinaTime,
@@ -19,7 +20,6 @@ from shared.schemas import (
     Short,
     Strict,
     TextFilter,
-    impossible_time,
 )
 
 
@@ -93,9 +93,7 @@ class ReportIn(Strict):
 
     @model_validator(mode="after")
     def occurred_in_the_past(self) -> Self:
-        impossible = impossible_time("occurred_at", self.occurred_at)
-        if impossible is not None:
-            raise ValueError(impossible)
+        refuse_impossible_time("occurred_at", self.occurred_at)
         return self
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from shared.http.problems import FieldError, refuse_impossible_time
 from shared.schemas import (
     WHOLE,
     ChinaTime,
@@ -16,7 +17,6 @@ from shared.schemas import (
     Short,
     Strict,
     TextFilter,
-    impossible_time,
     in_the_future,
 )
 
@@ -43,14 +43,12 @@ class ReturnLineIn(Strict):
 
     @model_validator(mode="after")
     def dates_are_possible(self) -> Self:
-        impossible = impossible_time("production_date", self.production_date)
-        if impossible is not None:
-            raise ValueError(impossible)
+        refuse_impossible_time("production_date", self.production_date)
         if self.returned_at is not None:
             if in_the_future(self.returned_at):
-                raise ValueError("returned_at lies in the future")
+                raise FieldError("returned_at", "returned_at lies in the future")
             if self.returned_at.date() < self.production_date - timedelta(days=1):
-                raise ValueError("returned_at is before production_date")
+                raise FieldError("returned_at", "returned_at is before production_date")
         return self
 
 
