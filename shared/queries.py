@@ -6,10 +6,10 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute
 
-Row = TypeVarTuple("Row")
+Selected = TypeVarTuple("Selected")
 
 
-def where_given(query: Select[*Row], *filters: tuple[InstrumentedAttribute[Any], Any]) -> Select[*Row]:
+def where_given(query: Select[*Selected], *filters: tuple[InstrumentedAttribute[Any], Any]) -> Select[*Selected]:
     """``query`` narrowed to rows equal to each filter value given; a ``None`` filter is not applied."""
     for column, value in filters:
         if value is not None:
@@ -18,11 +18,11 @@ def where_given(query: Select[*Row], *filters: tuple[InstrumentedAttribute[Any],
 
 
 def where_within(
-    query: Select[*Row],
+    query: Select[*Selected],
     column: InstrumentedAttribute[Any],
     start: date | datetime | None,
     end: date | datetime | None,
-) -> Select[*Row]:
+) -> Select[*Selected]:
     """``query`` narrowed to rows whose ``column`` lies in ``[start, end)``; a bound not given is open."""
     if start is not None:
         query = query.where(column >= start)

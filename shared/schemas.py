@@ -4,7 +4,7 @@
   character in any text (a 422 naming the field; Postgres text cannot even hold NUL);
 * ``Short`` and ``Text`` (a name, a reason);
 * ``ListQuery``, the base of every list route's query (filters, page size, cursor), and ``TextFilter``
-  (a text filter) or ``ShortQuery`` (the same as a route's own query parameter);
+  (a text filter; a query that does not page extends ``PlainText`` and takes it too);
 * money in (a JSON number or a plain decimal string, at most two places) and out (a string ``"200.00"``);
 * ``ChinaTime`` and ``Day``: times carry an offset and are answered on the China clock (+08:00), a time
   sent without an offset is read as China time; numbers are neither times nor dates (pydantic would read
@@ -26,7 +26,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Generic, Self, TypeVar
 
-from fastapi import Path, Query
+from fastapi import Path
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -263,8 +263,6 @@ CURSOR = r"^[A-Za-z0-9_-]*$"
 # schema states the pattern (a query parameter's schema is its field's own); ``ListQuery`` refuses a
 # control character itself, naming it and its position.
 TextFilter = Annotated[str, Field(min_length=1, max_length=200, json_schema_extra={"pattern": PLAIN_TEXT})] | None
-# The same as a route's own query parameter, where the route takes no ``ListQuery``.
-ShortQuery = Annotated[str | None, Query(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
 # A text path parameter (``/v1/production-rates/{model}``): one to 200 characters.
 ShortPath = Annotated[str, Path(min_length=1, max_length=200)]
 

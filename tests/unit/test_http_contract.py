@@ -389,8 +389,9 @@ def test_spec9_a_whole_number_takes_3_0_and_keeps_its_limits_in_the_schema() -> 
             ReturnVisitIn.model_validate_json(f'{{"feedback": "好", "satisfaction": {refused}}}')
 
 
-@pytest.mark.parametrize("path,params", [("/v1/visits/daily", {"date": "0"}), ("/v1/visit-plans", {"as_of": "0"})])
-async def test_spec8_a_number_is_not_a_date_in_a_query(path: str, params: dict[str, str]) -> None:
+async def crm_answer(path: str, params: dict[str, str]) -> httpx.Response:
+    """crm's answer to an admin_dept GET, without a database: a session is made lazily and never
+    connects (one would fail on this address), so a 422 shows the query was refused before any I/O."""
     from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
     from shared.auth import TokenVerifier
@@ -398,15 +399,25 @@ async def test_spec8_a_number_is_not_a_date_in_a_query(path: str, params: dict[s
     from tests.support import auth
 
     crm_app.state.token_verifier = TokenVerifier(ServiceSettings())
-    # A database nobody listens on: a session is made lazily and never connects, so the 422 shows the
-    # day was refused without a round trip (one would fail on this address).
     nowhere = create_async_engine("postgresql+asyncpg://qms@127.0.0.1:9/none")
     crm_app.state.sessions = async_sessionmaker(nowhere, expire_on_commit=False)
     transport = httpx.ASGITransport(app=crm_app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://qms") as client:
-        response = await client.get(path, params=params, headers=auth("admin_dept"))
+        return await client.get(path, params=params, headers=auth("admin_dept"))
+
+
+@pytest.mark.parametrize("path,params", [("/v1/visits/daily", {"date": "0"}), ("/v1/visit-plans", {"as_of": "0"})])
+async def test_spec8_a_number_is_not_a_date_in_a_query(path: str, params: dict[str, str]) -> None:
+    response = await crm_answer(path, params)
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["query", next(iter(params))]
+
+
+async def test_spec9_the_daily_visit_report_refuses_a_control_character_in_its_visitor() -> None:
+    response = await crm_answer("/v1/visits/daily", {"date": "2026-11-18", "visitor": "E\x0001"})
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["loc"], error["type"]) == (["query", "visitor"], "control_character")
 
 
 def test_spec9_a_mapping_whose_keys_have_a_pattern_states_that_it_takes_no_other_key() -> None:

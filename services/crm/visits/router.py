@@ -11,6 +11,7 @@ from services.crm.visits import repository, service
 from services.crm.visits.models import Project, Visit
 from services.crm.visits.schemas import (
     DailyReport,
+    DailyReportQuery,
     GeneratedPlans,
     GeneratePlansIn,
     MonthlyReport,
@@ -29,7 +30,7 @@ from shared import clock
 from shared.auth import Principal, Role, require_roles
 from shared.http.pagination import Paged, page_of
 from shared.http.session import ReadSession, WriteSession, creates_once
-from shared.schemas import Day, Month, ShortQuery
+from shared.schemas import Month
 from shared.workcalendar import CHINA
 
 router = APIRouter(tags=["visits"])
@@ -105,10 +106,9 @@ async def post_visit(
 async def get_daily_report(
     session: ReadSession,
     _: Reader,
-    day: Annotated[Day, Query(alias="date")],
-    visitor: ShortQuery = None,
+    query: Annotated[DailyReportQuery, Query()],
 ) -> DailyReport:
-    return await service.daily_report(session, day, visitor)
+    return await service.daily_report(session, query.day, query.visitor)
 
 
 @router.get("/v1/visits/monthly/{month}", response_model=MonthlyReport)

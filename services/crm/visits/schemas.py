@@ -10,7 +10,19 @@ from pydantic import Field, StrictBool
 from services.crm.schemas import Note
 from services.crm.visits.models import VisitPlan
 from services.crm.visits.rules import is_overdue
-from shared.schemas import ChinaTime, Day, ListQuery, Month, Out, Page, Short, Strict, TextFilter, attributes_of
+from shared.schemas import (
+    ChinaTime,
+    Day,
+    ListQuery,
+    Month,
+    Out,
+    Page,
+    PlainText,
+    Short,
+    Strict,
+    TextFilter,
+    attributes_of,
+)
 
 Report = Annotated[str, Field(min_length=1, max_length=4000)]
 
@@ -127,6 +139,13 @@ class VisitOut(Out):
 
 
 VisitPage = Page[VisitOut]
+
+
+class DailyReportQuery(PlainText):
+    """The day of ``GET /v1/visits/daily`` (巡访日报表), and whose visits, if one visitor's."""
+
+    day: Day = Field(alias="date")
+    visitor: TextFilter = None
 
 
 class VisitQuery(ListQuery):

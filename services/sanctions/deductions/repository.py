@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVarTuple
+from typing import Any
 
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -12,9 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.sanctions.deductions.models import SupplierDeduction
 from services.sanctions.deductions.schemas import DeductionFilter
 from shared.http.pagination import Keyset
-from shared.queries import where_given
-
-Selected = TypeVarTuple("Selected")
+from shared.queries import Selected, where_given
 
 
 async def record_all(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
